@@ -1,0 +1,124 @@
+//! The engine joins the canonical model and the rules into journal entries.
+
+mod profit;
+mod refund;
+mod sale;
+
+pub use profit::Profit;
+
+use crate::error::{LedgerError, Result, Warning};
+use crate::journal::{Built, Entry};
+use crate::model::Event;
+use crate::money::Currency;
+use crate::rules::Config;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// What one payload maps to: its entries, what to look at, and what the order earned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mapped {
+    pub entries: Vec<Entry>,
+    pub warnings: Vec<Warning>,
+    pub profit: Profit,
+}
+
+/// Names of the source's fields, so every line's `why` and every warning points at the payload
+/// the merchant actually sent (`line_items[0]` for Shopify, `items[0]` for another platform).
+#[derive(Debug, Clone, Copy)]
+pub struct SourceFields {
+    pub platform: &'static str,
+    pub label: &'static str,
+    pub lines: &'static str,
+    pub shipping: &'static str,
+    pub tip: &'static str,
+    pub tenders: &'static str,
+    pub refunds: &'static str,
+    pub refund_lines: &'static str,
+    pub adjustments: &'static str,
+}
+
+pub(crate) struct Ctx<'a> {
+    pub config: &'a Config,
+    pub fields: &'a SourceFields,
+    pub warnings: Vec<Warning>,
+}
+
+impl Ctx<'_> {
+    pub fn warn(&mut self, code: &str, path: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Warning::new(code, path, message));
+    }
+}
+
+/// Maps one canonical event.
+pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Result<Mapped> {
+    let mut ctx = Ctx {
+        config,
+        fields,
+        warnings: Vec::new(),
+    };
+    let mut built: Vec<Built> = Vec::new();
+    let currency = match event {
+        Event::Order(order) => {
+            if let Some(sale) = sale::sale_entry(order, &mut ctx)? {
+                built.push(sale);
+            }
+            for (i, refund) in order.refunds.iter().enumerate() {
+                let path = format!("{}[{i}]", fields.refunds);
+                let context = refund::RefundContext::from_order(order);
+                let entry = refund::refund_entry(refund, &context, &mut ctx)
+                    .map_err(|e| e.within(&path))?;
+                built.extend(entry);
+            }
+            order.currency
+        }
+        Event::Refund(standalone) => {
+            let context = refund::RefundContext::standalone(standalone);
+            built.extend(refund::refund_entry(&standalone.refund, &context, &mut ctx)?);
+            standalone.currency
+        }
+    };
+    let profit = Profit::from_built(currency, &built);
+    Ok(Mapped {
+        entries: built.into_iter().map(|b| b.entry).collect(),
+        warnings: ctx.warnings,
+        profit,
+    })
+}
+
+/// Checked arithmetic for amounts derived from input: overflow is an error naming the field.
+pub(crate) fn add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal> {
+    a.checked_add(b).ok_or_else(|| overflow(path))
+}
+
+pub(crate) fn sub(a: Decimal, b: Decimal, path: &str) -> Result<Decimal> {
+    a.checked_sub(b).ok_or_else(|| overflow(path))
+}
+
+pub(crate) fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal> {
+    a.checked_mul(b).ok_or_else(|| overflow(path))
+}
+
+pub(crate) fn sum<'a>(values: impl IntoIterator<Item = &'a Decimal>, path: &str) -> Result<Decimal> {
+    values.into_iter().try_fold(Decimal::ZERO, |acc, v| add(acc, *v, path))
+}
+
+fn overflow(path: &str) -> LedgerError {
+    LedgerError::AmountTooLarge {
+        path: path.to_string(),
+        value: "arithmetic overflow".to_string(),
+    }
+}
+
+/// Amounts must fit the booking currency before they are booked: `12.345` USD is an error, not a
+/// silent rounding.
+pub(crate) fn at_scale(currency: Currency, value: Decimal, path: &str) -> Result<Decimal> {
+    if crate::money::fits_minor_units(currency, value) {
+        Ok(value)
+    } else {
+        Err(LedgerError::InvalidAmount {
+            path: path.to_string(),
+            value: value.to_string(),
+            reason: format!("{currency} has {} decimal places", currency.minor_units()),
+        })
+    }
+}

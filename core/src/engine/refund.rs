@@ -1,0 +1,219 @@
+//! The refund entry: dated on the refund, tax taken from the platform's figures.
+
+use super::{add, at_scale, mul, sub, sum, Ctx};
+use crate::error::Result;
+use crate::journal::{entry_id, Built, Closing, EntryBuilder, Role, Source};
+use crate::model::{AdjustmentKind, LineItem, Order, Refund, Restock, StandaloneRefund, TaxLine, TenderKind};
+use crate::money::{allocate, format_amount, round_to, Currency};
+use crate::rules::{RefundMode, GIFT_CARD_GATEWAY};
+use rust_decimal::Decimal;
+
+/// What a refund needs to know about its order.
+pub(crate) struct RefundContext<'a> {
+    currency: Currency,
+    taxes_included: Option<bool>,
+    gateway: Option<&'a str>,
+    order: Option<&'a Order>,
+    order_name: String,
+}
+
+impl<'a> RefundContext<'a> {
+    pub fn from_order(order: &'a Order) -> Self {
+        let name = if order.name.is_empty() { &order.id } else { &order.name };
+        Self {
+            currency: order.currency,
+            taxes_included: Some(order.taxes_included),
+            gateway: order.gateway.as_deref(),
+            order: Some(order),
+            order_name: name.clone(),
+        }
+    }
+
+    pub fn standalone(s: &'a StandaloneRefund) -> Self {
+        Self {
+            currency: s.currency,
+            taxes_included: s.taxes_included,
+            gateway: s.gateway.as_deref(),
+            order: None,
+            order_name: s.refund.order_id.clone(),
+        }
+    }
+
+    fn line(&self, id: &str) -> Option<&'a LineItem> {
+        self.order?.lines.iter().find(|l| l.id == id)
+    }
+
+    /// Tax titles for refunded shipping: the order's shipping tax lines, else its first tax title.
+    fn shipping_taxes(&self) -> Vec<TaxLine> {
+        let Some(order) = self.order else { return Vec::new() };
+        let shipping: Vec<TaxLine> = order.shipping.iter().flat_map(|s| s.taxes.clone()).collect();
+        if !shipping.is_empty() {
+            return shipping;
+        }
+        order.lines.iter().flat_map(|l| l.taxes.first().cloned()).take(1).collect()
+    }
+}
+
+pub(crate) fn refund_entry(refund: &Refund, rc: &RefundContext<'_>, ctx: &mut Ctx<'_>) -> Result<Option<Built>> {
+    let cur = rc.currency;
+    let taxes_included = match rc.taxes_included {
+        Some(known) => known,
+        None => infer_taxes_included(refund),
+    };
+    let config = ctx.config;
+    let accounts = &config.accounts;
+    let f = ctx.fields;
+    let mut b = EntryBuilder::new(cur);
+    let amount = |v: Decimal| format_amount(cur, v);
+
+    for (i, line) in refund.lines.iter().enumerate() {
+        let path = format!("{}[{i}]", f.refund_lines);
+        let subtotal = at_scale(cur, line.subtotal, &format!("{path}.subtotal"))?;
+        let tax = at_scale(cur, line.tax, &format!("{path}.total_tax"))?;
+        let net = if taxes_included { sub(subtotal, tax, &path)? } else { subtotal };
+        let original = rc.line(&line.line_item_id);
+        let sku = line.sku.as_deref().or(original.and_then(|o| o.sku.as_deref()));
+        let label = sku.unwrap_or(&line.line_item_id);
+        let (account, via) = match (config.refunds, original, rc.order) {
+            (RefundMode::RefundsAccount, _, _) => (accounts.refunds.as_str(), "refunds account"),
+            (RefundMode::Reverse, Some(o), Some(order)) => (config.sales_account(o, order).0, "reverses the sale"),
+            (RefundMode::Reverse, _, _) => (config.sales_account_for_sku(sku), "reverses the sale"),
+        };
+        let qty = line.quantity;
+        let why = format!("{path}: {qty} × {label} refunded, {} ({via})", amount(net));
+        b.debit(account, net, why, Role::Refund);
+
+        let taxes = if line.original_taxes.is_empty() {
+            original.map(|o| o.taxes.clone()).unwrap_or_default()
+        } else {
+            line.original_taxes.clone()
+        };
+        book_refunded_tax(&mut b, ctx, tax, &taxes, &format!("{path}.total_tax"), cur)?;
+
+        let cost = config.unit_cost(sku).or(line.unit_cost).or(original.and_then(|o| o.unit_cost));
+        if let (Restock::Return, Some(cost)) = (line.restock, cost) {
+            let total_cost = round_to(cur, mul(cost, qty.into(), &path)?);
+            let why = format!("{path}: {qty} × {label} back in stock at cost {cost}");
+            b.debit(&accounts.inventory, total_cost, why.clone(), Role::Other);
+            b.credit(&accounts.cogs, total_cost, why, Role::Cogs);
+        }
+    }
+
+    for (i, adj) in refund.adjustments.iter().enumerate() {
+        let path = format!("{}[{i}]", f.adjustments);
+        let value = at_scale(cur, adj.amount, &format!("{path}.amount"))?;
+        let tax = at_scale(cur, adj.tax, &format!("{path}.tax_amount"))?;
+        let reason = adj.reason.as_deref().unwrap_or("adjustment");
+        match adj.kind {
+            AdjustmentKind::ShippingRefund => {
+                let why = format!("{path}: shipping refunded");
+                b.debit(&accounts.shipping, value, why, Role::Refund);
+                let taxes = rc.shipping_taxes();
+                book_refunded_tax(&mut b, ctx, tax, &taxes, &format!("{path}.tax_amount"), cur)?;
+            }
+            AdjustmentKind::Discrepancy => {
+                let total = add(value, tax, &path)?;
+                let why = format!("{path}: {reason:?}, {} refunded beyond the lines", amount(total));
+                b.debit(&accounts.refunds, total, why, Role::Refund);
+            }
+        }
+    }
+
+    let mut paid_back = false;
+    for (i, tender) in refund.tenders.iter().enumerate().filter(|(_, t)| t.kind == TenderKind::Refund) {
+        let path = format!("{}[{i}]", f.tenders);
+        let value = at_scale(cur, tender.amount, &format!("{path}.amount"))?;
+        let account = config.clearing_account(&tender.gateway);
+        let why = if tender.gateway == GIFT_CARD_GATEWAY {
+            format!("{path}: {} returned to a gift card, which owes it again", amount(value))
+        } else {
+            format!("{path}: {} paid back through {}", amount(value), tender.gateway)
+        };
+        b.credit(account.clone(), value, why, Role::Other);
+        if let Some(fee) = tender.fee.filter(|fee| !fee.is_zero()) {
+            let fee = at_scale(cur, fee, &format!("{path}.fee"))?;
+            let why = format!("{path}.fee: {} fee returned by {}", amount(fee), tender.gateway);
+            b.debit(account, fee, why.clone(), Role::Other);
+            b.credit(config.fee_account(&tender.gateway), fee, why, Role::Fee);
+        }
+        paid_back = true;
+    }
+    if !paid_back && !b.is_empty() {
+        let due = b.balance_due();
+        if !due.is_zero() {
+            let gateway = rc.gateway.unwrap_or("manual");
+            let why = format!("no refund transaction in the payload: {} owed back through {gateway:?}", amount(-due));
+            ctx.warn("W_REFUND_WITHOUT_TRANSACTION", f.tenders, why.clone());
+            b.debit(config.clearing_account(gateway), due, why, Role::Other);
+        }
+    }
+
+    if b.is_empty() {
+        return Ok(None);
+    }
+    let source = Source {
+        platform: f.platform.to_string(),
+        shop: config.shop.clone(),
+        kind: "refund".to_string(),
+        id: refund.id.clone(),
+        version: refund.processed_at.unix().to_string(),
+    };
+    let id = entry_id(&source, "refund");
+    let memo = format!("{} refund {} on order {}", f.label, refund.id, rc.order_name);
+    let closing = Closing {
+        rounding_account: &accounts.rounding,
+        source_ref: &memo,
+        path: "",
+    };
+    let mut built = b.finish(id, refund.processed_at.date().to_string(), memo.clone(), source, &closing)?;
+    built.entry.links.push(format!("order:{}", refund.order_id));
+    Ok(Some(built))
+}
+
+/// Debits refunded tax to the accounts of the original tax lines, split by their amounts.
+fn book_refunded_tax(
+    b: &mut EntryBuilder,
+    ctx: &mut Ctx<'_>,
+    tax: Decimal,
+    originals: &[TaxLine],
+    path: &str,
+    cur: Currency,
+) -> Result<()> {
+    if tax.is_zero() {
+        return Ok(());
+    }
+    let weights: Vec<Decimal> = originals.iter().map(|t| t.amount).collect();
+    let parts = if originals.len() == 1 {
+        Some(vec![tax])
+    } else {
+        allocate(tax, &weights, cur.minor_units())
+    };
+    match parts {
+        Some(parts) => {
+            for (original, part) in originals.iter().zip(parts) {
+                let why = format!("{path}: {:?} refunded as the platform computed it", original.title);
+                b.debit(ctx.config.tax_account(&original.title), part, why, Role::Other);
+            }
+        }
+        None => {
+            let account = ctx.config.tax_account("Unassigned");
+            let why = format!("{path}: refunded tax whose original tax line is unknown");
+            ctx.warn("W_REFUND_TAX_UNASSIGNED", path, format!("{} of tax booked to {account}", format_amount(cur, tax)));
+            b.debit(account, tax, why, Role::Other);
+        }
+    }
+    Ok(())
+}
+
+/// A refund that arrives alone does not say whether prices included tax. The refunded money does:
+/// with exclusive prices the transactions cover lines + tax, with inclusive prices the lines alone.
+fn infer_taxes_included(refund: &Refund) -> bool {
+    let path = "";
+    let lines = sum(refund.lines.iter().map(|l| &l.subtotal), path).unwrap_or_default();
+    let taxes = sum(refund.lines.iter().map(|l| &l.tax), path).unwrap_or_default();
+    let adjustments: Decimal = refund.adjustments.iter().map(|a| a.amount + a.tax).sum();
+    let paid: Decimal = refund.tenders.iter().filter(|t| t.kind == TenderKind::Refund).map(|t| t.amount).sum();
+    let exclusive = lines + taxes + adjustments;
+    let inclusive = lines + adjustments;
+    !taxes.is_zero() && paid == inclusive && paid != exclusive
+}

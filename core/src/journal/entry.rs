@@ -1,0 +1,162 @@
+//! The public entry shape shared by every face (native, wasm, worker):
+//! `{"id","date","currency","memo","source":{...},"lines":[{"account","debit","credit","why"}]}`.
+
+use crate::error::{LedgerError, Result};
+use crate::money::{self, Currency};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub id: String,
+    /// `YYYY-MM-DD`, the local date of the event.
+    pub date: String,
+    pub currency: Currency,
+    pub memo: String,
+    pub source: Source,
+    pub lines: Vec<Line>,
+    /// Other source objects this entry belongs with, as `{resource}:{id}` (a refund names its
+    /// `order:<id>`; a payout names every order, refund and charge it settles). Summaries use them
+    /// to group entries; empty lists are left out of the JSON.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
+}
+
+/// Which source object, in which revision, produced an entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub platform: String,
+    pub shop: String,
+    /// `sale`, `refund`, `payout`, `expense`, `dispute`, `reversal`...
+    pub kind: String,
+    pub id: String,
+    pub version: String,
+}
+
+/// One posting. Exactly one of `debit` and `credit` is non-zero.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    pub account: String,
+    #[serde(serialize_with = "amount_out", deserialize_with = "amount_in")]
+    pub debit: Amount,
+    #[serde(serialize_with = "amount_out", deserialize_with = "amount_in")]
+    pub credit: Amount,
+    /// Which rule and which source field produced the line, for people reading the preview.
+    pub why: String,
+}
+
+/// An amount that keeps the textual scale it is shown with (`"0.00"`, `"5413"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct Amount(pub Decimal);
+
+impl Amount {
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+}
+
+fn amount_out<S: Serializer>(amount: &Amount, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_str(&amount.0)
+}
+
+fn amount_in<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Amount, D::Error> {
+    let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+    let value = money::parse_decimal(&text).map_err(|e| {
+        serde::de::Error::custom(format!("invalid amount {text:?}: {}", e.reason()))
+    })?;
+    if value.is_sign_negative() {
+        return Err(serde::de::Error::custom(format!("negative amount {text:?}")));
+    }
+    Ok(Amount(value))
+}
+
+impl Line {
+    /// Signed amount: debit positive, credit negative.
+    pub fn signed(&self) -> Decimal {
+        self.debit.0 - self.credit.0
+    }
+
+    pub fn is_debit(&self) -> bool {
+        !self.debit.is_zero()
+    }
+}
+
+impl Entry {
+    /// Re-checks the invariants of an entry that came from outside (JSON from JS, a database row):
+    /// amounts at the currency's scale, one side per line, and debits equal credits.
+    pub fn check(&self) -> Result<()> {
+        let mut debits = Decimal::ZERO;
+        let mut credits = Decimal::ZERO;
+        for (i, line) in self.lines.iter().enumerate() {
+            let path = format!("lines[{i}]");
+            if line.debit.is_zero() == line.credit.is_zero() {
+                return Err(LedgerError::InvalidValue {
+                    path,
+                    value: format!("debit {} credit {}", line.debit.0, line.credit.0),
+                    reason: "exactly one of debit and credit must be non-zero".to_string(),
+                });
+            }
+            for (side, amount) in [("debit", line.debit), ("credit", line.credit)] {
+                if !money::fits_minor_units(self.currency, amount.0) {
+                    return Err(LedgerError::InvalidAmount {
+                        path: format!("{path}.{side}"),
+                        value: amount.0.to_string(),
+                        reason: format!("more digits than {} allows", self.currency),
+                    });
+                }
+            }
+            debits = checked(debits.checked_add(line.debit.0), &path)?;
+            credits = checked(credits.checked_add(line.credit.0), &path)?;
+        }
+        if debits != credits || self.lines.is_empty() {
+            return Err(LedgerError::Unbalanced {
+                path: String::new(),
+                entry_id: self.id.clone(),
+                currency: self.currency.to_string(),
+                debits: money::format_amount(self.currency, debits),
+                credits: money::format_amount(self.currency, credits),
+            });
+        }
+        Ok(())
+    }
+
+    /// Σ debits (= Σ credits for a valid entry).
+    pub fn total(&self) -> Decimal {
+        self.lines.iter().map(|l| l.debit.0).sum()
+    }
+
+    /// The entry that undoes this one: same lines with sides swapped, dated `date`.
+    pub fn reversal(&self, date: &str) -> Entry {
+        Entry {
+            id: format!("{}:reversal", self.id),
+            date: date.to_string(),
+            currency: self.currency,
+            memo: format!("Reversal of {}", self.memo),
+            source: Source {
+                kind: format!("{}-reversal", self.source.kind),
+                ..self.source.clone()
+            },
+            lines: self
+                .lines
+                .iter()
+                .map(|l| Line {
+                    account: l.account.clone(),
+                    debit: l.credit,
+                    credit: l.debit,
+                    why: format!("reverses: {}", l.why),
+                })
+                .collect(),
+            links: self.links.clone(),
+        }
+    }
+}
+
+fn checked(value: Option<Decimal>, path: &str) -> Result<Decimal> {
+    value.ok_or_else(|| LedgerError::AmountTooLarge {
+        path: path.to_string(),
+        value: "sum overflows".to_string(),
+    })
+}

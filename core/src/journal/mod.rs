@@ -1,0 +1,16 @@
+//! The journal: entries with deterministic ids, balanced by construction.
+
+mod builder;
+mod entry;
+
+pub use builder::{Built, Closing, EntryBuilder, Posting, Role, LINES_PER_ENTRY_MAX};
+pub use entry::{Amount, Entry, Line, Source};
+
+/// `{platform}:{shop}:{resource}:{resource_id}:{kind}:{version}`: the same source object in the same
+/// revision always gets the same id, which is what makes retries and re-deliveries idempotent.
+pub fn entry_id(source: &Source, resource: &str) -> String {
+    format!(
+        "{}:{}:{}:{}:{}:{}",
+        source.platform, source.shop, resource, source.id, source.kind, source.version
+    )
+}

@@ -1,0 +1,39 @@
+//! The canonical commerce model: what every platform adapter produces and the engine consumes.
+//!
+//! Amounts are exact decimals in the order's booking (shop) currency. The serde form of these types
+//! is the documented "canonical JSON" that any storefront can send without a dedicated adapter.
+
+mod order;
+mod refund;
+mod tender;
+mod time;
+
+pub use order::{Discount, LineItem, Order, Presentment, ShippingLine, TaxLine};
+pub use refund::{Adjustment, AdjustmentKind, Refund, RefundLine, Restock};
+pub use tender::{Tender, TenderKind};
+pub use time::Timestamp;
+
+use serde::{Deserialize, Serialize};
+
+/// One thing that happened in a store and may need booking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    Order(Order),
+    /// A refund delivered on its own (Shopify `refunds/create`), with the facts of its order that the
+    /// refund body carries.
+    Refund(StandaloneRefund),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandaloneRefund {
+    pub currency: crate::money::Currency,
+    /// Whether the order's prices included tax; unknown when the refund arrives alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxes_included: Option<bool>,
+    /// Gateway of the order, for a refund that names no transaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    pub refund: Refund,
+}

@@ -1,0 +1,197 @@
+//! Deserialization helpers shared by the adapters: amounts read from their JSON text, ids that
+//! may be numbers or strings, quantities that must not be negative, and errors carrying the path.
+
+use crate::error::{join_path, LedgerError};
+use crate::money::{parse_decimal, NumeralError};
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::fmt;
+
+/// An amount read from the exact text of a JSON string or number, never through `f64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Dec(pub Decimal);
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = <&'de RawValue>::deserialize(d)?;
+        let text = raw.get();
+        let inner = match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            Some(quoted) => quoted,
+            None if text.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) => text,
+            None => return Err(de::Error::custom(format!("invalid type: {text}, expected a decimal amount"))),
+        };
+        parse_decimal(inner).map(Dec).map_err(|e| match e {
+            NumeralError::TooLarge => de::Error::custom(format!("amount too large: {inner}")),
+            other => de::Error::custom(format!("invalid amount {inner:?}: {}", other.reason())),
+        })
+    }
+}
+
+/// Platform ids arrive as numbers (Shopify REST) or strings (GraphQL gids, Stripe); both become text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Id(pub String);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+        impl Visitor<'_> for IdVisitor {
+            type Value = Id;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an id (integer or string)")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Id, E> {
+                Ok(Id(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Id, E> {
+                Ok(Id(v.to_string()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Id, E> {
+                if v.is_empty() || v.len() > 200 {
+                    return Err(E::custom("invalid value: an id must hold 1 to 200 characters"));
+                }
+                Ok(Id(v.to_string()))
+            }
+        }
+        d.deserialize_any(IdVisitor)
+    }
+}
+
+/// A non-negative whole quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Qty(pub u32);
+
+impl<'de> Deserialize<'de> for Qty {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct QtyVisitor;
+        impl Visitor<'_> for QtyVisitor {
+            type Value = Qty;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole, non-negative quantity")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Qty, E> {
+                u32::try_from(v)
+                    .ok()
+                    .filter(|q| *q <= QUANTITY_MAX)
+                    .map(Qty)
+                    .ok_or_else(|| E::custom(format!("invalid value: quantity {v} above {QUANTITY_MAX}")))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Qty, E> {
+                if v < 0 {
+                    return Err(E::custom(format!("invalid value: negative quantity {v}")));
+                }
+                self.visit_u64(v.unsigned_abs())
+            }
+        }
+        d.deserialize_any(QtyVisitor)
+    }
+}
+
+/// No real order line holds a billion units; more is corrupt input.
+pub const QUANTITY_MAX: u32 = 1_000_000_000;
+
+/// Parses `bytes` as `T`. The fast path is plain serde_json; only when it fails is the input parsed
+/// again with path tracking, so the common case pays nothing for good error messages.
+pub fn from_json<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, LedgerError> {
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Ok(value),
+        Err(_) => {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Ok(value) => Ok(value),
+                Err(e) => {
+                    let path = e.path().to_string();
+                    Err(classify(if path == "." { "" } else { &path }, e.inner()))
+                }
+            }
+        }
+    }
+}
+
+fn classify(path: &str, error: &serde_json::Error) -> LedgerError {
+    let full = error.to_string();
+    let message = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]).to_string();
+    let path = path.to_string();
+    if error.is_syntax() || error.is_eof() || error.is_io() {
+        return LedgerError::Json { path, message };
+    }
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        return LedgerError::MissingField { path: join_path(&path, field) };
+    }
+    if let Some(value) = message.strip_prefix("amount too large: ") {
+        return LedgerError::AmountTooLarge { path, value: value.to_string() };
+    }
+    if let Some(rest) = message.strip_prefix("invalid amount ") {
+        let (value, reason) = rest.split_once(": ").unwrap_or((rest, "not a decimal"));
+        return LedgerError::InvalidAmount {
+            path,
+            value: value.trim_matches('"').to_string(),
+            reason: reason.to_string(),
+        };
+    }
+    if let Some(value) = message.strip_prefix("unknown currency ") {
+        return LedgerError::UnknownCurrency { path, value: value.trim_matches('"').to_string() };
+    }
+    if let Some(value) = message.strip_prefix("invalid timestamp ") {
+        return LedgerError::InvalidTimestamp { path, value: value.trim_matches('"').to_string() };
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        return LedgerError::InvalidValue { path, value: String::new(), reason: rest.to_string() };
+    }
+    LedgerError::InvalidType { path, message }
+}
+
+/// A required field that the wire struct keeps optional (it is only required for some payloads).
+pub fn required<T>(value: Option<T>, path: &str) -> Result<T, LedgerError> {
+    value.ok_or_else(|| LedgerError::MissingField { path: path.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Probe {
+        amount: Dec,
+        #[serde(default)]
+        items: Vec<Item>,
+    }
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Item {
+        qty: Qty,
+        id: Id,
+    }
+
+    #[test]
+    fn reads_amounts_from_their_text() {
+        let p: Probe = from_json(br#"{"amount": 0.30000000000000004}"#).unwrap();
+        assert_eq!(p.amount.0.to_string(), "0.30000000000000004");
+        let p: Probe = from_json(br#"{"amount": "12.30"}"#).unwrap();
+        assert_eq!(p.amount.0.to_string(), "12.30");
+        let p: Probe = from_json(br#"{"amount": 123456789012.345678901234}"#).unwrap();
+        assert_eq!(p.amount.0.to_string(), "123456789012.345678901234");
+    }
+
+    #[test]
+    fn errors_carry_the_path() {
+        let e = from_json::<Probe>(br#"{"amount": "1e3"}"#).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("E_INVALID_AMOUNT", "amount"));
+        let e = from_json::<Probe>(br#"{"amount": "1", "items": [{"qty": 1, "id": 1}, {"qty": -2, "id": 2}]}"#).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("E_INVALID_VALUE", "items[1].qty"));
+        let e = from_json::<Probe>(br#"{"amount": "1", "items": [{"qty": 1}]}"#).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("E_MISSING_FIELD", "items[0].id"));
+        let e = from_json::<Probe>(br#"{"amount": "1", "items": [{"qty": "1", "id": 1}]}"#).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("E_INVALID_TYPE", "items[0].qty"));
+        let e = from_json::<Probe>(br#"{"amount": 1e400}"#).unwrap_err();
+        assert_eq!(e.code(), "E_INVALID_AMOUNT");
+        let e = from_json::<Probe>(br#"{"amount": "99999999999999999999"}"#).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("E_AMOUNT_TOO_LARGE", "amount"));
+        let e = from_json::<Probe>(br#"{"amount": "1", "items": [}"#).unwrap_err();
+        assert_eq!(e.code(), "E_JSON");
+        let e = from_json::<Probe>(br#"{"amount": true}"#).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("E_INVALID_TYPE", "amount"));
+    }
+}

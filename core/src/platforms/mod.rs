@@ -1,0 +1,69 @@
+//! Platform adapters: wire formats in, canonical events out. Knows nothing about accounts.
+
+pub(crate) mod de;
+pub mod shopify;
+
+use crate::engine::SourceFields;
+use crate::error::{LedgerError, Result};
+use crate::model::Event;
+use std::fmt;
+use std::str::FromStr;
+
+/// Payloads larger than this are refused before parsing; real order bodies stay under ~1 MB.
+pub const PAYLOAD_BYTES_MAX: usize = 8 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Platform {
+    Shopify,
+}
+
+impl Platform {
+    pub const ALL: &'static [Platform] = &[Platform::Shopify];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Platform::Shopify => "shopify",
+        }
+    }
+
+    /// Parses one payload (a webhook body) into its canonical event.
+    pub fn parse(&self, bytes: &[u8]) -> Result<Event> {
+        if bytes.len() > PAYLOAD_BYTES_MAX {
+            return Err(LedgerError::LimitExceeded {
+                path: String::new(),
+                what: "payload bytes".to_string(),
+                limit: PAYLOAD_BYTES_MAX,
+            });
+        }
+        match self {
+            Platform::Shopify => shopify::parse(bytes),
+        }
+    }
+
+    pub fn fields(&self) -> &'static SourceFields {
+        match self {
+            Platform::Shopify => &shopify::FIELDS,
+        }
+    }
+}
+
+impl FromStr for Platform {
+    type Err = LedgerError;
+    fn from_str(s: &str) -> Result<Self> {
+        Platform::ALL
+            .iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(s.trim()))
+            .copied()
+            .ok_or_else(|| LedgerError::UnsupportedPlatform {
+                value: s.to_string(),
+                expected: Platform::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", "),
+            })
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,84 @@
+//! Shopify: the REST-shaped webhook JSON of `orders/create|paid|updated|cancelled` and
+//! `refunds/create`.
+
+mod order;
+mod refund;
+mod wire;
+
+use crate::engine::SourceFields;
+use crate::error::{LedgerError, Result};
+use crate::model::{Event, Timestamp};
+use crate::money::Currency;
+use crate::platforms::de::{self, Dec};
+
+pub static FIELDS: SourceFields = SourceFields {
+    platform: "shopify",
+    label: "Shopify",
+    lines: "line_items",
+    shipping: "shipping_lines",
+    tip: "total_tip_received",
+    tenders: "transactions",
+    refunds: "refunds",
+    refund_lines: "refund_line_items",
+    adjustments: "order_adjustments",
+};
+
+/// More line items than this is not an order a shop could take; refuse rather than spin.
+pub const LINE_ITEMS_MAX: usize = 5_000;
+
+pub fn parse(bytes: &[u8]) -> Result<Event> {
+    let payload: wire::Payload = de::from_json(bytes)?;
+    if payload.refund_line_items.is_some() && payload.line_items.is_none() {
+        refund::standalone(payload).map(Event::Refund)
+    } else {
+        order::order(payload).map(Event::Order)
+    }
+}
+
+fn timestamp(text: &str, path: &str) -> Result<Timestamp> {
+    Timestamp::parse(text).ok_or_else(|| LedgerError::InvalidTimestamp {
+        path: path.to_string(),
+        value: text.to_string(),
+    })
+}
+
+fn currency(code: &str, path: &str) -> Result<Currency> {
+    Currency::from_code(code).ok_or_else(|| LedgerError::UnknownCurrency {
+        path: path.to_string(),
+        value: code.to_string(),
+    })
+}
+
+/// The unsuffixed shop-money field, else the `*_set.shop_money.amount` twin.
+fn money(plain: Option<Dec>, set: Option<&wire::MoneyBag>, path: &str) -> Result<rust_decimal::Decimal> {
+    plain
+        .or_else(|| set.and_then(wire::MoneyBag::shop_amount))
+        .map(|d| d.0)
+        .ok_or_else(|| LedgerError::MissingField { path: path.to_string() })
+}
+
+fn tax_lines(lines: Vec<wire::TaxLine>, path: &str) -> Result<Vec<crate::model::TaxLine>> {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let amount = money(t.price, t.price_set.as_ref(), &format!("{path}[{i}].price"))?;
+            Ok(crate::model::TaxLine {
+                title: t.title,
+                rate: t.rate.map(|r| r.0),
+                amount,
+            })
+        })
+        .collect()
+}
+
+fn limit(count: usize, path: &str) -> Result<()> {
+    if count > LINE_ITEMS_MAX {
+        return Err(LedgerError::LimitExceeded {
+            path: path.to_string(),
+            what: "items".to_string(),
+            limit: LINE_ITEMS_MAX,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! Shopify order body → canonical order.
+
+use super::{currency, limit, money, tax_lines, timestamp, wire};
+use crate::error::Result;
+use crate::model::{Discount, LineItem, Order, Presentment, ShippingLine};
+use crate::platforms::de::required;
+use crate::rules::GIFT_CARD_GATEWAY;
+
+/// Financial states in which a cancelled order never took money.
+const UNPAID: [&str; 4] = ["pending", "voided", "authorized", "expired"];
+
+pub(super) fn order(p: wire::Payload) -> Result<Order> {
+    let currency = currency(&required(p.currency, "currency")?, "currency")?;
+    let created = p.created_at.as_deref();
+    let processed_text = required(p.processed_at.as_deref().or(created), "processed_at")?;
+    let processed_path = if p.processed_at.is_some() { "processed_at" } else { "created_at" };
+    let processed_at = timestamp(processed_text, processed_path)?;
+    let version = match p.updated_at.as_deref() {
+        Some(text) => timestamp(text, "updated_at")?,
+        None => processed_at.clone(),
+    };
+    let presentment = match (p.presentment_currency.as_deref(), &p.total_price_set) {
+        (Some(code), Some(bag)) => match &bag.presentment_money {
+            Some(m) => Some(Presentment {
+                currency: super::currency(code, "presentment_currency")?,
+                total: m.amount.0,
+            }),
+            None => None,
+        },
+        _ => None,
+    };
+    let cancelled_unpaid = p.cancelled_at.is_some()
+        && p.financial_status.as_deref().is_some_and(|s| UNPAID.contains(&s));
+    let gateway = p
+        .payment_gateway_names
+        .iter()
+        .find(|g| g.as_str() != GIFT_CARD_GATEWAY)
+        .or(p.payment_gateway_names.first())
+        .cloned()
+        .or(p.gateway);
+    let tags = p
+        .tags
+        .as_deref()
+        .map(|t| t.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect())
+        .unwrap_or_default();
+
+    let wire_lines = required(p.line_items, "line_items")?;
+    limit(wire_lines.len(), "line_items")?;
+    let apps = &p.discount_applications;
+    let lines = wire_lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let path = format!("line_items[{i}]");
+            Ok(LineItem {
+                id: l.id.0,
+                sku: l.sku.filter(|s| !s.is_empty()),
+                title: l.title,
+                product_type: l.product_type.filter(|s| !s.is_empty()),
+                vendor: l.vendor.filter(|s| !s.is_empty()),
+                tags: Vec::new(),
+                quantity: l.quantity.0,
+                unit_price: money(l.price, l.price_set.as_ref(), &format!("{path}.price"))?,
+                unit_cost: None,
+                gift_card: l.gift_card,
+                discounts: discounts(l.discount_allocations, apps, &format!("{path}.discount_allocations"))?,
+                taxes: tax_lines(l.tax_lines, &format!("{path}.tax_lines"))?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    limit(p.shipping_lines.len(), "shipping_lines")?;
+    let shipping = p
+        .shipping_lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let path = format!("shipping_lines[{i}]");
+            let price = money(s.price, s.price_set.as_ref(), &format!("{path}.price"))?;
+            let mut discounts = discounts(s.discount_allocations, apps, &format!("{path}.discount_allocations"))?;
+            if let Some(discounted) = s.discounted_price.filter(|d| discounts.is_empty() && d.0 < price) {
+                discounts.push(Discount { amount: price - discounted.0, code: None });
+            }
+            Ok(ShippingLine {
+                title: s.title,
+                price,
+                discounts,
+                taxes: tax_lines(s.tax_lines, &format!("{path}.tax_lines"))?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    limit(p.transactions.len(), "transactions")?;
+    let tenders = super::refund::tenders(p.transactions, "transactions")?;
+    let refunds = p
+        .refunds
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| super::refund::refund(r, &p.id.0).map_err(|e| e.within(&format!("refunds[{i}]"))))
+        .collect::<Result<Vec<_>>>()?;
+
+    Ok(Order {
+        id: p.id.0,
+        name: p.name.unwrap_or_default(),
+        processed_at,
+        version,
+        currency,
+        presentment,
+        taxes_included: p.taxes_included,
+        cancelled_unpaid,
+        channel: p.source_name,
+        tags,
+        lines,
+        shipping,
+        tip: p.total_tip_received.map(|t| t.0).unwrap_or_default(),
+        tenders,
+        gateway,
+        refunds,
+    })
+}
+
+fn discounts(
+    allocations: Vec<wire::DiscountAllocation>,
+    apps: &[wire::DiscountApplication],
+    path: &str,
+) -> Result<Vec<Discount>> {
+    allocations
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let amount = money(a.amount, a.amount_set.as_ref(), &format!("{path}[{i}].amount"))?;
+            let app = a.discount_application_index.and_then(|k| apps.get(k));
+            let code = app.and_then(|a| a.code.clone().or_else(|| a.title.clone()));
+            Ok(Discount { amount, code })
+        })
+        .collect()
+}

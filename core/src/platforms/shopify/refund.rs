@@ -1,0 +1,128 @@
+//! Shopify refunds (embedded in an order, or a `refunds/create` body) and transactions.
+
+use super::{currency, limit, money, tax_lines, timestamp, wire};
+use crate::error::{LedgerError, Result};
+use crate::model::{Adjustment, AdjustmentKind, Refund, RefundLine, Restock, StandaloneRefund, Tender, TenderKind};
+use crate::platforms::de::required;
+
+pub(super) fn refund(r: wire::Refund, order_id: &str) -> Result<Refund> {
+    let text = required(r.processed_at.as_deref().or(r.created_at.as_deref()), "processed_at")?;
+    let processed_at = timestamp(text, if r.processed_at.is_some() { "processed_at" } else { "created_at" })?;
+    limit(r.refund_line_items.len(), "refund_line_items")?;
+    limit(r.transactions.len(), "transactions")?;
+    Ok(Refund {
+        id: r.id.0,
+        order_id: order_id.to_string(),
+        processed_at,
+        lines: refund_lines(r.refund_line_items)?,
+        adjustments: adjustments(r.order_adjustments),
+        tenders: tenders(r.transactions, "transactions")?,
+    })
+}
+
+/// A `refunds/create` body: the refund alone, with the order's currency read off its money.
+pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
+    let order_id = required(p.order_id, "order_id")?.0;
+    let code = p
+        .transactions
+        .iter()
+        .find_map(|t| t.currency.clone())
+        .or_else(|| {
+            let lines = p.refund_line_items.as_deref().unwrap_or_default();
+            lines.iter().find_map(|l| l.subtotal_set.as_ref()?.shop_money.as_ref()?.currency_code.clone())
+        })
+        .or(p.currency)
+        .ok_or_else(|| LedgerError::MissingField { path: "transactions[0].currency".to_string() })?;
+    let currency = currency(&code, "transactions[0].currency")?;
+    let gateway = p.transactions.first().map(|t| t.gateway.clone());
+    let body = wire::Refund {
+        id: p.id,
+        created_at: p.created_at,
+        processed_at: p.processed_at,
+        refund_line_items: p.refund_line_items.unwrap_or_default(),
+        transactions: p.transactions,
+        order_adjustments: p.order_adjustments,
+    };
+    Ok(StandaloneRefund {
+        currency,
+        taxes_included: None,
+        gateway,
+        refund: refund(body, &order_id)?,
+    })
+}
+
+fn refund_lines(lines: Vec<wire::RefundLineItem>) -> Result<Vec<RefundLine>> {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let path = format!("refund_line_items[{i}]");
+            let (sku, original_taxes) = match l.line_item {
+                Some(line) => (line.sku, tax_lines(line.tax_lines, &format!("{path}.line_item.tax_lines"))?),
+                None => (None, Vec::new()),
+            };
+            Ok(RefundLine {
+                line_item_id: l.line_item_id.0,
+                quantity: l.quantity.0,
+                restock: match l.restock_type.as_deref() {
+                    Some("return" | "cancel" | "legacy_restock") => Restock::Return,
+                    _ => Restock::NoRestock,
+                },
+                subtotal: money(l.subtotal, l.subtotal_set.as_ref(), &format!("{path}.subtotal"))?,
+                tax: money(l.total_tax, l.total_tax_set.as_ref(), &format!("{path}.total_tax")).unwrap_or_default(),
+                sku: sku.filter(|s| !s.is_empty()),
+                original_taxes,
+                unit_cost: None,
+            })
+        })
+        .collect()
+}
+
+/// Shopify signs adjustments from the order's side: a shipping refund of 5.00 is `amount: "-5.00"`
+/// (refunded total = lines + tax − adjustments), so the canonical "money back" amount is negated.
+fn adjustments(adjustments: Vec<wire::OrderAdjustment>) -> Vec<Adjustment> {
+    adjustments
+        .into_iter()
+        .map(|a| Adjustment {
+            kind: match a.kind.as_deref() {
+                Some("shipping_refund") => AdjustmentKind::ShippingRefund,
+                _ => AdjustmentKind::Discrepancy,
+            },
+            amount: -a.amount.0,
+            tax: -a.tax_amount.map(|t| t.0).unwrap_or_default(),
+            reason: a.reason,
+        })
+        .collect()
+}
+
+/// Successful money movements only: authorizations, voids and failed attempts moved nothing.
+pub(super) fn tenders(transactions: Vec<wire::Transaction>, path: &str) -> Result<Vec<Tender>> {
+    let mut out = Vec::with_capacity(transactions.len());
+    for (i, t) in transactions.into_iter().enumerate() {
+        let kind = match t.kind.as_str() {
+            "sale" | "capture" => TenderKind::Payment,
+            "refund" => TenderKind::Refund,
+            _ => continue,
+        };
+        if !matches!(t.status.as_deref(), None | Some("success")) {
+            continue;
+        }
+        if t.amount.0.is_sign_negative() {
+            return Err(LedgerError::InvalidAmount {
+                path: format!("{path}[{i}].amount"),
+                value: t.amount.0.to_string(),
+                reason: "a transaction amount is never negative".to_string(),
+            });
+        }
+        let fees: rust_decimal::Decimal = t.fees.iter().map(|f| f.amount.0).sum();
+        let fee = t.fee.map(|f| f.0).or((!t.fees.is_empty()).then_some(fees));
+        out.push(Tender {
+            id: t.id.map(|id| id.0),
+            gateway: t.gateway,
+            kind,
+            amount: t.amount.0,
+            fee,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,80 @@
+//! Account names: building components from free text, and validating names.
+//!
+//! Names must be valid in every target: Beancount is the strictest (components start with a capital
+//! letter or digit; letters, digits and dashes only), so every generated name follows its rules.
+
+/// The five roots Beancount accepts, which every target understands.
+pub const ROOTS: [&str; 5] = ["Assets", "Liabilities", "Equity", "Income", "Expenses"];
+
+/// Turns free text (a gateway or tax title) into one account component:
+/// `shopify_payments` → `Shopify-Payments`, `CA State Tax` → `CA-State-Tax`, `VAT 20%` → `VAT-20`.
+pub fn component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    if out.is_empty() {
+        out.push_str("Unnamed");
+    }
+    out
+}
+
+/// Checks a full account name such as `Income:Sales:Apparel`; returns why it is refused.
+pub fn check_account(name: &str) -> Result<(), &'static str> {
+    let mut parts = name.split(':');
+    let root = parts.next().unwrap_or("");
+    if !ROOTS.contains(&root) {
+        return Err("must start with Assets, Liabilities, Equity, Income or Expenses");
+    }
+    let mut depth = 0;
+    for part in parts {
+        depth += 1;
+        let mut chars = part.chars();
+        match chars.next() {
+            Some(c) if c.is_ascii_uppercase() || c.is_ascii_digit() => {}
+            _ => return Err("each component must start with a capital letter or a digit"),
+        }
+        if !chars.all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err("components may hold only letters, digits and dashes");
+        }
+    }
+    if depth == 0 {
+        return Err("needs at least one component after the root");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_components_valid_everywhere() {
+        assert_eq!(component("shopify_payments"), "Shopify-Payments");
+        assert_eq!(component("CA State Tax"), "CA-State-Tax");
+        assert_eq!(component("VAT 20%"), "VAT-20");
+        assert_eq!(component("gift_card"), "Gift-Card");
+        assert_eq!(component("  "), "Unnamed");
+        assert_eq!(component("Café"), "Caf");
+        for text in ["shopify_payments", "VAT 20%", "9lives", "é"] {
+            assert_eq!(check_account(&format!("Assets:{}", component(text))), Ok(()));
+        }
+    }
+
+    #[test]
+    fn refuses_invalid_names() {
+        assert!(check_account("Income:Sales").is_ok());
+        assert!(check_account("Revenue:Sales").is_err());
+        assert!(check_account("Income").is_err());
+        assert!(check_account("Income:sales").is_err());
+        assert!(check_account("Income:Sales Tax").is_err());
+        assert!(check_account("Income::Sales").is_err());
+    }
+}

@@ -1,0 +1,89 @@
+use super::*;
+
+#[test]
+fn empty_config_is_the_default_chart() {
+    assert_eq!(Config::parse("").unwrap(), Config::default());
+    assert_eq!(Config::parse("{}").unwrap(), Config::default());
+    let c = Config::default();
+    assert_eq!(c.clearing_account("shopify_payments"), "Assets:Clearing:Shopify-Payments");
+    assert_eq!(c.clearing_account("manual"), "Assets:Receivable");
+    assert_eq!(c.clearing_account("Cash on Delivery (COD)"), "Assets:Receivable");
+    assert_eq!(c.clearing_account("gift_card"), "Liabilities:GiftCards");
+    assert_eq!(c.fee_account("paypal"), "Expenses:PaymentFees:Paypal");
+    assert_eq!(c.tax_account("CA State Tax"), "Liabilities:SalesTax:CA-State-Tax");
+}
+
+#[test]
+fn toml_and_json_carry_the_same_config() {
+    let toml = r#"
+shop = "demo.myshopify.com"
+refunds = "reverse"
+[accounts]
+sales = "Income:Sales:Online"
+[[sales]]
+sku = "HOOD-*"
+account = "Income:Sales:Apparel"
+[tax]
+"CA State Tax" = "Liabilities:Tax:California"
+[gateways.paypal]
+clearing = "Assets:PayPal"
+[costs]
+"HOOD-1" = "12.50"
+"#;
+    let json = r#"{"shop":"demo.myshopify.com","refunds":"reverse",
+      "accounts":{"sales":"Income:Sales:Online"},
+      "sales":[{"sku":"HOOD-*","account":"Income:Sales:Apparel"}],
+      "tax":{"CA State Tax":"Liabilities:Tax:California"},
+      "gateways":{"paypal":{"clearing":"Assets:PayPal"}},
+      "costs":{"HOOD-1":"12.50"}}"#;
+    let a = Config::parse(toml).unwrap();
+    assert_eq!(a, Config::parse(json).unwrap());
+    assert_eq!(a.refunds, RefundMode::Reverse);
+    assert_eq!(a.clearing_account("paypal"), "Assets:PayPal");
+    assert_eq!(a.tax_account("CA State Tax"), "Liabilities:Tax:California");
+    assert_eq!(a.unit_cost(Some("HOOD-1")).map(|d| d.to_string()), Some("12.50".to_string()));
+}
+
+#[test]
+fn validation_names_the_field_and_the_value() {
+    let cases = [
+        (r#"[[sales]]
+sku = "A"
+account = "Revenue:Sales""#, "sales[0].account", "Revenue:Sales"),
+        ("[accounts]\nbank = \"Assets:my bank\"", "accounts.bank", "Assets:my bank"),
+        ("[gateways.paypal]\nfees = \"Expenses\"", "gateways.\"paypal\".fees", "Expenses"),
+        ("[[sales]]\naccount = \"Income:X\"", "sales[0]", "Income:X"),
+    ];
+    for (text, path, value) in cases {
+        match Config::parse(text) {
+            Err(LedgerError::Config { path: p, value: v, .. }) => {
+                assert_eq!((p.as_str(), v.as_str()), (path, value), "{text}");
+            }
+            other => panic!("{text}: expected a config error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn unknown_keys_and_bad_costs_are_refused_with_their_path() {
+    let e = Config::parse("[accounts]\nsalez = \"Income:S\"").unwrap_err();
+    assert_eq!(e.code(), "E_CONFIG");
+    assert!(e.to_string().contains("salez"), "{e}");
+    let e = Config::parse("[costs]\nMUG = \"1e3\"").unwrap_err();
+    assert_eq!((e.code(), e.path()), ("E_CONFIG", "costs"));
+    assert!(e.to_string().contains("1e3"));
+    let e = Config::parse(r#"{"costs":{"MUG":"-1"}}"#).unwrap_err();
+    assert!(e.to_string().contains("negative"));
+    let e = Config::parse(r#"{"refunds":"sideways"}"#).unwrap_err();
+    assert_eq!((e.code(), e.path()), ("E_CONFIG", "refunds"));
+}
+
+#[test]
+fn sku_globs_and_first_match_wins() {
+    assert!(glob("HOOD-*", "hood-xl"));
+    assert!(glob("*-XL", "HOOD-XL"));
+    assert!(glob("A*B*C", "AxxBxxC"));
+    assert!(!glob("A*B", "AxxC"));
+    assert!(glob("*", ""));
+    assert!(!glob("MUG", "MUGS"));
+}
