@@ -1,0 +1,1 @@
+//! Cloudflare Worker face of ledgerbridge-core (built out in the edge worker issue).
