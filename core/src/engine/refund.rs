@@ -74,14 +74,16 @@ pub(crate) fn refund_entry(refund: &Refund, rc: &RefundContext<'_>, ctx: &mut Ct
         let original = rc.line(&line.line_item_id);
         let sku = line.sku.as_deref().or(original.and_then(|o| o.sku.as_deref()));
         let label = sku.unwrap_or(&line.line_item_id);
+        let gift_card = line.gift_card || original.is_some_and(|o| o.gift_card);
         let (account, via) = match (config.refunds, original, rc.order) {
+            _ if gift_card => (accounts.gift_cards.as_str(), "gift card sale cancelled"),
             (RefundMode::RefundsAccount, _, _) => (accounts.refunds.as_str(), "refunds account"),
             (RefundMode::Reverse, Some(o), Some(order)) => (config.sales_account(o, order).0, "reverses the sale"),
             (RefundMode::Reverse, _, _) => (config.sales_account_for_sku(sku), "reverses the sale"),
         };
         let qty = line.quantity;
         let why = format!("{path}: {qty} × {label} refunded, {} ({via})", amount(net));
-        b.debit(account, net, why, Role::Refund);
+        b.debit(account, net, why, if gift_card { Role::Other } else { Role::Refund });
 
         let taxes = if line.original_taxes.is_empty() {
             original.map(|o| o.taxes.clone()).unwrap_or_default()

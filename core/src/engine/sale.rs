@@ -21,7 +21,7 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
 
     for (i, line) in order.lines.iter().enumerate() {
         let path = format!("{}[{i}]", f.lines);
-        let gross = at_scale(cur, mul(line.unit_price, line.quantity.into(), &path)?, &path)?;
+        let gross = at_scale(cur, mul(line.unit_price, line.quantity.into(), &path)?, &format!("{path}.price"))?;
         let discount = sum(line.discounts.iter().map(|d| &d.amount), &path)?;
         let tax = sum(line.taxes.iter().map(|t| &t.amount), &path)?;
         let label = describe_line(line.sku.as_deref(), &line.title);

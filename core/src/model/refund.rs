@@ -40,6 +40,9 @@ pub struct RefundLine {
     pub original_taxes: Vec<super::TaxLine>,
     #[serde(default, with = "strict_opt", skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<Decimal>,
+    /// The refunded item was a gift card: refunding it cancels the liability, not revenue.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gift_card: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -35,6 +35,13 @@ pub fn parse(bytes: &[u8]) -> Result<Event> {
     }
 }
 
+/// Deserializes into the wire structs and drops them: the baseline the mapping benchmark compares
+/// against (parsing alone, without building the canonical model or entries).
+#[doc(hidden)]
+pub fn deserialize_only(bytes: &[u8]) -> Result<()> {
+    de::from_json::<wire::Payload>(bytes).map(drop)
+}
+
 fn timestamp(text: &str, path: &str) -> Result<Timestamp> {
     Timestamp::parse(text).ok_or_else(|| LedgerError::InvalidTimestamp {
         path: path.to_string(),

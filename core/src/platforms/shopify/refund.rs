@@ -57,9 +57,12 @@ fn refund_lines(lines: Vec<wire::RefundLineItem>) -> Result<Vec<RefundLine>> {
         .enumerate()
         .map(|(i, l)| {
             let path = format!("refund_line_items[{i}]");
-            let (sku, original_taxes) = match l.line_item {
-                Some(line) => (line.sku, tax_lines(line.tax_lines, &format!("{path}.line_item.tax_lines"))?),
-                None => (None, Vec::new()),
+            let (sku, gift_card, original_taxes) = match l.line_item {
+                Some(line) => {
+                    let taxes = tax_lines(line.tax_lines, &format!("{path}.line_item.tax_lines"))?;
+                    (line.sku, line.gift_card, taxes)
+                }
+                None => (None, false, Vec::new()),
             };
             Ok(RefundLine {
                 line_item_id: l.line_item_id.0,
@@ -73,6 +76,7 @@ fn refund_lines(lines: Vec<wire::RefundLineItem>) -> Result<Vec<RefundLine>> {
                 sku: sku.filter(|s| !s.is_empty()),
                 original_taxes,
                 unit_cost: None,
+                gift_card,
             })
         })
         .collect()

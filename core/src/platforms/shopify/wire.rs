@@ -161,6 +161,8 @@ pub struct RefundLineItem {
 pub struct RefundedLine {
     pub sku: Option<String>,
     #[serde(default)]
+    pub gift_card: bool,
+    #[serde(default)]
     pub tax_lines: Vec<TaxLine>,
 }
 
