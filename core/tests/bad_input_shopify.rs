@@ -34,7 +34,12 @@ fn pair(code: &str, path: &str) -> (String, String) {
 
 #[test]
 fn the_base_order_maps() {
-    let mapped = map(Platform::Shopify, &serde_json::to_vec(&order()).unwrap(), &Config::default()).unwrap();
+    let mapped = map(
+        Platform::Shopify,
+        &serde_json::to_vec(&order()).unwrap(),
+        &Config::default(),
+    )
+    .unwrap();
     assert_eq!(mapped.entries.len(), 1);
 }
 
@@ -48,70 +53,167 @@ fn malformed_json() {
 
 #[test]
 fn wrong_types_name_the_field() {
-    assert_eq!(fails_with(|o| o["line_items"][1]["quantity"] = json!("2")), pair("E_INVALID_TYPE", "line_items[1].quantity"));
-    assert_eq!(fails_with(|o| o["line_items"][0]["price"] = json!(true)), pair("E_INVALID_TYPE", "line_items[0].price"));
-    assert_eq!(fails_with(|o| o["line_items"] = json!({})), pair("E_INVALID_TYPE", "line_items"));
-    assert_eq!(fails_with(|o| o["taxes_included"] = json!("yes")), pair("E_INVALID_TYPE", "taxes_included"));
+    assert_eq!(
+        fails_with(|o| o["line_items"][1]["quantity"] = json!("2")),
+        pair("E_INVALID_TYPE", "line_items[1].quantity")
+    );
+    assert_eq!(
+        fails_with(|o| o["line_items"][0]["price"] = json!(true)),
+        pair("E_INVALID_TYPE", "line_items[0].price")
+    );
+    assert_eq!(
+        fails_with(|o| o["line_items"] = json!({})),
+        pair("E_INVALID_TYPE", "line_items")
+    );
+    assert_eq!(
+        fails_with(|o| o["taxes_included"] = json!("yes")),
+        pair("E_INVALID_TYPE", "taxes_included")
+    );
 }
 
 #[test]
 fn negative_and_fractional_quantities() {
-    assert_eq!(fails_with(|o| o["line_items"][1]["quantity"] = json!(-2)), pair("E_INVALID_VALUE", "line_items[1].quantity"));
-    assert_eq!(fails_with(|o| o["line_items"][1]["quantity"] = json!(1.5)), pair("E_INVALID_TYPE", "line_items[1].quantity"));
+    assert_eq!(
+        fails_with(|o| o["line_items"][1]["quantity"] = json!(-2)),
+        pair("E_INVALID_VALUE", "line_items[1].quantity")
+    );
+    assert_eq!(
+        fails_with(|o| o["line_items"][1]["quantity"] = json!(1.5)),
+        pair("E_INVALID_TYPE", "line_items[1].quantity")
+    );
 }
 
 #[test]
 fn missing_required_fields() {
-    assert_eq!(fails_with(|o| { o.as_object_mut().unwrap().remove("currency"); }), pair("E_MISSING_FIELD", "currency"));
-    assert_eq!(fails_with(|o| { o.as_object_mut().unwrap().remove("id"); }), pair("E_MISSING_FIELD", "id"));
-    assert_eq!(fails_with(|o| { o["line_items"][1].as_object_mut().unwrap().remove("price"); }), pair("E_MISSING_FIELD", "line_items[1].price"));
-    assert_eq!(fails_with(|o| { o["line_items"][0]["tax_lines"][0].as_object_mut().unwrap().remove("title"); }), pair("E_MISSING_FIELD", "line_items[0].tax_lines[0].title"));
-    assert_eq!(fails_with(|o| { o.as_object_mut().unwrap().remove("processed_at"); }), pair("E_MISSING_FIELD", "processed_at"));
-    assert_eq!(fails_with(|o| { o.as_object_mut().unwrap().remove("line_items"); }), pair("E_MISSING_FIELD", "line_items"));
+    assert_eq!(
+        fails_with(|o| {
+            o.as_object_mut().unwrap().remove("currency");
+        }),
+        pair("E_MISSING_FIELD", "currency")
+    );
+    assert_eq!(
+        fails_with(|o| {
+            o.as_object_mut().unwrap().remove("id");
+        }),
+        pair("E_MISSING_FIELD", "id")
+    );
+    assert_eq!(
+        fails_with(|o| {
+            o["line_items"][1].as_object_mut().unwrap().remove("price");
+        }),
+        pair("E_MISSING_FIELD", "line_items[1].price")
+    );
+    assert_eq!(
+        fails_with(|o| {
+            o["line_items"][0]["tax_lines"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("title");
+        }),
+        pair("E_MISSING_FIELD", "line_items[0].tax_lines[0].title")
+    );
+    assert_eq!(
+        fails_with(|o| {
+            o.as_object_mut().unwrap().remove("processed_at");
+        }),
+        pair("E_MISSING_FIELD", "processed_at")
+    );
+    assert_eq!(
+        fails_with(|o| {
+            o.as_object_mut().unwrap().remove("line_items");
+        }),
+        pair("E_MISSING_FIELD", "line_items")
+    );
 }
 
 #[test]
 fn unknown_currency() {
-    assert_eq!(fails_with(|o| o["currency"] = json!("XYZ")), pair("E_UNKNOWN_CURRENCY", "currency"));
-    assert_eq!(fails_with(|o| o["currency"] = json!("")), pair("E_UNKNOWN_CURRENCY", "currency"));
+    assert_eq!(
+        fails_with(|o| o["currency"] = json!("XYZ")),
+        pair("E_UNKNOWN_CURRENCY", "currency")
+    );
+    assert_eq!(
+        fails_with(|o| o["currency"] = json!("")),
+        pair("E_UNKNOWN_CURRENCY", "currency")
+    );
 }
 
 #[test]
 fn bad_amounts() {
-    assert_eq!(fails_with(|o| o["line_items"][0]["price"] = json!("1e3")), pair("E_INVALID_AMOUNT", "line_items[0].price"));
-    assert_eq!(fails_with(|o| o["line_items"][0]["price"] = json!("NaN")), pair("E_INVALID_AMOUNT", "line_items[0].price"));
-    assert_eq!(fails_with(|o| o["line_items"][0]["price"] = json!("")), pair("E_INVALID_AMOUNT", "line_items[0].price"));
-    assert_eq!(fails_with(|o| o["transactions"][0]["amount"] = json!("-20.80")), pair("E_INVALID_AMOUNT", "transactions[0].amount"));
+    assert_eq!(
+        fails_with(|o| o["line_items"][0]["price"] = json!("1e3")),
+        pair("E_INVALID_AMOUNT", "line_items[0].price")
+    );
+    assert_eq!(
+        fails_with(|o| o["line_items"][0]["price"] = json!("NaN")),
+        pair("E_INVALID_AMOUNT", "line_items[0].price")
+    );
+    assert_eq!(
+        fails_with(|o| o["line_items"][0]["price"] = json!("")),
+        pair("E_INVALID_AMOUNT", "line_items[0].price")
+    );
+    assert_eq!(
+        fails_with(|o| o["transactions"][0]["amount"] = json!("-20.80")),
+        pair("E_INVALID_AMOUNT", "transactions[0].amount")
+    );
     // More digits than the currency has is an error, not a silent rounding.
-    assert_eq!(fails_with(|o| o["line_items"][0]["price"] = json!("10.001")), pair("E_INVALID_AMOUNT", "line_items[0].price"));
+    assert_eq!(
+        fails_with(|o| o["line_items"][0]["price"] = json!("10.001")),
+        pair("E_INVALID_AMOUNT", "line_items[0].price")
+    );
 }
 
 #[test]
 fn huge_numbers() {
-    assert_eq!(fails_with(|o| o["line_items"][0]["price"] = json!("123456789012345678901234567890")), pair("E_AMOUNT_TOO_LARGE", "line_items[0].price"));
+    assert_eq!(
+        fails_with(|o| o["line_items"][0]["price"] = json!("123456789012345678901234567890")),
+        pair("E_AMOUNT_TOO_LARGE", "line_items[0].price")
+    );
     let huge = br#"{"id": 1, "currency": "USD", "processed_at": "2026-05-03T10:00:00Z", "line_items": [{"id": 1, "quantity": 1, "price": 1e999999}]}"#;
     assert_eq!(fails(huge).0, "E_INVALID_AMOUNT");
-    assert_eq!(fails_with(|o| o["line_items"][1]["quantity"] = json!(99_999_999_999u64)), pair("E_INVALID_VALUE", "line_items[1].quantity"));
+    assert_eq!(
+        fails_with(|o| o["line_items"][1]["quantity"] = json!(99_999_999_999u64)),
+        pair("E_INVALID_VALUE", "line_items[1].quantity")
+    );
     // Each amount is legal, the product is not: 10^9 units at just under 10^15 overflows nothing
     // silently.
     let result = fails_with(|o| {
         o["line_items"][1]["quantity"] = json!(1_000_000_000u32);
         o["line_items"][1]["price"] = json!("999999999999999.99");
     });
-    assert!(["E_AMOUNT_TOO_LARGE", "E_UNBALANCED_SOURCE"].contains(&result.0.as_str()), "{result:?}");
+    assert!(
+        ["E_AMOUNT_TOO_LARGE", "E_UNBALANCED_SOURCE"].contains(&result.0.as_str()),
+        "{result:?}"
+    );
 }
 
 #[test]
 fn bad_timestamps() {
-    assert_eq!(fails_with(|o| o["processed_at"] = json!("yesterday")), pair("E_INVALID_TIMESTAMP", "processed_at"));
-    assert_eq!(fails_with(|o| o["updated_at"] = json!("2026-02-30T00:00:00Z")), pair("E_INVALID_TIMESTAMP", "updated_at"));
+    assert_eq!(
+        fails_with(|o| o["processed_at"] = json!("yesterday")),
+        pair("E_INVALID_TIMESTAMP", "processed_at")
+    );
+    assert_eq!(
+        fails_with(|o| o["updated_at"] = json!("2026-02-30T00:00:00Z")),
+        pair("E_INVALID_TIMESTAMP", "updated_at")
+    );
 }
 
 #[test]
 fn payments_that_do_not_cover_the_order_are_named_not_absorbed() {
     let (code, _) = fails_with(|o| o["transactions"][0]["amount"] = json!("15.00"));
     assert_eq!(code, "E_UNBALANCED_SOURCE");
-    let e = map(Platform::Shopify, &serde_json::to_vec(&{ let mut o = order(); o["transactions"][0]["amount"] = json!("15.00"); o }).unwrap(), &Config::default()).unwrap_err();
+    let e = map(
+        Platform::Shopify,
+        &serde_json::to_vec(&{
+            let mut o = order();
+            o["transactions"][0]["amount"] = json!("15.00");
+            o
+        })
+        .unwrap(),
+        &Config::default(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("Shopify order #1"), "{e}");
 }
 
@@ -121,7 +223,13 @@ fn refund_errors_are_prefixed_with_the_refund() {
         o["refunds"] = json!([{"id": 9, "processed_at": "2026-05-04T10:00:00Z",
             "refund_line_items": [{"line_item_id": 1, "quantity": 1, "subtotal": "oops"}]}]);
     });
-    assert_eq!((code.as_str(), path.as_str()), ("E_INVALID_AMOUNT", "refunds[0].refund_line_items[0].subtotal"));
+    assert_eq!(
+        (code.as_str(), path.as_str()),
+        (
+            "E_INVALID_AMOUNT",
+            "refunds[0].refund_line_items[0].subtotal"
+        )
+    );
 }
 
 #[test]

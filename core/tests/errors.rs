@@ -32,9 +32,16 @@ fn error_codes_are_frozen() {
 
 #[test]
 fn paths_nest_like_json() {
-    let e = LedgerError::MissingField { path: "price".to_string() }.within("line_items[2]").within("refunds[0]");
+    let e = LedgerError::MissingField {
+        path: "price".to_string(),
+    }
+    .within("line_items[2]")
+    .within("refunds[0]");
     assert_eq!(e.path(), "refunds[0].line_items[2].price");
-    let e = LedgerError::MissingField { path: "[3]".to_string() }.within("lines");
+    let e = LedgerError::MissingField {
+        path: "[3]".to_string(),
+    }
+    .within("lines");
     assert_eq!(e.path(), "lines[3]");
     assert_eq!(e.to_detail().code, "E_MISSING_FIELD");
 }

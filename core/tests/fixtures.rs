@@ -17,8 +17,13 @@ fn cases() -> Vec<(Platform, PathBuf)> {
     let mut out = Vec::new();
     for platform in Platform::ALL {
         let dir = fixtures_root().join(platform.as_str());
-        let Ok(read) = std::fs::read_dir(&dir) else { continue };
-        let mut dirs: Vec<PathBuf> = read.map(|e| e.unwrap().path()).filter(|p| p.join("input.json").exists()).collect();
+        let Ok(read) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut dirs: Vec<PathBuf> = read
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.join("input.json").exists())
+            .collect();
         dirs.sort();
         out.extend(dirs.into_iter().map(|d| (*platform, d)));
     }
@@ -42,7 +47,11 @@ type LineKey = (String, String, String);
 fn line_multiset(lines: &[Value]) -> BTreeMap<LineKey, usize> {
     let mut set = BTreeMap::new();
     for l in lines {
-        let key = (l["account"].as_str().unwrap().to_string(), l["debit"].as_str().unwrap().to_string(), l["credit"].as_str().unwrap().to_string());
+        let key = (
+            l["account"].as_str().unwrap().to_string(),
+            l["debit"].as_str().unwrap().to_string(),
+            l["credit"].as_str().unwrap().to_string(),
+        );
         *set.entry(key).or_insert(0) += 1;
     }
     set
@@ -51,54 +60,107 @@ fn line_multiset(lines: &[Value]) -> BTreeMap<LineKey, usize> {
 #[test]
 fn every_fixture_maps_to_its_hand_worked_entries() {
     let all = cases();
-    assert!(all.len() >= 11, "the corpus went missing: {} cases", all.len());
+    assert!(
+        all.len() >= 11,
+        "the corpus went missing: {} cases",
+        all.len()
+    );
     let mut failures = Vec::new();
     for (platform, case) in &all {
         let got = serde_json::to_value(mapped(*platform, case)).unwrap();
-        let expected: Value = serde_json::from_str(&std::fs::read_to_string(case.join("expected.json")).unwrap()).unwrap();
-        let name = case.strip_prefix(fixtures_root()).unwrap().display().to_string();
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(case.join("expected.json")).unwrap())
+                .unwrap();
+        let name = case
+            .strip_prefix(fixtures_root())
+            .unwrap()
+            .display()
+            .to_string();
         let got_entries = got["entries"].as_array().unwrap();
         let want_entries = expected["entries"].as_array().unwrap();
         if got_entries.len() != want_entries.len() {
-            failures.push(format!("{name}: {} entries, expected {}", got_entries.len(), want_entries.len()));
+            failures.push(format!(
+                "{name}: {} entries, expected {}",
+                got_entries.len(),
+                want_entries.len()
+            ));
             continue;
         }
         for (g, w) in got_entries.iter().zip(want_entries) {
             for field in ["id", "date", "currency", "source"] {
                 if g[field] != w[field] {
-                    failures.push(format!("{name}: {field} {} != expected {}", g[field], w[field]));
+                    failures.push(format!(
+                        "{name}: {field} {} != expected {}",
+                        g[field], w[field]
+                    ));
                 }
             }
-            let (gl, wl) = (g["lines"].as_array().unwrap(), w["lines"].as_array().unwrap());
+            let (gl, wl) = (
+                g["lines"].as_array().unwrap(),
+                w["lines"].as_array().unwrap(),
+            );
             if line_multiset(gl) != line_multiset(wl) {
-                failures.push(format!("{name} {}: lines differ\n  got      {:?}\n  expected {:?}", g["id"], line_multiset(gl), line_multiset(wl)));
+                failures.push(format!(
+                    "{name} {}: lines differ\n  got      {:?}\n  expected {:?}",
+                    g["id"],
+                    line_multiset(gl),
+                    line_multiset(wl)
+                ));
             }
-            assert!(!g["memo"].as_str().unwrap().is_empty(), "{name}: empty memo");
+            assert!(
+                !g["memo"].as_str().unwrap().is_empty(),
+                "{name}: empty memo"
+            );
             for line in gl {
-                assert!(!line["why"].as_str().unwrap().is_empty(), "{name}: a line without why");
+                assert!(
+                    !line["why"].as_str().unwrap().is_empty(),
+                    "{name}: a line without why"
+                );
             }
         }
         if let Some(profit) = expected.get("profit") {
             if &got["profit"] != profit {
-                failures.push(format!("{name}: profit {} != expected {}", got["profit"], profit));
+                failures.push(format!(
+                    "{name}: profit {} != expected {}",
+                    got["profit"], profit
+                ));
             }
         }
         if let Some(codes) = expected.get("warnings") {
-            let got_codes: Vec<&Value> = got["warnings"].as_array().unwrap().iter().map(|w| &w["code"]).collect();
-            let want_codes: Vec<&Value> = codes.as_array().unwrap().iter().map(|w| w.get("code").unwrap_or(w)).collect();
+            let got_codes: Vec<&Value> = got["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| &w["code"])
+                .collect();
+            let want_codes: Vec<&Value> = codes
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w.get("code").unwrap_or(w))
+                .collect();
             if got_codes != want_codes {
-                failures.push(format!("{name}: warnings {got_codes:?} != expected {want_codes:?}"));
+                failures.push(format!(
+                    "{name}: warnings {got_codes:?} != expected {want_codes:?}"
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_fixture_entry_balances_and_shows_one_side_per_line() {
     for (platform, case) in cases() {
         for entry in mapped(platform, &case).entries {
-            entry.check().unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+            entry
+                .check()
+                .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
         }
     }
 }

@@ -32,10 +32,22 @@ struct Order {
 }
 
 fn line() -> impl Strategy<Value = Line> {
-    (1i64..50_000, 1u32..5, 0i64..100, proptest::collection::vec(0i64..2_000, 0..3), prop::bool::weighted(0.15))
+    (
+        1i64..50_000,
+        1u32..5,
+        0i64..100,
+        proptest::collection::vec(0i64..2_000, 0..3),
+        prop::bool::weighted(0.15),
+    )
         .prop_map(|(cents, qty, pct, taxes, gift_card)| {
             let gross = cents * i64::from(qty);
-            Line { cents, qty, discount_cents: gross * pct / 400, taxes: if gift_card { vec![] } else { taxes }, gift_card }
+            Line {
+                cents,
+                qty,
+                discount_cents: gross * pct / 400,
+                taxes: if gift_card { vec![] } else { taxes },
+                gift_card,
+            }
         })
 }
 
@@ -48,34 +60,36 @@ fn order() -> impl Strategy<Value = Order> {
         any::<bool>(),
         0i64..300,
     )
-        .prop_map(|(lines, (ship, ship_pct, ship_tax), tip, gc_pct, taxes_included, fee)| {
-            let mut o = Order {
-                lines,
-                shipping_cents: ship,
-                shipping_discount_cents: ship * ship_pct / 400,
-                shipping_tax_cents: ship_tax,
-                tip_cents: tip,
-                gift_card_paid_cents: 0,
-                taxes_included,
-                fee_cents: fee,
-            };
-            if taxes_included {
-                // Inclusive tax lives inside the price: keep it below what the line is sold for.
-                for l in &mut o.lines {
-                    let net = l.cents * i64::from(l.qty) - l.discount_cents;
-                    let total: i64 = l.taxes.iter().sum();
-                    if total >= net {
-                        l.taxes.clear();
+        .prop_map(
+            |(lines, (ship, ship_pct, ship_tax), tip, gc_pct, taxes_included, fee)| {
+                let mut o = Order {
+                    lines,
+                    shipping_cents: ship,
+                    shipping_discount_cents: ship * ship_pct / 400,
+                    shipping_tax_cents: ship_tax,
+                    tip_cents: tip,
+                    gift_card_paid_cents: 0,
+                    taxes_included,
+                    fee_cents: fee,
+                };
+                if taxes_included {
+                    // Inclusive tax lives inside the price: keep it below what the line is sold for.
+                    for l in &mut o.lines {
+                        let net = l.cents * i64::from(l.qty) - l.discount_cents;
+                        let total: i64 = l.taxes.iter().sum();
+                        if total >= net {
+                            l.taxes.clear();
+                        }
+                    }
+                    if o.shipping_tax_cents >= o.shipping_cents - o.shipping_discount_cents {
+                        o.shipping_tax_cents = 0;
                     }
                 }
-                if o.shipping_tax_cents >= o.shipping_cents - o.shipping_discount_cents {
-                    o.shipping_tax_cents = 0;
-                }
-            }
-            o.gift_card_paid_cents = total_cents(&o) * gc_pct / 200;
-            o.fee_cents = o.fee_cents.min(total_cents(&o) - o.gift_card_paid_cents);
-            o
-        })
+                o.gift_card_paid_cents = total_cents(&o) * gc_pct / 200;
+                o.fee_cents = o.fee_cents.min(total_cents(&o) - o.gift_card_paid_cents);
+                o
+            },
+        )
 }
 
 fn money(cents: i64) -> String {
@@ -92,18 +106,32 @@ fn line_tax(l: &Line) -> i64 {
 
 fn total_cents(o: &Order) -> i64 {
     let extra_tax = |t: i64| if o.taxes_included { 0 } else { t };
-    let lines: i64 = o.lines.iter().map(|l| line_net(l) + extra_tax(line_tax(l))).sum();
-    lines + o.shipping_cents - o.shipping_discount_cents + extra_tax(o.shipping_tax_cents) + o.tip_cents
+    let lines: i64 = o
+        .lines
+        .iter()
+        .map(|l| line_net(l) + extra_tax(line_tax(l)))
+        .sum();
+    lines + o.shipping_cents - o.shipping_discount_cents
+        + extra_tax(o.shipping_tax_cents)
+        + o.tip_cents
 }
 
 fn tax_lines(taxes: &[i64]) -> Value {
-    Value::Array(taxes.iter().enumerate().map(|(i, t)| json!({"title": format!("Tax {i}"), "rate": 0.05, "price": money(*t)})).collect())
+    Value::Array(
+        taxes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| json!({"title": format!("Tax {i}"), "rate": 0.05, "price": money(*t)}))
+            .collect(),
+    )
 }
 
 fn order_json(o: &Order, with_full_refund: bool) -> Value {
     let total = total_cents(o);
     let card = total - o.gift_card_paid_cents;
-    let mut transactions = vec![json!({"kind": "sale", "status": "success", "gateway": "shopify_payments", "amount": money(card), "fee": money(o.fee_cents)})];
+    let mut transactions = vec![
+        json!({"kind": "sale", "status": "success", "gateway": "shopify_payments", "amount": money(card), "fee": money(o.fee_cents)}),
+    ];
     if o.gift_card_paid_cents > 0 {
         transactions.push(json!({"kind": "sale", "status": "success", "gateway": "gift_card", "amount": money(o.gift_card_paid_cents)}));
     }
@@ -131,8 +159,14 @@ fn order_json(o: &Order, with_full_refund: bool) -> Value {
             "line_item": {"sku": format!("SKU-{i}"), "gift_card": l.gift_card, "tax_lines": tax_lines(&l.taxes)},
         })).collect();
         let shipping_net = o.shipping_cents - o.shipping_discount_cents;
-        let shipping_refund = if o.taxes_included { shipping_net - o.shipping_tax_cents } else { shipping_net };
-        let mut refund_tx = vec![json!({"kind": "refund", "status": "success", "gateway": "shopify_payments", "amount": money(card)})];
+        let shipping_refund = if o.taxes_included {
+            shipping_net - o.shipping_tax_cents
+        } else {
+            shipping_net
+        };
+        let mut refund_tx = vec![
+            json!({"kind": "refund", "status": "success", "gateway": "shopify_payments", "amount": money(card)}),
+        ];
         if o.gift_card_paid_cents > 0 {
             refund_tx.push(json!({"kind": "refund", "status": "success", "gateway": "gift_card", "amount": money(o.gift_card_paid_cents)}));
         }
@@ -153,7 +187,11 @@ fn balances_by_root(entries: &[Entry]) -> BTreeMap<String, Decimal> {
     let mut out = BTreeMap::new();
     for e in entries {
         for l in &e.lines {
-            let key = if l.account.starts_with("Assets:Clearing") { "Clearing" } else { l.account.split(':').next().unwrap() };
+            let key = if l.account.starts_with("Assets:Clearing") {
+                "Clearing"
+            } else {
+                l.account.split(':').next().unwrap()
+            };
             *out.entry(key.to_string()).or_insert(Decimal::ZERO) += l.signed();
         }
     }
@@ -209,5 +247,8 @@ proptest! {
 
 /// 256 cases by default; `PROPTEST_CASES=1000000` (scripts/long-properties) for the long run.
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
 }

@@ -3,7 +3,9 @@
 use super::{add, at_scale, mul, sub, sum, Ctx};
 use crate::error::Result;
 use crate::journal::{entry_id, Built, Closing, EntryBuilder, Role, Source};
-use crate::model::{AdjustmentKind, LineItem, Order, Refund, Restock, StandaloneRefund, TaxLine, TenderKind};
+use crate::model::{
+    AdjustmentKind, LineItem, Order, Refund, Restock, StandaloneRefund, TaxLine, TenderKind,
+};
 use crate::money::{allocate, format_amount, round_to, Currency};
 use crate::rules::{RefundMode, GIFT_CARD_GATEWAY};
 use rust_decimal::Decimal;
@@ -19,7 +21,11 @@ pub(crate) struct RefundContext<'a> {
 
 impl<'a> RefundContext<'a> {
     pub fn from_order(order: &'a Order) -> Self {
-        let name = if order.name.is_empty() { &order.id } else { &order.name };
+        let name = if order.name.is_empty() {
+            &order.id
+        } else {
+            &order.name
+        };
         Self {
             currency: order.currency,
             taxes_included: Some(order.taxes_included),
@@ -45,16 +51,31 @@ impl<'a> RefundContext<'a> {
 
     /// Tax titles for refunded shipping: the order's shipping tax lines, else its first tax title.
     fn shipping_taxes(&self) -> Vec<TaxLine> {
-        let Some(order) = self.order else { return Vec::new() };
-        let shipping: Vec<TaxLine> = order.shipping.iter().flat_map(|s| s.taxes.clone()).collect();
+        let Some(order) = self.order else {
+            return Vec::new();
+        };
+        let shipping: Vec<TaxLine> = order
+            .shipping
+            .iter()
+            .flat_map(|s| s.taxes.clone())
+            .collect();
         if !shipping.is_empty() {
             return shipping;
         }
-        order.lines.iter().flat_map(|l| l.taxes.first().cloned()).take(1).collect()
+        order
+            .lines
+            .iter()
+            .flat_map(|l| l.taxes.first().cloned())
+            .take(1)
+            .collect()
     }
 }
 
-pub(crate) fn refund_entry(refund: &Refund, rc: &RefundContext<'_>, ctx: &mut Ctx<'_>) -> Result<Option<Built>> {
+pub(crate) fn refund_entry(
+    refund: &Refund,
+    rc: &RefundContext<'_>,
+    ctx: &mut Ctx<'_>,
+) -> Result<Option<Built>> {
     let cur = rc.currency;
     let taxes_included = match rc.taxes_included {
         Some(known) => known,
@@ -70,20 +91,34 @@ pub(crate) fn refund_entry(refund: &Refund, rc: &RefundContext<'_>, ctx: &mut Ct
         let path = format!("{}[{i}]", f.refund_lines);
         let subtotal = at_scale(cur, line.subtotal, &format!("{path}.subtotal"))?;
         let tax = at_scale(cur, line.tax, &format!("{path}.total_tax"))?;
-        let net = if taxes_included { sub(subtotal, tax, &path)? } else { subtotal };
+        let net = if taxes_included {
+            sub(subtotal, tax, &path)?
+        } else {
+            subtotal
+        };
         let original = rc.line(&line.line_item_id);
-        let sku = line.sku.as_deref().or(original.and_then(|o| o.sku.as_deref()));
+        let sku = line
+            .sku
+            .as_deref()
+            .or(original.and_then(|o| o.sku.as_deref()));
         let label = sku.unwrap_or(&line.line_item_id);
         let gift_card = line.gift_card || original.is_some_and(|o| o.gift_card);
         let (account, via) = match (config.refunds, original, rc.order) {
             _ if gift_card => (accounts.gift_cards.as_str(), "gift card sale cancelled"),
             (RefundMode::RefundsAccount, _, _) => (accounts.refunds.as_str(), "refunds account"),
-            (RefundMode::Reverse, Some(o), Some(order)) => (config.sales_account(o, order).0, "reverses the sale"),
+            (RefundMode::Reverse, Some(o), Some(order)) => {
+                (config.sales_account(o, order).0, "reverses the sale")
+            }
             (RefundMode::Reverse, _, _) => (config.sales_account_for_sku(sku), "reverses the sale"),
         };
         let qty = line.quantity;
         let why = format!("{path}: {qty} × {label} refunded, {} ({via})", amount(net));
-        b.debit(account, net, why, if gift_card { Role::Other } else { Role::Refund });
+        b.debit(
+            account,
+            net,
+            why,
+            if gift_card { Role::Other } else { Role::Refund },
+        );
 
         let taxes = if line.original_taxes.is_empty() {
             original.map(|o| o.taxes.clone()).unwrap_or_default()
@@ -92,7 +127,10 @@ pub(crate) fn refund_entry(refund: &Refund, rc: &RefundContext<'_>, ctx: &mut Ct
         };
         book_refunded_tax(&mut b, ctx, tax, &taxes, &format!("{path}.total_tax"), cur)?;
 
-        let cost = config.unit_cost(sku).or(line.unit_cost).or(original.and_then(|o| o.unit_cost));
+        let cost = config
+            .unit_cost(sku)
+            .or(line.unit_cost)
+            .or(original.and_then(|o| o.unit_cost));
         if let (Restock::Return, Some(cost)) = (line.restock, cost) {
             let total_cost = round_to(cur, mul(cost, qty.into(), &path)?);
             let why = format!("{path}: {qty} × {label} back in stock at cost {cost}");
@@ -115,26 +153,45 @@ pub(crate) fn refund_entry(refund: &Refund, rc: &RefundContext<'_>, ctx: &mut Ct
             }
             AdjustmentKind::Discrepancy => {
                 let total = add(value, tax, &path)?;
-                let why = format!("{path}: {reason:?}, {} refunded beyond the lines", amount(total));
+                let why = format!(
+                    "{path}: {reason:?}, {} refunded beyond the lines",
+                    amount(total)
+                );
                 b.debit(&accounts.refunds, total, why, Role::Refund);
             }
         }
     }
 
     let mut paid_back = false;
-    for (i, tender) in refund.tenders.iter().enumerate().filter(|(_, t)| t.kind == TenderKind::Refund) {
+    for (i, tender) in refund
+        .tenders
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind == TenderKind::Refund)
+    {
         let path = format!("{}[{i}]", f.tenders);
         let value = at_scale(cur, tender.amount, &format!("{path}.amount"))?;
         let account = config.clearing_account(&tender.gateway);
         let why = if tender.gateway == GIFT_CARD_GATEWAY {
-            format!("{path}: {} returned to a gift card, which owes it again", amount(value))
+            format!(
+                "{path}: {} returned to a gift card, which owes it again",
+                amount(value)
+            )
         } else {
-            format!("{path}: {} paid back through {}", amount(value), tender.gateway)
+            format!(
+                "{path}: {} paid back through {}",
+                amount(value),
+                tender.gateway
+            )
         };
         b.credit(account.clone(), value, why, Role::Other);
         if let Some(fee) = tender.fee.filter(|fee| !fee.is_zero()) {
             let fee = at_scale(cur, fee, &format!("{path}.fee"))?;
-            let why = format!("{path}.fee: {} fee returned by {}", amount(fee), tender.gateway);
+            let why = format!(
+                "{path}.fee: {} fee returned by {}",
+                amount(fee),
+                tender.gateway
+            );
             b.debit(account, fee, why.clone(), Role::Other);
             b.credit(config.fee_account(&tender.gateway), fee, why, Role::Fee);
         }
@@ -144,7 +201,10 @@ pub(crate) fn refund_entry(refund: &Refund, rc: &RefundContext<'_>, ctx: &mut Ct
         let due = b.balance_due();
         if !due.is_zero() {
             let gateway = rc.gateway.unwrap_or("manual");
-            let why = format!("no refund transaction in the payload: {} owed back through {gateway:?}", amount(-due));
+            let why = format!(
+                "no refund transaction in the payload: {} owed back through {gateway:?}",
+                amount(-due)
+            );
             ctx.warn("W_REFUND_WITHOUT_TRANSACTION", f.tenders, why.clone());
             b.debit(config.clearing_account(gateway), due, why, Role::Other);
         }
@@ -161,13 +221,22 @@ pub(crate) fn refund_entry(refund: &Refund, rc: &RefundContext<'_>, ctx: &mut Ct
         version: refund.processed_at.unix().to_string(),
     };
     let id = entry_id(&source, "refund");
-    let memo = format!("{} refund {} on order {}", f.label, refund.id, rc.order_name);
+    let memo = format!(
+        "{} refund {} on order {}",
+        f.label, refund.id, rc.order_name
+    );
     let closing = Closing {
         rounding_account: &accounts.rounding,
         source_ref: &memo,
         path: "",
     };
-    let mut built = b.finish(id, refund.processed_at.date().to_string(), memo.clone(), source, &closing)?;
+    let mut built = b.finish(
+        id,
+        refund.processed_at.date().to_string(),
+        memo.clone(),
+        source,
+        &closing,
+    )?;
     built.entry.links.push(format!("order:{}", refund.order_id));
     Ok(Some(built))
 }
@@ -193,14 +262,26 @@ fn book_refunded_tax(
     match parts {
         Some(parts) => {
             for (original, part) in originals.iter().zip(parts) {
-                let why = format!("{path}: {:?} refunded as the platform computed it", original.title);
-                b.debit(ctx.config.tax_account(&original.title), part, why, Role::Other);
+                let why = format!(
+                    "{path}: {:?} refunded as the platform computed it",
+                    original.title
+                );
+                b.debit(
+                    ctx.config.tax_account(&original.title),
+                    part,
+                    why,
+                    Role::Other,
+                );
             }
         }
         None => {
             let account = ctx.config.tax_account("Unassigned");
             let why = format!("{path}: refunded tax whose original tax line is unknown");
-            ctx.warn("W_REFUND_TAX_UNASSIGNED", path, format!("{} of tax booked to {account}", format_amount(cur, tax)));
+            ctx.warn(
+                "W_REFUND_TAX_UNASSIGNED",
+                path,
+                format!("{} of tax booked to {account}", format_amount(cur, tax)),
+            );
             b.debit(account, tax, why, Role::Other);
         }
     }
@@ -214,7 +295,12 @@ fn infer_taxes_included(refund: &Refund) -> bool {
     let lines = sum(refund.lines.iter().map(|l| &l.subtotal), path).unwrap_or_default();
     let taxes = sum(refund.lines.iter().map(|l| &l.tax), path).unwrap_or_default();
     let adjustments: Decimal = refund.adjustments.iter().map(|a| a.amount + a.tax).sum();
-    let paid: Decimal = refund.tenders.iter().filter(|t| t.kind == TenderKind::Refund).map(|t| t.amount).sum();
+    let paid: Decimal = refund
+        .tenders
+        .iter()
+        .filter(|t| t.kind == TenderKind::Refund)
+        .map(|t| t.amount)
+        .sum();
     let exclusive = lines + taxes + adjustments;
     let inclusive = lines + adjustments;
     !taxes.is_zero() && paid == inclusive && paid != exclusive

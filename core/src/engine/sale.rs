@@ -21,7 +21,11 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
 
     for (i, line) in order.lines.iter().enumerate() {
         let path = format!("{}[{i}]", f.lines);
-        let gross = at_scale(cur, mul(line.unit_price, line.quantity.into(), &path)?, &format!("{path}.price"))?;
+        let gross = at_scale(
+            cur,
+            mul(line.unit_price, line.quantity.into(), &path)?,
+            &format!("{path}.price"),
+        )?;
         let discount = sum(line.discounts.iter().map(|d| &d.amount), &path)?;
         let tax = sum(line.taxes.iter().map(|t| &t.amount), &path)?;
         let label = describe_line(line.sku.as_deref(), &line.title);
@@ -46,11 +50,18 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
                     format!("{label} matched no sales rule and fell to {account}"),
                 );
             }
-            let net = if order.taxes_included { ", tax removed" } else { "" };
+            let net = if order.taxes_included {
+                ", tax removed"
+            } else {
+                ""
+            };
             let why = format!("{path}: {label} {qty} × {price}{net} ({via})");
             b.credit(account, sales, why, Role::Revenue);
             if !discount_ex.is_zero() {
-                let why = format!("{path}.discount_allocations: {}{net}", discount_names(&line.discounts));
+                let why = format!(
+                    "{path}.discount_allocations: {}{net}",
+                    discount_names(&line.discounts)
+                );
                 b.debit(&accounts.discounts, discount_ex, why, Role::Discount);
             }
             let cost = config.unit_cost(line.sku.as_deref()).or(line.unit_cost);
@@ -71,8 +82,17 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         let tax = sum(ship.taxes.iter().map(|t| &t.amount), &path)?;
         let (income, discount_ex) =
             split_inclusive(cur, price, discount, tax, order.taxes_included, &path)?;
-        let title = if ship.title.is_empty() { "shipping" } else { ship.title.as_str() };
-        b.credit(&accounts.shipping, income, format!("{path}: {title:?} shipping charged"), Role::Revenue);
+        let title = if ship.title.is_empty() {
+            "shipping"
+        } else {
+            ship.title.as_str()
+        };
+        b.credit(
+            &accounts.shipping,
+            income,
+            format!("{path}: {title:?} shipping charged"),
+            Role::Revenue,
+        );
         if !discount_ex.is_zero() {
             let why = format!("{path}: shipping {}", discount_names(&ship.discounts));
             b.debit(&accounts.discounts, discount_ex, why, Role::Discount);
@@ -82,10 +102,20 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
 
     if !order.tip.is_zero() {
         let tip = at_scale(cur, order.tip, f.tip)?;
-        b.credit(&accounts.tips, tip, format!("{}: tip received", f.tip), Role::Revenue);
+        b.credit(
+            &accounts.tips,
+            tip,
+            format!("{}: tip received", f.tip),
+            Role::Revenue,
+        );
     }
 
-    let payments: Vec<_> = order.tenders.iter().enumerate().filter(|(_, t)| t.kind == TenderKind::Payment).collect();
+    let payments: Vec<_> = order
+        .tenders
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind == TenderKind::Payment)
+        .collect();
     if payments.is_empty() {
         let due = pending_total(&b);
         let gateway = order.gateway.as_deref().unwrap_or("manual");
@@ -106,7 +136,12 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         if let Some(fee) = tender.fee.filter(|fee| !fee.is_zero()) {
             let fee = at_scale(cur, fee, &format!("{path}.fee"))?;
             let why = format!("{path}.fee: {} kept by {}", amount(fee), tender.gateway);
-            b.debit(config.fee_account(&tender.gateway), fee, why.clone(), Role::Fee);
+            b.debit(
+                config.fee_account(&tender.gateway),
+                fee,
+                why.clone(),
+                Role::Fee,
+            );
             b.credit(account, fee, why, Role::Other);
         }
     }
@@ -122,10 +157,18 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         version: order.version.unix().to_string(),
     };
     let id = entry_id(&source, "order");
-    let name = if order.name.is_empty() { order.id.as_str() } else { order.name.as_str() };
+    let name = if order.name.is_empty() {
+        order.id.as_str()
+    } else {
+        order.name.as_str()
+    };
     let mut memo = format!("{} order {name}", f.label);
     if let Some(p) = order.presentment.as_ref().filter(|p| p.currency != cur) {
-        memo.push_str(&format!(" (customer paid {} {})", format_amount(p.currency, p.total), p.currency));
+        memo.push_str(&format!(
+            " (customer paid {} {})",
+            format_amount(p.currency, p.total),
+            p.currency
+        ));
     }
     let source_ref = format!("{} order {name}", f.label);
     let closing = Closing {
@@ -133,7 +176,14 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         source_ref: &source_ref,
         path: "",
     };
-    b.finish(id, order.processed_at.date().to_string(), memo, source, &closing).map(Some)
+    b.finish(
+        id,
+        order.processed_at.date().to_string(),
+        memo,
+        source,
+        &closing,
+    )
+    .map(Some)
 }
 
 /// Books each tax line to its liability account.
@@ -148,7 +198,10 @@ pub(crate) fn book_taxes(
         let path = format!("{path}[{j}]");
         let value = at_scale(cur, tax.amount, &path)?;
         let rate = tax.rate.map(|r| format!(" at {r}")).unwrap_or_default();
-        let why = format!("{path}: {:?}{rate} collected for the tax authority", tax.title);
+        let why = format!(
+            "{path}: {:?}{rate} collected for the tax authority",
+            tax.title
+        );
         b.credit(ctx.config.tax_account(&tax.title), value, why, Role::Other);
     }
     Ok(())
@@ -173,7 +226,15 @@ fn split_inclusive(
     let after_discount = sub(gross, discount, path)?;
     let net = sub(after_discount, tax, path)?;
     let discount_ex = if discount.is_zero() || after_discount.is_zero() {
-        sub(discount, if after_discount.is_zero() { tax } else { Decimal::ZERO }, path)?
+        sub(
+            discount,
+            if after_discount.is_zero() {
+                tax
+            } else {
+                Decimal::ZERO
+            },
+            path,
+        )?
     } else {
         let share = mul(discount, net, path)?
             .checked_div(after_discount)

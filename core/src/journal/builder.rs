@@ -122,9 +122,13 @@ impl EntryBuilder {
                 });
             }
             if posting.amount.is_sign_positive() {
-                debits = debits.checked_add(posting.amount).ok_or_else(|| too_large("debits"))?;
+                debits = debits
+                    .checked_add(posting.amount)
+                    .ok_or_else(|| too_large("debits"))?;
             } else {
-                credits = credits.checked_sub(posting.amount).ok_or_else(|| too_large("credits"))?;
+                credits = credits
+                    .checked_sub(posting.amount)
+                    .ok_or_else(|| too_large("credits"))?;
             }
         }
         let residue = credits - debits;
@@ -186,7 +190,10 @@ impl EntryBuilder {
             lines,
             links: Vec::new(),
         };
-        debug_assert!(entry.check().is_ok(), "builder produced an unbalanced entry");
+        debug_assert!(
+            entry.check().is_ok(),
+            "builder produced an unbalanced entry"
+        );
         Ok(Built { entry, roles })
     }
 }

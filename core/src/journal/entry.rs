@@ -68,7 +68,9 @@ fn amount_in<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Amount, D::
         serde::de::Error::custom(format!("invalid amount {text:?}: {}", e.reason()))
     })?;
     if value.is_sign_negative() {
-        return Err(serde::de::Error::custom(format!("negative amount {text:?}")));
+        return Err(serde::de::Error::custom(format!(
+            "negative amount {text:?}"
+        )));
     }
     Ok(Amount(value))
 }

@@ -93,7 +93,11 @@ fn unix_seconds(text: &str) -> Option<i64> {
     if !matches!(bytes.get(10), Some(b'T' | b't' | b' ')) {
         return None;
     }
-    let (hour, minute, second) = (digits(text, 11, 2)?, digits(text, 14, 2)?, digits(text, 17, 2)?);
+    let (hour, minute, second) = (
+        digits(text, 11, 2)?,
+        digits(text, 14, 2)?,
+        digits(text, 17, 2)?,
+    );
     if bytes.get(13) != Some(&b':') || bytes.get(16) != Some(&b':') {
         return None;
     }
@@ -177,8 +181,16 @@ mod tests {
         // 2026-05-04T03:30:00Z, checked with `date -d '2026-05-03T23:30:00-04:00' +%s`.
         assert_eq!(t.unix(), 1_777_865_400);
         assert_eq!(Timestamp::parse("1970-01-01T00:00:00Z").unwrap().unix(), 0);
-        assert_eq!(Timestamp::parse("2026-05-03T14:00:01").unwrap().unix(), 1_777_816_801);
-        assert_eq!(Timestamp::parse("2024-02-29T00:00:00.123+00:00").unwrap().unix(), 1_709_164_800);
+        assert_eq!(
+            Timestamp::parse("2026-05-03T14:00:01").unwrap().unix(),
+            1_777_816_801
+        );
+        assert_eq!(
+            Timestamp::parse("2024-02-29T00:00:00.123+00:00")
+                .unwrap()
+                .unix(),
+            1_709_164_800
+        );
     }
 
     #[test]
@@ -191,8 +203,15 @@ mod tests {
 
     #[test]
     fn refuses_malformed_text() {
-        for text in ["", "2026-13-01", "2026-02-30T00:00:00Z", "2026-05-03T25:00:00Z", "yesterday",
-                     "2026-05-03T10:00:00+0400", "2026-05-03T10:00"] {
+        for text in [
+            "",
+            "2026-13-01",
+            "2026-02-30T00:00:00Z",
+            "2026-05-03T25:00:00Z",
+            "yesterday",
+            "2026-05-03T10:00:00+0400",
+            "2026-05-03T10:00",
+        ] {
             assert!(Timestamp::parse(text).is_none(), "{text:?}");
         }
     }

@@ -7,7 +7,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 /// parts with the largest remainders (ties to the earliest part, so the split is deterministic).
 /// Returns `None` when the weights sum to zero or arithmetic overflows.
 pub fn allocate(total: Decimal, weights: &[Decimal], scale: u32) -> Option<Vec<Decimal>> {
-    let weight_sum = weights.iter().try_fold(Decimal::ZERO, |acc, w| acc.checked_add(*w))?;
+    let weight_sum = weights
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, w| acc.checked_add(*w))?;
     if weight_sum.is_zero() {
         return None;
     }
@@ -19,7 +21,9 @@ pub fn allocate(total: Decimal, weights: &[Decimal], scale: u32) -> Option<Vec<D
         remainders.push((exact.checked_sub(floor)?).abs());
         parts.push(floor);
     }
-    let allocated = parts.iter().try_fold(Decimal::ZERO, |acc, p| acc.checked_add(*p))?;
+    let allocated = parts
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(*p))?;
     let unit = Decimal::new(1, scale);
     let mut left = total.checked_sub(allocated)?;
     let step = if left.is_sign_negative() { -unit } else { unit };

@@ -13,9 +13,10 @@ use rust_decimal::{Decimal, RoundingStrategy};
 /// Rounds to the currency's minor units, half to even (banker's rounding, the IEEE and
 /// rust_decimal default, so repeated splits do not drift in one direction).
 pub fn round_to(currency: Currency, amount: Decimal) -> Decimal {
-    normalize_zero(
-        amount.round_dp_with_strategy(currency.minor_units(), RoundingStrategy::MidpointNearestEven),
-    )
+    normalize_zero(amount.round_dp_with_strategy(
+        currency.minor_units(),
+        RoundingStrategy::MidpointNearestEven,
+    ))
 }
 
 /// Formats at exactly the currency's minor units: USD `54.1` → `"54.10"`, JPY `5413` → `"5413"`.

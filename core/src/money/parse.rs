@@ -74,8 +74,16 @@ mod tests {
 
     #[test]
     fn accepts_plain_numerals_exactly() {
-        for (text, expected) in [("12.30", "12.30"), ("-0.00", "0.00"), ("7", "7"), ("0.1", "0.1")] {
-            assert_eq!(parse_decimal(text).map(|d| d.to_string()), Ok(expected.to_string()));
+        for (text, expected) in [
+            ("12.30", "12.30"),
+            ("-0.00", "0.00"),
+            ("7", "7"),
+            ("0.1", "0.1"),
+        ] {
+            assert_eq!(
+                parse_decimal(text).map(|d| d.to_string()),
+                Ok(expected.to_string())
+            );
         }
         assert_eq!(
             parse_decimal("0.30000000000000004").map(|d| d.to_string()),
@@ -85,11 +93,19 @@ mod tests {
 
     #[test]
     fn refuses_everything_else() {
-        for text in ["", "1e3", "NaN", "inf", "+5", " 5", "5 ", "5.", ".5", "1,5", "--1", "0x10"] {
+        for text in [
+            "", "1e3", "NaN", "inf", "+5", " 5", "5 ", "5.", ".5", "1,5", "--1", "0x10",
+        ] {
             assert!(parse_decimal(text).is_err(), "{text:?} must be refused");
         }
-        assert_eq!(parse_decimal("1000000000000000"), Err(NumeralError::TooLarge));
-        assert_eq!(parse_decimal("99999999999999999999999999999999"), Err(NumeralError::TooLarge));
+        assert_eq!(
+            parse_decimal("1000000000000000"),
+            Err(NumeralError::TooLarge)
+        );
+        assert_eq!(
+            parse_decimal("99999999999999999999999999999999"),
+            Err(NumeralError::TooLarge)
+        );
         assert!(parse_decimal("999999999999999.99").is_ok());
     }
 }

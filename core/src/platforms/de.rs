@@ -19,8 +19,14 @@ impl<'de> Deserialize<'de> for Dec {
         let text = raw.get();
         let inner = match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
             Some(quoted) => quoted,
-            None if text.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) => text,
-            None => return Err(de::Error::custom(format!("invalid type: {text}, expected a decimal amount"))),
+            None if text.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) => {
+                text
+            }
+            None => {
+                return Err(de::Error::custom(format!(
+                    "invalid type: {text}, expected a decimal amount"
+                )))
+            }
         };
         parse_decimal(inner).map(Dec).map_err(|e| match e {
             NumeralError::TooLarge => de::Error::custom(format!("amount too large: {inner}")),
@@ -49,7 +55,9 @@ impl<'de> Deserialize<'de> for Id {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Id, E> {
                 if v.is_empty() || v.len() > 200 {
-                    return Err(E::custom("invalid value: an id must hold 1 to 200 characters"));
+                    return Err(E::custom(
+                        "invalid value: an id must hold 1 to 200 characters",
+                    ));
                 }
                 Ok(Id(v.to_string()))
             }
@@ -75,7 +83,9 @@ impl<'de> Deserialize<'de> for Qty {
                     .ok()
                     .filter(|q| *q <= QUANTITY_MAX)
                     .map(Qty)
-                    .ok_or_else(|| E::custom(format!("invalid value: quantity {v} above {QUANTITY_MAX}")))
+                    .ok_or_else(|| {
+                        E::custom(format!("invalid value: quantity {v} above {QUANTITY_MAX}"))
+                    })
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Qty, E> {
                 if v < 0 {
@@ -111,16 +121,27 @@ pub fn from_json<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, Ledger
 
 fn classify(path: &str, error: &serde_json::Error) -> LedgerError {
     let full = error.to_string();
-    let message = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]).to_string();
+    let message = full
+        .rfind(" at line ")
+        .map_or(full.as_str(), |i| &full[..i])
+        .to_string();
     let path = path.to_string();
     if error.is_syntax() || error.is_eof() || error.is_io() {
         return LedgerError::Json { path, message };
     }
-    if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
-        return LedgerError::MissingField { path: join_path(&path, field) };
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        return LedgerError::MissingField {
+            path: join_path(&path, field),
+        };
     }
     if let Some(value) = message.strip_prefix("amount too large: ") {
-        return LedgerError::AmountTooLarge { path, value: value.to_string() };
+        return LedgerError::AmountTooLarge {
+            path,
+            value: value.to_string(),
+        };
     }
     if let Some(rest) = message.strip_prefix("invalid amount ") {
         let (value, reason) = rest.split_once(": ").unwrap_or((rest, "not a decimal"));
@@ -131,20 +152,32 @@ fn classify(path: &str, error: &serde_json::Error) -> LedgerError {
         };
     }
     if let Some(value) = message.strip_prefix("unknown currency ") {
-        return LedgerError::UnknownCurrency { path, value: value.trim_matches('"').to_string() };
+        return LedgerError::UnknownCurrency {
+            path,
+            value: value.trim_matches('"').to_string(),
+        };
     }
     if let Some(value) = message.strip_prefix("invalid timestamp ") {
-        return LedgerError::InvalidTimestamp { path, value: value.trim_matches('"').to_string() };
+        return LedgerError::InvalidTimestamp {
+            path,
+            value: value.trim_matches('"').to_string(),
+        };
     }
     if let Some(rest) = message.strip_prefix("invalid value: ") {
-        return LedgerError::InvalidValue { path, value: String::new(), reason: rest.to_string() };
+        return LedgerError::InvalidValue {
+            path,
+            value: String::new(),
+            reason: rest.to_string(),
+        };
     }
     LedgerError::InvalidType { path, message }
 }
 
 /// A required field that the wire struct keeps optional (it is only required for some payloads).
 pub fn required<T>(value: Option<T>, path: &str) -> Result<T, LedgerError> {
-    value.ok_or_else(|| LedgerError::MissingField { path: path.to_string() })
+    value.ok_or_else(|| LedgerError::MissingField {
+        path: path.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -179,11 +212,15 @@ mod tests {
     fn errors_carry_the_path() {
         let e = from_json::<Probe>(br#"{"amount": "1e3"}"#).unwrap_err();
         assert_eq!((e.code(), e.path()), ("E_INVALID_AMOUNT", "amount"));
-        let e = from_json::<Probe>(br#"{"amount": "1", "items": [{"qty": 1, "id": 1}, {"qty": -2, "id": 2}]}"#).unwrap_err();
+        let e = from_json::<Probe>(
+            br#"{"amount": "1", "items": [{"qty": 1, "id": 1}, {"qty": -2, "id": 2}]}"#,
+        )
+        .unwrap_err();
         assert_eq!((e.code(), e.path()), ("E_INVALID_VALUE", "items[1].qty"));
         let e = from_json::<Probe>(br#"{"amount": "1", "items": [{"qty": 1}]}"#).unwrap_err();
         assert_eq!((e.code(), e.path()), ("E_MISSING_FIELD", "items[0].id"));
-        let e = from_json::<Probe>(br#"{"amount": "1", "items": [{"qty": "1", "id": 1}]}"#).unwrap_err();
+        let e = from_json::<Probe>(br#"{"amount": "1", "items": [{"qty": "1", "id": 1}]}"#)
+            .unwrap_err();
         assert_eq!((e.code(), e.path()), ("E_INVALID_TYPE", "items[0].qty"));
         let e = from_json::<Probe>(br#"{"amount": 1e400}"#).unwrap_err();
         assert_eq!(e.code(), "E_INVALID_AMOUNT");

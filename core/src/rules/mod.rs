@@ -3,7 +3,9 @@
 mod config;
 mod names;
 
-pub use config::{Accounts, Config, Exports, GatewayAccounts, RefundMode, SalesRule};
+pub use config::{
+    Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
+};
 pub use names::{check_account, component, ROOTS};
 
 use crate::error::{LedgerError, Result};
@@ -55,7 +57,11 @@ impl Config {
     /// Checks every account name and rule; errors name the field and the bad value.
     pub fn validate(&self) -> Result<()> {
         if self.shop.is_empty() || self.shop.contains(char::is_whitespace) {
-            return Err(invalid("shop", &self.shop, "must be a non-empty name without spaces"));
+            return Err(invalid(
+                "shop",
+                &self.shop,
+                "must be a non-empty name without spaces",
+            ));
         }
         let a = &self.accounts;
         let fixed = [
@@ -71,10 +77,14 @@ impl Config {
             ("accounts.cogs", &a.cogs),
             ("accounts.rounding", &a.rounding),
             ("accounts.chargebacks", &a.chargebacks),
+            ("accounts.disputes", &a.disputes),
             ("accounts.fx_gain", &a.fx_gain),
             ("accounts.fx_loss", &a.fx_loss),
             ("accounts.card", &a.card),
-            ("accounts.platform_expenses_prefix", &a.platform_expenses_prefix),
+            (
+                "accounts.platform_expenses_prefix",
+                &a.platform_expenses_prefix,
+            ),
             ("accounts.shipping_labels", &a.shipping_labels),
             ("accounts.clearing_prefix", &a.clearing_prefix),
             ("accounts.fees_prefix", &a.fees_prefix),
@@ -85,8 +95,17 @@ impl Config {
         }
         for (i, rule) in self.sales.iter().enumerate() {
             check(&format!("sales[{i}].account"), &rule.account)?;
-            let criteria = [&rule.sku, &rule.product_type, &rule.vendor, &rule.tag, &rule.channel];
-            if criteria.iter().all(|c| c.as_deref().is_none_or(str::is_empty)) {
+            let criteria = [
+                &rule.sku,
+                &rule.product_type,
+                &rule.vendor,
+                &rule.tag,
+                &rule.channel,
+            ];
+            if criteria
+                .iter()
+                .all(|c| c.as_deref().is_none_or(str::is_empty))
+            {
                 return Err(invalid(
                     &format!("sales[{i}]"),
                     &rule.account,
@@ -110,7 +129,10 @@ impl Config {
 
     /// The sales account for a line, and the index of the rule that chose it (`None` = default).
     pub fn sales_account(&self, line: &LineItem, order: &Order) -> (&str, Option<usize>) {
-        let matched = self.sales.iter().position(|rule| rule_matches(rule, line, order));
+        let matched = self
+            .sales
+            .iter()
+            .position(|rule| rule_matches(rule, line, order));
         match matched.and_then(|i| self.sales.get(i).map(|r| (r.account.as_str(), i))) {
             Some((account, i)) => (account, Some(i)),
             None => (self.accounts.sales.as_str(), None),
@@ -177,7 +199,11 @@ fn rule_matches(rule: &SalesRule, line: &LineItem, order: &Order) -> bool {
     };
     let tag_ok = match &rule.tag {
         None => true,
-        Some(t) => line.tags.iter().chain(&order.tags).any(|h| h.eq_ignore_ascii_case(t)),
+        Some(t) => line
+            .tags
+            .iter()
+            .chain(&order.tags)
+            .any(|h| h.eq_ignore_ascii_case(t)),
     };
     sku_ok
         && tag_ok
@@ -208,7 +234,8 @@ fn glob(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    p.get(pi..).is_some_and(|rest| rest.iter().all(|c| *c == '*'))
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
 }
 
 fn check(path: &str, name: &str) -> Result<()> {
@@ -224,7 +251,11 @@ fn invalid(path: &str, value: &str, reason: &str) -> LedgerError {
 }
 
 fn config_error(path: &str, message: String) -> LedgerError {
-    let path = if path == "." { String::new() } else { path.to_string() };
+    let path = if path == "." {
+        String::new()
+    } else {
+        path.to_string()
+    };
     LedgerError::Config {
         path,
         value: String::new(),

@@ -10,7 +10,10 @@ pub const ROOTS: [&str; 5] = ["Assets", "Liabilities", "Equity", "Income", "Expe
 /// `shopify_payments` → `Shopify-Payments`, `CA State Tax` → `CA-State-Tax`, `VAT 20%` → `VAT-20`.
 pub fn component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push('-');
         }
@@ -64,7 +67,10 @@ mod tests {
         assert_eq!(component("  "), "Unnamed");
         assert_eq!(component("Café"), "Caf");
         for text in ["shopify_payments", "VAT 20%", "9lives", "é"] {
-            assert_eq!(check_account(&format!("Assets:{}", component(text))), Ok(()));
+            assert_eq!(
+                check_account(&format!("Assets:{}", component(text))),
+                Ok(())
+            );
         }
     }
 

@@ -5,12 +5,21 @@ fn empty_config_is_the_default_chart() {
     assert_eq!(Config::parse("").unwrap(), Config::default());
     assert_eq!(Config::parse("{}").unwrap(), Config::default());
     let c = Config::default();
-    assert_eq!(c.clearing_account("shopify_payments"), "Assets:Clearing:Shopify-Payments");
+    assert_eq!(
+        c.clearing_account("shopify_payments"),
+        "Assets:Clearing:Shopify-Payments"
+    );
     assert_eq!(c.clearing_account("manual"), "Assets:Receivable");
-    assert_eq!(c.clearing_account("Cash on Delivery (COD)"), "Assets:Receivable");
+    assert_eq!(
+        c.clearing_account("Cash on Delivery (COD)"),
+        "Assets:Receivable"
+    );
     assert_eq!(c.clearing_account("gift_card"), "Liabilities:GiftCards");
     assert_eq!(c.fee_account("paypal"), "Expenses:PaymentFees:Paypal");
-    assert_eq!(c.tax_account("CA State Tax"), "Liabilities:SalesTax:CA-State-Tax");
+    assert_eq!(
+        c.tax_account("CA State Tax"),
+        "Liabilities:SalesTax:CA-State-Tax"
+    );
 }
 
 #[test]
@@ -41,22 +50,39 @@ clearing = "Assets:PayPal"
     assert_eq!(a.refunds, RefundMode::Reverse);
     assert_eq!(a.clearing_account("paypal"), "Assets:PayPal");
     assert_eq!(a.tax_account("CA State Tax"), "Liabilities:Tax:California");
-    assert_eq!(a.unit_cost(Some("HOOD-1")).map(|d| d.to_string()), Some("12.50".to_string()));
+    assert_eq!(
+        a.unit_cost(Some("HOOD-1")).map(|d| d.to_string()),
+        Some("12.50".to_string())
+    );
 }
 
 #[test]
 fn validation_names_the_field_and_the_value() {
     let cases = [
-        (r#"[[sales]]
+        (
+            r#"[[sales]]
 sku = "A"
-account = "Revenue:Sales""#, "sales[0].account", "Revenue:Sales"),
-        ("[accounts]\nbank = \"Assets:my bank\"", "accounts.bank", "Assets:my bank"),
-        ("[gateways.paypal]\nfees = \"Expenses\"", "gateways.\"paypal\".fees", "Expenses"),
+account = "Revenue:Sales""#,
+            "sales[0].account",
+            "Revenue:Sales",
+        ),
+        (
+            "[accounts]\nbank = \"Assets:my bank\"",
+            "accounts.bank",
+            "Assets:my bank",
+        ),
+        (
+            "[gateways.paypal]\nfees = \"Expenses\"",
+            "gateways.\"paypal\".fees",
+            "Expenses",
+        ),
         ("[[sales]]\naccount = \"Income:X\"", "sales[0]", "Income:X"),
     ];
     for (text, path, value) in cases {
         match Config::parse(text) {
-            Err(LedgerError::Config { path: p, value: v, .. }) => {
+            Err(LedgerError::Config {
+                path: p, value: v, ..
+            }) => {
                 assert_eq!((p.as_str(), v.as_str()), (path, value), "{text}");
             }
             other => panic!("{text}: expected a config error, got {other:?}"),

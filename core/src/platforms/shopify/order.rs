@@ -13,7 +13,11 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
     let currency = currency(&required(p.currency, "currency")?, "currency")?;
     let created = p.created_at.as_deref();
     let processed_text = required(p.processed_at.as_deref().or(created), "processed_at")?;
-    let processed_path = if p.processed_at.is_some() { "processed_at" } else { "created_at" };
+    let processed_path = if p.processed_at.is_some() {
+        "processed_at"
+    } else {
+        "created_at"
+    };
     let processed_at = timestamp(processed_text, processed_path)?;
     let version = match p.updated_at.as_deref() {
         Some(text) => timestamp(text, "updated_at")?,
@@ -30,7 +34,9 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         _ => None,
     };
     let cancelled_unpaid = p.cancelled_at.is_some()
-        && p.financial_status.as_deref().is_some_and(|s| UNPAID.contains(&s));
+        && p.financial_status
+            .as_deref()
+            .is_some_and(|s| UNPAID.contains(&s));
     let gateway = p
         .payment_gateway_names
         .iter()
@@ -41,7 +47,13 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
     let tags = p
         .tags
         .as_deref()
-        .map(|t| t.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect())
+        .map(|t| {
+            t.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default();
 
     let wire_lines = required(p.line_items, "line_items")?;
@@ -63,7 +75,11 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
                 unit_price: money(l.price, l.price_set.as_ref(), &format!("{path}.price"))?,
                 unit_cost: None,
                 gift_card: l.gift_card,
-                discounts: discounts(l.discount_allocations, apps, &format!("{path}.discount_allocations"))?,
+                discounts: discounts(
+                    l.discount_allocations,
+                    apps,
+                    &format!("{path}.discount_allocations"),
+                )?,
                 taxes: tax_lines(l.tax_lines, &format!("{path}.tax_lines"))?,
             })
         })
@@ -77,9 +93,19 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         .map(|(i, s)| {
             let path = format!("shipping_lines[{i}]");
             let price = money(s.price, s.price_set.as_ref(), &format!("{path}.price"))?;
-            let mut discounts = discounts(s.discount_allocations, apps, &format!("{path}.discount_allocations"))?;
-            if let Some(discounted) = s.discounted_price.filter(|d| discounts.is_empty() && d.0 < price) {
-                discounts.push(Discount { amount: price - discounted.0, code: None });
+            let mut discounts = discounts(
+                s.discount_allocations,
+                apps,
+                &format!("{path}.discount_allocations"),
+            )?;
+            if let Some(discounted) = s
+                .discounted_price
+                .filter(|d| discounts.is_empty() && d.0 < price)
+            {
+                discounts.push(Discount {
+                    amount: price - discounted.0,
+                    code: None,
+                });
             }
             Ok(ShippingLine {
                 title: s.title,
@@ -91,12 +117,15 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         .collect::<Result<Vec<_>>>()?;
 
     limit(p.transactions.len(), "transactions")?;
-    let tenders = super::refund::tenders(p.transactions, "transactions")?;
+    let tenders = super::refund::tenders(p.transactions, "transactions", currency.code())?;
     let refunds = p
         .refunds
         .into_iter()
         .enumerate()
-        .map(|(i, r)| super::refund::refund(r, &p.id.0).map_err(|e| e.within(&format!("refunds[{i}]"))))
+        .map(|(i, r)| {
+            super::refund::refund(r, &p.id.0, currency.code())
+                .map_err(|e| e.within(&format!("refunds[{i}]")))
+        })
         .collect::<Result<Vec<_>>>()?;
 
     Ok(Order {
@@ -128,7 +157,11 @@ fn discounts(
         .into_iter()
         .enumerate()
         .map(|(i, a)| {
-            let amount = money(a.amount, a.amount_set.as_ref(), &format!("{path}[{i}].amount"))?;
+            let amount = money(
+                a.amount,
+                a.amount_set.as_ref(),
+                &format!("{path}[{i}].amount"),
+            )?;
             let app = a.discount_application_index.and_then(|k| apps.get(k));
             let code = app.and_then(|a| a.code.clone().or_else(|| a.title.clone()));
             Ok(Discount { amount, code })

@@ -2,12 +2,24 @@
 
 use super::{currency, limit, money, tax_lines, timestamp, wire};
 use crate::error::{LedgerError, Result};
-use crate::model::{Adjustment, AdjustmentKind, Refund, RefundLine, Restock, StandaloneRefund, Tender, TenderKind};
+use crate::model::{
+    Adjustment, AdjustmentKind, Refund, RefundLine, Restock, StandaloneRefund, Tender, TenderKind,
+};
 use crate::platforms::de::required;
 
-pub(super) fn refund(r: wire::Refund, order_id: &str) -> Result<Refund> {
-    let text = required(r.processed_at.as_deref().or(r.created_at.as_deref()), "processed_at")?;
-    let processed_at = timestamp(text, if r.processed_at.is_some() { "processed_at" } else { "created_at" })?;
+pub(super) fn refund(r: wire::Refund, order_id: &str, shop_currency: &str) -> Result<Refund> {
+    let text = required(
+        r.processed_at.as_deref().or(r.created_at.as_deref()),
+        "processed_at",
+    )?;
+    let processed_at = timestamp(
+        text,
+        if r.processed_at.is_some() {
+            "processed_at"
+        } else {
+            "created_at"
+        },
+    )?;
     limit(r.refund_line_items.len(), "refund_line_items")?;
     limit(r.transactions.len(), "transactions")?;
     Ok(Refund {
@@ -16,7 +28,7 @@ pub(super) fn refund(r: wire::Refund, order_id: &str) -> Result<Refund> {
         processed_at,
         lines: refund_lines(r.refund_line_items)?,
         adjustments: adjustments(r.order_adjustments),
-        tenders: tenders(r.transactions, "transactions")?,
+        tenders: tenders(r.transactions, "transactions", shop_currency)?,
     })
 }
 
@@ -29,10 +41,19 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
         .find_map(|t| t.currency.clone())
         .or_else(|| {
             let lines = p.refund_line_items.as_deref().unwrap_or_default();
-            lines.iter().find_map(|l| l.subtotal_set.as_ref()?.shop_money.as_ref()?.currency_code.clone())
+            lines.iter().find_map(|l| {
+                l.subtotal_set
+                    .as_ref()?
+                    .shop_money
+                    .as_ref()?
+                    .currency_code
+                    .clone()
+            })
         })
         .or(p.currency)
-        .ok_or_else(|| LedgerError::MissingField { path: "transactions[0].currency".to_string() })?;
+        .ok_or_else(|| LedgerError::MissingField {
+            path: "transactions[0].currency".to_string(),
+        })?;
     let currency = currency(&code, "transactions[0].currency")?;
     let gateway = p.transactions.first().map(|t| t.gateway.clone());
     let body = wire::Refund {
@@ -47,7 +68,7 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
         currency,
         taxes_included: None,
         gateway,
-        refund: refund(body, &order_id)?,
+        refund: refund(body, &order_id, currency.code())?,
     })
 }
 
@@ -71,8 +92,17 @@ fn refund_lines(lines: Vec<wire::RefundLineItem>) -> Result<Vec<RefundLine>> {
                     Some("return" | "cancel" | "legacy_restock") => Restock::Return,
                     _ => Restock::NoRestock,
                 },
-                subtotal: money(l.subtotal, l.subtotal_set.as_ref(), &format!("{path}.subtotal"))?,
-                tax: money(l.total_tax, l.total_tax_set.as_ref(), &format!("{path}.total_tax")).unwrap_or_default(),
+                subtotal: money(
+                    l.subtotal,
+                    l.subtotal_set.as_ref(),
+                    &format!("{path}.subtotal"),
+                )?,
+                tax: money(
+                    l.total_tax,
+                    l.total_tax_set.as_ref(),
+                    &format!("{path}.total_tax"),
+                )
+                .unwrap_or_default(),
                 sku: sku.filter(|s| !s.is_empty()),
                 original_taxes,
                 unit_cost: None,
@@ -100,7 +130,28 @@ fn adjustments(adjustments: Vec<wire::OrderAdjustment>) -> Vec<Adjustment> {
 }
 
 /// Successful money movements only: authorizations, voids and failed attempts moved nothing.
-pub(super) fn tenders(transactions: Vec<wire::Transaction>, path: &str) -> Result<Vec<Tender>> {
+///
+/// In a multi-currency order a transaction's `amount` is in the customer's (presentment) currency;
+/// its shop-money twin in `amount_set` is what gets booked. A foreign-currency transaction without
+/// that twin cannot be booked in shop money, so all transactions are dropped and the order total
+/// falls to the order's gateway, exactly as for an order whose body carries no transactions.
+pub(super) fn tenders(
+    transactions: Vec<wire::Transaction>,
+    path: &str,
+    shop_currency: &str,
+) -> Result<Vec<Tender>> {
+    let foreign = |t: &wire::Transaction| {
+        t.currency
+            .as_deref()
+            .is_some_and(|c| !c.eq_ignore_ascii_case(shop_currency))
+            && t.amount_set
+                .as_ref()
+                .and_then(wire::MoneyBag::shop_amount)
+                .is_none()
+    };
+    if transactions.iter().any(foreign) {
+        return Ok(Vec::new());
+    }
     let mut out = Vec::with_capacity(transactions.len());
     for (i, t) in transactions.into_iter().enumerate() {
         let kind = match t.kind.as_str() {
@@ -111,10 +162,16 @@ pub(super) fn tenders(transactions: Vec<wire::Transaction>, path: &str) -> Resul
         if !matches!(t.status.as_deref(), None | Some("success")) {
             continue;
         }
-        if t.amount.0.is_sign_negative() {
+        let amount = t
+            .amount_set
+            .as_ref()
+            .and_then(wire::MoneyBag::shop_amount)
+            .unwrap_or(t.amount)
+            .0;
+        if amount.is_sign_negative() {
             return Err(LedgerError::InvalidAmount {
                 path: format!("{path}[{i}].amount"),
-                value: t.amount.0.to_string(),
+                value: amount.to_string(),
                 reason: "a transaction amount is never negative".to_string(),
             });
         }
@@ -124,7 +181,7 @@ pub(super) fn tenders(transactions: Vec<wire::Transaction>, path: &str) -> Resul
             id: t.id.map(|id| id.0),
             gateway: t.gateway,
             kind,
-            amount: t.amount.0,
+            amount,
             fee,
         });
     }

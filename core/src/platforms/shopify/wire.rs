@@ -120,6 +120,7 @@ pub struct Transaction {
     pub status: Option<String>,
     pub gateway: String,
     pub amount: Dec,
+    pub amount_set: Option<MoneyBag>,
     pub currency: Option<String>,
     pub fee: Option<Dec>,
     #[serde(default)]
