@@ -1,25 +1,35 @@
-//! The reference command line: a platform payload in, `Mapped` JSON out.
+//! The reference command line: platform payloads in, `Mapped` JSON or an export out.
 //!
 //! ```text
-//! cargo run -p ledgerbridge-core --example map -- --platform shopify [--config FILE] FILE|-
+//! cargo run -p ledgerbridge-core --example map -- --platform shopify [--config FILE]
+//!     [--format json|qbo|xero|beancount|hledger|csv] [--summary payout|day|month] FILE|-
 //! ```
-//! FILE holds one JSON payload, or JSONL (one payload per line). Output is one compact `Mapped`
-//! JSON document per payload, one per line. Errors go to stderr, naming the record; the exit code is
-//! 1 when any record failed, 2 on bad usage.
+//! FILE holds one JSON payload, or JSONL (one payload per line). With `--format json` (the default)
+//! and no summary, output is one compact `Mapped` JSON document per payload, one per line.
+//! Otherwise the entries of all payloads are collected, summarized when asked, and printed once
+//! in the format (`json` then prints the entries as one array); warnings then go to stderr.
+//! Errors go to stderr, naming the record; the exit code is 1 when any record failed (the output
+//! then holds the other records), 2 on bad usage.
 
-use ledgerbridge_core::{map, Config, Platform};
+use ledgerbridge_core::exporters::{export, split_records, Format};
+use ledgerbridge_core::journal::{summarize, SummaryBy};
+use ledgerbridge_core::{map, Config, Entry, LedgerError, Platform};
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 struct Args {
     platform: Platform,
     config: Config,
+    format: Format,
+    summary: Option<SummaryBy>,
     input: String,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut platform = None;
     let mut config = Config::default();
+    let mut format = Format::Json;
+    let mut summary = None;
     let mut input = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -33,19 +43,34 @@ fn parse_args() -> Result<Args, String> {
                 let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
                 config = Config::parse(&text).map_err(|e| format!("{path}: {e} [{}]", e.code()))?;
             }
+            "--format" => {
+                let value = args.next().ok_or("--format needs a value")?;
+                format = value.parse::<Format>().map_err(|e| e.to_string())?;
+            }
+            "--summary" => {
+                let value = args.next().ok_or("--summary needs a value")?;
+                summary = Some(value.parse::<SummaryBy>().map_err(|e| e.to_string())?);
+            }
             "-h" | "--help" => return Err(USAGE.to_string()),
-            other if other.starts_with("--") => return Err(format!("unknown option {other}\n{USAGE}")),
+            other if other.starts_with("--") => {
+                return Err(format!("unknown option {other}\n{USAGE}"))
+            }
             other => input = Some(other.to_string()),
         }
     }
     Ok(Args {
         platform: platform.ok_or(format!("--platform is required\n{USAGE}"))?,
         config,
-        input: input.ok_or(format!("an input FILE (or - for stdin) is required\n{USAGE}"))?,
+        format,
+        summary,
+        input: input.ok_or(format!(
+            "an input FILE (or - for stdin) is required\n{USAGE}"
+        ))?,
     })
 }
 
-const USAGE: &str = "usage: map --platform shopify [--config FILE] FILE|-";
+const USAGE: &str = "usage: map --platform shopify [--config FILE] \
+[--format json|qbo|xero|beancount|hledger|csv] [--summary payout|day|month] FILE|-";
 
 fn read_input(path: &str) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
@@ -57,15 +82,50 @@ fn read_input(path: &str) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// One JSON document, or JSONL when the whole is not a single document.
-fn records(bytes: &[u8]) -> Vec<&[u8]> {
-    if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
-        return vec![bytes];
+fn report(index: usize, e: &LedgerError) {
+    let path = if e.path().is_empty() {
+        String::new()
+    } else {
+        format!(" at {}", e.path())
+    };
+    eprintln!("record {}: {} [{}{path}]", index + 1, e, e.code());
+}
+
+/// Every record's entries, then the summary and the export, printed once.
+fn run_export(args: &Args, bytes: &[u8], out: &mut impl Write) -> Result<usize, String> {
+    let mut failed = 0usize;
+    let mut entries: Vec<Entry> = Vec::new();
+    for (index, record) in split_records(bytes).into_iter().enumerate() {
+        match map(args.platform, record, &args.config) {
+            Ok(mapped) => {
+                for w in &mapped.warnings {
+                    eprintln!(
+                        "record {}: warning {} at {}: {}",
+                        index + 1,
+                        w.code,
+                        w.path,
+                        w.message
+                    );
+                }
+                entries.extend(mapped.entries);
+            }
+            Err(e) => {
+                failed += 1;
+                report(index, &e);
+            }
+        }
     }
-    bytes
-        .split(|b| *b == b'\n')
-        .filter(|line| line.iter().any(|b| !b.is_ascii_whitespace()))
-        .collect()
+    if let Some(by) = args.summary {
+        entries = summarize(&entries, by).map_err(|e| format!("summary: {e} [{}]", e.code()))?;
+    }
+    let mut text = export(&entries, args.format, &args.config)
+        .map_err(|e| format!("export: {e} [{} at {}]", e.code(), e.path()))?;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    out.write_all(text.as_bytes())
+        .map_err(|e| format!("writing output: {e}"))?;
+    Ok(failed)
 }
 
 fn main() -> ExitCode {
@@ -85,8 +145,18 @@ fn main() -> ExitCode {
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
+    if args.format != Format::Json || args.summary.is_some() {
+        return match run_export(&args, &bytes, &mut out) {
+            Ok(failed) if out.flush().is_ok() && failed == 0 => ExitCode::SUCCESS,
+            Ok(_) => ExitCode::from(1),
+            Err(message) => {
+                eprintln!("{message}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let mut failed = 0usize;
-    for (index, record) in records(&bytes).into_iter().enumerate() {
+    for (index, record) in split_records(&bytes).into_iter().enumerate() {
         match map(args.platform, record, &args.config) {
             Ok(mapped) => {
                 let written = serde_json::to_writer(&mut out, &mapped)
@@ -99,8 +169,7 @@ fn main() -> ExitCode {
             }
             Err(e) => {
                 failed += 1;
-                let path = if e.path().is_empty() { String::new() } else { format!(" at {}", e.path()) };
-                eprintln!("record {}: {} [{}{path}]", index + 1, e, e.code());
+                report(index, &e);
             }
         }
     }

@@ -1,5 +1,8 @@
 //! The engine joins the canonical model and the rules into journal entries.
 
+mod dispute;
+mod expense;
+mod payout;
 mod profit;
 mod refund;
 mod sale;
@@ -73,8 +76,24 @@ pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Resul
         }
         Event::Refund(standalone) => {
             let context = refund::RefundContext::standalone(standalone);
-            built.extend(refund::refund_entry(&standalone.refund, &context, &mut ctx)?);
+            built.extend(refund::refund_entry(
+                &standalone.refund,
+                &context,
+                &mut ctx,
+            )?);
             standalone.currency
+        }
+        Event::Payout(payout) => {
+            built.extend(payout::payout_entry(payout, &mut ctx)?);
+            payout.currency
+        }
+        Event::Expense(expense) => {
+            built.extend(expense::expense_entry(expense, &mut ctx)?);
+            expense.currency
+        }
+        Event::Dispute(dispute) => {
+            built.extend(dispute::dispute_entry(dispute, &mut ctx)?);
+            dispute.currency
         }
     };
     let profit = Profit::from_built(currency, &built);
@@ -98,8 +117,13 @@ pub(crate) fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal> {
     a.checked_mul(b).ok_or_else(|| overflow(path))
 }
 
-pub(crate) fn sum<'a>(values: impl IntoIterator<Item = &'a Decimal>, path: &str) -> Result<Decimal> {
-    values.into_iter().try_fold(Decimal::ZERO, |acc, v| add(acc, *v, path))
+pub(crate) fn sum<'a>(
+    values: impl IntoIterator<Item = &'a Decimal>,
+    path: &str,
+) -> Result<Decimal> {
+    values
+        .into_iter()
+        .try_fold(Decimal::ZERO, |acc, v| add(acc, *v, path))
 }
 
 fn overflow(path: &str) -> LedgerError {

@@ -2,9 +2,11 @@
 
 mod builder;
 mod entry;
+mod summary;
 
 pub use builder::{Built, Closing, EntryBuilder, Posting, Role, LINES_PER_ENTRY_MAX};
 pub use entry::{Amount, Entry, Line, Source};
+pub use summary::{summarize, SummaryBy, UNSETTLED};
 
 /// `{platform}:{shop}:{resource}:{resource_id}:{kind}:{version}`: the same source object in the same
 /// revision always gets the same id, which is what makes retries and re-deliveries idempotent.

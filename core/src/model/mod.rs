@@ -3,12 +3,18 @@
 //! Amounts are exact decimals in the order's booking (shop) currency. The serde form of these types
 //! is the documented "canonical JSON" that any storefront can send without a dedicated adapter.
 
+mod dispute;
+mod expense;
 mod order;
+mod payout;
 mod refund;
 mod tender;
 mod time;
 
+pub use dispute::{Dispute, DisputeStage};
+pub use expense::{Expense, ExpenseKind, PaidFrom};
 pub use order::{Discount, LineItem, Order, Presentment, ShippingLine, TaxLine};
+pub use payout::{BankDeposit, Payout, PayoutItem, PayoutItemKind, PayoutStatus};
 pub use refund::{Adjustment, AdjustmentKind, Refund, RefundLine, Restock};
 pub use tender::{Tender, TenderKind};
 pub use time::Timestamp;
@@ -23,6 +29,12 @@ pub enum Event {
     /// A refund delivered on its own (Shopify `refunds/create`), with the facts of its order that the
     /// refund body carries.
     Refund(StandaloneRefund),
+    /// A gateway balance paid out to the bank, with the balance transactions it settles.
+    Payout(Payout),
+    /// A charge by the platform itself (subscription, app, shipping label).
+    Expense(Expense),
+    /// A chargeback stage: opened, won or lost.
+    Dispute(Dispute),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,11 @@
 //! Platform adapters: wire formats in, canonical events out. Knows nothing about accounts.
 
+pub mod bigcommerce;
+pub mod canonical;
 pub(crate) mod de;
 pub mod shopify;
+pub mod stripe;
+pub mod woocommerce;
 
 use crate::engine::SourceFields;
 use crate::error::{LedgerError, Result};
@@ -16,14 +20,28 @@ pub const PAYLOAD_BYTES_MAX: usize = 8 * 1024 * 1024;
 #[non_exhaustive]
 pub enum Platform {
     Shopify,
+    WooCommerce,
+    BigCommerce,
+    Canonical,
+    Stripe,
 }
 
 impl Platform {
-    pub const ALL: &'static [Platform] = &[Platform::Shopify];
+    pub const ALL: &'static [Platform] = &[
+        Platform::Shopify,
+        Platform::WooCommerce,
+        Platform::BigCommerce,
+        Platform::Canonical,
+        Platform::Stripe,
+    ];
 
     pub fn as_str(&self) -> &'static str {
         match self {
             Platform::Shopify => "shopify",
+            Platform::WooCommerce => "woocommerce",
+            Platform::BigCommerce => "bigcommerce",
+            Platform::Canonical => "canonical",
+            Platform::Stripe => "stripe",
         }
     }
 
@@ -38,12 +56,20 @@ impl Platform {
         }
         match self {
             Platform::Shopify => shopify::parse(bytes),
+            Platform::WooCommerce => woocommerce::parse(bytes),
+            Platform::BigCommerce => bigcommerce::parse(bytes),
+            Platform::Canonical => canonical::parse(bytes),
+            Platform::Stripe => stripe::parse(bytes),
         }
     }
 
     pub fn fields(&self) -> &'static SourceFields {
         match self {
             Platform::Shopify => &shopify::FIELDS,
+            Platform::WooCommerce => &woocommerce::FIELDS,
+            Platform::BigCommerce => &bigcommerce::FIELDS,
+            Platform::Canonical => &canonical::FIELDS,
+            Platform::Stripe => &stripe::FIELDS,
         }
     }
 }
@@ -57,7 +83,11 @@ impl FromStr for Platform {
             .copied()
             .ok_or_else(|| LedgerError::UnsupportedPlatform {
                 value: s.to_string(),
-                expected: Platform::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", "),
+                expected: Platform::ALL
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
     }
 }

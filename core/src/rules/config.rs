@@ -26,6 +26,19 @@ pub struct Config {
     pub costs: BTreeMap<String, Decimal>,
     /// Account names → ids/codes in the accounting targets.
     pub exports: Exports,
+    /// Who pays platform charges (subscription, apps, labels) not deducted from a payout.
+    pub expenses_paid_from: ExpensesPaidFrom,
+}
+
+/// The account that pays platform expenses when the expense does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpensesPaidFrom {
+    /// `accounts.card`: platforms bill a card on file.
+    #[default]
+    Card,
+    /// `accounts.bank`: a direct debit.
+    Bank,
 }
 
 /// How ledger account names translate to each accounting target's own account references.
@@ -49,6 +62,7 @@ impl Default for Config {
             refunds: RefundMode::default(),
             costs: BTreeMap::new(),
             exports: Exports::default(),
+            expenses_paid_from: ExpensesPaidFrom::default(),
         }
     }
 }
@@ -69,6 +83,8 @@ pub struct Accounts {
     pub cogs: String,
     pub rounding: String,
     pub chargebacks: String,
+    /// Money withdrawn by an open dispute: still the merchant's until the dispute is lost.
+    pub disputes: String,
     pub fx_gain: String,
     pub fx_loss: String,
     /// A company card that pays platform charges not taken from a payout.
@@ -98,6 +114,7 @@ impl Default for Accounts {
             cogs: s("Expenses:COGS"),
             rounding: s("Expenses:Rounding"),
             chargebacks: s("Expenses:Chargebacks"),
+            disputes: s("Assets:Disputed-Funds"),
             fx_gain: s("Income:FX-Gain"),
             fx_loss: s("Expenses:FX-Loss"),
             card: s("Liabilities:Card"),
@@ -155,11 +172,16 @@ mod cost_table {
     use serde::{Deserialize, Deserializer, Serializer};
     use std::collections::BTreeMap;
 
-    pub fn serialize<S: Serializer>(map: &BTreeMap<String, Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        map: &BTreeMap<String, Decimal>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         s.collect_map(map.iter().map(|(k, v)| (k, v.to_string())))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Decimal>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<String, Decimal>, D::Error> {
         let raw = BTreeMap::<String, String>::deserialize(d)?;
         raw.into_iter()
             .map(|(sku, text)| match parse_decimal(&text) {

@@ -2,6 +2,7 @@
 //! `refunds/create`.
 
 mod order;
+mod payout;
 mod refund;
 mod wire;
 
@@ -27,6 +28,9 @@ pub static FIELDS: SourceFields = SourceFields {
 pub const LINE_ITEMS_MAX: usize = 5_000;
 
 pub fn parse(bytes: &[u8]) -> Result<Event> {
+    if payout::is_payout(bytes) {
+        return payout::payout(bytes).map(Event::Payout);
+    }
     let payload: wire::Payload = de::from_json(bytes)?;
     if payload.refund_line_items.is_some() && payload.line_items.is_none() {
         refund::standalone(payload).map(Event::Refund)
@@ -57,11 +61,17 @@ fn currency(code: &str, path: &str) -> Result<Currency> {
 }
 
 /// The unsuffixed shop-money field, else the `*_set.shop_money.amount` twin.
-fn money(plain: Option<Dec>, set: Option<&wire::MoneyBag>, path: &str) -> Result<rust_decimal::Decimal> {
+fn money(
+    plain: Option<Dec>,
+    set: Option<&wire::MoneyBag>,
+    path: &str,
+) -> Result<rust_decimal::Decimal> {
     plain
         .or_else(|| set.and_then(wire::MoneyBag::shop_amount))
         .map(|d| d.0)
-        .ok_or_else(|| LedgerError::MissingField { path: path.to_string() })
+        .ok_or_else(|| LedgerError::MissingField {
+            path: path.to_string(),
+        })
 }
 
 fn tax_lines(lines: Vec<wire::TaxLine>, path: &str) -> Result<Vec<crate::model::TaxLine>> {
