@@ -44,9 +44,43 @@ pub(crate) struct Ctx<'a> {
     pub config: &'a Config,
     pub fields: &'a SourceFields,
     pub warnings: Vec<Warning>,
+    /// Account names derived from free text (tax titles, gateways), built once per payload: an
+    /// order repeats the same few titles on every line.
+    derived: Vec<(AccountKind, String, String)>,
 }
 
-impl Ctx<'_> {
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AccountKind {
+    Tax,
+    Clearing,
+    Fee,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(config: &'a Config, fields: &'a SourceFields) -> Self {
+        Self {
+            config,
+            fields,
+            warnings: Vec::new(),
+            derived: Vec::new(),
+        }
+    }
+
+    /// The account for a tax title, gateway clearing or gateway fee, from the cache when seen.
+    pub fn account(&mut self, kind: AccountKind, key: &str) -> String {
+        if let Some((_, _, account)) = self.derived.iter().find(|(k, n, _)| *k == kind && n == key)
+        {
+            return account.clone();
+        }
+        let account = match kind {
+            AccountKind::Tax => self.config.tax_account(key),
+            AccountKind::Clearing => self.config.clearing_account(key),
+            AccountKind::Fee => self.config.fee_account(key),
+        };
+        self.derived.push((kind, key.to_string(), account.clone()));
+        account
+    }
+
     pub fn warn(&mut self, code: &str, path: impl Into<String>, message: impl Into<String>) {
         self.warnings.push(Warning::new(code, path, message));
     }
@@ -54,11 +88,7 @@ impl Ctx<'_> {
 
 /// Maps one canonical event.
 pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Result<Mapped> {
-    let mut ctx = Ctx {
-        config,
-        fields,
-        warnings: Vec::new(),
-    };
+    let mut ctx = Ctx::new(config, fields);
     let mut built: Vec<Built> = Vec::new();
     let currency = match event {
         Event::Order(order) => {
@@ -104,43 +134,90 @@ pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Resul
     })
 }
 
+/// Where an error points. Paths are only rendered when an error is actually raised, so the happy
+/// path pays nothing for them: pass `&str` for a fixed path, or `Lazy(|| format!(..))`.
+pub(crate) trait PathArg {
+    fn render(&self) -> String;
+}
+
+impl PathArg for &str {
+    fn render(&self) -> String {
+        (*self).to_string()
+    }
+}
+
+impl PathArg for &String {
+    fn render(&self) -> String {
+        (*self).clone()
+    }
+}
+
+/// `line_items[3]`: the path of one item of a source list, displayed without allocating.
+#[derive(Clone, Copy)]
+pub(crate) struct ItemPath(pub &'static str, pub usize);
+
+impl std::fmt::Display for ItemPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.0, self.1)
+    }
+}
+
+impl PathArg for ItemPath {
+    fn render(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// A path built on demand.
+pub(crate) struct Lazy<F>(pub F);
+
+impl<F: Fn() -> String> PathArg for Lazy<F> {
+    fn render(&self) -> String {
+        (self.0)()
+    }
+}
+
 /// Checked arithmetic for amounts derived from input: overflow is an error naming the field.
-pub(crate) fn add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal> {
-    a.checked_add(b).ok_or_else(|| overflow(path))
+pub(crate) fn add(a: Decimal, b: Decimal, path: impl PathArg) -> Result<Decimal> {
+    a.checked_add(b).ok_or_else(|| overflow(path.render()))
 }
 
-pub(crate) fn sub(a: Decimal, b: Decimal, path: &str) -> Result<Decimal> {
-    a.checked_sub(b).ok_or_else(|| overflow(path))
+pub(crate) fn sub(a: Decimal, b: Decimal, path: impl PathArg) -> Result<Decimal> {
+    a.checked_sub(b).ok_or_else(|| overflow(path.render()))
 }
 
-pub(crate) fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal> {
-    a.checked_mul(b).ok_or_else(|| overflow(path))
+pub(crate) fn mul(a: Decimal, b: Decimal, path: impl PathArg) -> Result<Decimal> {
+    a.checked_mul(b).ok_or_else(|| overflow(path.render()))
 }
 
 pub(crate) fn sum<'a>(
     values: impl IntoIterator<Item = &'a Decimal>,
-    path: &str,
+    path: impl PathArg,
 ) -> Result<Decimal> {
-    values
-        .into_iter()
-        .try_fold(Decimal::ZERO, |acc, v| add(acc, *v, path))
+    let mut total = Decimal::ZERO;
+    for v in values {
+        total = total
+            .checked_add(*v)
+            .ok_or_else(|| overflow(path.render()))?;
+    }
+    Ok(total)
 }
 
-fn overflow(path: &str) -> LedgerError {
+fn overflow(path: String) -> LedgerError {
     LedgerError::AmountTooLarge {
-        path: path.to_string(),
+        path,
         value: "arithmetic overflow".to_string(),
     }
 }
 
 /// Amounts must fit the booking currency before they are booked: `12.345` USD is an error, not a
 /// silent rounding.
-pub(crate) fn at_scale(currency: Currency, value: Decimal, path: &str) -> Result<Decimal> {
+pub(crate) fn at_scale(currency: Currency, value: Decimal, path: impl PathArg) -> Result<Decimal> {
     if crate::money::fits_minor_units(currency, value) {
         Ok(value)
     } else {
         Err(LedgerError::InvalidAmount {
-            path: path.to_string(),
+            path: path.render(),
             value: value.to_string(),
             reason: format!("{currency} has {} decimal places", currency.minor_units()),
         })

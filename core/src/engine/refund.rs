@@ -1,12 +1,12 @@
 //! The refund entry: dated on the refund, tax taken from the platform's figures.
 
-use super::{add, at_scale, mul, sub, sum, Ctx};
+use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, Lazy};
 use crate::error::Result;
 use crate::journal::{entry_id, Built, Closing, EntryBuilder, Role, Source};
 use crate::model::{
     AdjustmentKind, LineItem, Order, Refund, Restock, StandaloneRefund, TaxLine, TenderKind,
 };
-use crate::money::{allocate, format_amount, round_to, Currency};
+use crate::money::{allocate, format_amount, round_to, Currency, Shown};
 use crate::rules::{RefundMode, GIFT_CARD_GATEWAY};
 use rust_decimal::Decimal;
 
@@ -85,12 +85,12 @@ pub(crate) fn refund_entry(
     let accounts = &config.accounts;
     let f = ctx.fields;
     let mut b = EntryBuilder::new(cur);
-    let amount = |v: Decimal| format_amount(cur, v);
+    let amount = |v: Decimal| Shown(cur, v);
 
     for (i, line) in refund.lines.iter().enumerate() {
         let path = format!("{}[{i}]", f.refund_lines);
-        let subtotal = at_scale(cur, line.subtotal, &format!("{path}.subtotal"))?;
-        let tax = at_scale(cur, line.tax, &format!("{path}.total_tax"))?;
+        let subtotal = at_scale(cur, line.subtotal, Lazy(|| format!("{path}.subtotal")))?;
+        let tax = at_scale(cur, line.tax, Lazy(|| format!("{path}.total_tax")))?;
         let net = if taxes_included {
             sub(subtotal, tax, &path)?
         } else {
@@ -120,12 +120,11 @@ pub(crate) fn refund_entry(
             if gift_card { Role::Other } else { Role::Refund },
         );
 
-        let taxes = if line.original_taxes.is_empty() {
-            original.map(|o| o.taxes.clone()).unwrap_or_default()
-        } else {
-            line.original_taxes.clone()
+        let taxes: &[TaxLine] = match original {
+            Some(o) if line.original_taxes.is_empty() => &o.taxes,
+            _ => &line.original_taxes,
         };
-        book_refunded_tax(&mut b, ctx, tax, &taxes, &format!("{path}.total_tax"), cur)?;
+        book_refunded_tax(&mut b, ctx, tax, taxes, &path, "total_tax", cur)?;
 
         let cost = config
             .unit_cost(sku)
@@ -141,15 +140,15 @@ pub(crate) fn refund_entry(
 
     for (i, adj) in refund.adjustments.iter().enumerate() {
         let path = format!("{}[{i}]", f.adjustments);
-        let value = at_scale(cur, adj.amount, &format!("{path}.amount"))?;
-        let tax = at_scale(cur, adj.tax, &format!("{path}.tax_amount"))?;
+        let value = at_scale(cur, adj.amount, Lazy(|| format!("{path}.amount")))?;
+        let tax = at_scale(cur, adj.tax, Lazy(|| format!("{path}.tax_amount")))?;
         let reason = adj.reason.as_deref().unwrap_or("adjustment");
         match adj.kind {
             AdjustmentKind::ShippingRefund => {
                 let why = format!("{path}: shipping refunded");
                 b.debit(&accounts.shipping, value, why, Role::Refund);
                 let taxes = rc.shipping_taxes();
-                book_refunded_tax(&mut b, ctx, tax, &taxes, &format!("{path}.tax_amount"), cur)?;
+                book_refunded_tax(&mut b, ctx, tax, &taxes, &path, "tax_amount", cur)?;
             }
             AdjustmentKind::Discrepancy => {
                 let total = add(value, tax, &path)?;
@@ -170,8 +169,8 @@ pub(crate) fn refund_entry(
         .filter(|(_, t)| t.kind == TenderKind::Refund)
     {
         let path = format!("{}[{i}]", f.tenders);
-        let value = at_scale(cur, tender.amount, &format!("{path}.amount"))?;
-        let account = config.clearing_account(&tender.gateway);
+        let value = at_scale(cur, tender.amount, Lazy(|| format!("{path}.amount")))?;
+        let account = ctx.account(AccountKind::Clearing, &tender.gateway);
         let why = if tender.gateway == GIFT_CARD_GATEWAY {
             format!(
                 "{path}: {} returned to a gift card, which owes it again",
@@ -186,14 +185,15 @@ pub(crate) fn refund_entry(
         };
         b.credit(account.clone(), value, why, Role::Other);
         if let Some(fee) = tender.fee.filter(|fee| !fee.is_zero()) {
-            let fee = at_scale(cur, fee, &format!("{path}.fee"))?;
+            let fee = at_scale(cur, fee, Lazy(|| format!("{path}.fee")))?;
             let why = format!(
                 "{path}.fee: {} fee returned by {}",
                 amount(fee),
                 tender.gateway
             );
             b.debit(account, fee, why.clone(), Role::Other);
-            b.credit(config.fee_account(&tender.gateway), fee, why, Role::Fee);
+            let fee_account = ctx.account(AccountKind::Fee, &tender.gateway);
+            b.credit(fee_account, fee, why, Role::Fee);
         }
         paid_back = true;
     }
@@ -206,7 +206,8 @@ pub(crate) fn refund_entry(
                 amount(-due)
             );
             ctx.warn("W_REFUND_WITHOUT_TRANSACTION", f.tenders, why.clone());
-            b.debit(config.clearing_account(gateway), due, why, Role::Other);
+            let account = ctx.account(AccountKind::Clearing, gateway);
+            b.debit(account, due, why, Role::Other);
         }
     }
 
@@ -241,45 +242,48 @@ pub(crate) fn refund_entry(
     Ok(Some(built))
 }
 
-/// Debits refunded tax to the accounts of the original tax lines, split by their amounts.
+/// Debits refunded tax (the `field` of the item at `owner`) to the accounts of the original tax
+/// lines, split by their amounts.
 fn book_refunded_tax(
     b: &mut EntryBuilder,
     ctx: &mut Ctx<'_>,
     tax: Decimal,
     originals: &[TaxLine],
-    path: &str,
+    owner: &str,
+    field: &str,
     cur: Currency,
 ) -> Result<()> {
     if tax.is_zero() {
         return Ok(());
     }
+    if let [only] = originals {
+        let why = format!(
+            "{owner}.{field}: \"{}\" refunded as the platform computed it",
+            only.title
+        );
+        let account = ctx.account(AccountKind::Tax, &only.title);
+        b.debit(account, tax, why, Role::Other);
+        return Ok(());
+    }
     let weights: Vec<Decimal> = originals.iter().map(|t| t.amount).collect();
-    let parts = if originals.len() == 1 {
-        Some(vec![tax])
-    } else {
-        allocate(tax, &weights, cur.minor_units())
-    };
-    match parts {
+    match allocate(tax, &weights, cur.minor_units()) {
         Some(parts) => {
             for (original, part) in originals.iter().zip(parts) {
                 let why = format!(
-                    "{path}: {:?} refunded as the platform computed it",
+                    "{owner}.{field}: \"{}\" refunded as the platform computed it",
                     original.title
                 );
-                b.debit(
-                    ctx.config.tax_account(&original.title),
-                    part,
-                    why,
-                    Role::Other,
-                );
+                let account = ctx.account(AccountKind::Tax, &original.title);
+                b.debit(account, part, why, Role::Other);
             }
         }
         None => {
-            let account = ctx.config.tax_account("Unassigned");
+            let account = ctx.account(AccountKind::Tax, "Unassigned");
+            let path = format!("{owner}.{field}");
             let why = format!("{path}: refunded tax whose original tax line is unknown");
             ctx.warn(
                 "W_REFUND_TAX_UNASSIGNED",
-                path,
+                &path,
                 format!("{} of tax booked to {account}", format_amount(cur, tax)),
             );
             b.debit(account, tax, why, Role::Other);

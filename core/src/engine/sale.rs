@@ -1,12 +1,13 @@
 //! The sale entry of an order.
 
-use super::{add, at_scale, mul, sub, sum, Ctx};
+use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, ItemPath, Lazy, PathArg};
 use crate::error::Result;
 use crate::journal::{entry_id, Built, Closing, EntryBuilder, Role, Source};
 use crate::model::{Discount, Order, TaxLine, TenderKind};
-use crate::money::{format_amount, round_to, Currency};
+use crate::money::{format_amount, round_to, Currency, Shown};
 use crate::rules::GIFT_CARD_GATEWAY;
 use rust_decimal::Decimal;
+use std::fmt;
 
 pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Built>> {
     if order.cancelled_unpaid {
@@ -17,36 +18,33 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
     let accounts = &config.accounts;
     let f = ctx.fields;
     let mut b = EntryBuilder::new(cur);
-    let amount = |v: Decimal| format_amount(cur, v);
+    let amount = |v: Decimal| Shown(cur, v);
 
     for (i, line) in order.lines.iter().enumerate() {
-        let path = format!("{}[{i}]", f.lines);
+        let path = ItemPath(f.lines, i);
         let gross = at_scale(
             cur,
-            mul(line.unit_price, line.quantity.into(), &path)?,
-            &format!("{path}.price"),
+            mul(line.unit_price, line.quantity.into(), path)?,
+            Lazy(|| format!("{path}.price")),
         )?;
-        let discount = sum(line.discounts.iter().map(|d| &d.amount), &path)?;
-        let tax = sum(line.taxes.iter().map(|t| &t.amount), &path)?;
-        let label = describe_line(line.sku.as_deref(), &line.title);
+        let discount = sum(line.discounts.iter().map(|d| &d.amount), path)?;
+        let tax = sum(line.taxes.iter().map(|t| &t.amount), path)?;
+        let label = LineLabel(line.sku.as_deref(), &line.title);
         let qty = line.quantity;
         let price = amount(line.unit_price);
         if line.gift_card {
-            let liability = sub(gross, discount, &path)?;
+            let liability = sub(gross, discount, path)?;
             let why = format!("{path}: gift card {label} {qty} × {price} sold: a liability until redeemed, not revenue");
             b.credit(&accounts.gift_cards, liability, why, Role::Other);
         } else {
             let (sales, discount_ex) =
-                split_inclusive(cur, gross, discount, tax, order.taxes_included, &path)?;
+                split_inclusive(cur, gross, discount, tax, order.taxes_included, path)?;
             let (account, rule) = config.sales_account(line, order);
-            let via = match rule {
-                Some(r) => format!("sales rule #{}", r + 1),
-                None => "default sales account".to_string(),
-            };
+            let via = Via(rule);
             if rule.is_none() && !config.sales.is_empty() {
                 ctx.warn(
                     "W_DEFAULT_SALES_ACCOUNT",
-                    &path,
+                    path.to_string(),
                     format!("{label} matched no sales rule and fell to {account}"),
                 );
             }
@@ -60,28 +58,28 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
             if !discount_ex.is_zero() {
                 let why = format!(
                     "{path}.discount_allocations: {}{net}",
-                    discount_names(&line.discounts)
+                    DiscountNames(&line.discounts)
                 );
                 b.debit(&accounts.discounts, discount_ex, why, Role::Discount);
             }
             let cost = config.unit_cost(line.sku.as_deref()).or(line.unit_cost);
             if let Some(cost) = cost {
-                let total_cost = round_to(cur, mul(cost, qty.into(), &path)?);
+                let total_cost = round_to(cur, mul(cost, qty.into(), path)?);
                 let why = format!("{path}: cost of {qty} × {label} at {cost}");
                 b.debit(&accounts.cogs, total_cost, why.clone(), Role::Cogs);
                 b.credit(&accounts.inventory, total_cost, why, Role::Other);
             }
         }
-        book_taxes(&mut b, ctx, &line.taxes, &format!("{path}.tax_lines"), cur)?;
+        book_taxes(&mut b, ctx, &line.taxes, path, cur)?;
     }
 
     for (i, ship) in order.shipping.iter().enumerate() {
-        let path = format!("{}[{i}]", f.shipping);
-        let price = at_scale(cur, ship.price, &path)?;
-        let discount = sum(ship.discounts.iter().map(|d| &d.amount), &path)?;
-        let tax = sum(ship.taxes.iter().map(|t| &t.amount), &path)?;
+        let path = ItemPath(f.shipping, i);
+        let price = at_scale(cur, ship.price, path)?;
+        let discount = sum(ship.discounts.iter().map(|d| &d.amount), path)?;
+        let tax = sum(ship.taxes.iter().map(|t| &t.amount), path)?;
         let (income, discount_ex) =
-            split_inclusive(cur, price, discount, tax, order.taxes_included, &path)?;
+            split_inclusive(cur, price, discount, tax, order.taxes_included, path)?;
         let title = if ship.title.is_empty() {
             "shipping"
         } else {
@@ -90,14 +88,14 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         b.credit(
             &accounts.shipping,
             income,
-            format!("{path}: {title:?} shipping charged"),
+            format!("{path}: \"{title}\" shipping charged"),
             Role::Revenue,
         );
         if !discount_ex.is_zero() {
-            let why = format!("{path}: shipping {}", discount_names(&ship.discounts));
+            let why = format!("{path}: shipping {}", DiscountNames(&ship.discounts));
             b.debit(&accounts.discounts, discount_ex, why, Role::Discount);
         }
-        book_taxes(&mut b, ctx, &ship.taxes, &format!("{path}.tax_lines"), cur)?;
+        book_taxes(&mut b, ctx, &ship.taxes, path, cur)?;
     }
 
     if !order.tip.is_zero() {
@@ -120,13 +118,13 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         let due = pending_total(&b);
         let gateway = order.gateway.as_deref().unwrap_or("manual");
         let why = format!("order total owed through {gateway:?} (no transaction in the payload)");
-        let account = config.clearing_account(gateway);
+        let account = ctx.account(AccountKind::Clearing, gateway);
         b.debit(account, due, why, Role::Other);
     }
     for (i, tender) in payments {
-        let path = format!("{}[{i}]", f.tenders);
-        let paid = at_scale(cur, tender.amount, &format!("{path}.amount"))?;
-        let account = config.clearing_account(&tender.gateway);
+        let path = ItemPath(f.tenders, i);
+        let paid = at_scale(cur, tender.amount, Lazy(|| format!("{path}.amount")))?;
+        let account = ctx.account(AccountKind::Clearing, &tender.gateway);
         let why = if tender.gateway == GIFT_CARD_GATEWAY {
             format!("{path}: paid by gift card, which releases that much liability")
         } else {
@@ -134,10 +132,10 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         };
         b.debit(account.clone(), paid, why, Role::Other);
         if let Some(fee) = tender.fee.filter(|fee| !fee.is_zero()) {
-            let fee = at_scale(cur, fee, &format!("{path}.fee"))?;
+            let fee = at_scale(cur, fee, Lazy(|| format!("{path}.fee")))?;
             let why = format!("{path}.fee: {} kept by {}", amount(fee), tender.gateway);
             b.debit(
-                config.fee_account(&tender.gateway),
+                ctx.account(AccountKind::Fee, &tender.gateway),
                 fee,
                 why.clone(),
                 Role::Fee,
@@ -186,23 +184,23 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
     .map(Some)
 }
 
-/// Books each tax line to its liability account.
+/// Books each tax line of the item at `owner` (e.g. `line_items[0]`) to its liability account.
 pub(crate) fn book_taxes(
     b: &mut EntryBuilder,
-    ctx: &Ctx<'_>,
+    ctx: &mut Ctx<'_>,
     taxes: &[TaxLine],
-    path: &str,
+    owner: ItemPath,
     cur: Currency,
 ) -> Result<()> {
     for (j, tax) in taxes.iter().enumerate() {
-        let path = format!("{path}[{j}]");
-        let value = at_scale(cur, tax.amount, &path)?;
-        let rate = tax.rate.map(|r| format!(" at {r}")).unwrap_or_default();
+        let value = at_scale(cur, tax.amount, Lazy(|| format!("{owner}.tax_lines[{j}]")))?;
         let why = format!(
-            "{path}: {:?}{rate} collected for the tax authority",
-            tax.title
+            "{owner}.tax_lines[{j}]: \"{}\"{} collected for the tax authority",
+            tax.title,
+            Rate(tax.rate)
         );
-        b.credit(ctx.config.tax_account(&tax.title), value, why, Role::Other);
+        let account = ctx.account(AccountKind::Tax, &tax.title);
+        b.credit(account, value, why, Role::Other);
     }
     Ok(())
 }
@@ -217,7 +215,7 @@ fn split_inclusive(
     discount: Decimal,
     tax: Decimal,
     taxes_included: bool,
-    path: &str,
+    path: impl PathArg + Copy,
 ) -> Result<(Decimal, Decimal)> {
     let discount = at_scale(cur, discount, path)?;
     if !taxes_included {
@@ -249,20 +247,54 @@ fn pending_total(b: &EntryBuilder) -> Decimal {
     b.balance_due()
 }
 
-fn describe_line(sku: Option<&str>, title: &str) -> String {
-    match (sku, title) {
-        (Some(s), "") => s.to_string(),
-        (Some(s), t) => format!("{s} {t:?}"),
-        (None, "") => "item".to_string(),
-        (None, t) => format!("{t:?}"),
+/// `SKU "Title"`, as the merchant knows the product.
+struct LineLabel<'a>(Option<&'a str>, &'a str);
+
+impl fmt::Display for LineLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.0, self.1) {
+            (Some(s), "") => f.write_str(s),
+            (Some(s), t) => write!(f, "{s} \"{t}\""),
+            (None, "") => f.write_str("item"),
+            (None, t) => write!(f, "\"{t}\""),
+        }
     }
 }
 
-fn discount_names(discounts: &[Discount]) -> String {
-    let codes: Vec<&str> = discounts.iter().filter_map(|d| d.code.as_deref()).collect();
-    if codes.is_empty() {
-        "discount allocated to this line".to_string()
-    } else {
-        format!("discount {}", codes.join(", "))
+/// Which rule routed a sale line.
+struct Via(Option<usize>);
+
+impl fmt::Display for Via {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(r) => write!(f, "sales rule #{}", r + 1),
+            None => f.write_str("default sales account"),
+        }
+    }
+}
+
+struct Rate(Option<Decimal>);
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(rate) => write!(f, " at {rate}"),
+            None => Ok(()),
+        }
+    }
+}
+
+struct DiscountNames<'a>(&'a [Discount]);
+
+impl fmt::Display for DiscountNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut codes = self.0.iter().filter_map(|d| d.code.as_deref());
+        match codes.next() {
+            None => f.write_str("discount allocated to this line"),
+            Some(first) => {
+                write!(f, "discount {first}")?;
+                codes.try_for_each(|c| write!(f, ", {c}"))
+            }
+        }
     }
 }

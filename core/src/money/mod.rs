@@ -26,6 +26,17 @@ pub fn format_amount(currency: Currency, amount: Decimal) -> String {
     scaled.to_string()
 }
 
+/// Displays an amount at the currency's minor units without allocating (for explanations).
+pub struct Shown(pub Currency, pub Decimal);
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut scaled = round_to(self.0, self.1);
+        scaled.rescale(self.0.minor_units());
+        std::fmt::Display::fmt(&scaled, f)
+    }
+}
+
 /// True when `amount` has no digits beyond the currency's minor units.
 pub fn fits_minor_units(currency: Currency, amount: Decimal) -> bool {
     round_to(currency, amount) == amount

@@ -28,10 +28,11 @@ pub static FIELDS: SourceFields = SourceFields {
 pub const LINE_ITEMS_MAX: usize = 5_000;
 
 pub fn parse(bytes: &[u8]) -> Result<Event> {
-    if payout::is_payout(bytes) {
+    // One parse decides the topic: payouts are rare, so only they pay for a second, typed parse.
+    let payload: wire::Payload = de::from_json(bytes)?;
+    if payload.payout.is_some() {
         return payout::payout(bytes).map(Event::Payout);
     }
-    let payload: wire::Payload = de::from_json(bytes)?;
     if payload.refund_line_items.is_some() && payload.line_items.is_none() {
         refund::standalone(payload).map(Event::Refund)
     } else {
@@ -61,25 +62,29 @@ fn currency(code: &str, path: &str) -> Result<Currency> {
 }
 
 /// The unsuffixed shop-money field, else the `*_set.shop_money.amount` twin.
+/// Paths are built by the closure only when the field is missing.
 fn money(
     plain: Option<Dec>,
     set: Option<&wire::MoneyBag>,
-    path: &str,
+    path: impl FnOnce() -> String,
 ) -> Result<rust_decimal::Decimal> {
     plain
         .or_else(|| set.and_then(wire::MoneyBag::shop_amount))
         .map(|d| d.0)
-        .ok_or_else(|| LedgerError::MissingField {
-            path: path.to_string(),
-        })
+        .ok_or_else(|| LedgerError::MissingField { path: path() })
 }
 
-fn tax_lines(lines: Vec<wire::TaxLine>, path: &str) -> Result<Vec<crate::model::TaxLine>> {
+/// Tax lines of the item whose path `owner` builds (e.g. `line_items[0]`).
+fn tax_lines(
+    lines: Vec<wire::TaxLine>,
+    owner: &dyn Fn() -> String,
+) -> Result<Vec<crate::model::TaxLine>> {
     lines
         .into_iter()
         .enumerate()
         .map(|(i, t)| {
-            let amount = money(t.price, t.price_set.as_ref(), &format!("{path}[{i}].price"))?;
+            let path = || format!("{}.tax_lines[{i}].price", owner());
+            let amount = money(t.price, t.price_set.as_ref(), path)?;
             Ok(crate::model::TaxLine {
                 title: t.title,
                 rate: t.rate.map(|r| r.0),

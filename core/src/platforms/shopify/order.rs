@@ -10,6 +10,7 @@ use crate::rules::GIFT_CARD_GATEWAY;
 const UNPAID: [&str; 4] = ["pending", "voided", "authorized", "expired"];
 
 pub(super) fn order(p: wire::Payload) -> Result<Order> {
+    let id = required(p.id, "id")?.0;
     let currency = currency(&required(p.currency, "currency")?, "currency")?;
     let created = p.created_at.as_deref();
     let processed_text = required(p.processed_at.as_deref().or(created), "processed_at")?;
@@ -63,7 +64,7 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         .into_iter()
         .enumerate()
         .map(|(i, l)| {
-            let path = format!("line_items[{i}]");
+            let path = || format!("line_items[{i}]");
             Ok(LineItem {
                 id: l.id.0,
                 sku: l.sku.filter(|s| !s.is_empty()),
@@ -72,15 +73,13 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
                 vendor: l.vendor.filter(|s| !s.is_empty()),
                 tags: Vec::new(),
                 quantity: l.quantity.0,
-                unit_price: money(l.price, l.price_set.as_ref(), &format!("{path}.price"))?,
+                unit_price: money(l.price, l.price_set.as_ref(), || {
+                    format!("{}.price", path())
+                })?,
                 unit_cost: None,
                 gift_card: l.gift_card,
-                discounts: discounts(
-                    l.discount_allocations,
-                    apps,
-                    &format!("{path}.discount_allocations"),
-                )?,
-                taxes: tax_lines(l.tax_lines, &format!("{path}.tax_lines"))?,
+                discounts: discounts(l.discount_allocations, apps, &path)?,
+                taxes: tax_lines(l.tax_lines, &path)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -91,13 +90,11 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
-            let path = format!("shipping_lines[{i}]");
-            let price = money(s.price, s.price_set.as_ref(), &format!("{path}.price"))?;
-            let mut discounts = discounts(
-                s.discount_allocations,
-                apps,
-                &format!("{path}.discount_allocations"),
-            )?;
+            let path = || format!("shipping_lines[{i}]");
+            let price = money(s.price, s.price_set.as_ref(), || {
+                format!("{}.price", path())
+            })?;
+            let mut discounts = discounts(s.discount_allocations, apps, &path)?;
             if let Some(discounted) = s
                 .discounted_price
                 .filter(|d| discounts.is_empty() && d.0 < price)
@@ -111,7 +108,7 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
                 title: s.title,
                 price,
                 discounts,
-                taxes: tax_lines(s.tax_lines, &format!("{path}.tax_lines"))?,
+                taxes: tax_lines(s.tax_lines, &path)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -123,13 +120,13 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         .into_iter()
         .enumerate()
         .map(|(i, r)| {
-            super::refund::refund(r, &p.id.0, currency.code())
+            super::refund::refund(r, &id, currency.code())
                 .map_err(|e| e.within(&format!("refunds[{i}]")))
         })
         .collect::<Result<Vec<_>>>()?;
 
     Ok(Order {
-        id: p.id.0,
+        id,
         name: p.name.unwrap_or_default(),
         processed_at,
         version,
@@ -151,17 +148,14 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
 fn discounts(
     allocations: Vec<wire::DiscountAllocation>,
     apps: &[wire::DiscountApplication],
-    path: &str,
+    owner: &dyn Fn() -> String,
 ) -> Result<Vec<Discount>> {
     allocations
         .into_iter()
         .enumerate()
         .map(|(i, a)| {
-            let amount = money(
-                a.amount,
-                a.amount_set.as_ref(),
-                &format!("{path}[{i}].amount"),
-            )?;
+            let path = || format!("{}.discount_allocations[{i}].amount", owner());
+            let amount = money(a.amount, a.amount_set.as_ref(), path)?;
             let app = a.discount_application_index.and_then(|k| apps.get(k));
             let code = app.and_then(|a| a.code.clone().or_else(|| a.title.clone()));
             Ok(Discount { amount, code })

@@ -7,7 +7,6 @@ use super::{currency, timestamp};
 use crate::error::{LedgerError, Result};
 use crate::model::{ExpenseKind, Payout, PayoutItem, PayoutItemKind, PayoutStatus};
 use crate::platforms::de::{self, Dec, Id};
-use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 /// The gateway whose balance Shopify Payments pays out.
@@ -15,11 +14,6 @@ pub const GATEWAY: &str = "shopify_payments";
 
 /// More balance transactions than this in one payout is not a payload to trust.
 pub const BALANCE_TRANSACTIONS_MAX: usize = 50_000;
-
-#[derive(Deserialize)]
-struct Probe {
-    payout: Option<IgnoredAny>,
-}
 
 #[derive(Deserialize)]
 struct Envelope {
@@ -49,11 +43,6 @@ struct WireTransaction {
     net: Dec,
     source_id: Option<Id>,
     source_order_id: Option<Id>,
-}
-
-/// True for a payout envelope (a top-level `payout` key), which no order or refund body has.
-pub(super) fn is_payout(bytes: &[u8]) -> bool {
-    serde_json::from_slice::<Probe>(bytes).is_ok_and(|p| p.payout.is_some())
 }
 
 pub(super) fn payout(bytes: &[u8]) -> Result<Payout> {

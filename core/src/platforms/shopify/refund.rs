@@ -57,7 +57,7 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
     let currency = currency(&code, "transactions[0].currency")?;
     let gateway = p.transactions.first().map(|t| t.gateway.clone());
     let body = wire::Refund {
-        id: p.id,
+        id: required(p.id, "id")?,
         created_at: p.created_at,
         processed_at: p.processed_at,
         refund_line_items: p.refund_line_items.unwrap_or_default(),
@@ -77,10 +77,11 @@ fn refund_lines(lines: Vec<wire::RefundLineItem>) -> Result<Vec<RefundLine>> {
         .into_iter()
         .enumerate()
         .map(|(i, l)| {
-            let path = format!("refund_line_items[{i}]");
+            let path = || format!("refund_line_items[{i}]");
             let (sku, gift_card, original_taxes) = match l.line_item {
                 Some(line) => {
-                    let taxes = tax_lines(line.tax_lines, &format!("{path}.line_item.tax_lines"))?;
+                    let owner = || format!("{}.line_item", path());
+                    let taxes = tax_lines(line.tax_lines, &owner)?;
                     (line.sku, line.gift_card, taxes)
                 }
                 None => (None, false, Vec::new()),
@@ -92,16 +93,12 @@ fn refund_lines(lines: Vec<wire::RefundLineItem>) -> Result<Vec<RefundLine>> {
                     Some("return" | "cancel" | "legacy_restock") => Restock::Return,
                     _ => Restock::NoRestock,
                 },
-                subtotal: money(
-                    l.subtotal,
-                    l.subtotal_set.as_ref(),
-                    &format!("{path}.subtotal"),
-                )?,
-                tax: money(
-                    l.total_tax,
-                    l.total_tax_set.as_ref(),
-                    &format!("{path}.total_tax"),
-                )
+                subtotal: money(l.subtotal, l.subtotal_set.as_ref(), || {
+                    format!("{}.subtotal", path())
+                })?,
+                tax: money(l.total_tax, l.total_tax_set.as_ref(), || {
+                    format!("{}.total_tax", path())
+                })
                 .unwrap_or_default(),
                 sku: sku.filter(|s| !s.is_empty()),
                 original_taxes,

@@ -7,7 +7,11 @@ use serde::Deserialize;
 
 #[derive(Deserialize)]
 pub struct Payload {
-    pub id: Id,
+    /// Required for orders and refunds; a payout envelope has none at the top.
+    pub id: Option<Id>,
+    /// Present only in a Shopify Payments payout envelope (`{"payout": …, "balance_transactions": …}`),
+    /// which is then parsed by its own adapter; skipped without building anything here.
+    pub payout: Option<serde::de::IgnoredAny>,
     // Order fields.
     pub name: Option<String>,
     pub created_at: Option<String>,
