@@ -1,9 +1,9 @@
 //! Dispute entries. While a dispute is open its money is still the merchant's claim, so it moves
 //! from the gateway balance to a disputed-funds asset; only a lost dispute is an expense.
 
-use super::{at_scale, Ctx};
+use super::{at_scale, Ctx, Head};
 use crate::error::Result;
-use crate::journal::{entry_id, Built, Closing, EntryBuilder, Role, Source};
+use crate::journal::{Built, EntryBuilder, Role};
 use crate::model::{Dispute, DisputeStage};
 use crate::money::format_amount;
 
@@ -55,35 +55,21 @@ pub(crate) fn dispute_entry(dispute: &Dispute, ctx: &mut Ctx<'_>) -> Result<Opti
         return Ok(None);
     }
     let stage = dispute.stage.as_str();
-    let version = dispute.at.unix().to_string();
-    let keyed = Source {
-        platform: f.platform.to_string(),
-        shop: config.shop.clone(),
-        kind: format!("dispute-{stage}"),
-        id: dispute.id.clone(),
-        version,
-    };
-    let id = entry_id(&keyed, "dispute");
-    let source = Source {
-        kind: "dispute".to_string(),
-        ..keyed
-    };
     let memo = format!(
         "{} dispute {} {stage} on charge {charge}",
         f.label, dispute.id
     );
-    let closing = Closing {
-        rounding_account: &accounts.rounding,
-        source_ref: &memo,
-        path: "",
+    let id_kind = format!("dispute-{stage}");
+    let head = Head {
+        kind: "dispute",
+        id_kind: &id_kind,
+        resource: "dispute",
+        id: &dispute.id,
+        version: &dispute.at,
+        date: &dispute.at,
+        memo,
     };
-    let mut built = b.finish(
-        id,
-        dispute.at.date().to_string(),
-        memo.clone(),
-        source,
-        &closing,
-    )?;
+    let mut built = ctx.finish(b, head)?;
     built.entry.links.push(format!("charge:{charge}"));
     if let Some(order) = &dispute.order_id {
         built.entry.links.push(format!("order:{order}"));

@@ -1,8 +1,8 @@
 //! Platform expenses: the cost lands on its expense account, the money leaves whoever paid.
 
-use super::{at_scale, Ctx};
+use super::{at_scale, Ctx, Head};
 use crate::error::{LedgerError, Result};
-use crate::journal::{entry_id, Built, Closing, EntryBuilder, Role, Source};
+use crate::journal::{Built, EntryBuilder, Role};
 use crate::model::{Expense, ExpenseKind, PaidFrom};
 use crate::money::format_amount;
 use crate::rules::{component, Config, ExpensesPaidFrom};
@@ -77,31 +77,20 @@ pub(crate) fn expense_entry(expense: &Expense, ctx: &mut Ctx<'_>) -> Result<Opti
     if b.is_empty() {
         return Ok(None);
     }
-    let source = Source {
-        platform: f.platform.to_string(),
-        shop: config.shop.clone(),
-        kind: "expense".to_string(),
-        id: expense.id.clone(),
-        version: expense.date.unix().to_string(),
-    };
-    let id = entry_id(&source, "expense");
     let memo = format!(
         "{} {} {} ({what})",
         f.label,
         expense.kind.as_str().replace('_', " "),
         expense.id
     );
-    let closing = Closing {
-        rounding_account: &config.accounts.rounding,
-        source_ref: &memo,
-        path: "",
+    let head = Head {
+        kind: "expense",
+        id_kind: "expense",
+        resource: "expense",
+        id: &expense.id,
+        version: &expense.date,
+        date: &expense.date,
+        memo,
     };
-    b.finish(
-        id,
-        expense.date.date().to_string(),
-        memo.clone(),
-        source,
-        &closing,
-    )
-    .map(Some)
+    ctx.finish(b, head).map(Some)
 }

@@ -10,8 +10,8 @@ mod sale;
 pub use profit::Profit;
 
 use crate::error::{LedgerError, Result, Warning};
-use crate::journal::{Built, Entry};
-use crate::model::Event;
+use crate::journal::{entry_id, Built, Closing, Entry, EntryBuilder, Source};
+use crate::model::{Event, Timestamp};
 use crate::money::Currency;
 use crate::rules::Config;
 use rust_decimal::Decimal;
@@ -66,6 +66,29 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Names the entry after its source object and balances it: the tail every entry kind shares.
+    pub fn finish(&self, b: EntryBuilder, head: Head<'_>) -> Result<Built> {
+        let source = Source {
+            platform: self.fields.platform.to_string(),
+            shop: self.config.shop.clone(),
+            kind: head.id_kind.to_string(),
+            id: head.id.to_string(),
+            version: head.version.unix().to_string(),
+        };
+        let id = entry_id(&source, head.resource);
+        let source = Source {
+            kind: head.kind.to_string(),
+            ..source
+        };
+        let closing = Closing {
+            rounding_account: &self.config.accounts.rounding,
+            source_ref: &head.memo,
+            path: "",
+        };
+        let date = head.date.date().to_string();
+        b.finish(id, date, head.memo.clone(), source, &closing)
+    }
+
     /// The account for a tax title, gateway clearing or gateway fee, from the cache when seen.
     pub fn account(&mut self, kind: AccountKind, key: &str) -> String {
         if let Some((_, _, account)) = self.derived.iter().find(|(k, n, _)| *k == kind && n == key)
@@ -84,6 +107,19 @@ impl<'a> Ctx<'a> {
     pub fn warn(&mut self, code: &str, path: impl Into<String>, message: impl Into<String>) {
         self.warnings.push(Warning::new(code, path, message));
     }
+}
+
+/// What names an entry: the source object (`resource`/`id`), its revision (`version`), the
+/// moment it is booked on (`date`, its local calendar day), and the memo. `id_kind` is the kind written into the entry id; it differs from `kind` only where one
+/// object yields several entries (a dispute's opened/won/lost stages).
+pub(crate) struct Head<'a> {
+    pub kind: &'a str,
+    pub id_kind: &'a str,
+    pub resource: &'a str,
+    pub id: &'a str,
+    pub version: &'a Timestamp,
+    pub date: &'a Timestamp,
+    pub memo: String,
 }
 
 /// Maps one canonical event.

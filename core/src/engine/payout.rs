@@ -5,9 +5,9 @@
 //! disputes and platform charges deducted from the balance, and FX on a deposit in another
 //! currency. See docs/payouts.md for the full model.
 
-use super::{add, at_scale, expense::expense_account, sub, Ctx};
+use super::{add, at_scale, expense::expense_account, sub, Ctx, Head};
 use crate::error::{LedgerError, Result};
-use crate::journal::{entry_id, Built, Closing, EntryBuilder, Role, Source};
+use crate::journal::{Built, EntryBuilder, Role};
 use crate::model::{ExpenseKind, Payout, PayoutItem, PayoutItemKind, PayoutStatus};
 use crate::money::{format_amount, Currency};
 use rust_decimal::Decimal;
@@ -136,26 +136,16 @@ pub(crate) fn payout_entry(payout: &Payout, ctx: &mut Ctx<'_>) -> Result<Option<
     if b.is_empty() {
         return Ok(None);
     }
-    let source = Source {
-        platform: f.platform.to_string(),
-        shop: config.shop.clone(),
-        kind: "payout".to_string(),
-        id: payout.id.clone(),
-        version: payout.date.unix().to_string(),
+    let head = Head {
+        kind: "payout",
+        id_kind: "payout",
+        resource: "payout",
+        id: &payout.id,
+        version: &payout.date,
+        date: &payout.date,
+        memo,
     };
-    let id = entry_id(&source, "payout");
-    let closing = Closing {
-        rounding_account: &accounts.rounding,
-        source_ref: &memo,
-        path: "",
-    };
-    let mut built = b.finish(
-        id,
-        payout.date.date().to_string(),
-        memo.clone(),
-        source,
-        &closing,
-    )?;
+    let mut built = ctx.finish(b, head)?;
     built.entry.links = links;
     Ok(Some(built))
 }

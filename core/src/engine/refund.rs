@@ -1,8 +1,8 @@
 //! The refund entry: dated on the refund, tax taken from the platform's figures.
 
-use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, Lazy};
+use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, Head, Lazy};
 use crate::error::Result;
-use crate::journal::{entry_id, Built, Closing, EntryBuilder, Role, Source};
+use crate::journal::{Built, EntryBuilder, Role};
 use crate::model::{
     AdjustmentKind, LineItem, Order, Refund, Restock, StandaloneRefund, TaxLine, TenderKind,
 };
@@ -214,30 +214,20 @@ pub(crate) fn refund_entry(
     if b.is_empty() {
         return Ok(None);
     }
-    let source = Source {
-        platform: f.platform.to_string(),
-        shop: config.shop.clone(),
-        kind: "refund".to_string(),
-        id: refund.id.clone(),
-        version: refund.processed_at.unix().to_string(),
-    };
-    let id = entry_id(&source, "refund");
     let memo = format!(
         "{} refund {} on order {}",
         f.label, refund.id, rc.order_name
     );
-    let closing = Closing {
-        rounding_account: &accounts.rounding,
-        source_ref: &memo,
-        path: "",
+    let head = Head {
+        kind: "refund",
+        id_kind: "refund",
+        resource: "refund",
+        id: &refund.id,
+        version: &refund.processed_at,
+        date: &refund.processed_at,
+        memo,
     };
-    let mut built = b.finish(
-        id,
-        refund.processed_at.date().to_string(),
-        memo.clone(),
-        source,
-        &closing,
-    )?;
+    let mut built = ctx.finish(b, head)?;
     built.entry.links.push(format!("order:{}", refund.order_id));
     Ok(Some(built))
 }

@@ -1,8 +1,8 @@
 //! The sale entry of an order.
 
-use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, ItemPath, Lazy, PathArg};
+use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, Head, ItemPath, Lazy, PathArg};
 use crate::error::Result;
-use crate::journal::{entry_id, Built, Closing, EntryBuilder, Role, Source};
+use crate::journal::{Built, EntryBuilder, Role};
 use crate::model::{Discount, Order, TaxLine, TenderKind};
 use crate::money::{format_amount, round_to, Currency, Shown};
 use crate::rules::GIFT_CARD_GATEWAY;
@@ -147,14 +147,6 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
     if b.is_empty() {
         return Ok(None);
     }
-    let source = Source {
-        platform: f.platform.to_string(),
-        shop: config.shop.clone(),
-        kind: "sale".to_string(),
-        id: order.id.clone(),
-        version: order.version.unix().to_string(),
-    };
-    let id = entry_id(&source, "order");
     let name = if order.name.is_empty() {
         order.id.as_str()
     } else {
@@ -168,20 +160,16 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
             p.currency
         ));
     }
-    let source_ref = format!("{} order {name}", f.label);
-    let closing = Closing {
-        rounding_account: &accounts.rounding,
-        source_ref: &source_ref,
-        path: "",
-    };
-    b.finish(
-        id,
-        order.processed_at.date().to_string(),
+    let head = Head {
+        kind: "sale",
+        id_kind: "sale",
+        resource: "order",
+        id: &order.id,
+        version: &order.version,
+        date: &order.processed_at,
         memo,
-        source,
-        &closing,
-    )
-    .map(Some)
+    };
+    ctx.finish(b, head).map(Some)
 }
 
 /// Books each tax line of the item at `owner` (e.g. `line_items[0]`) to its liability account.

@@ -173,6 +173,38 @@ fn classify(path: &str, error: &serde_json::Error) -> LedgerError {
     LedgerError::InvalidType { path, message }
 }
 
+/// More items of one kind (line items, transactions, products) than this is not an order a shop
+/// could take; refuse rather than spin.
+pub const ITEMS_MAX: usize = 5_000;
+
+/// Refuses a list longer than [`ITEMS_MAX`].
+pub fn limit(count: usize, path: &str) -> Result<(), LedgerError> {
+    if count > ITEMS_MAX {
+        return Err(LedgerError::LimitExceeded {
+            path: path.to_string(),
+            what: "items".to_string(),
+            limit: ITEMS_MAX,
+        });
+    }
+    Ok(())
+}
+
+/// An ISO 4217 code from the payload, or an error naming the field.
+pub fn currency(code: &str, path: &str) -> Result<crate::money::Currency, LedgerError> {
+    crate::money::Currency::from_code(code).ok_or_else(|| LedgerError::UnknownCurrency {
+        path: path.to_string(),
+        value: code.to_string(),
+    })
+}
+
+/// An RFC 3339 timestamp (offset-less text is UTC), or an error naming the field.
+pub fn timestamp(text: &str, path: &str) -> Result<crate::model::Timestamp, LedgerError> {
+    crate::model::Timestamp::parse(text).ok_or_else(|| LedgerError::InvalidTimestamp {
+        path: path.to_string(),
+        value: text.to_string(),
+    })
+}
+
 /// A required field that the wire struct keeps optional (it is only required for some payloads).
 pub fn required<T>(value: Option<T>, path: &str) -> Result<T, LedgerError> {
     value.ok_or_else(|| LedgerError::MissingField {

@@ -10,7 +10,7 @@ use crate::engine::SourceFields;
 use crate::error::{LedgerError, Result};
 use crate::model::{Event, Timestamp};
 use crate::money::{fits_minor_units, Currency};
-use crate::platforms::de;
+use crate::platforms::de::{self, currency};
 use rust_decimal::Decimal;
 
 pub static FIELDS: SourceFields = SourceFields {
@@ -25,9 +25,6 @@ pub static FIELDS: SourceFields = SourceFields {
     adjustments: "order.refunded_amount",
 };
 
-/// More products than this is not an order a shop could take; refuse rather than spin.
-pub const LINE_ITEMS_MAX: usize = 5_000;
-
 pub fn parse(bytes: &[u8]) -> Result<Event> {
     let envelope: wire::Envelope = de::from_json(bytes)?;
     order::order(envelope).map(Event::Order)
@@ -37,13 +34,6 @@ fn timestamp(text: &str, path: &str) -> Result<Timestamp> {
     date::parse(text).ok_or_else(|| LedgerError::InvalidTimestamp {
         path: path.to_string(),
         value: text.to_string(),
-    })
-}
-
-fn currency(code: &str, path: &str) -> Result<Currency> {
-    Currency::from_code(code).ok_or_else(|| LedgerError::UnknownCurrency {
-        path: path.to_string(),
-        value: code.to_string(),
     })
 }
 

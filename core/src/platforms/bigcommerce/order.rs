@@ -1,11 +1,12 @@
 //! BigCommerce v2 order (+ products) → canonical order.
 
-use super::{currency, exact, timestamp, wire, LINE_ITEMS_MAX};
+use super::{currency, exact, timestamp, wire};
 use crate::error::{LedgerError, Result};
 use crate::model::{
     Adjustment, AdjustmentKind, Discount, LineItem, Order, Refund, ShippingLine, TaxLine, Tender,
     TenderKind,
 };
+use crate::platforms::de;
 use crate::rules::GIFT_CARD_GATEWAY;
 use rust_decimal::Decimal;
 
@@ -40,11 +41,11 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
     let money = |value: Option<crate::platforms::de::Dec>, path: &str| {
         exact(cur, value.map(|v| v.0).unwrap_or_default(), path)
     };
-    if e.products.len() > LINE_ITEMS_MAX {
+    if e.products.len() > de::ITEMS_MAX {
         return Err(LedgerError::LimitExceeded {
             path: "products".to_string(),
             what: "items".to_string(),
-            limit: LINE_ITEMS_MAX,
+            limit: de::ITEMS_MAX,
         });
     }
 

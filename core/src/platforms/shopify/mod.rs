@@ -8,9 +8,8 @@ mod wire;
 
 use crate::engine::SourceFields;
 use crate::error::{LedgerError, Result};
-use crate::model::{Event, Timestamp};
-use crate::money::Currency;
-use crate::platforms::de::{self, Dec};
+use crate::model::Event;
+use crate::platforms::de::{self, currency, limit, timestamp, Dec};
 
 pub static FIELDS: SourceFields = SourceFields {
     platform: "shopify",
@@ -23,9 +22,6 @@ pub static FIELDS: SourceFields = SourceFields {
     refund_lines: "refund_line_items",
     adjustments: "order_adjustments",
 };
-
-/// More line items than this is not an order a shop could take; refuse rather than spin.
-pub const LINE_ITEMS_MAX: usize = 5_000;
 
 pub fn parse(bytes: &[u8]) -> Result<Event> {
     // One parse decides the topic: payouts are rare, so only they pay for a second, typed parse.
@@ -45,20 +41,6 @@ pub fn parse(bytes: &[u8]) -> Result<Event> {
 #[doc(hidden)]
 pub fn deserialize_only(bytes: &[u8]) -> Result<()> {
     de::from_json::<wire::Payload>(bytes).map(drop)
-}
-
-fn timestamp(text: &str, path: &str) -> Result<Timestamp> {
-    Timestamp::parse(text).ok_or_else(|| LedgerError::InvalidTimestamp {
-        path: path.to_string(),
-        value: text.to_string(),
-    })
-}
-
-fn currency(code: &str, path: &str) -> Result<Currency> {
-    Currency::from_code(code).ok_or_else(|| LedgerError::UnknownCurrency {
-        path: path.to_string(),
-        value: code.to_string(),
-    })
 }
 
 /// The unsuffixed shop-money field, else the `*_set.shop_money.amount` twin.
@@ -92,15 +74,4 @@ fn tax_lines(
             })
         })
         .collect()
-}
-
-fn limit(count: usize, path: &str) -> Result<()> {
-    if count > LINE_ITEMS_MAX {
-        return Err(LedgerError::LimitExceeded {
-            path: path.to_string(),
-            what: "items".to_string(),
-            limit: LINE_ITEMS_MAX,
-        });
-    }
-    Ok(())
 }

@@ -12,7 +12,7 @@ use crate::engine::SourceFields;
 use crate::error::{LedgerError, Result};
 use crate::model::{Event, Timestamp};
 use crate::money::{Currency, AMOUNT_ABS_MAX};
-use crate::platforms::de;
+use crate::platforms::de::{self, currency};
 use rust_decimal::Decimal;
 
 pub static FIELDS: SourceFields = SourceFields {
@@ -74,13 +74,6 @@ fn object(bytes: &[u8], event: Option<&str>, event_created: Option<i64>) -> Resu
             path: "object".to_string(),
         }),
     }
-}
-
-fn currency(code: &str, path: &str) -> Result<Currency> {
-    Currency::from_code(code).ok_or_else(|| LedgerError::UnknownCurrency {
-        path: path.to_string(),
-        value: code.to_string(),
-    })
 }
 
 /// Integer minor units → an exact amount: 5413 USD → 54.13, 5413 JPY → 5413.

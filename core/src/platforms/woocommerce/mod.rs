@@ -11,10 +11,9 @@ mod wire;
 pub(crate) use order::priced;
 
 use crate::engine::SourceFields;
-use crate::error::{LedgerError, Result};
-use crate::model::{Event, Timestamp};
-use crate::money::Currency;
-use crate::platforms::de;
+use crate::error::Result;
+use crate::model::Event;
+use crate::platforms::de::{self, currency, limit, timestamp};
 
 pub static FIELDS: SourceFields = SourceFields {
     platform: "woocommerce",
@@ -28,9 +27,6 @@ pub static FIELDS: SourceFields = SourceFields {
     adjustments: "shipping_lines",
 };
 
-/// More line items than this is not an order a shop could take; refuse rather than spin.
-pub const LINE_ITEMS_MAX: usize = 5_000;
-
 pub fn parse(bytes: &[u8]) -> Result<Event> {
     let payload: wire::Payload = de::from_json(bytes)?;
     if payload.amount.is_some() && payload.status.is_none() {
@@ -38,33 +34,6 @@ pub fn parse(bytes: &[u8]) -> Result<Event> {
     } else {
         order::order(payload).map(Event::Order)
     }
-}
-
-/// Woo's `*_gmt` fields carry no offset and are UTC by definition; [`Timestamp::parse`] reads
-/// offset-less text as UTC, so the entry date is the UTC calendar date.
-fn timestamp(text: &str, path: &str) -> Result<Timestamp> {
-    Timestamp::parse(text).ok_or_else(|| LedgerError::InvalidTimestamp {
-        path: path.to_string(),
-        value: text.to_string(),
-    })
-}
-
-fn currency(code: &str, path: &str) -> Result<Currency> {
-    Currency::from_code(code).ok_or_else(|| LedgerError::UnknownCurrency {
-        path: path.to_string(),
-        value: code.to_string(),
-    })
-}
-
-fn limit(count: usize, path: &str) -> Result<()> {
-    if count > LINE_ITEMS_MAX {
-        return Err(LedgerError::LimitExceeded {
-            path: path.to_string(),
-            what: "items".to_string(),
-            limit: LINE_ITEMS_MAX,
-        });
-    }
-    Ok(())
 }
 
 /// A gateway name for the chart: Woo's `payment_method` id (`stripe`, `ppcp-gateway`, `cod`).
