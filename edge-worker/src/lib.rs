@@ -1,1 +1,42 @@
-//! Cloudflare Worker face of ledgerbridge-core (built out in the edge worker issue).
+//! Cloudflare Worker face of ledgerbridge-core: signed store webhooks in, balanced entries booked
+//! in D1 and posted to the shop's targets, each exactly once.
+//!
+//! - fetch: [`routes`] → [`intake`] (webhooks) and [`api`] (admin)
+//! - queue: [`consumer`] (map with the core, plan with [`plan`], deliver with [`sinks`])
+//! - scheduled: [`sweeper`] (the outbox relay)
+//!
+//! Deployment and endpoints: docs/worker.md.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod consumer;
+pub mod http_error;
+pub mod intake;
+pub mod plan;
+pub mod routes;
+pub mod sinks;
+pub mod store;
+pub mod sweeper;
+pub mod verify;
+
+use worker::{
+    event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,
+};
+
+#[event(fetch)]
+pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    routes::fetch(req, env).await
+}
+
+#[event(queue)]
+pub async fn queue(batch: MessageBatch<consumer::Job>, env: Env, _ctx: Context) -> Result<()> {
+    consumer::run(batch, &env).await
+}
+
+#[event(scheduled)]
+pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if let Err(e) = sweeper::run(&env).await {
+        worker::console_error!("sweeper: {e}");
+    }
+}

@@ -1,0 +1,181 @@
+//! The admin API: preview of a stored order, export of the D1 ledger, delivery status. Every route
+//! needs either the deployment's API key or a Shopify session token (which limits it to its shop).
+
+use crate::auth::{self, Denied};
+use crate::config::{secrets, text, Settings};
+use crate::http_error::{HttpError, HttpResult};
+use crate::store::{now_ms, order_key, Db};
+use ledgerbridge_core::exporters::{export, Format};
+use ledgerbridge_core::{map, Entry, Platform};
+use serde::Deserialize;
+use serde_json::json;
+use worker::{Env, Request, Response};
+
+/// Who is asking: the API key (any shop) or a session token for one shop.
+pub enum Caller {
+    Admin,
+    Shop(String),
+}
+
+impl Caller {
+    /// The shop this caller may read, given the one asked for (`None` = all shops).
+    fn scope(&self, asked: Option<&str>) -> HttpResult<Option<String>> {
+        match (self, asked) {
+            (Caller::Admin, asked) => Ok(asked.map(str::to_string)),
+            (Caller::Shop(own), Some(asked)) if !asked.eq_ignore_ascii_case(own) => Err(
+                HttpError::forbidden(format!("session token is for {own}, not {asked}")),
+            ),
+            (Caller::Shop(own), _) => Ok(Some(own.clone())),
+        }
+    }
+}
+
+pub fn authorize(
+    req: &Request,
+    env: &Env,
+    settings: &Settings,
+    shop: Option<&str>,
+) -> HttpResult<Caller> {
+    let header = |n: &str| req.headers().get(n).ok().flatten();
+    let presented = header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()))
+        .or_else(|| header("x-api-key"))
+        .ok_or_else(|| {
+            HttpError::unauthorized("send Authorization: Bearer <session token or API key>")
+        })?;
+    if text(env, "ADMIN_API_KEY").is_some_and(|key| auth::api_key(&presented, &key)) {
+        return Ok(Caller::Admin);
+    }
+    if presented.matches('.').count() != 2 {
+        return Err(HttpError::unauthorized("unknown API key"));
+    }
+    let shopify = secrets(env, &["SHOPIFY_SECRET", "SHOPIFY_SECRET_PREVIOUS"]);
+    match auth::session_token(
+        &presented,
+        &shopify,
+        &settings.shopify_client_id,
+        shop,
+        now_ms() / 1000,
+    ) {
+        Ok(own) => Ok(Caller::Shop(own)),
+        Err(Denied::Unauthenticated(why)) => Err(HttpError::unauthorized(why)),
+        Err(Denied::Forbidden(why)) => Err(HttpError::forbidden(why)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct Query {
+    shop: Option<String>,
+    since: Option<String>,
+    format: Option<String>,
+}
+
+fn query(req: &Request) -> HttpResult<Query> {
+    req.query()
+        .map_err(|e| HttpError::bad_request("bad-query", e.to_string()))
+}
+
+/// `GET /api/preview/:platform/:order_id[?shop=]`: the stored order's newest version mapped with
+/// the shop's current rules (`{entries, warnings, profit}`), plus what was posted for it where.
+pub async fn preview(
+    req: &Request,
+    env: &Env,
+    settings: &Settings,
+    platform: &str,
+    order_id: &str,
+) -> HttpResult<Response> {
+    let q = query(req)?;
+    let caller = authorize(req, env, settings, q.shop.as_deref())?;
+    if matches!(caller, Caller::Shop(_)) && platform != "shopify" {
+        return Err(HttpError::forbidden(
+            "a Shopify session token only previews Shopify orders",
+        ));
+    }
+    let shop = caller.scope(q.shop.as_deref())?;
+    let db = Db::new(env)?;
+    let event = db
+        .latest_order_event(platform, shop.as_deref(), order_id)
+        .await?
+        .ok_or_else(|| HttpError::not_found(format!("no {platform} order {order_id} recorded")))?;
+    let p: Platform = platform
+        .parse()
+        .map_err(|e: ledgerbridge_core::LedgerError| {
+            HttpError::bad_request(e.code(), e.to_string())
+        })?;
+    let config = settings
+        .shop(&event.shop)
+        .mapping(&event.shop)
+        .map_err(HttpError::internal)?;
+    let mapped = map(p, event.payload.as_bytes(), &config)
+        .map_err(|e| HttpError::new(422, e.code(), format!("{e} (at {})", e.path())))?;
+    let postings = db
+        .order_postings(&order_key(platform, &event.shop, order_id))
+        .await?;
+    // `Mapped` at the top level (what `<ledger-preview src=…>` reads), with where it went beside it.
+    let mut body = serde_json::to_value(&mapped).map_err(|e| HttpError::internal(e.to_string()))?;
+    if let Some(obj) = body.as_object_mut() {
+        obj.insert("platform".into(), json!(platform));
+        obj.insert("shop".into(), json!(event.shop));
+        obj.insert("order_id".into(), json!(order_id));
+        obj.insert(
+            "event".into(),
+            json!({"id": event.id, "topic": event.topic, "status": event.status}),
+        );
+        obj.insert("postings".into(), json!(postings));
+    }
+    Ok(Response::from_json(&body)?)
+}
+
+/// `GET /api/entries?since=&format=&shop=`: the ledger as the core exports it.
+pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
+    let q = query(req)?;
+    let caller = authorize(req, env, settings, q.shop.as_deref())?;
+    let shop = caller.scope(q.shop.as_deref())?;
+    let format: Format = q.format.as_deref().unwrap_or("json").parse().map_err(
+        |e: ledgerbridge_core::LedgerError| HttpError::bad_request(e.code(), e.to_string()),
+    )?;
+    let (since_date, since_ms) = match q.since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => (None, None),
+        Some(s) if s.bytes().all(|b| b.is_ascii_digit()) => (None, s.parse::<i64>().ok()),
+        Some(s) if s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' => {
+            (Some(s.to_string()), None)
+        }
+        Some(s) => {
+            return Err(HttpError::bad_request(
+                "bad-since",
+                format!("since={s:?}: want YYYY-MM-DD or Unix milliseconds"),
+            ))
+        }
+    };
+    let db = Db::new(env)?;
+    let rows = db
+        .entries_since(shop.as_deref(), since_date.as_deref(), since_ms)
+        .await?;
+    let entries = rows
+        .iter()
+        .map(|j| serde_json::from_str::<Entry>(j))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;
+    let shop_name = shop.as_deref().unwrap_or("*");
+    let config = settings
+        .shop(shop_name)
+        .mapping(shop_name)
+        .map_err(HttpError::internal)?;
+    let text = export(&entries, format, &config)
+        .map_err(|e| HttpError::new(422, e.code(), e.to_string()))?;
+    let content_type = match format.as_str() {
+        "csv" => "text/csv; charset=utf-8",
+        "json" | "qbo" | "xero" => "application/json",
+        _ => "text/plain; charset=utf-8",
+    };
+    let mut resp = Response::ok(text)?;
+    resp.headers_mut().set("content-type", content_type)?;
+    Ok(resp)
+}
+
+/// `GET /api/status`: counts of received / posted / pending / parked, with reasons.
+pub async fn status(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
+    authorize(req, env, settings, None)?;
+    let db = Db::new(env)?;
+    Ok(Response::from_json(&db.status().await?)?)
+}

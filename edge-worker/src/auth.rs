@@ -1,0 +1,187 @@
+//! Who may read the admin API: a Shopify session token (an HS256 JWT signed with the app's client
+//! secret, fetched by App Bridge per request) or the deployment's API key.
+
+use crate::verify::hmac_sha256;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use sha2::Sha256;
+
+/// Shopify's own library allows this much clock skew on `exp` and `nbf`.
+pub const CLOCK_SKEW_S: i64 = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Denied {
+    /// No credential, a malformed or badly signed one, or an expired one: 401.
+    Unauthenticated(String),
+    /// A valid credential for somebody else (another shop): 403.
+    Forbidden(String),
+}
+
+#[derive(Debug, Deserialize)]
+struct Header {
+    alg: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Claims {
+    exp: i64,
+    #[serde(default)]
+    nbf: Option<i64>,
+    aud: String,
+    dest: String,
+}
+
+fn unauth(why: &str) -> Denied {
+    Denied::Unauthenticated(why.to_string())
+}
+
+/// Verifies a session token and returns the shop it was issued for (`dest` without the scheme).
+/// `shop` (when the request names one) must be that shop.
+pub fn session_token(
+    token: &str,
+    secrets: &[String],
+    client_id: &str,
+    shop: Option<&str>,
+    now_s: i64,
+) -> Result<String, Denied> {
+    let mut parts = token.split('.');
+    let (Some(h), Some(c), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(unauth("malformed token"));
+    };
+    let header: Header = decode_json(h)?;
+    if header.alg != "HS256" {
+        return Err(unauth("token algorithm must be HS256"));
+    }
+    let tag = B64URL
+        .decode(s)
+        .map_err(|_| unauth("malformed token signature"))?;
+    let signed = secrets.iter().any(|secret| {
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes())
+            .map(|mut m| {
+                m.update(h.as_bytes());
+                m.update(b".");
+                m.update(c.as_bytes());
+                m.verify_slice(&tag).is_ok()
+            })
+            .unwrap_or(false)
+    });
+    if !signed {
+        return Err(unauth("bad token signature"));
+    }
+    let claims: Claims = decode_json(c)?;
+    if now_s > claims.exp + CLOCK_SKEW_S {
+        return Err(unauth("token expired"));
+    }
+    if claims.nbf.is_some_and(|nbf| now_s + CLOCK_SKEW_S < nbf) {
+        return Err(unauth("token not yet valid"));
+    }
+    if client_id.is_empty() || claims.aud != client_id {
+        return Err(unauth("token audience is not this app"));
+    }
+    let dest = claims
+        .dest
+        .trim_start_matches("https://")
+        .trim_end_matches('/')
+        .to_ascii_lowercase();
+    match shop {
+        Some(asked) if !asked.eq_ignore_ascii_case(&dest) => Err(Denied::Forbidden(format!(
+            "token is for {dest}, not {asked}"
+        ))),
+        _ => Ok(dest),
+    }
+}
+
+fn decode_json<T: for<'de> Deserialize<'de>>(part: &str) -> Result<T, Denied> {
+    let bytes = B64URL.decode(part).map_err(|_| unauth("malformed token"))?;
+    serde_json::from_slice(&bytes).map_err(|_| unauth("malformed token claims"))
+}
+
+/// Constant-time comparison of a presented API key with the configured one: both are MACed with
+/// a fixed key, and the MACs compared with `verify_slice`, so neither length nor content leaks.
+pub fn api_key(given: &str, expected: &str) -> bool {
+    if expected.is_empty() {
+        return false;
+    }
+    let want = hmac_sha256(b"ledgerbridge-api-key", &[expected.as_bytes()]);
+    Hmac::<Sha256>::new_from_slice(b"ledgerbridge-api-key")
+        .map(|mut m| {
+            m.update(given.as_bytes());
+            m.verify_slice(&want).is_ok()
+        })
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn token(secret: &str, claims: &str) -> String {
+        let h = B64URL.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+        let c = B64URL.encode(claims.as_bytes());
+        let sig = hmac_sha256(secret.as_bytes(), &[h.as_bytes(), b".", c.as_bytes()]);
+        format!("{h}.{c}.{}", B64URL.encode(sig))
+    }
+
+    const CLAIMS: &str = r#"{"iss":"https://a.myshopify.com/admin","dest":"https://a.myshopify.com","aud":"cid","sub":"42","exp":1000,"nbf":940,"iat":940}"#;
+
+    #[test]
+    fn accepts_a_valid_token_within_the_skew() {
+        let t = token("s3cret", CLAIMS);
+        let secrets = vec!["s3cret".to_string()];
+        assert_eq!(
+            session_token(&t, &secrets, "cid", Some("a.myshopify.com"), 1010),
+            Ok("a.myshopify.com".into())
+        );
+        assert_eq!(
+            session_token(&t, &secrets, "cid", None, 930),
+            Ok("a.myshopify.com".into())
+        );
+    }
+
+    #[test]
+    fn refuses_expired_early_foreign_and_forged_tokens() {
+        let t = token("s3cret", CLAIMS);
+        let s = vec!["s3cret".to_string()];
+        assert!(matches!(
+            session_token(&t, &s, "cid", None, 1011),
+            Err(Denied::Unauthenticated(_))
+        ));
+        assert!(matches!(
+            session_token(&t, &s, "cid", None, 929),
+            Err(Denied::Unauthenticated(_))
+        ));
+        assert!(matches!(
+            session_token(&t, &s, "other", None, 1000),
+            Err(Denied::Unauthenticated(_))
+        ));
+        assert!(matches!(
+            session_token(&t, &s, "cid", Some("b.myshopify.com"), 1000),
+            Err(Denied::Forbidden(_))
+        ));
+        assert!(matches!(
+            session_token(&t, &["x".into()], "cid", None, 1000),
+            Err(Denied::Unauthenticated(_))
+        ));
+        let none = t.replacen(
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+            &B64URL.encode(br#"{"alg":"none"}"#),
+            1,
+        );
+        assert!(matches!(
+            session_token(&none, &s, "cid", None, 1000),
+            Err(Denied::Unauthenticated(_))
+        ));
+    }
+
+    #[test]
+    fn api_key_compare() {
+        assert!(api_key("k-123", "k-123"));
+        assert!(!api_key("k-124", "k-123"));
+        assert!(!api_key("", ""));
+    }
+}

@@ -1,0 +1,198 @@
+//! Deployment configuration: plain `[vars]` from wrangler.toml and secrets (`wrangler secret put`).
+//! Per-shop settings (targets, mapping rules, QBO realm, Xero tenant) live in the `SHOPS` var as JSON.
+
+use ledgerbridge_core::Config;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use worker::Env;
+
+/// Where an entry is delivered. `D1` is the embedded ledger and always on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    D1,
+    Webhook,
+    Qbo,
+    Xero,
+}
+
+impl Target {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Target::D1 => "d1",
+            Target::Webhook => "webhook",
+            Target::Qbo => "qbo",
+            Target::Xero => "xero",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Target> {
+        [Target::D1, Target::Webhook, Target::Qbo, Target::Xero]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShopConfig {
+    /// Targets besides `d1`.
+    #[serde(default)]
+    pub targets: Vec<Target>,
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+    /// The core's mapping configuration (same structure as its TOML), as JSON.
+    #[serde(default)]
+    pub mapping: Option<serde_json::Value>,
+    /// The same, as the TOML text the CLI reads (`--config`); give one of the two.
+    #[serde(default)]
+    pub mapping_toml: Option<String>,
+    #[serde(default)]
+    pub qbo: Option<QboConfig>,
+    #[serde(default)]
+    pub xero: Option<XeroConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QboConfig {
+    pub realm_id: String,
+    #[serde(default = "qbo_base")]
+    pub base_url: String,
+    #[serde(default = "qbo_token")]
+    pub token_url: String,
+    #[serde(default = "qbo_minor")]
+    pub minor_version: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct XeroConfig {
+    pub tenant_id: String,
+    #[serde(default = "xero_base")]
+    pub base_url: String,
+    #[serde(default = "xero_token")]
+    pub token_url: String,
+}
+
+fn qbo_base() -> String {
+    "https://quickbooks.api.intuit.com".into()
+}
+fn qbo_token() -> String {
+    "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer".into()
+}
+fn qbo_minor() -> String {
+    "75".into()
+}
+fn xero_base() -> String {
+    "https://api.xero.com".into()
+}
+fn xero_token() -> String {
+    "https://identity.xero.com/connect/token".into()
+}
+
+impl ShopConfig {
+    /// Every target of the shop, `d1` first, without repeats.
+    pub fn all_targets(&self) -> Vec<Target> {
+        let mut all = vec![Target::D1];
+        for t in &self.targets {
+            if !all.contains(t) {
+                all.push(*t);
+            }
+        }
+        all
+    }
+
+    /// The core config for `shop`: the shop's mapping rules with `shop` set to the shop's domain.
+    pub fn mapping(&self, shop: &str) -> Result<Config, String> {
+        let mut config = match (&self.mapping, &self.mapping_toml) {
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "SHOPS[{shop}]: give mapping or mapping_toml, not both"
+                ))
+            }
+            (Some(value), None) => {
+                Config::deserialize(value).map_err(|e| format!("SHOPS[{shop}].mapping: {e}"))?
+            }
+            (None, Some(text)) => {
+                Config::parse(text).map_err(|e| format!("SHOPS[{shop}].mapping_toml: {e}"))?
+            }
+            (None, None) => Config::default(),
+        };
+        config.shop = shop.to_string();
+        Ok(config)
+    }
+}
+
+/// Everything read from the environment once per request or batch.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub max_body_bytes: usize,
+    pub retry_limit: u32,
+    pub stripe_tolerance_s: i64,
+    pub admin_origins: Vec<String>,
+    pub shopify_client_id: String,
+    pub target_timeout_ms: u32,
+    /// Rows pending (or events unmapped) longer than this are re-enqueued by the sweeper.
+    pub sweep_after_s: i64,
+    shops: BTreeMap<String, ShopConfig>,
+}
+
+impl Settings {
+    pub fn from_env(env: &Env) -> Result<Settings, String> {
+        let shops = match text(env, "SHOPS") {
+            Some(json) => serde_json::from_str(&json).map_err(|e| format!("var SHOPS: {e}"))?,
+            None => BTreeMap::new(),
+        };
+        Ok(Settings {
+            max_body_bytes: number(env, "MAX_BODY_BYTES", 1_048_576)?,
+            retry_limit: number(env, "RETRY_LIMIT", 8)?,
+            stripe_tolerance_s: number(env, "STRIPE_TOLERANCE_S", 300)?,
+            admin_origins: text(env, "ADMIN_ORIGINS")
+                .map(|s| {
+                    s.split(',')
+                        .map(|o| o.trim().to_string())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            shopify_client_id: text(env, "SHOPIFY_CLIENT_ID").unwrap_or_default(),
+            target_timeout_ms: number(env, "TARGET_TIMEOUT_MS", 10_000)?,
+            sweep_after_s: number(env, "SWEEP_AFTER_S", 120)?,
+            shops,
+        })
+    }
+
+    /// The shop's config, else the `"*"` entry, else d1 only with the default chart.
+    pub fn shop(&self, shop: &str) -> ShopConfig {
+        self.shops
+            .get(shop)
+            .or_else(|| self.shops.get("*"))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// A var or secret (both are strings at runtime); empty counts as unset.
+pub fn text(env: &Env, name: &str) -> Option<String> {
+    env.var(name)
+        .map(|v| v.to_string())
+        .or_else(|_| env.secret(name).map(|v| v.to_string()))
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// The secrets that may sign webhooks from one source: current first, then the previous one.
+pub fn secrets(env: &Env, names: &[&str]) -> Vec<String> {
+    names.iter().filter_map(|n| text(env, n)).collect()
+}
+
+fn number<T: std::str::FromStr>(env: &Env, name: &str, default: T) -> Result<T, String> {
+    match text(env, name) {
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("var {name} is not a number: {v:?}")),
+        None => Ok(default),
+    }
+}

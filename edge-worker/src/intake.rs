@@ -1,0 +1,245 @@
+//! `POST /webhooks/:platform`: verify the raw bytes, record them durably, acknowledge. Mapping and
+//! posting happen later in the queue consumer, outside the sender's 5-second budget.
+
+use crate::config::{secrets, Settings};
+use crate::consumer::Job;
+use crate::http_error::{HttpError, HttpResult};
+use crate::store::{now_ms, Db, NewEvent, Recorded};
+use crate::verify::{self, Refused};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use serde_json::json;
+use worker::{Env, Request, Response};
+
+/// What the intake needs to know about a delivery before it is recorded.
+struct Delivery {
+    shop: String,
+    topic: String,
+    delivery_id: String,
+    resource: &'static str,
+    order_id: Option<String>,
+}
+
+/// The few fields read at intake; parsing them also proves the body is JSON.
+#[derive(Deserialize)]
+struct Peek {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    #[serde(default)]
+    order_id: Option<serde_json::Value>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    account: Option<String>,
+}
+
+fn id_text(v: &Option<serde_json::Value>) -> Option<String> {
+    match v {
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+pub async fn handle(
+    mut req: Request,
+    env: &Env,
+    settings: &Settings,
+    platform: &str,
+) -> HttpResult<Response> {
+    let db = Db::new(env)?;
+    let now = now_ms();
+    let result = accept(&mut req, env, settings, &db, platform, now).await;
+    if let Err(e) = &result {
+        if e.status != 500 {
+            // Counted, never stored: a refused body may be anything.
+            db.reject(platform, e.code, e.status, now).await?;
+        }
+    }
+    result
+}
+
+async fn accept(
+    req: &mut Request,
+    env: &Env,
+    settings: &Settings,
+    db: &Db,
+    platform: &str,
+    now: i64,
+) -> HttpResult<Response> {
+    let headers = req.headers().clone();
+    let header = |name: &str| headers.get(name).ok().flatten();
+    if !matches!(platform, "shopify" | "woocommerce" | "stripe") {
+        return Err(HttpError::not_found(format!(
+            "no intake for platform {platform:?}"
+        )));
+    }
+    if let Some(len) = header("content-length").and_then(|v| v.trim().parse::<u64>().ok()) {
+        if len > settings.max_body_bytes as u64 {
+            return Err(too_large(settings.max_body_bytes));
+        }
+    }
+    let body = read_capped(req, settings.max_body_bytes).await?;
+
+    if platform == "woocommerce" && header("x-wc-webhook-signature").is_none() && is_woo_ping(&body)
+    {
+        // WooCommerce's activation ping: unsigned, form-encoded, and it must get a 200.
+        return Ok(Response::ok("pong")?);
+    }
+    let verified = match platform {
+        "shopify" => verify::base64_body_hmac(
+            &body,
+            header("x-shopify-hmac-sha256").as_deref(),
+            &secrets(env, &["SHOPIFY_SECRET", "SHOPIFY_SECRET_PREVIOUS"]),
+        ),
+        "woocommerce" => verify::base64_body_hmac(
+            &body,
+            header("x-wc-webhook-signature").as_deref(),
+            &secrets(env, &["WOOCOMMERCE_SECRET", "WOOCOMMERCE_SECRET_PREVIOUS"]),
+        ),
+        _ => verify::stripe(
+            &body,
+            header("stripe-signature").as_deref(),
+            &secrets(env, &["STRIPE_SECRET", "STRIPE_SECRET_PREVIOUS"]),
+            now / 1000,
+            settings.stripe_tolerance_s,
+        ),
+    };
+    verified.map_err(refused)?;
+
+    let text = std::str::from_utf8(&body).map_err(|_| malformed("body is not UTF-8"))?;
+    let peek: Peek =
+        serde_json::from_str(text).map_err(|e| malformed(&format!("body is not JSON: {e}")))?;
+    let delivery = match platform {
+        "shopify" => shopify(&header, &peek, &body),
+        "woocommerce" => woocommerce(&header, &peek, &body),
+        _ => stripe(&peek, &body),
+    };
+    let Some(d) = delivery else {
+        let topic = header("x-shopify-topic")
+            .or_else(|| header("x-wc-webhook-topic"))
+            .unwrap_or_default();
+        db.reject(platform, &format!("ignored-topic:{topic}"), 200, now)
+            .await?;
+        return Ok(Response::from_json(&json!({"ignored": topic}))?);
+    };
+
+    let event = NewEvent {
+        platform,
+        shop: &d.shop,
+        topic: &d.topic,
+        delivery_id: &d.delivery_id,
+        resource: d.resource,
+        order_id: d.order_id.as_deref(),
+        payload: text,
+    };
+    match db.record_event(&event, now).await? {
+        Recorded::New(id) => {
+            // A lost message is not a lost event: the sweeper re-enqueues unmapped events.
+            if let Err(e) = env.queue("POSTINGS")?.send(Job::Event { id }).await {
+                worker::console_warn!(
+                    "event {id}: enqueue failed ({e}); the sweeper will pick it up"
+                );
+            }
+            Ok(Response::from_json(&json!({"recorded": id}))?.with_status(202))
+        }
+        Recorded::SeenBefore => Ok(Response::from_json(&json!({"duplicate": d.delivery_id}))?),
+    }
+}
+
+type Header<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+fn shopify(header: &Header<'_>, peek: &Peek, body: &[u8]) -> Option<Delivery> {
+    let topic = header("x-shopify-topic").unwrap_or_default();
+    let (resource, order_id) = match topic.as_str() {
+        "refunds/create" => ("refund", id_text(&peek.order_id)),
+        t if t.starts_with("orders/") => ("order", id_text(&peek.id)),
+        _ => return None,
+    };
+    Some(Delivery {
+        shop: header("x-shopify-shop-domain")
+            .map(|s| s.to_ascii_lowercase())
+            .unwrap_or_else(|| "default".into()),
+        delivery_id: header("x-shopify-webhook-id").unwrap_or_else(|| verify::sha256_hex(body)),
+        topic,
+        resource,
+        order_id,
+    })
+}
+
+fn woocommerce(header: &Header<'_>, peek: &Peek, body: &[u8]) -> Option<Delivery> {
+    let topic = header("x-wc-webhook-topic").unwrap_or_default();
+    if !topic.starts_with("order.") {
+        return None;
+    }
+    let shop = header("x-wc-webhook-source")
+        .map(|src| {
+            src.split("://")
+                .last()
+                .unwrap_or("")
+                .trim_end_matches('/')
+                .to_ascii_lowercase()
+        })
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "default".into());
+    Some(Delivery {
+        shop,
+        delivery_id: header("x-wc-webhook-delivery-id").unwrap_or_else(|| verify::sha256_hex(body)),
+        topic,
+        resource: "order",
+        order_id: id_text(&peek.id),
+    })
+}
+
+fn stripe(peek: &Peek, body: &[u8]) -> Option<Delivery> {
+    Some(Delivery {
+        shop: peek.account.clone().unwrap_or_else(|| "default".into()),
+        topic: peek.kind.clone().unwrap_or_default(),
+        delivery_id: id_text(&peek.id).unwrap_or_else(|| verify::sha256_hex(body)),
+        resource: "other",
+        order_id: None,
+    })
+}
+
+fn is_woo_ping(body: &[u8]) -> bool {
+    body.starts_with(b"webhook_id=") && body[11..].iter().all(|b| b.is_ascii_digit())
+}
+
+/// Reads the body, stopping as soon as it exceeds `cap` (a lying or absent Content-Length
+/// cannot make the worker buffer more than `cap` bytes).
+async fn read_capped(req: &mut Request, cap: usize) -> HttpResult<Vec<u8>> {
+    let Ok(mut stream) = req.stream() else {
+        return Ok(Vec::new());
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| HttpError::bad_request("unreadable-body", e.to_string()))?;
+        if body.len() + chunk.len() > cap {
+            return Err(too_large(cap));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn too_large(cap: usize) -> HttpError {
+    HttpError::new(413, "payload-too-large", format!("body over {cap} bytes"))
+}
+
+fn malformed(why: &str) -> HttpError {
+    HttpError::bad_request("malformed-json", why)
+}
+
+fn refused(r: Refused) -> HttpError {
+    let message = match r {
+        Refused::OutsideTolerance => "signature timestamp outside tolerance",
+        Refused::NoSecret => "no secret configured for this source",
+        _ => "signature missing or invalid",
+    };
+    let status = if r == Refused::OutsideTolerance {
+        400
+    } else {
+        401
+    };
+    HttpError::new(status, r.reason(), message)
+}

@@ -1,0 +1,65 @@
+//! Request routing and CORS. Handlers live with their concern (intake, api); this file only
+//! decides which one runs and which CORS headers the answer carries.
+
+use crate::config::Settings;
+use crate::http_error::HttpError;
+use crate::{api, intake};
+use worker::{Env, Method, Request, Response, Result};
+
+const ADMIN_PAGE: &str = include_str!("admin.html");
+
+pub async fn fetch(req: Request, env: Env) -> Result<Response> {
+    let path = req.path();
+    let method = req.method();
+    let origin = req.headers().get("origin").ok().flatten();
+    let settings = match Settings::from_env(&env) {
+        Ok(s) => s,
+        Err(e) => return HttpError::internal(e).response(),
+    };
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let is_api = segments.first() == Some(&"api");
+    let result = match (method, segments.as_slice()) {
+        (Method::Get, ["health"]) => Response::ok("ok").map_err(HttpError::from),
+        (Method::Post, ["webhooks", platform]) => {
+            intake::handle(req, &env, &settings, platform).await
+        }
+        (Method::Options, ["api", ..]) => Response::empty()
+            .map(|r| r.with_status(204))
+            .map_err(HttpError::from),
+        (Method::Get, ["api", "preview", platform, order_id]) => {
+            api::preview(&req, &env, &settings, platform, order_id).await
+        }
+        (Method::Get, ["api", "entries"]) => api::entries(&req, &env, &settings).await,
+        (Method::Get, ["api", "status"]) => api::status(&req, &env, &settings).await,
+        (Method::Get, ["admin"]) => Response::from_html(ADMIN_PAGE).map_err(HttpError::from),
+        _ => Err(HttpError::not_found(format!("no route for {path}"))),
+    };
+    let resp = match result {
+        Ok(r) => r,
+        Err(e) => {
+            if e.status == 500 {
+                worker::console_error!("{path}: {}", e.message);
+            }
+            e.response()?
+        }
+    };
+    if is_api {
+        cors(resp, origin.as_deref(), &settings)
+    } else {
+        Ok(resp)
+    }
+}
+
+/// Only the configured admin origins get an allow header, never `*` (the API is authenticated);
+/// `Vary: Origin` keeps caches from serving one origin's answer to another.
+fn cors(mut resp: Response, origin: Option<&str>, settings: &Settings) -> Result<Response> {
+    let h = resp.headers_mut();
+    h.set("vary", "Origin")?;
+    if let Some(origin) = origin.filter(|o| settings.admin_origins.iter().any(|a| a == o)) {
+        h.set("access-control-allow-origin", origin)?;
+        h.set("access-control-allow-methods", "GET, OPTIONS")?;
+        h.set("access-control-allow-headers", "authorization, x-api-key")?;
+        h.set("access-control-max-age", "600")?;
+    }
+    Ok(resp)
+}

@@ -1,0 +1,236 @@
+//! OAuth2 access tokens for QBO and Xero, one token set per (provider, shop) in D1.
+//!
+//! Refresh is single-flight: a D1 lease lets one invocation refresh while the others wait (two
+//! refreshers make the provider revoke the chain with `invalid_grant`). The rotated refresh token
+//! is written to D1 before the new access token is used, so a crash right after the refresh
+//! cannot lose it.
+
+use super::{call, excerpt, Ctx, Outcome};
+use crate::config::text;
+use crate::store::now_ms;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde::Deserialize;
+use worker::Method;
+
+/// How long one refresh may hold the lease before another invocation may take over.
+const LEASE_MS: i64 = 30_000;
+/// Access tokens this close to expiry are refreshed first.
+const EARLY_MS: i64 = 60_000;
+
+pub struct Provider {
+    pub name: &'static str,
+    /// Prefix of its secrets: `<P>_CLIENT_ID`, `<P>_CLIENT_SECRET`, `<P>_REFRESH_TOKEN` (the seed).
+    pub secrets: &'static str,
+}
+
+pub const QBO: Provider = Provider {
+    name: "qbo",
+    secrets: "QBO",
+};
+pub const XERO: Provider = Provider {
+    name: "xero",
+    secrets: "XERO",
+};
+
+#[derive(Deserialize)]
+struct Granted {
+    access_token: String,
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<i64>,
+}
+
+fn d1_failed(e: worker::Error) -> Outcome {
+    Outcome::Retry {
+        reason: format!("D1: {e}"),
+        after_s: 5,
+    }
+}
+
+/// A usable access token, refreshing it when it is missing, expired or `refused`.
+pub async fn access_token(ctx: &Ctx<'_>, p: &Provider, token_url: &str) -> Result<String, Outcome> {
+    let now = now_ms();
+    let db = ctx.db;
+    let mut row = db.token(p.name, ctx.shop).await.map_err(d1_failed)?;
+    if row.is_none() {
+        let Some(seed) = text(ctx.env, &format!("{}_REFRESH_TOKEN", p.secrets)) else {
+            return Err(Outcome::Park(format!(
+                "no {} token for {}: set the {}_REFRESH_TOKEN secret",
+                p.name, ctx.shop, p.secrets
+            )));
+        };
+        db.seed_token(p.name, ctx.shop, &seed, now)
+            .await
+            .map_err(d1_failed)?;
+        row = db.token(p.name, ctx.shop).await.map_err(d1_failed)?;
+    }
+    if let Some(access) = row.as_ref().and_then(|r| fresh(r, now)) {
+        return Ok(access);
+    }
+    if !db
+        .take_refresh_lease(p.name, ctx.shop, now, now + LEASE_MS)
+        .await
+        .map_err(d1_failed)?
+    {
+        return Err(Outcome::Defer {
+            reason: format!("{} token refresh in progress elsewhere", p.name),
+            after_s: 2,
+        });
+    }
+    // Another invocation may have refreshed between our read and the lease.
+    let row = db.token(p.name, ctx.shop).await.map_err(d1_failed)?;
+    if let Some(access) = row.as_ref().and_then(|r| fresh(r, now)) {
+        db.release_refresh_lease(p.name, ctx.shop)
+            .await
+            .map_err(d1_failed)?;
+        return Ok(access);
+    }
+    let Some(row) = row else {
+        return Err(Outcome::Retry {
+            reason: format!("{} token row vanished", p.name),
+            after_s: 5,
+        });
+    };
+    let result = refresh(ctx, p, token_url, &row.refresh_token).await;
+    match result {
+        Ok(granted) => {
+            let refresh = granted
+                .refresh_token
+                .as_deref()
+                .unwrap_or(&row.refresh_token);
+            let expires_at = now_ms() + granted.expires_in.unwrap_or(1800) * 1000;
+            // Stored (lease released) before anything uses the new access token.
+            db.store_tokens(
+                p.name,
+                ctx.shop,
+                &granted.access_token,
+                expires_at,
+                refresh,
+                now_ms(),
+            )
+            .await
+            .map_err(d1_failed)?;
+            Ok(granted.access_token)
+        }
+        Err(outcome) => {
+            db.release_refresh_lease(p.name, ctx.shop)
+                .await
+                .map_err(d1_failed)?;
+            Err(outcome)
+        }
+    }
+}
+
+fn fresh(row: &crate::store::TokenRow, now: i64) -> Option<String> {
+    row.access_token
+        .clone()
+        .filter(|_| row.access_expires_at > now + EARLY_MS)
+}
+
+/// Forgets an access token the target answered 401 to.
+pub async fn refused(ctx: &Ctx<'_>, p: &Provider, access: &str) -> Result<(), Outcome> {
+    ctx.db
+        .expire_access(p.name, ctx.shop, access)
+        .await
+        .map_err(d1_failed)
+}
+
+async fn refresh(
+    ctx: &Ctx<'_>,
+    p: &Provider,
+    token_url: &str,
+    refresh_token: &str,
+) -> Result<Granted, Outcome> {
+    let id = text(ctx.env, &format!("{}_CLIENT_ID", p.secrets)).unwrap_or_default();
+    let secret = text(ctx.env, &format!("{}_CLIENT_SECRET", p.secrets)).unwrap_or_default();
+    let basic = format!("Basic {}", B64.encode(format!("{id}:{secret}")));
+    let body = format!(
+        "grant_type=refresh_token&refresh_token={}",
+        form_escape(refresh_token)
+    );
+    let headers = [
+        ("authorization", basic.as_str()),
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("accept", "application/json"),
+    ];
+    let reply = call(
+        Method::Post,
+        token_url,
+        &headers,
+        Some(body),
+        ctx.settings.target_timeout_ms,
+    )
+    .await
+    .map_err(|e| Outcome::Retry {
+        reason: format!("{} token refresh: {e}", p.name),
+        after_s: super::backoff(ctx.attempts),
+    })?;
+    match reply.status {
+        200..=299 => serde_json::from_str(&reply.body).map_err(|e| Outcome::Retry {
+            reason: format!("{} token answer unreadable: {e}", p.name),
+            after_s: 30,
+        }),
+        400 | 401
+            if reply.body.contains("invalid_grant") || reply.body.contains("invalid_client") =>
+        {
+            Err(Outcome::Park(format!(
+            "{} refused the refresh token ({}): reconnect the {} account and set {}_REFRESH_TOKEN",
+            p.name,
+            excerpt(&reply.body),
+            p.name,
+            p.secrets
+        )))
+        }
+        status => Err(Outcome::Retry {
+            reason: format!("{} token refresh answered {status}", p.name),
+            after_s: super::retry_after(&reply).unwrap_or_else(|| super::backoff(ctx.attempts)),
+        }),
+    }
+}
+
+fn form_escape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Seconds until the current UTC minute (`m`) or day (`d`) window ends, and the window's name.
+pub fn window(kind: char, now_ms: i64) -> (String, u32) {
+    let s = now_ms / 1000;
+    let (len, index) = if kind == 'd' {
+        (86_400, s / 86_400)
+    } else {
+        (60, s / 60)
+    };
+    (format!("{kind}:{index}"), (len - s % len).max(1) as u32)
+}
+
+/// Counts a call against `limit` calls per window; `Err(Defer)` when the window is spent.
+pub async fn spend(ctx: &Ctx<'_>, provider: &str, kind: char, limit: i64) -> Result<(), Outcome> {
+    let (name, left_s) = window(kind, now_ms());
+    let calls = ctx
+        .db
+        .spend(provider, ctx.shop, &name)
+        .await
+        .map_err(d1_failed)?;
+    if calls > limit {
+        ctx.db
+            .refund_call(provider, ctx.shop, &name)
+            .await
+            .map_err(d1_failed)?;
+        let per = if kind == 'd' { "day" } else { "minute" };
+        return Err(Outcome::Defer {
+            reason: format!("{provider} budget of {limit} calls per {per} spent"),
+            after_s: left_s,
+        });
+    }
+    Ok(())
+}

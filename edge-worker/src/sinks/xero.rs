@@ -1,0 +1,117 @@
+//! Xero: `PUT /api.xro/2.0/ManualJournals` with one journal per request and an
+//! `Idempotency-Key` (both from the core: `xero_manual_journal`, `xero_idempotency_key`), so one
+//! key stands for one outcome. Limits per tenant: 60 calls per minute, 5 000 per day.
+
+use super::oauth::{self, XERO};
+use super::{call, classify, excerpt, Ctx, Outcome};
+use ledgerbridge_core::exporters::{xero_idempotency_key, xero_manual_journal};
+use ledgerbridge_core::Entry;
+use serde::Deserialize;
+use worker::Method;
+
+const PER_MINUTE: i64 = 60;
+const PER_DAY: i64 = 5_000;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Answer {
+    #[serde(default)]
+    manual_journals: Vec<Journal>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Journal {
+    #[serde(rename = "ManualJournalID")]
+    manual_journal_id: Option<String>,
+    #[serde(default)]
+    validation_errors: Vec<serde_json::Value>,
+}
+
+pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
+    let Some(cfg) = ctx.shop_config.xero.as_ref() else {
+        return Outcome::Park(format!(
+            "xero target without SHOPS[{}].xero (tenant_id)",
+            ctx.shop
+        ));
+    };
+    let body = match ctx
+        .shop_config
+        .mapping(ctx.shop)
+        .map_err(|e| e.to_string())
+        .and_then(|config| {
+            xero_manual_journal(entry, &config)
+                .map_err(|e| format!("{e} [{} at {}]", e.code(), e.path()))
+        }) {
+        Ok(body) => body,
+        Err(e) => return Outcome::Park(format!("cannot build the Xero manual journal: {e}")),
+    };
+    let url = format!(
+        "{}/api.xro/2.0/ManualJournals",
+        cfg.base_url.trim_end_matches('/')
+    );
+    let key = xero_idempotency_key(entry);
+    if let Err(wait) = oauth::spend(ctx, "xero", 'd', PER_DAY).await {
+        return wait;
+    }
+    if let Err(wait) = oauth::spend(ctx, "xero", 'm', PER_MINUTE).await {
+        return wait;
+    }
+    for attempt in 0..2 {
+        let token = match oauth::access_token(ctx, &XERO, &cfg.token_url).await {
+            Ok(t) => t,
+            Err(outcome) => return outcome,
+        };
+        let bearer = format!("Bearer {token}");
+        let headers = [
+            ("authorization", bearer.as_str()),
+            ("xero-tenant-id", cfg.tenant_id.as_str()),
+            ("idempotency-key", key.as_str()),
+            ("content-type", "application/json"),
+            ("accept", "application/json"),
+        ];
+        let reply = match call(
+            Method::Put,
+            &url,
+            &headers,
+            Some(body.clone()),
+            ctx.settings.target_timeout_ms,
+        )
+        .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                return Outcome::Retry {
+                    reason: format!("xero: {e}"),
+                    after_s: super::backoff(ctx.attempts),
+                }
+            }
+        };
+        if reply.status == 401 && attempt == 0 {
+            if let Err(outcome) = oauth::refused(ctx, &XERO, &token).await {
+                return outcome;
+            }
+            continue;
+        }
+        if (200..300).contains(&reply.status) {
+            let answer: Option<Answer> = serde_json::from_str(&reply.body).ok();
+            let journal = answer.and_then(|a| a.manual_journals.into_iter().next());
+            return match journal {
+                Some(j) if !j.validation_errors.is_empty() => Outcome::Park(format!(
+                    "xero validation: {}",
+                    excerpt(&serde_json::Value::from(j.validation_errors).to_string())
+                )),
+                Some(Journal {
+                    manual_journal_id: Some(id),
+                    ..
+                }) => Outcome::Delivered(format!("ManualJournal {id}")),
+                _ => Outcome::Delivered(format!("xero {}", reply.status)),
+            };
+        }
+        return classify(&reply, ctx.attempts, |r| format!("xero {}", r.status));
+    }
+    Outcome::Retry {
+        reason: "xero kept refusing fresh access tokens (401)".into(),
+        after_s: super::backoff(ctx.attempts),
+    }
+}

@@ -1,0 +1,37 @@
+//! The outbox relay (Cron): `Queue.send` is not transactional with D1, so anything recorded but
+//! never enqueued, or whose message was lost, is found here and enqueued again. Work that is
+//! already done is acknowledged by the consumer without effect.
+
+use crate::config::Settings;
+use crate::consumer::Job;
+use crate::store::{now_ms, Db};
+use worker::{Env, Result};
+
+pub async fn run(env: &Env) -> Result<(usize, usize)> {
+    let settings = Settings::from_env(env).map_err(worker::Error::RustError)?;
+    let db = Db::new(env)?;
+    let now = now_ms();
+    let before = now - settings.sweep_after_s * 1000;
+    let queue = env.queue("POSTINGS")?;
+    let events = db.sweep_events(before, now).await?;
+    for id in &events {
+        queue.send(Job::Event { id: *id }).await?;
+    }
+    let rows = db.sweep_outbox(before, now).await?;
+    for (entry, target) in &rows {
+        queue
+            .send(Job::Post {
+                entry: entry.clone(),
+                target: target.clone(),
+            })
+            .await?;
+    }
+    if !events.is_empty() || !rows.is_empty() {
+        worker::console_log!(
+            "sweeper re-enqueued {} events and {} postings",
+            events.len(),
+            rows.len()
+        );
+    }
+    Ok((events.len(), rows.len()))
+}

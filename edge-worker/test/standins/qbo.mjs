@@ -1,0 +1,69 @@
+// QuickBooks Online stand-in: the contract of POST /v3/company/{realm}/journalentry as documented
+// (OAuth2 bearer, `requestid` replay returns the original response, 429 + Retry-After, 5xx,
+// access-token expiry → 401) and the token endpoint (refresh tokens rotate; a used one is dead).
+import crypto from "node:crypto";
+import { json, listen, Script, sleep } from "./common.mjs";
+
+export async function startQbo({ realm, clientId, clientSecret, refreshToken, accessTtlMs = 3_600_000 }) {
+  const state = {
+    refreshToken, // the one valid refresh token
+    access: new Map(), // token -> expires at (ms)
+    byRequestId: new Map(), // requestid -> [status, body]
+    journals: [], // created JournalEntry bodies
+    refreshes: 0,
+    calls: [],
+  };
+  const script = new Script();
+  const srv = await listen(async (req, body, res) => {
+    const url = new URL(req.url, "http://x");
+    if (req.method === "POST" && url.pathname === "/oauth2/v1/tokens/bearer") {
+      const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
+      const form = new URLSearchParams(body.toString("utf8"));
+      if (req.headers.authorization !== `Basic ${basic}`) return json(res, 401, { error: "invalid_client" });
+      if (form.get("grant_type") !== "refresh_token" || form.get("refresh_token") !== state.refreshToken) {
+        return json(res, 400, { error: "invalid_grant" });
+      }
+      state.refreshes += 1;
+      state.refreshToken = `rt-${crypto.randomUUID()}`;
+      const access = `at-${crypto.randomUUID()}`;
+      state.access.set(access, Date.now() + accessTtlMs);
+      return json(res, 200, {
+        token_type: "bearer", access_token: access, expires_in: Math.round(accessTtlMs / 1000),
+        refresh_token: state.refreshToken, x_refresh_token_expires_in: 8_726_400,
+      });
+    }
+    const m = url.pathname.match(/^\/v3\/company\/([^/]+)\/journalentry$/);
+    if (req.method !== "POST" || !m) return json(res, 404, { Fault: { type: "NOT_FOUND" } });
+    const bearer = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
+    const requestId = url.searchParams.get("requestid");
+    state.calls.push({ requestId, at: Date.now() });
+    const exp = state.access.get(bearer);
+    if (!exp || exp < Date.now()) {
+      return json(res, 401, { fault: { error: [{ message: "AuthenticationFailed", code: "3200" }], type: "AUTHENTICATION" } });
+    }
+    if (m[1] !== realm) return json(res, 403, { Fault: { Error: [{ Message: "wrong realm" }] } });
+    if (!requestId || requestId.length > 50) return json(res, 400, { Fault: { Error: [{ Message: "requestid" }] } });
+    if (state.byRequestId.has(requestId)) {
+      const [status, saved] = state.byRequestId.get(requestId);
+      return json(res, status, saved);
+    }
+    const step = script.next();
+    if (step?.status) return json(res, step.status, step.body ?? { Fault: { Error: [{ Message: "scripted" }] } }, step.headers);
+    let je;
+    try { je = JSON.parse(body.toString("utf8")); } catch { return json(res, 400, { Fault: { Error: [{ Message: "bad JSON" }] } }); }
+    const lines = Array.isArray(je.Line) ? je.Line : [];
+    const sum = (t) => lines.filter((l) => l.JournalEntryLineDetail?.PostingType === t)
+      .reduce((a, l) => a + Math.round(Number(l.Amount) * 100), 0);
+    const refs = lines.every((l) => l.DetailType === "JournalEntryLineDetail" && l.JournalEntryLineDetail?.AccountRef?.value);
+    if (!lines.length || !refs || sum("Debit") !== sum("Credit")) {
+      return json(res, 400, { Fault: { Error: [{ Message: "Journal Entry must be balanced", code: "6000" }] } });
+    }
+    const id = String(state.journals.length + 100);
+    state.journals.push({ id, requestId, body: je });
+    const answer = { JournalEntry: { ...je, Id: id, SyncToken: "0" }, time: new Date().toISOString() };
+    state.byRequestId.set(requestId, [200, answer]);
+    if (step?.acceptThenHang) await sleep(step.acceptThenHang);
+    return json(res, 200, answer);
+  });
+  return { ...srv, state, script, tokenUrl: `${srv.url}/oauth2/v1/tokens/bearer` };
+}

@@ -1,0 +1,55 @@
+// Xero stand-in: PUT /api.xro/2.0/ManualJournals with bearer + xero-tenant-id, `Idempotency-Key`
+// replay, one journal per request, lines summing to zero, 429 with Retry-After and the
+// X-MinLimit-Remaining / X-DayLimit-Remaining headers, scripted 5xx; rotating refresh tokens.
+import crypto from "node:crypto";
+import { json, listen, Script, sleep } from "./common.mjs";
+
+export async function startXero({ tenant, clientId, clientSecret, refreshToken, perMinute = 60, perDay = 5000 }) {
+  const state = { refreshToken, access: new Map(), byKey: new Map(), journals: [], refreshes: 0, calls: [] };
+  const script = new Script();
+  const srv = await listen(async (req, body, res) => {
+    const url = new URL(req.url, "http://x");
+    if (req.method === "POST" && url.pathname === "/connect/token") {
+      const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
+      const form = new URLSearchParams(body.toString("utf8"));
+      if (req.headers.authorization !== `Basic ${basic}`) return json(res, 400, { error: "invalid_client" });
+      if (form.get("refresh_token") !== state.refreshToken) return json(res, 400, { error: "invalid_grant" });
+      state.refreshes += 1;
+      state.refreshToken = `xrt-${crypto.randomUUID()}`;
+      const access = `xat-${crypto.randomUUID()}`;
+      state.access.set(access, Date.now() + 1_800_000);
+      return json(res, 200, { access_token: access, expires_in: 1800, token_type: "Bearer", refresh_token: state.refreshToken });
+    }
+    if (req.method !== "PUT" || url.pathname !== "/api.xro/2.0/ManualJournals") return json(res, 404, {});
+    const bearer = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
+    const key = req.headers["idempotency-key"];
+    state.calls.push({ key, at: Date.now() });
+    const exp = state.access.get(bearer);
+    if (!exp || exp < Date.now()) return json(res, 401, { Title: "Unauthorized", Detail: "TokenExpired" });
+    if (req.headers["xero-tenant-id"] !== tenant) return json(res, 403, { Title: "Forbidden" });
+    const minute = state.calls.filter((c) => c.at > Date.now() - 60_000).length;
+    const limits = { "x-minlimit-remaining": String(Math.max(0, perMinute - minute)), "x-daylimit-remaining": String(Math.max(0, perDay - state.calls.length)) };
+    if (key && state.byKey.has(key)) return json(res, 200, state.byKey.get(key), limits);
+    const step = script.next();
+    if (step?.status) {
+      const headers = step.status === 429 ? { ...limits, "x-rate-limit-problem": "minute", ...step.headers } : step.headers;
+      return json(res, step.status, step.body ?? { Title: "scripted" }, headers);
+    }
+    let doc;
+    try { doc = JSON.parse(body.toString("utf8")); } catch { return json(res, 400, { Title: "bad JSON" }); }
+    const list = doc.ManualJournals;
+    if (!Array.isArray(list) || list.length !== 1) return json(res, 400, { Title: "one journal per request expected" });
+    const j = list[0];
+    const cents = (j.JournalLines ?? []).reduce((a, l) => a + Math.round(Number(l.LineAmount) * 100), 0);
+    if (!j.Date || !(j.JournalLines?.length >= 2) || cents !== 0 || j.JournalLines.some((l) => !l.AccountCode)) {
+      return json(res, 400, { Type: "ValidationException", Elements: [{ ValidationErrors: [{ Message: "Journal must balance" }] }] });
+    }
+    const id = crypto.randomUUID();
+    state.journals.push({ id, key, body: j });
+    const answer = { Status: "OK", ManualJournals: [{ ...j, ManualJournalID: id }] };
+    if (key) state.byKey.set(key, answer);
+    if (step?.acceptThenHang) await sleep(step.acceptThenHang);
+    return json(res, 200, answer, limits);
+  });
+  return { ...srv, state, script, tokenUrl: `${srv.url}/connect/token` };
+}

@@ -1,0 +1,147 @@
+// QBO and Xero stand-ins: target 5xx then success, timeout after the target accepted, 429 with
+// Retry-After, expired access token → exactly one journal at the target, nothing lost; a posting
+// that cannot succeed is parked with a readable reason while the others keep flowing.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startQbo } from "./standins/qbo.mjs";
+import { startXero } from "./standins/xero.mjs";
+import { fixture, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+
+const QBO_SHOP = "qbo.myshopify.com";
+const XERO_SHOP = "xero.myshopify.com";
+const EXPORTS = `
+[exports.qbo]
+"Assets:Clearing:Shopify-Payments" = "81"
+"Income:Sales" = "79"
+[exports.xero]
+"Assets:Clearing:Shopify-Payments" = "610"
+"Income:Sales" = "200"
+`;
+let mf, qbo, xero;
+let nextId = 7000000000001;
+
+/** The `simple` order under a fresh id (one sale entry: clearing Dr 25.00 / sales Cr 25.00). */
+function order(id = nextId++) {
+  const o = JSON.parse(fixture("simple"));
+  o.id = id;
+  return o;
+}
+
+before(async () => {
+  qbo = await startQbo({ realm: "9130", clientId: "qbo-id", clientSecret: "qbo-secret", refreshToken: "rt-seed" });
+  xero = await startXero({ tenant: "tenant-1", clientId: "xero-id", clientSecret: "xero-secret", refreshToken: "xrt-seed" });
+  mf = await startWorker({
+    shops: {
+      [QBO_SHOP]: { targets: ["qbo"], mapping_toml: EXPORTS, qbo: { realm_id: "9130", base_url: qbo.url, token_url: qbo.tokenUrl } },
+      [XERO_SHOP]: { targets: ["xero"], mapping_toml: EXPORTS, xero: { tenant_id: "tenant-1", base_url: xero.url, token_url: xero.tokenUrl } },
+    },
+    vars: {
+      QBO_CLIENT_ID: "qbo-id", QBO_CLIENT_SECRET: "qbo-secret", QBO_REFRESH_TOKEN: "rt-seed",
+      XERO_CLIENT_ID: "xero-id", XERO_CLIENT_SECRET: "xero-secret", XERO_REFRESH_TOKEN: "xrt-seed",
+    },
+  });
+});
+after(async () => { await mf?.dispose(); await qbo?.close(); await xero?.close(); });
+
+async function post(shop, body) {
+  const r = await sendShopify(mf, body, { shop });
+  assert.equal(r.status, 202, r.body);
+  await waitFor("postings settled", () => idle(mf), 20000);
+  const [row] = await rows(mf, "SELECT * FROM outbox WHERE entry_id LIKE ? AND target != 'd1'", `%:order:${body.id}:%`);
+  return row;
+}
+
+const journalsFor = (target, body) => target.state.journals.filter((j) => JSON.stringify(j.body).includes(String(body.id)));
+
+test("QBO: first posting refreshes the seeded token, stores the rotated refresh token, posts once", async () => {
+  const body = order();
+  const row = await post(QBO_SHOP, body);
+  assert.equal(row.state, "posted");
+  assert.match(row.target_ref, /^JournalEntry \d+$/);
+  assert.equal(journalsFor(qbo, body).length, 1);
+  assert.equal(qbo.state.refreshes, 1);
+  const [tok] = await rows(mf, "SELECT refresh_token FROM tokens WHERE provider = 'qbo'");
+  assert.equal(tok.refresh_token, qbo.state.refreshToken, "the rotated refresh token is the one stored");
+});
+
+test("QBO: 500 then success → one journal", async () => {
+  qbo.script.push({ status: 500 });
+  const body = order();
+  const row = await post(QBO_SHOP, body);
+  assert.equal(row.state, "posted");
+  assert.equal(journalsFor(qbo, body).length, 1);
+  assert.equal(row.attempts, 2);
+});
+
+test("QBO: timeout after the target accepted → the retry with the same requestid gets the original answer", async () => {
+  qbo.script.push({ acceptThenHang: 3000 });
+  const body = order();
+  const row = await post(QBO_SHOP, body);
+  assert.equal(row.state, "posted");
+  const journals = journalsFor(qbo, body);
+  assert.equal(journals.length, 1);
+  assert.equal(row.target_ref, `JournalEntry ${journals[0].id}`);
+  const calls = qbo.state.calls.filter((c) => c.requestId === journals[0].requestId);
+  assert.equal(calls.length, 2, "posted twice with one requestid");
+});
+
+test("QBO: 429 with Retry-After is honoured → one journal", async () => {
+  qbo.script.push({ status: 429, headers: { "retry-after": "2" } });
+  const body = order();
+  const before = qbo.state.calls.length;
+  const row = await post(QBO_SHOP, body);
+  assert.equal(row.state, "posted");
+  assert.equal(journalsFor(qbo, body).length, 1);
+  const calls = qbo.state.calls.slice(before);
+  assert.equal(calls.length, 2);
+  assert.ok(calls[1].at - calls[0].at >= 1900, `waited ${calls[1].at - calls[0].at} ms`);
+});
+
+test("QBO: expired access token → one refresh (single flight), then one journal", async () => {
+  for (const k of qbo.state.access.keys()) qbo.state.access.set(k, 0);
+  const refreshes = qbo.state.refreshes;
+  const bodies = [order(), order(), order()];
+  for (const b of bodies) assert.equal((await sendShopify(mf, b, { shop: QBO_SHOP })).status, 202);
+  await waitFor("postings settled", () => idle(mf), 20000);
+  for (const b of bodies) assert.equal(journalsFor(qbo, b).length, 1);
+  assert.equal(qbo.state.refreshes, refreshes + 1);
+  const [tok] = await rows(mf, "SELECT refresh_token FROM tokens WHERE provider = 'qbo'");
+  assert.equal(tok.refresh_token, qbo.state.refreshToken);
+});
+
+test("QBO: a posting that cannot be built is parked with its reason; the next order still posts", async () => {
+  const tip = JSON.parse(fixture("tip")); // books accounts (tips, fees) that have no QBO account mapped
+  const parked = await post(QBO_SHOP, tip);
+  assert.equal(parked.state, "parked");
+  assert.match(parked.reason, /^cannot build the QBO journal entry: .*no qbo account is mapped .*E_CONFIG/);
+  const body = order();
+  assert.equal((await post(QBO_SHOP, body)).state, "posted");
+  const res = await mf.dispatchFetch("http://localhost/api/status", { headers: { "x-api-key": "test-api-key" } });
+  const status = await res.json();
+  assert.ok(status.parked >= 1);
+  assert.ok(status.parked_postings.some((p) => p.reason.includes("no qbo account is mapped")));
+});
+
+test("Xero: 503, then 429 + Retry-After, then success → one journal per request, one journal in all", async () => {
+  xero.script.push({ status: 503 }, { status: 429, headers: { "retry-after": "1" } });
+  const body = order();
+  const row = await post(XERO_SHOP, body);
+  assert.equal(row.state, "posted");
+  assert.match(row.target_ref, /^ManualJournal [0-9a-f-]{36}$/);
+  const journals = journalsFor(xero, body);
+  assert.equal(journals.length, 1);
+  assert.equal(xero.state.calls.filter((c) => c.key === journals[0].key).length, 3);
+});
+
+test("Xero: timeout after accept and an expired token → the Idempotency-Key replay, one journal", async () => {
+  xero.script.push({ acceptThenHang: 3000 });
+  const body = order();
+  assert.equal((await post(XERO_SHOP, body)).state, "posted");
+  assert.equal(journalsFor(xero, body).length, 1);
+  for (const k of xero.state.access.keys()) xero.state.access.set(k, 0);
+  const next = order();
+  assert.equal((await post(XERO_SHOP, next)).state, "posted");
+  assert.equal(journalsFor(xero, next).length, 1);
+  const [tok] = await rows(mf, "SELECT refresh_token FROM tokens WHERE provider = 'xero'");
+  assert.equal(tok.refresh_token, xero.state.refreshToken);
+});
