@@ -26,6 +26,7 @@ pub mod engine;
 pub mod error;
 pub mod exporters;
 pub mod journal;
+pub mod json;
 pub mod model;
 pub mod money;
 pub mod platforms;

@@ -1,7 +1,7 @@
 //! Deserialization helpers shared by the adapters: amounts read from their JSON text, ids that
 //! may be numbers or strings, quantities that must not be negative, and errors carrying the path.
 
-use crate::error::{join_path, LedgerError};
+use crate::error::LedgerError;
 use crate::money::{parse_decimal, NumeralError};
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, Visitor};
@@ -101,77 +101,7 @@ impl<'de> Deserialize<'de> for Qty {
 /// No real order line holds a billion units; more is corrupt input.
 pub const QUANTITY_MAX: u32 = 1_000_000_000;
 
-/// Parses `bytes` as `T`. The fast path is plain serde_json; only when it fails is the input parsed
-/// again with path tracking, so the common case pays nothing for good error messages.
-pub fn from_json<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, LedgerError> {
-    match serde_json::from_slice(bytes) {
-        Ok(value) => Ok(value),
-        Err(_) => {
-            let mut de = serde_json::Deserializer::from_slice(bytes);
-            match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                Ok(value) => Ok(value),
-                Err(e) => {
-                    let path = e.path().to_string();
-                    Err(classify(if path == "." { "" } else { &path }, e.inner()))
-                }
-            }
-        }
-    }
-}
-
-fn classify(path: &str, error: &serde_json::Error) -> LedgerError {
-    let full = error.to_string();
-    let message = full
-        .rfind(" at line ")
-        .map_or(full.as_str(), |i| &full[..i])
-        .to_string();
-    let path = path.to_string();
-    if error.is_syntax() || error.is_eof() || error.is_io() {
-        return LedgerError::Json { path, message };
-    }
-    if let Some(field) = message
-        .strip_prefix("missing field `")
-        .and_then(|m| m.strip_suffix('`'))
-    {
-        return LedgerError::MissingField {
-            path: join_path(&path, field),
-        };
-    }
-    if let Some(value) = message.strip_prefix("amount too large: ") {
-        return LedgerError::AmountTooLarge {
-            path,
-            value: value.to_string(),
-        };
-    }
-    if let Some(rest) = message.strip_prefix("invalid amount ") {
-        let (value, reason) = rest.split_once(": ").unwrap_or((rest, "not a decimal"));
-        return LedgerError::InvalidAmount {
-            path,
-            value: value.trim_matches('"').to_string(),
-            reason: reason.to_string(),
-        };
-    }
-    if let Some(value) = message.strip_prefix("unknown currency ") {
-        return LedgerError::UnknownCurrency {
-            path,
-            value: value.trim_matches('"').to_string(),
-        };
-    }
-    if let Some(value) = message.strip_prefix("invalid timestamp ") {
-        return LedgerError::InvalidTimestamp {
-            path,
-            value: value.trim_matches('"').to_string(),
-        };
-    }
-    if let Some(rest) = message.strip_prefix("invalid value: ") {
-        return LedgerError::InvalidValue {
-            path,
-            value: String::new(),
-            reason: rest.to_string(),
-        };
-    }
-    LedgerError::InvalidType { path, message }
-}
+pub use crate::json::from_json;
 
 /// More items of one kind (line items, transactions, products) than this is not an order a shop
 /// could take; refuse rather than spin.

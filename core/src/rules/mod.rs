@@ -35,10 +35,13 @@ impl Config {
     }
 
     pub fn from_json(text: &str) -> Result<Self> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let config: Config = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            config_error(&path, e.inner().to_string())
+        let config: Config = serde_json::from_str(text).map_err(|e| {
+            let path = crate::json::error_path(text.as_bytes(), &e);
+            let full = e.to_string();
+            let message = full
+                .rfind(" at line ")
+                .map_or(full.as_str(), |i| &full[..i]);
+            config_error(&path, message.to_string())
         })?;
         config.validate()?;
         Ok(config)
