@@ -1,1 +1,219 @@
-//! wasm-bindgen face of ledgerbridge-core (built out in the wasm/npm issue).
+//! # ledgerbridge-wasm
+//!
+//! The wasm-bindgen face of `ledgerbridge-core`. Only conversion and error mapping live here; every
+//! accounting decision is the core's. Errors are thrown as JS `Error`s with `name = "LedgerError"`,
+//! a stable `code` and the JSON `path`. Money crosses as decimal strings. The core has no panic
+//! paths, so nothing here can trap the instance on bad input (`tests/node.rs` feeds it hostile input).
+
+mod convert;
+mod error;
+mod totals;
+
+use error::js_err;
+use ledgerbridge_core::exporters::{export, Format};
+use ledgerbridge_core::journal::{summarize as summarize_entries, SummaryBy};
+use ledgerbridge_core::{map, Config, Entry, LedgerError, Mapped, Platform};
+use wasm_bindgen::prelude::*;
+
+type JsResult<T> = Result<T, JsValue>;
+
+fn platform(name: &str) -> JsResult<Platform> {
+    name.parse::<Platform>().map_err(js_err)
+}
+
+fn map_to_json(platform: Platform, payload: &[u8], config: &Config) -> Result<String, LedgerError> {
+    let mapped: Mapped = map(platform, payload, config)?;
+    convert::to_json(&mapped)
+}
+
+/// Maps one payload (JSON text, UTF-8 bytes or an object) to `{entries, warnings, profit}`.
+/// `config` is TOML or JSON text, an object, or omitted for the default chart.
+#[wasm_bindgen(js_name = mapEvent)]
+pub fn map_event(platform_name: &str, payload: JsValue, config: JsValue) -> JsResult<JsValue> {
+    let text = map_event_json(platform_name, payload, config)?;
+    convert::parse(&text).map_err(js_err)
+}
+
+/// As `mapEvent`, but returns the compact JSON text (byte-identical to the native `map` example).
+#[wasm_bindgen(js_name = mapEventJson)]
+pub fn map_event_json(platform_name: &str, payload: JsValue, config: JsValue) -> JsResult<String> {
+    let platform = platform(platform_name)?;
+    let config = convert::config(&config).map_err(js_err)?;
+    let payload = convert::payload_bytes(&payload).map_err(js_err)?;
+    map_to_json(platform, &payload, &config).map_err(js_err)
+}
+
+/// Renders entries (an array, or its JSON text) in a format: `json` plus whatever exporters the core
+/// has (`qbo`, `xero`, `beancount`, `hledger`, `csv`...).
+#[wasm_bindgen(js_name = exportEntries)]
+pub fn export_entries(entries: JsValue, format: &str, config: JsValue) -> JsResult<String> {
+    let format = format.parse::<Format>().map_err(js_err)?;
+    let config = convert::config(&config).map_err(js_err)?;
+    let entries = convert::entries(&entries).map_err(js_err)?;
+    export(&entries, format, &config).map_err(js_err)
+}
+
+/// Summary entries, one per payout, day or month (`by`), as an array.
+#[wasm_bindgen(js_name = summarize)]
+pub fn summarize(entries: JsValue, by: &str) -> JsResult<JsValue> {
+    let text = summarize_json(entries, by)?;
+    convert::parse(&text).map_err(js_err)
+}
+
+/// As `summarize`, returning JSON text.
+#[wasm_bindgen(js_name = summarizeJson)]
+pub fn summarize_json(entries: JsValue, by: &str) -> JsResult<String> {
+    let by = by.parse::<SummaryBy>().map_err(js_err)?;
+    let entries = convert::entries(&entries).map_err(js_err)?;
+    let summary = summarize_entries(&entries, by).map_err(js_err)?;
+    convert::to_json(&summary).map_err(js_err)
+}
+
+/// Parses and validates a config; returns it normalised (every default filled in).
+#[wasm_bindgen(js_name = validateConfig)]
+pub fn validate_config(config: JsValue) -> JsResult<JsValue> {
+    if config.is_undefined() || config.is_null() {
+        return Err(js_err(error::wrong_type(
+            "config",
+            "TOML or JSON text or an object",
+        )));
+    }
+    let config = convert::config(&config).map_err(js_err)?;
+    let text = convert::to_json(&config).map_err(js_err)?;
+    convert::parse(&text).map_err(js_err)
+}
+
+/// Per-entry `{debits, credits, balanced}` for display (the widget's totals row), as an array.
+#[wasm_bindgen(js_name = entryTotals)]
+pub fn entry_totals(entries: JsValue) -> JsResult<JsValue> {
+    let entries = convert::entries(&entries).map_err(js_err)?;
+    let totals: Vec<totals::Totals> = entries.iter().map(totals::of).collect();
+    let text = convert::to_json(&totals).map_err(js_err)?;
+    convert::parse(&text).map_err(js_err)
+}
+
+/// The version of the engine.
+#[wasm_bindgen]
+pub fn version() -> String {
+    ledgerbridge_core::VERSION.to_string()
+}
+
+/// The platforms this build maps, e.g. `["shopify"]`.
+#[wasm_bindgen]
+pub fn platforms() -> Vec<String> {
+    Platform::ALL
+        .iter()
+        .map(|p| p.as_str().to_string())
+        .collect()
+}
+
+/// The export formats this build renders, e.g. `["json", "csv"]`.
+#[wasm_bindgen]
+pub fn formats() -> Vec<String> {
+    Format::ALL.iter().map(|f| f.as_str().to_string()).collect()
+}
+
+/// A platform and a parsed config held across many payloads: the streaming path (CLI, backfills)
+/// parses the config once, takes UTF-8 bytes and gives UTF-8 bytes, so no text is re-encoded.
+/// With `keep`, entries stay on the wasm side for a final `export`/`summarize`.
+#[wasm_bindgen]
+pub struct Mapper {
+    platform: Platform,
+    config: Config,
+    kept: Vec<Entry>,
+    records: u32,
+    entries: u32,
+    warnings: u32,
+}
+
+#[wasm_bindgen]
+impl Mapper {
+    #[wasm_bindgen(constructor)]
+    pub fn new(platform_name: &str, config: JsValue) -> JsResult<Mapper> {
+        Ok(Mapper {
+            platform: platform(platform_name)?,
+            config: convert::config(&config).map_err(js_err)?,
+            kept: Vec::new(),
+            records: 0,
+            entries: 0,
+            warnings: 0,
+        })
+    }
+
+    /// Maps one payload to compact `Mapped` JSON bytes (no trailing newline).
+    #[wasm_bindgen(js_name = mapBytes)]
+    pub fn map_bytes(&mut self, payload: &[u8]) -> JsResult<Vec<u8>> {
+        let mapped = self.map_counted(payload)?;
+        convert::to_json(&mapped)
+            .map(String::into_bytes)
+            .map_err(js_err)
+    }
+
+    /// Maps one payload (JSON text, bytes or an object) to compact `Mapped` JSON text.
+    #[wasm_bindgen(js_name = mapJson)]
+    pub fn map_json(&mut self, payload: JsValue) -> JsResult<String> {
+        let payload = convert::payload_bytes(&payload).map_err(js_err)?;
+        let mapped = self.map_counted(&payload)?;
+        convert::to_json(&mapped).map_err(js_err)
+    }
+
+    /// Maps one payload and keeps its entries for `exportKept`/`summarizeKept`; returns how many.
+    #[wasm_bindgen(js_name = keep)]
+    pub fn keep(&mut self, payload: &[u8]) -> JsResult<u32> {
+        let mapped = self.map_counted(payload)?;
+        let count = mapped.entries.len() as u32;
+        self.kept.extend(mapped.entries);
+        Ok(count)
+    }
+
+    /// The kept entries rendered in `format`, optionally summarised first (`by`: payout|day|month).
+    #[wasm_bindgen(js_name = exportKept)]
+    pub fn export_kept(&self, format: &str, by: Option<String>) -> JsResult<String> {
+        let format = format.parse::<Format>().map_err(js_err)?;
+        let entries = match by {
+            Some(by) => {
+                let by = by.parse::<SummaryBy>().map_err(js_err)?;
+                summarize_entries(&self.kept, by).map_err(js_err)?
+            }
+            None => self.kept.clone(),
+        };
+        export(&entries, format, &self.config).map_err(js_err)
+    }
+
+    /// `{records, entries, warnings}` mapped so far (failed records are not counted).
+    #[wasm_bindgen(js_name = stats)]
+    pub fn stats(&self) -> Vec<u32> {
+        vec![self.records, self.entries, self.warnings]
+    }
+
+    fn map_counted(&mut self, payload: &[u8]) -> JsResult<Mapped> {
+        let mapped = map(self.platform, payload, &self.config).map_err(js_err)?;
+        // Counters for the CLI's summary line; saturate rather than wrap on absurd runs.
+        self.records = self.records.saturating_add(1);
+        self.entries = self.entries.saturating_add(mapped.entries.len() as u32);
+        self.warnings = self.warnings.saturating_add(mapped.warnings.len() as u32);
+        Ok(mapped)
+    }
+}
+
+/// Measurement-only twins of `mapEvent`/`exportEntries` over serde-wasm-bindgen objects
+/// (`--features bench-swb`; npm/bench/bench.mjs compares them with the JSON-text path).
+#[cfg(feature = "bench-swb")]
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __mapEventSwb)]
+pub fn map_event_swb(platform_name: &str, payload: JsValue, config: JsValue) -> JsResult<JsValue> {
+    let platform = platform(platform_name)?;
+    let config = convert::config(&config).map_err(js_err)?;
+    let payload = convert::payload_bytes(&payload).map_err(js_err)?;
+    let mapped = map(platform, &payload, &config).map_err(js_err)?;
+    convert::swb::to_js(&mapped).map_err(js_err)
+}
+
+#[cfg(feature = "bench-swb")]
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __exportEntriesSwb)]
+pub fn export_entries_swb(entries: JsValue, format: &str) -> JsResult<String> {
+    let format = format.parse::<Format>().map_err(js_err)?;
+    let entries = convert::swb::entries(entries).map_err(js_err)?;
+    export(&entries, format, &Config::default()).map_err(js_err)
+}

@@ -1,0 +1,121 @@
+// The package API (Node entrypoint) against the native reference output, fixture by fixture.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as lb from "../src/entrypoints/node.js";
+import { fixtureCases, runNative, unsupportedFixturePlatforms } from "./helpers.mjs";
+
+const platforms = lb.platforms();
+const cases = fixtureCases(platforms);
+
+test("fixtures exist for the supported platforms", (t) => {
+  assert.ok(cases.length >= 10, `only ${cases.length} fixture cases found`);
+  const skipped = unsupportedFixturePlatforms(platforms);
+  if (skipped.length) t.diagnostic(`fixture platforms not in this build: ${skipped.join(", ")}`);
+});
+
+for (const c of cases) {
+  test(`${c.platform}/${c.name}: mapEventJson is byte-identical to the native example`, () => {
+    const native = runNative(c.platform, c.configPath, c.inputPath);
+    assert.equal(native.status, 0, native.stderr);
+    const text = lb.mapEventJson(c.platform, c.input, c.config);
+    assert.equal(`${text}\n`, native.stdout.toString("utf8"));
+    // The object form is the same document; payload as an object and as bytes give the same text.
+    assert.deepEqual(lb.mapEvent(c.platform, c.input, c.config), JSON.parse(text));
+    assert.equal(lb.mapEventJson(c.platform, new TextEncoder().encode(c.input), c.config), text);
+    if (c.config === undefined) return;
+    assert.equal(lb.mapEventJson(c.platform, c.input, lb.validateConfig(c.config)), text);
+  });
+}
+
+test("money crosses as decimal strings at the currency's scale", () => {
+  for (const c of cases) {
+    const { entries, profit } = lb.mapEvent(c.platform, c.input, c.config);
+    for (const entry of entries) {
+      for (const line of entry.lines) {
+        assert.equal(typeof line.debit, "string");
+        assert.match(line.debit, /^\d+(\.\d+)?$/);
+        assert.match(line.credit, /^\d+(\.\d+)?$/);
+      }
+    }
+    for (const key of ["revenue", "discounts", "refunds", "fees", "cogs", "margin"]) {
+      assert.match(profit[key], /^-?\d+(\.\d+)?$/, `${c.name} profit.${key}`);
+    }
+  }
+});
+
+test("errors are Error objects named LedgerError with a stable code and the JSON path", () => {
+  const bad = '{"id": 1, "currency": "USD", "line_items": [{"id": 1, "quantity": 1, "price": "12.3.4"}]}';
+  assert.throws(
+    () => lb.mapEvent("shopify", bad),
+    (e) => e instanceof Error && e.name === "LedgerError" && e.code === "E_INVALID_AMOUNT" &&
+      e.path === "line_items[0].price" && lb.isLedgerError(e) && typeof e.stack === "string",
+  );
+  assert.throws(() => lb.mapEvent("shopify", "{not json"), { name: "LedgerError", code: "E_JSON" });
+  assert.throws(() => lb.mapEvent("nosuch", "{}"), { name: "LedgerError", code: "E_UNSUPPORTED_PLATFORM", path: "" });
+  assert.throws(() => lb.mapEvent("shopify", 42), { name: "LedgerError", code: "E_INVALID_TYPE" });
+  assert.throws(() => lb.mapEvent("shopify", { id: 1n }), { name: "LedgerError", code: "E_INVALID_TYPE" });
+  assert.throws(() => lb.mapEvent("shopify", "{}", 'shop = "a b"'), { code: "E_CONFIG", path: "shop" });
+  assert.throws(() => lb.exportEntries([], "pdf"), { code: "E_UNSUPPORTED_FORMAT" });
+  // The instance still works after every failure above (nothing trapped).
+  assert.equal(typeof lb.mapEventJson(cases[0].platform, cases[0].input, cases[0].config), "string");
+});
+
+test("validateConfig normalises TOML and JSON alike and rejects unknown keys with their path", () => {
+  const fromToml = lb.validateConfig('shop = "demo.myshopify.com"\n[costs]\n"MUG" = "3.10"\n');
+  assert.equal(fromToml.shop, "demo.myshopify.com");
+  assert.equal(fromToml.costs.MUG, "3.10");
+  assert.deepEqual(lb.validateConfig(JSON.stringify({ shop: "demo.myshopify.com", costs: { MUG: "3.10" } })), fromToml);
+  assert.deepEqual(lb.validateConfig({ shop: "demo.myshopify.com", costs: { MUG: "3.10" } }), fromToml);
+  assert.throws(() => lb.validateConfig('shop = "x"\n[acounts]\n'), { code: "E_CONFIG" });
+  assert.throws(() => lb.validateConfig(undefined), { code: "E_INVALID_TYPE" });
+});
+
+test("exportEntries(json) is the entries array, objects and JSON text alike", () => {
+  const entries = cases.flatMap((c) => lb.mapEvent(c.platform, c.input, c.config).entries);
+  assert.ok(entries.length > 0);
+  const text = lb.exportEntries(entries, "json");
+  assert.equal(text, JSON.stringify(entries));
+  assert.equal(lb.exportEntries(JSON.stringify(entries), "JSON"), text);
+  for (const format of lb.formats()) {
+    let out;
+    try {
+      out = lb.exportEntries(entries, format);
+    } catch (e) {
+      // Targets that need account ids (QuickBooks, Xero) refuse unmapped accounts, naming them.
+      assert.equal(e.code, "E_CONFIG", `${format}: ${e.message}`);
+      assert.match(e.path, new RegExp(`^exports\\.${format}`));
+      continue;
+    }
+    assert.equal(typeof out, "string");
+    assert.ok(out.length > 0, `${format} output is empty`);
+  }
+});
+
+test("exportEntries refuses an unbalanced entry, naming it", () => {
+  const entry = cases.flatMap((c) => lb.mapEvent(c.platform, c.input, c.config).entries)[0];
+  const broken = structuredClone(entry);
+  const line = broken.lines.find((l) => l.debit !== "0" && !/^0\.0+$/.test(l.debit));
+  line.debit = line.debit.replace(/^(\d+)/, (d) => String(Number(d) + 1));
+  assert.throws(() => lb.exportEntries([broken], "json"), { name: "LedgerError", code: "E_UNBALANCED" });
+  assert.throws(() => lb.exportEntries([{ ...entry, extra: 1 }], "json"), {
+    code: "E_INVALID_TYPE",
+    path: "[0].extra",
+  });
+});
+
+test("summarize groups entries by day and month and keeps every entry linked", () => {
+  const entries = cases.flatMap((c) => lb.mapEvent(c.platform, c.input, c.config).entries);
+  for (const by of ["day", "month"]) {
+    const summary = lb.summarize(entries, by);
+    assert.ok(summary.length > 0);
+    const linked = summary.flatMap((s) => s.links ?? []);
+    assert.deepEqual([...linked].sort(), entries.map((e) => e.id).sort(), `${by}: links cover every entry once`);
+  }
+  assert.throws(() => lb.summarize(entries, "week"), { name: "LedgerError" });
+});
+
+test("version and capability lists", () => {
+  assert.match(lb.version(), /^\d+\.\d+\.\d+/);
+  assert.ok(lb.platforms().includes("shopify"));
+  assert.ok(lb.formats().includes("json"));
+});

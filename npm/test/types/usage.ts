@@ -1,0 +1,48 @@
+// Compiled by types.test.mjs with `tsc --noEmit --strict`: the hand-written declarations accept
+// the documented uses and reject misuse (each @ts-expect-error must be an error, or tsc fails).
+import {
+  createMapper, entryTotals, exportEntries, isLedgerError, mapEvent, mapEventJson, summarize,
+  validateConfig, version, type Config, type Entry, type Mapped,
+} from "ledgerbridge";
+import { LedgerPreview } from "ledgerbridge/widget";
+
+const mapped: Mapped = mapEvent("shopify", '{"id":1}', 'shop = "demo.myshopify.com"');
+const fromObject: Mapped = mapEvent("woocommerce", { id: 1 }, { shop: "x", costs: { MUG: "3.10" } });
+const debit: string = mapped.entries[0].lines[0].debit;
+const margin: string = fromObject.profit.margin;
+const text: string = mapEventJson("stripe", new Uint8Array([123, 125]));
+const csv: string = exportEntries(mapped.entries, "csv");
+const days: Entry[] = summarize(mapped.entries, "day");
+const config: Config = validateConfig('shop = "x"');
+const refunds: "refunds-account" | "reverse" = config.refunds;
+const balanced: boolean = entryTotals(days)[0].balanced;
+const v: string = version();
+
+try {
+  mapEvent("shopify", "{");
+} catch (e) {
+  if (isLedgerError(e)) {
+    const where: string = `${e.code} at ${e.path}`;
+    void where;
+  }
+}
+
+const mapper = createMapper("shopify");
+const bytes: Uint8Array = mapper.mapBytes(new TextEncoder().encode("{}"));
+mapper.free();
+
+const el = document.createElement("ledger-preview");
+const typed: LedgerPreview = el;
+typed.src = "/api/preview/shopify/1";
+typed.token = "session-token";
+typed.payload = { id: 1 };
+typed.mapped = mapped;
+
+// @ts-expect-error amounts are decimal strings, never numbers
+const asNumber: number = mapped.profit.revenue;
+// @ts-expect-error summaries are by payout, day or month only
+summarize(mapped.entries, "week");
+// @ts-expect-error unknown config keys are refused
+validateConfig({ shopp: "x" });
+
+void [debit, margin, text, csv, refunds, balanced, v, bytes, asNumber];

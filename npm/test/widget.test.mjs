@@ -1,0 +1,133 @@
+// <ledger-preview> in Debian's Chromium (playwright-core): the demo page renders a fixture's
+// entries, totals and profit as in its hand-worked expected.json, the why toggle, the src + token
+// path, dark mode and the error state; saves npm/docs/widget.png.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { start } from "../demo/serve.mjs";
+import { FIXTURES, NPM } from "./helpers.mjs";
+
+const CASE = "shopify/partial-refund-restock";
+const expected = JSON.parse(readFileSync(join(FIXTURES, CASE, "expected.json"), "utf8"));
+// Σ debits of each entry, worked by hand in tests/fixtures/README.md (partial-refund-restock).
+const TOTALS = ["$153.30", "$80.90"];
+const usd = (amount) => (/^0+(\.0+)?$/.test(amount) ? "" : `$${amount}`); // all amounts < 1 000 here
+
+let server, context, page, profileDir, base;
+const errors = [];
+
+before(async () => {
+  server = await start(0);
+  base = `http://127.0.0.1:${server.address().port}`;
+  profileDir = mkdtempSync(join(tmpdir(), "ledgerbridge-chromium-"));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    locale: "en-US",
+    viewport: { width: 760, height: 600 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  page = await context.newPage();
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+const rowsOf = (table) =>
+  table.locator("tbody tr.line").evaluateAll((rows) =>
+    rows.map((r) => [...r.querySelectorAll("th, td")].slice(0, 3).map((c) => c.textContent.trim())));
+
+test("renders each entry as a table matching the fixture, with totals and a balanced mark", async () => {
+  await page.goto(`${base}/?fixture=${CASE}`);
+  const tables = page.locator("#preview table.entry");
+  await tables.nth(expected.entries.length - 1).waitFor();
+  assert.equal(await tables.count(), expected.entries.length);
+  for (const [i, entry] of expected.entries.entries()) {
+    const table = tables.nth(i);
+    assert.equal(await table.getAttribute("data-entry-id"), entry.id);
+    const want = entry.lines.map((l) => [l.account, usd(l.debit), usd(l.credit)]);
+    assert.deepEqual((await rowsOf(table)).sort(), want.sort(), entry.id);
+    assert.deepEqual(
+      await table.locator("tfoot tr.totals").evaluate((r) => [...r.children].map((c) => c.textContent.trim())),
+      ["Total", TOTALS[i], TOTALS[i], "✓ Balanced"],
+    );
+    assert.equal(await table.locator("thead th[scope=col]").count(), 4);
+    assert.equal(await table.locator("tbody th[scope=row]").count(), entry.lines.length);
+    assert.match(await table.locator("caption").textContent(), new RegExp(entry.date));
+  }
+  const profit = page.locator("#preview dl.profit");
+  for (const key of ["revenue", "discounts", "refunds", "fees", "cogs", "margin"]) {
+    assert.equal(await profit.locator(`[data-field=${key}] dd`).textContent(), `$${expected.profit[key]}`, key);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test("each line's why opens on demand", async () => {
+  const toggle = page.locator("#preview .why-toggle").first();
+  const why = page.locator(`#preview #${await toggle.getAttribute("aria-controls")}`);
+  assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+  assert.equal(await why.isVisible(), false);
+  await toggle.click();
+  assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+  assert.equal(await why.isVisible(), true);
+  assert.ok((await why.textContent()).length > 5);
+});
+
+test("src + token fetch the preview from an endpoint; a bad token shows the error", async () => {
+  const remote = page.locator("#remote");
+  await remote.locator("table.entry").nth(1).waitFor();
+  assert.equal(await remote.locator("table.entry").count(), 2);
+  await page.evaluate(() => { document.getElementById("remote").token = "wrong"; });
+  await remote.locator(".error").waitFor();
+  assert.equal(await remote.locator(".error .code").textContent(), "E_AUTH");
+  assert.equal(await remote.getAttribute("aria-invalid"), "true");
+  // Chromium logs the refused request itself; that one console error is expected.
+  assert.deepEqual(errors.splice(0), ["Failed to load resource: the server responded with a status of 401 (Unauthorized)"]);
+});
+
+test("a bad payload shows an alert with the error code and JSON path; fixing it re-renders", async () => {
+  const preview = page.locator("#preview");
+  await page.evaluate(() => {
+    document.getElementById("preview").payload =
+      '{"id": 1, "currency": "USD", "line_items": [{"id": 1, "quantity": 1, "price": "12.3.4"}]}';
+  });
+  const alert = preview.locator("[role=alert]");
+  await alert.waitFor();
+  assert.equal(await alert.locator(".code").textContent(), "E_INVALID_AMOUNT");
+  assert.equal(await alert.locator(".path").textContent(), "line_items[0].price");
+  assert.equal(await preview.locator("table").count(), 0);
+  await page.evaluate(() => { document.getElementById("controls").requestSubmit(); });
+  await preview.locator("table.entry").first().waitFor();
+  assert.equal(await preview.locator("[role=alert]").count(), 0);
+});
+
+test("light and dark themes come from prefers-color-scheme", async () => {
+  const bg = () => page.locator("#preview").evaluate((el) => getComputedStyle(el).backgroundColor);
+  await page.emulateMedia({ colorScheme: "light" });
+  const light = await bg();
+  await page.emulateMedia({ colorScheme: "dark" });
+  const dark = await bg();
+  await page.emulateMedia({ colorScheme: "light" });
+  assert.equal(light, "rgb(255, 255, 255)");
+  assert.notEqual(dark, light);
+});
+
+test("screenshot for the README", async () => {
+  await page.goto(`${base}/?fixture=shopify/tip`);
+  const preview = page.locator("#preview");
+  await preview.locator("table.entry").first().waitFor();
+  await preview.locator(".why-toggle").nth(3).click();
+  const path = join(NPM, "docs", "widget.png");
+  await preview.screenshot({ path });
+  assert.ok(statSync(path).size < 150_000);
+  assert.deepEqual(errors, []);
+});

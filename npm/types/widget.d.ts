@@ -1,0 +1,31 @@
+// `ledgerbridge/widget`: importing it defines <ledger-preview>.
+import type { ConfigInput, Mapped, PayloadInput, PlatformName } from "./index.js";
+
+export class LedgerPreview extends HTMLElement {
+  static readonly observedAttributes: string[];
+  /** Platform of `payload` (default "shopify"). Attribute: `platform`. */
+  platform: PlatformName | null;
+  /** Order payload: JSON text or object. Attribute: `payload`. */
+  payload: PayloadInput | null;
+  /** Mapping config: TOML/JSON text or object. Attribute: `config`. */
+  config: ConfigInput | null;
+  /** URL returning `Mapped` JSON (e.g. the worker's `/api/preview/:platform/:order_id`). */
+  src: string | null;
+  /** Sent as `Authorization: Bearer <token>` with `src`. */
+  token: string | null;
+  /** BCP 47 locale for amounts (default: the page's). */
+  locale: string | null;
+  /** A `Mapped` document to show as is. */
+  mapped: Mapped | null;
+}
+
+export interface LedgerPreviewEventMap {
+  "ledger-preview:render": CustomEvent<Mapped>;
+  "ledger-preview:error": CustomEvent<Error & { code?: string; path?: string; status?: number }>;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ledger-preview": LedgerPreview;
+  }
+}

@@ -1,0 +1,92 @@
+//! JS values ↔ core inputs and outputs. Everything crosses as JSON text: the core already renders
+//! the public shapes (money as decimal strings) with serde_json, and handing that text to the engine's
+//! `JSON.parse` measured faster than building the objects field by field through
+//! serde-wasm-bindgen (numbers in `npm/HACKING.md`). It also makes every face byte-identical.
+
+use crate::error::wrong_type;
+use js_sys::{Uint8Array, JSON};
+use ledgerbridge_core::{Config, Entry, LedgerError, Result};
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A payload given as JSON text, UTF-8 bytes, or any JSON-serialisable object.
+pub fn payload_bytes(value: &JsValue) -> Result<Vec<u8>> {
+    if let Some(text) = value.as_string() {
+        return Ok(text.into_bytes());
+    }
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
+    stringify(value, "payload").map(String::into_bytes)
+}
+
+/// `undefined`/`null` → the default config; text → TOML or JSON; an object → its JSON.
+pub fn config(value: &JsValue) -> Result<Config> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Config::default());
+    }
+    match value.as_string() {
+        Some(text) => Config::parse(&text),
+        None => Config::from_json(&stringify(value, "config")?),
+    }
+}
+
+/// Entries as a JSON array text or an array of entry objects (what `mapEvent` returned).
+pub fn entries(value: &JsValue) -> Result<Vec<Entry>> {
+    let text = match value.as_string() {
+        Some(text) => text,
+        None => stringify(value, "entries")?,
+    };
+    ledgerbridge_core::json::from_json::<Vec<Entry>>(text.as_bytes())
+}
+
+/// Compact JSON text of a public shape, exactly as the native example prints it.
+pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| LedgerError::InvalidValue {
+        path: String::new(),
+        value: String::new(),
+        reason: e.to_string(),
+    })
+}
+
+/// JSON text → JS object via the engine's own parser.
+pub fn parse(text: &str) -> Result<JsValue> {
+    JSON::parse(text).map_err(|_| LedgerError::Json {
+        path: String::new(),
+        message: "output is not valid JSON".to_string(),
+    })
+}
+
+fn stringify(value: &JsValue, what: &str) -> Result<String> {
+    if !value.is_object() {
+        return Err(wrong_type(what, "JSON text or a JSON-serialisable object"));
+    }
+    JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| wrong_type(what, "JSON-serialisable (no BigInt, no cycles)"))
+}
+
+/// serde-wasm-bindgen variants, kept only to measure against the JSON-text path (bench exports).
+#[cfg(feature = "bench-swb")]
+pub mod swb {
+    use super::*;
+
+    pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue> {
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        value
+            .serialize(&serializer)
+            .map_err(|e| LedgerError::InvalidValue {
+                path: String::new(),
+                value: String::new(),
+                reason: e.to_string(),
+            })
+    }
+
+    pub fn entries(value: JsValue) -> Result<Vec<Entry>> {
+        serde_wasm_bindgen::from_value(value).map_err(|e| LedgerError::InvalidType {
+            path: String::new(),
+            message: e.to_string(),
+        })
+    }
+}
