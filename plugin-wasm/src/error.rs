@@ -29,4 +29,3 @@ pub fn wrong_type(what: &str, expected: &str) -> LedgerError {
         message: format!("{what} must be {expected}"),
     }
 }
-
