@@ -5,7 +5,7 @@
 //! is written to D1 before the new access token is used, so a crash right after the refresh
 //! cannot lose it.
 
-use super::{call, excerpt, Ctx, Outcome};
+use super::{call, excerpt, Ctx, Outcome, Reply};
 use crate::config::text;
 use crate::store::now_ms;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -233,4 +233,46 @@ pub async fn spend(ctx: &Ctx<'_>, provider: &str, kind: char, limit: i64) -> Res
         });
     }
     Ok(())
+}
+
+/// Sends one authorized request the way QBO and Xero both need it: with the current access token,
+/// and once more with a fresh token when the answer is 401 (the token expired or was revoked
+/// early). `Err` is the outcome to report when no answer can be used: a transport failure (retry
+/// with the same idempotency key) or a token that keeps being refused.
+pub async fn send(
+    ctx: &Ctx<'_>,
+    p: &Provider,
+    token_url: &str,
+    method: Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Result<Reply, Outcome> {
+    for attempt in 0..2 {
+        let token = access_token(ctx, p, token_url).await?;
+        let bearer = format!("Bearer {token}");
+        let mut all = vec![("authorization", bearer.as_str())];
+        all.extend_from_slice(headers);
+        let reply = call(
+            method.clone(),
+            url,
+            &all,
+            Some(body.to_string()),
+            ctx.settings.target_timeout_ms,
+        )
+        .await
+        .map_err(|e| Outcome::Retry {
+            reason: format!("{}: {e}", p.name),
+            after_s: super::backoff(ctx.attempts),
+        })?;
+        if reply.status == 401 && attempt == 0 {
+            refused(ctx, p, &token).await?;
+            continue;
+        }
+        return Ok(reply);
+    }
+    Err(Outcome::Retry {
+        reason: format!("{} kept refusing fresh access tokens (401)", p.name),
+        after_s: super::backoff(ctx.attempts),
+    })
 }

@@ -4,7 +4,7 @@
 //! Limits: 500 requests per minute per realm; 429 means wait (60 s unless told).
 
 use super::oauth::{self, QBO};
-use super::{call, classify, Ctx, Outcome};
+use super::{classify, Ctx, Outcome};
 use ledgerbridge_core::exporters::{qbo_journal_entry, qbo_request_id};
 use ledgerbridge_core::Entry;
 use serde::Deserialize;
@@ -52,52 +52,30 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
     if let Err(wait) = oauth::spend(ctx, "qbo", 'm', PER_MINUTE).await {
         return wait;
     }
-    // One retry in place when the access token turns out to be expired (401).
-    for attempt in 0..2 {
-        let token = match oauth::access_token(ctx, &QBO, &cfg.token_url).await {
-            Ok(t) => t,
-            Err(outcome) => return outcome,
-        };
-        let bearer = format!("Bearer {token}");
-        let headers = [
-            ("authorization", bearer.as_str()),
-            ("content-type", "application/json"),
-            ("accept", "application/json"),
-        ];
-        let reply = match call(
-            Method::Post,
-            &url,
-            &headers,
-            Some(body.clone()),
-            ctx.settings.target_timeout_ms,
-        )
-        .await
-        {
-            Ok(r) => r,
-            Err(e) => {
-                return Outcome::Retry {
-                    reason: format!("qbo: {e}"),
-                    after_s: super::backoff(ctx.attempts),
-                }
-            }
-        };
-        if reply.status == 401 && attempt == 0 {
-            if let Err(outcome) = oauth::refused(ctx, &QBO, &token).await {
-                return outcome;
-            }
-            continue;
-        }
-        return classify(&reply, ctx.attempts, |r| {
-            serde_json::from_str::<Created>(&r.body)
-                .ok()
-                .and_then(|c| c.journal_entry)
-                .and_then(|j| j.id)
-                .map(|id| format!("JournalEntry {id}"))
-                .unwrap_or_else(|| format!("qbo {}", r.status))
-        });
-    }
-    Outcome::Retry {
-        reason: "qbo kept refusing fresh access tokens (401)".into(),
-        after_s: super::backoff(ctx.attempts),
-    }
+    let headers = [
+        ("content-type", "application/json"),
+        ("accept", "application/json"),
+    ];
+    let reply = match oauth::send(
+        ctx,
+        &QBO,
+        &cfg.token_url,
+        Method::Post,
+        &url,
+        &headers,
+        &body,
+    )
+    .await
+    {
+        Ok(reply) => reply,
+        Err(outcome) => return outcome,
+    };
+    classify(&reply, ctx.attempts, |r| {
+        serde_json::from_str::<Created>(&r.body)
+            .ok()
+            .and_then(|c| c.journal_entry)
+            .and_then(|j| j.id)
+            .map(|id| format!("JournalEntry {id}"))
+            .unwrap_or_else(|| format!("qbo {}", r.status))
+    })
 }

@@ -3,7 +3,7 @@
 //! key stands for one outcome. Limits per tenant: 60 calls per minute, 5 000 per day.
 
 use super::oauth::{self, XERO};
-use super::{call, classify, excerpt, Ctx, Outcome};
+use super::{classify, excerpt, Ctx, Outcome};
 use ledgerbridge_core::exporters::{xero_idempotency_key, xero_manual_journal};
 use ledgerbridge_core::Entry;
 use serde::Deserialize;
@@ -57,61 +57,41 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
     if let Err(wait) = oauth::spend(ctx, "xero", 'm', PER_MINUTE).await {
         return wait;
     }
-    for attempt in 0..2 {
-        let token = match oauth::access_token(ctx, &XERO, &cfg.token_url).await {
-            Ok(t) => t,
-            Err(outcome) => return outcome,
-        };
-        let bearer = format!("Bearer {token}");
-        let headers = [
-            ("authorization", bearer.as_str()),
-            ("xero-tenant-id", cfg.tenant_id.as_str()),
-            ("idempotency-key", key.as_str()),
-            ("content-type", "application/json"),
-            ("accept", "application/json"),
-        ];
-        let reply = match call(
-            Method::Put,
-            &url,
-            &headers,
-            Some(body.clone()),
-            ctx.settings.target_timeout_ms,
-        )
-        .await
-        {
-            Ok(r) => r,
-            Err(e) => {
-                return Outcome::Retry {
-                    reason: format!("xero: {e}"),
-                    after_s: super::backoff(ctx.attempts),
-                }
-            }
-        };
-        if reply.status == 401 && attempt == 0 {
-            if let Err(outcome) = oauth::refused(ctx, &XERO, &token).await {
-                return outcome;
-            }
-            continue;
-        }
-        if (200..300).contains(&reply.status) {
-            let answer: Option<Answer> = serde_json::from_str(&reply.body).ok();
-            let journal = answer.and_then(|a| a.manual_journals.into_iter().next());
-            return match journal {
-                Some(j) if !j.validation_errors.is_empty() => Outcome::Park(format!(
-                    "xero validation: {}",
-                    excerpt(&serde_json::Value::from(j.validation_errors).to_string())
-                )),
-                Some(Journal {
-                    manual_journal_id: Some(id),
-                    ..
-                }) => Outcome::Delivered(format!("ManualJournal {id}")),
-                _ => Outcome::Delivered(format!("xero {}", reply.status)),
-            };
-        }
+    let headers = [
+        ("xero-tenant-id", cfg.tenant_id.as_str()),
+        ("idempotency-key", key.as_str()),
+        ("content-type", "application/json"),
+        ("accept", "application/json"),
+    ];
+    let reply = match oauth::send(
+        ctx,
+        &XERO,
+        &cfg.token_url,
+        Method::Put,
+        &url,
+        &headers,
+        &body,
+    )
+    .await
+    {
+        Ok(reply) => reply,
+        Err(outcome) => return outcome,
+    };
+    if !(200..300).contains(&reply.status) {
         return classify(&reply, ctx.attempts, |r| format!("xero {}", r.status));
     }
-    Outcome::Retry {
-        reason: "xero kept refusing fresh access tokens (401)".into(),
-        after_s: super::backoff(ctx.attempts),
+    // Xero answers 200 with per-journal validation errors (`summarizeErrors=false`): one journal
+    // per request, so its errors are this entry's.
+    let answer: Option<Answer> = serde_json::from_str(&reply.body).ok();
+    match answer.and_then(|a| a.manual_journals.into_iter().next()) {
+        Some(j) if !j.validation_errors.is_empty() => Outcome::Park(format!(
+            "xero validation: {}",
+            excerpt(&serde_json::Value::from(j.validation_errors).to_string())
+        )),
+        Some(Journal {
+            manual_journal_id: Some(id),
+            ..
+        }) => Outcome::Delivered(format!("ManualJournal {id}")),
+        _ => Outcome::Delivered(format!("xero {}", reply.status)),
     }
 }
