@@ -126,6 +126,17 @@ fn every_fixture_maps_to_its_hand_worked_entries() {
                 ));
             }
         }
+        // Always compared: a fixture that books nothing for its order must say so.
+        let none = Value::Array(Vec::new());
+        let (got_unbooked, want_unbooked) = (
+            got.get("unbooked").unwrap_or(&none),
+            expected.get("unbooked").unwrap_or(&none),
+        );
+        if got_unbooked != want_unbooked {
+            failures.push(format!(
+                "{name}: unbooked {got_unbooked} != expected {want_unbooked}"
+            ));
+        }
         if let Some(codes) = expected.get("warnings") {
             let got_codes: Vec<&Value> = got["warnings"]
                 .as_array()

@@ -27,7 +27,7 @@ fn main() {
         let ok = verify::base64_body_hmac(&body, Some(&sig), &secrets).is_ok();
         let mapped = map(Platform::Shopify, &body, &config);
         let booked = mapped.map(|m| {
-            let p = plan::plan(m.entries, &BTreeMap::new(), &BTreeSet::new());
+            let p = plan::plan(m.entries, m.unbooked, &BTreeMap::new(), &BTreeSet::new());
             p.book
                 .iter()
                 .filter_map(|e| serde_json::to_string(e).ok())

@@ -97,11 +97,17 @@ async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) -> Result<N
         Ok(m) => m,
         Err(e) => return park(format!("{e} [{} at {}]", e.code(), e.path())).await,
     };
-    let keys: BTreeSet<String> = mapped.entries.iter().map(logical_key).collect();
+    let keys: BTreeSet<String> = mapped
+        .entries
+        .iter()
+        .map(|e| &e.source)
+        .chain(mapped.unbooked.iter().map(|u| &u.source))
+        .map(logical_key)
+        .collect();
     let ids: Vec<&str> = mapped.entries.iter().map(|e| e.id.as_str()).collect();
     let heads = db.heads(&keys).await?;
     let existing = db.existing_ids(&ids).await?;
-    let plan = plan(mapped.entries, &heads, &existing);
+    let plan = plan(mapped.entries, mapped.unbooked, &heads, &existing);
     let targets = shop_config.all_targets();
     let names: Vec<&str> = targets.iter().map(Target::as_str).collect();
     let note = (!plan.skipped.is_empty()).then(|| {

@@ -7,14 +7,19 @@
 //! - stale when the head's version is newer or equal (an older `updated_at` arriving late);
 //! - unchanged when it is newer but books the same lines: only the head's version moves;
 //! - otherwise booked, after a reversal of the head's active entry.
+//!
+//! A source the core reports as *unbooked* at a newer version (an order cancelled before payment)
+//! reverses the head's active entry and leaves the head with none; its version still becomes the
+//! head's, so the older "pending" delivery arriving late stays stale instead of booking again.
 
-use ledgerbridge_core::Entry;
+use ledgerbridge_core::{Entry, Source, Unbooked};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Head {
-    pub entry: Entry,
+    /// What is booked for the source now; `None` once a newer version unbooked it.
+    pub entry: Option<Entry>,
     pub version: String,
 }
 
@@ -24,15 +29,15 @@ pub struct Plan {
     pub book: Vec<Entry>,
     /// Ids of entries that `book` reverses.
     pub reversed: Vec<String>,
-    /// (logical key, active entry id, version) to upsert.
-    pub heads: Vec<(String, String, String)>,
+    /// (logical key, active entry id if any, version) to upsert.
+    pub heads: Vec<(String, Option<String>, String)>,
     /// (entry id, why) of mapped entries that need nothing.
     pub skipped: Vec<(String, &'static str)>,
 }
 
 /// `platform:shop:kind:source-id`: one source object across its versions.
-pub fn logical_key(entry: &Entry) -> String {
-    let s = &entry.source;
+pub fn logical_key(source: &Source) -> String {
+    let s = source;
     format!("{}:{}:{}:{}", s.platform, s.shop, s.kind, s.id)
 }
 
@@ -61,6 +66,7 @@ pub fn same_effect(a: &Entry, b: &Entry) -> bool {
 
 pub fn plan(
     mapped: Vec<Entry>,
+    unbooked: Vec<Unbooked>,
     heads: &BTreeMap<String, Head>,
     existing: &BTreeSet<String>,
 ) -> Plan {
@@ -71,44 +77,57 @@ pub fn plan(
             plan.skipped.push((entry.id, "duplicate"));
             continue;
         }
-        let key = logical_key(&entry);
+        let key = logical_key(&entry.source);
         let version = entry.source.version.clone();
-        match heads.get(&key) {
-            Some(head) if compare_versions(&version, &head.version) != Ordering::Greater => {
-                plan.skipped.push((entry.id, "stale"));
-            }
-            Some(head) if same_effect(&head.entry, &entry) => {
-                let active = head.entry.clone();
-                plan.heads
-                    .push((key.clone(), active.id.clone(), version.clone()));
-                heads.insert(
-                    key,
-                    Head {
-                        entry: active,
-                        version,
-                    },
-                );
+        let head = heads.get(&key);
+        if head.is_some_and(|h| compare_versions(&version, &h.version) != Ordering::Greater) {
+            plan.skipped.push((entry.id, "stale"));
+            continue;
+        }
+        let active = head.and_then(|h| h.entry.clone());
+        match active {
+            Some(active) if same_effect(&active, &entry) => {
                 plan.skipped.push((entry.id, "unchanged"));
+                plan.move_head(&mut heads, key, Some(active), version);
             }
-            found => {
-                if let Some(head) = found {
-                    plan.reversed.push(head.entry.id.clone());
-                    plan.book.push(head.entry.reversal(&entry.date));
+            active => {
+                if let Some(active) = active {
+                    plan.reversed.push(active.id.clone());
+                    plan.book.push(active.reversal(&entry.date));
                 }
-                plan.heads
-                    .push((key.clone(), entry.id.clone(), version.clone()));
-                heads.insert(
-                    key,
-                    Head {
-                        entry: entry.clone(),
-                        version,
-                    },
-                );
-                plan.book.push(entry);
+                plan.book.push(entry.clone());
+                plan.move_head(&mut heads, key, Some(entry), version);
             }
         }
     }
+    for gone in unbooked {
+        let key = logical_key(&gone.source);
+        let version = gone.source.version;
+        let head = heads.get(&key);
+        if head.is_some_and(|h| compare_versions(&version, &h.version) != Ordering::Greater) {
+            continue;
+        }
+        if let Some(active) = head.and_then(|h| h.entry.clone()) {
+            plan.reversed.push(active.id.clone());
+            plan.book.push(active.reversal(&gone.date));
+        }
+        plan.move_head(&mut heads, key, None, version);
+    }
     plan
+}
+
+impl Plan {
+    fn move_head(
+        &mut self,
+        heads: &mut BTreeMap<String, Head>,
+        key: String,
+        entry: Option<Entry>,
+        version: String,
+    ) {
+        let id = entry.as_ref().map(|e| e.id.clone());
+        self.heads.push((key.clone(), id, version.clone()));
+        heads.insert(key, Head { entry, version });
+    }
 }
 
 #[cfg(test)]
@@ -128,9 +147,9 @@ mod tests {
 
     fn head_of(e: &Entry) -> BTreeMap<String, Head> {
         BTreeMap::from([(
-            logical_key(e),
+            logical_key(&e.source),
             Head {
-                entry: e.clone(),
+                entry: Some(e.clone()),
                 version: e.source.version.clone(),
             },
         )])
@@ -139,11 +158,11 @@ mod tests {
     #[test]
     fn first_version_is_booked_and_becomes_the_head() {
         let e = entry("100", "10.00");
-        let p = plan(vec![e.clone()], &BTreeMap::new(), &BTreeSet::new());
+        let p = plan(vec![e.clone()], vec![], &BTreeMap::new(), &BTreeSet::new());
         assert_eq!(p.book, vec![e.clone()]);
         assert_eq!(
             p.heads,
-            vec![("shopify:s:sale:1".into(), e.id.clone(), "100".into())]
+            vec![("shopify:s:sale:1".into(), Some(e.id.clone()), "100".into())]
         );
     }
 
@@ -152,12 +171,13 @@ mod tests {
         let e = entry("100", "10.00");
         let p = plan(
             vec![e.clone()],
+            vec![],
             &head_of(&e),
             &BTreeSet::from([e.id.clone()]),
         );
         assert_eq!(p.skipped, vec![(e.id.clone(), "duplicate")]);
         let old = entry("99", "12.00");
-        let p = plan(vec![old.clone()], &head_of(&e), &BTreeSet::new());
+        let p = plan(vec![old.clone()], vec![], &head_of(&e), &BTreeSet::new());
         assert_eq!((p.book.len(), p.skipped), (0, vec![(old.id, "stale")]));
     }
 
@@ -165,7 +185,7 @@ mod tests {
     fn newer_version_with_other_lines_reverses_then_books() {
         let v1 = entry("100", "10.00");
         let v2 = entry("200", "12.00");
-        let p = plan(vec![v2.clone()], &head_of(&v1), &BTreeSet::new());
+        let p = plan(vec![v2.clone()], vec![], &head_of(&v1), &BTreeSet::new());
         assert_eq!(p.book.len(), 2);
         assert_eq!(p.book[0].id, "shopify:s:order:1:sale:100:reversal");
         assert_eq!(p.book[0].lines[0].account, "Assets:Receivable");
@@ -177,12 +197,87 @@ mod tests {
     #[test]
     fn newer_version_with_the_same_lines_only_moves_the_head() {
         let v1 = entry("100", "10.00");
-        let p = plan(vec![entry("200", "10.00")], &head_of(&v1), &BTreeSet::new());
+        let p = plan(
+            vec![entry("200", "10.00")],
+            vec![],
+            &head_of(&v1),
+            &BTreeSet::new(),
+        );
         assert!(p.book.is_empty());
         assert_eq!(
             p.heads,
-            vec![("shopify:s:sale:1".into(), v1.id, "200".into())]
+            vec![("shopify:s:sale:1".into(), Some(v1.id), "200".into())]
         );
+    }
+
+    fn unbooked(version: &str) -> Unbooked {
+        let mut source = entry(version, "0.00").source;
+        source.version = version.to_string();
+        Unbooked {
+            source,
+            date: "2026-05-09".into(),
+        }
+    }
+
+    #[test]
+    fn a_newer_version_that_books_nothing_reverses_the_active_entry() {
+        let v1 = entry("100", "10.00");
+        let p = plan(
+            vec![],
+            vec![unbooked("200")],
+            &head_of(&v1),
+            &BTreeSet::new(),
+        );
+        assert_eq!(p.book.len(), 1);
+        assert_eq!(p.book[0].id, "shopify:s:order:1:sale:100:reversal");
+        assert_eq!(p.book[0].date, "2026-05-09");
+        assert_eq!(p.book[0].lines[0].credit.0.to_string(), "10.00");
+        assert_eq!(p.reversed, vec![v1.id]);
+        assert_eq!(
+            p.heads,
+            vec![("shopify:s:sale:1".into(), None, "200".into())]
+        );
+    }
+
+    #[test]
+    fn after_an_unbooking_the_older_version_is_stale_and_a_newer_one_books_without_reversal() {
+        let mut heads = BTreeMap::new();
+        heads.insert(
+            "shopify:s:sale:1".to_string(),
+            Head {
+                entry: None,
+                version: "200".into(),
+            },
+        );
+        let late = entry("100", "10.00");
+        let p = plan(vec![late.clone()], vec![], &heads, &BTreeSet::new());
+        assert_eq!((p.book.len(), p.skipped), (0, vec![(late.id, "stale")]));
+        let reopened = entry("300", "10.00");
+        let p = plan(vec![reopened.clone()], vec![], &heads, &BTreeSet::new());
+        assert_eq!(p.book, vec![reopened]);
+        assert!(p.reversed.is_empty());
+    }
+
+    #[test]
+    fn an_unbooking_first_seen_records_its_version_and_books_nothing() {
+        let p = plan(
+            vec![],
+            vec![unbooked("200")],
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+        );
+        assert!(p.book.is_empty());
+        assert_eq!(
+            p.heads,
+            vec![("shopify:s:sale:1".into(), None, "200".into())]
+        );
+        let p = plan(
+            vec![],
+            vec![unbooked("200")],
+            &head_of(&entry("300", "1.00")),
+            &BTreeSet::new(),
+        );
+        assert!(p.book.is_empty() && p.heads.is_empty());
     }
 
     #[test]

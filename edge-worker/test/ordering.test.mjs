@@ -10,6 +10,8 @@ import { FIXTURES, WEBHOOK_SECRET, balances, fixture, idle, rows, sendShopify, s
 
 const IN_ORDER = "in-order.myshopify.com";
 const SHUFFLED = "shuffled.myshopify.com";
+const CANCELLED = "cancelled.myshopify.com";
+const CANCELLED_LATE = "cancelled-late.myshopify.com";
 let mf, receiver;
 
 // The refund-webhook fixture refunds order 6123400000012; versions 1 and 2 of that order are the
@@ -31,7 +33,7 @@ const v2 = (() => {
 before(async () => {
   receiver = await startWebhookReceiver(WEBHOOK_SECRET);
   const shop = { targets: ["webhook"], webhook_url: `${receiver.url}/hook` };
-  mf = await startWorker({ shops: { [IN_ORDER]: shop, [SHUFFLED]: shop } });
+  mf = await startWorker({ shops: { [IN_ORDER]: shop, [SHUFFLED]: shop, [CANCELLED]: shop, [CANCELLED_LATE]: shop } });
 });
 after(async () => { await mf?.dispose(); await receiver?.close(); });
 
@@ -84,6 +86,42 @@ test("shuffled delivery with duplicates converges to the same ledger, nothing po
   assert.ok(posted.every((l) => l.status === 200 && !l.duplicate));
   const statuses = await rows(mf, "SELECT status, count(*) AS n FROM events WHERE shop = ? GROUP BY status", SHUFFLED);
   assert.deepEqual(statuses, [{ status: "mapped", n: 5 }]);
+});
+
+// The cancelled-unpaid fixture (order 6123400000010, cancelled at 10:30, updated 10:30:01) and the
+// version before it: authorized at 10:00, not cancelled, updated 10:00:01, which books a sale.
+const cancelled = fixture("cancelled-unpaid");
+const authorized = (() => {
+  const o = JSON.parse(cancelled);
+  Object.assign(o, { cancelled_at: null, cancel_reason: null, financial_status: "authorized", updated_at: "2026-05-09T10:00:01-04:00" });
+  o.transactions = o.transactions.filter((t) => t.kind !== "void");
+  return o;
+})();
+
+test("an order cancelled before payment reverses its posted sale; the late pending version books nothing", async () => {
+  const send = (shop, body, topic) => sendShopify(mf, body, { shop, topic });
+  assert.equal((await send(CANCELLED, authorized, "orders/create")).status, 202);
+  await settle();
+  assert.equal((await send(CANCELLED, cancelled, "orders/cancelled")).status, 202);
+  await settle();
+  const booked = await entriesOf(CANCELLED);
+  assert.deepEqual(booked.map((e) => `${strip(e.id)} ${e.state} ${e.date}`), [
+    "order:6123400000010:sale:1778335201 reversed 2026-05-09",
+    "order:6123400000010:sale:1778335201:reversal reversal 2026-05-09",
+  ]);
+  assert.deepEqual(balances(booked), {}, "the sale and its reversal net every account to zero");
+  const posted = receiver.log.filter((l) => l.id?.startsWith(`shopify:${CANCELLED}:`) && l.status === 200);
+  assert.deepEqual(posted.map((l) => strip(l.id)).sort(), booked.map((e) => strip(e.id)));
+  const [head] = await rows(mf, "SELECT entry_id, version FROM heads WHERE logical_key LIKE ?", `shopify:${CANCELLED}:sale:%`);
+  assert.deepEqual(head, { entry_id: null, version: "1778337001" });
+
+  // Cancellation first, then the pending version's delivery arriving late: never booked at all.
+  assert.equal((await send(CANCELLED_LATE, cancelled, "orders/cancelled")).status, 202);
+  await settle();
+  assert.equal((await send(CANCELLED_LATE, authorized, "orders/create")).status, 202);
+  await settle();
+  assert.deepEqual(await entriesOf(CANCELLED_LATE), []);
+  assert.equal(receiver.log.filter((l) => l.id?.startsWith(`shopify:${CANCELLED_LATE}:`)).length, 0);
 });
 
 test("the sweeper re-enqueues an event whose queue message was lost", async () => {

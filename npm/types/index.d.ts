@@ -68,6 +68,17 @@ export interface Mapped {
   entries: Entry[];
   warnings: Warning[];
   profit: Profit;
+  /**
+   * Source objects this version books nothing for (an order cancelled before payment); a ledger
+   * that booked an earlier version reverses it on `date`. Absent when empty.
+   */
+  unbooked?: Unbooked[];
+}
+
+export interface Unbooked {
+  source: Source;
+  /** `YYYY-MM-DD`: the day of the version that booked nothing. */
+  date: string;
 }
 
 /** Display totals of an entry, from the core's balance check. */

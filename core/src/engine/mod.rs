@@ -23,6 +23,21 @@ pub struct Mapped {
     pub entries: Vec<Entry>,
     pub warnings: Vec<Warning>,
     pub profit: Profit,
+    /// Source objects this version of the payload describes but books nothing for (an order
+    /// cancelled before it was paid). A ledger that booked an earlier version of one of them
+    /// must reverse it: without this list a cancellation would look like "nothing happened".
+    /// Left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unbooked: Vec<Unbooked>,
+}
+
+/// A source object at a version that books nothing, and the day that version happened on (the
+/// date a reversal of an earlier booking belongs to).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unbooked {
+    pub source: Source,
+    pub date: String,
 }
 
 /// Names of the source's fields, so every line's `why` and every warning points at the payload
@@ -66,8 +81,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Names the entry after its source object and balances it: the tail every entry kind shares.
-    pub fn finish(&self, b: EntryBuilder, head: Head<'_>) -> Result<Built> {
+    /// The entry id and source an entry named by `head` gets.
+    fn source(&self, head: &Head<'_>) -> (String, Source) {
         let source = Source {
             platform: self.fields.platform.to_string(),
             shop: self.config.shop.clone(),
@@ -80,6 +95,20 @@ impl<'a> Ctx<'a> {
             kind: head.kind.to_string(),
             ..source
         };
+        (id, source)
+    }
+
+    /// The source `head` names, booking nothing at this version; dated on the version's day.
+    pub fn unbooked(&self, head: &Head<'_>) -> Unbooked {
+        Unbooked {
+            source: self.source(head).1,
+            date: head.version.date().to_string(),
+        }
+    }
+
+    /// Names the entry after its source object and balances it: the tail every entry kind shares.
+    pub fn finish(&self, b: EntryBuilder, head: Head<'_>) -> Result<Built> {
+        let (id, source) = self.source(&head);
         let closing = Closing {
             rounding_account: &self.config.accounts.rounding,
             source_ref: &head.memo,
@@ -126,10 +155,12 @@ pub(crate) struct Head<'a> {
 pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Result<Mapped> {
     let mut ctx = Ctx::new(config, fields);
     let mut built: Vec<Built> = Vec::new();
+    let mut unbooked = Vec::new();
     let currency = match event {
         Event::Order(order) => {
-            if let Some(sale) = sale::sale_entry(order, &mut ctx)? {
-                built.push(sale);
+            match sale::sale_entry(order, &mut ctx)? {
+                Some(sale) => built.push(sale),
+                None => unbooked.push(ctx.unbooked(&sale::head(order, String::new()))),
             }
             for (i, refund) in order.refunds.iter().enumerate() {
                 let path = format!("{}[{i}]", fields.refunds);
@@ -167,6 +198,7 @@ pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Resul
         entries: built.into_iter().map(|b| b.entry).collect(),
         warnings: ctx.warnings,
         profit,
+        unbooked,
     })
 }
 

@@ -160,7 +160,12 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
             p.currency
         ));
     }
-    let head = Head {
+    ctx.finish(b, head(order, memo)).map(Some)
+}
+
+/// What names an order's sale entry, booked or not.
+pub(crate) fn head(order: &Order, memo: String) -> Head<'_> {
+    Head {
         kind: "sale",
         id_kind: "sale",
         resource: "order",
@@ -168,8 +173,7 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         version: &order.version,
         date: &order.processed_at,
         memo,
-    };
-    ctx.finish(b, head).map(Some)
+    }
 }
 
 /// Books each tax line of the item at `owner` (e.g. `line_items[0]`) to its liability account.

@@ -236,20 +236,25 @@ impl Db {
         #[derive(Deserialize)]
         struct Row {
             version: String,
-            json: String,
+            json: Option<String>,
         }
         let mut out = BTreeMap::new();
         for key in keys {
             let row: Option<Row> = self
                 .first(
-                    "SELECT h.version AS version, e.json AS json FROM heads h JOIN entries e ON e.id = h.entry_id
+                    "SELECT h.version AS version, e.json AS json FROM heads h LEFT JOIN entries e ON e.id = h.entry_id
                      WHERE h.logical_key = ?1",
                     &[s(key)],
                 )
                 .await?;
             if let Some(row) = row {
-                let entry: Entry = serde_json::from_str(&row.json)
-                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                let entry = match row.json {
+                    Some(json) => Some(
+                        serde_json::from_str::<Entry>(&json)
+                            .map_err(|e| worker::Error::RustError(e.to_string()))?,
+                    ),
+                    None => None,
+                };
                 out.insert(
                     key.clone(),
                     Head {
@@ -325,7 +330,7 @@ impl Db {
                 "INSERT INTO heads (logical_key, entry_id, version, updated_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (logical_key) DO UPDATE SET entry_id = excluded.entry_id, version = excluded.version,
                  updated_at = excluded.updated_at",
-                &[s(key), s(entry_id), s(version), n(now)],
+                &[s(key), opt(entry_id.as_deref()), s(version), n(now)],
             )?);
         }
         if let (Some(key), "order") = (order_key.as_deref(), event.resource.as_str()) {
