@@ -173,9 +173,12 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
     Ok(resp)
 }
 
-/// `GET /api/status`: counts of received / posted / pending / parked, with reasons.
+/// `GET /api/status[?shop=]`: counts of received / posted / pending / parked, with reasons; a
+/// session token sees its own shop's.
 pub async fn status(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
-    authorize(req, env, settings, None)?;
+    let q = query(req)?;
+    let caller = authorize(req, env, settings, q.shop.as_deref())?;
+    let shop = caller.scope(q.shop.as_deref())?;
     let db = Db::new(env)?;
-    Ok(Response::from_json(&db.status().await?)?)
+    Ok(Response::from_json(&db.status(shop.as_deref()).await?)?)
 }

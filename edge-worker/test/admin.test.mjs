@@ -94,9 +94,36 @@ test("entries export: json equals the booked entries, csv and beancount come fro
   assert.equal((await get("/api/entries?format=xml", { "x-api-key": API_KEY })).status, 400);
 });
 
-test("health and admin page", async () => {
+test("status: the API key sees every shop and the rejections; a session token only its shop", async () => {
+  const all = JSON.parse((await get("/api/status", { "x-api-key": API_KEY })).text);
+  assert.equal(all.shop, null);
+  assert.equal(all.received, 2);
+  assert.equal(all.posted, 2, "one d1 posting per shop");
+  assert.ok("rejected" in all);
+  const mine = JSON.parse((await get("/api/status", { authorization: `Bearer ${sessionToken()}` })).text);
+  assert.equal(mine.shop, SHOP);
+  assert.equal(mine.received, 1);
+  assert.equal(mine.posted, 1);
+  assert.deepEqual(mine.rejected, {}, "rejections carry no verified shop");
+  assert.equal((await get("/api/status?shop=other.myshopify.com", { authorization: `Bearer ${sessionToken()}` })).status, 403);
+  const other = JSON.parse((await get("/api/status?shop=other.myshopify.com", { "x-api-key": API_KEY })).text);
+  assert.equal(other.received, 1);
+});
+
+test("health, the admin page and the widget files it imports (static assets)", async () => {
   assert.equal((await get("/health")).text, "ok");
   const page = await get("/admin");
   assert.equal(page.status, 200);
   assert.match(page.headers.get("content-type"), /text\/html/);
+  const widgetPath = page.text.match(/import\("([^"]+ledger-preview\.js)"\)/)?.[1];
+  assert.equal(widgetPath, "/ledgerbridge/src/widget/ledger-preview.js");
+  const widget = await get(widgetPath);
+  assert.equal(widget.status, 200);
+  assert.match(widget.headers.get("content-type"), /javascript/);
+  assert.match(widget.text, /customElements\.define\("ledger-preview"/);
+  const wasm = await mf.dispatchFetch("http://localhost/ledgerbridge/dist/ledgerbridge_wasm_bg.wasm");
+  const bytes = new Uint8Array(await wasm.arrayBuffer());
+  assert.equal(wasm.status, 200);
+  assert.match(wasm.headers.get("content-type"), /application\/wasm/);
+  assert.deepEqual([...bytes.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d], "a wasm module");
 });

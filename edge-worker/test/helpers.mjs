@@ -20,14 +20,19 @@ export const API_KEY = "test-api-key";
 export const CLIENT_ID = "test-client-id";
 export const ADMIN_ORIGIN = "https://admin.shopify.com";
 
-/** Starts the worker; `shops` is the SHOPS var; `vars` override the other vars/secrets. */
-export async function startWorker({ shops = {}, vars = {} } = {}) {
+/**
+ * Starts the worker; `shops` is the SHOPS var; `vars` override the other vars/secrets; `options`
+ * are further Miniflare options (e.g. `{ port: 0 }` to serve it to a browser).
+ */
+export async function startWorker({ shops = {}, vars = {}, options = {} } = {}) {
   const mf = new Miniflare({
+    ...options,
     modules: true,
     scriptPath: path.join(WORKER_DIR, "build/index.js"),
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
     compatibilityDate: "2026-04-01",
     d1Databases: ["LEDGER"],
+    assets: { directory: path.join(WORKER_DIR, "public"), routerConfig: { has_user_worker: true } },
     queueProducers: { POSTINGS: "postings", DEAD_LETTERS: "postings-dlq" },
     queueConsumers: { postings: { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 20, deadLetterQueue: "postings-dlq" } },
     bindings: {
