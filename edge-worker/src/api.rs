@@ -3,6 +3,7 @@
 
 use crate::auth::{self, Denied};
 use crate::config::{secrets, text, Settings};
+use crate::consumer::Job;
 use crate::http_error::{HttpError, HttpResult};
 use crate::store::{now_ms, order_key, Db};
 use ledgerbridge_core::exporters::{export, Format};
@@ -181,4 +182,59 @@ pub async fn status(req: &Request, env: &Env, settings: &Settings) -> HttpResult
     let shop = caller.scope(q.shop.as_deref())?;
     let db = Db::new(env)?;
     Ok(Response::from_json(&db.status(shop.as_deref()).await?)?)
+}
+
+/// `POST /api/replay` with an optional JSON body `{"shop", "target", "entry_id"}`: parked postings
+/// go back to pending with a fresh retry budget and parked events are mapped again (with the
+/// shop's current config), once the merchant has fixed what parked them. Targets deduplicate the
+/// replay by the same entry-derived keys as the first attempt, so a replay never double-posts.
+pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
+    #[derive(Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        shop: Option<String>,
+        target: Option<String>,
+        entry_id: Option<String>,
+    }
+    let text = req.text().await?;
+    let body: Body = if text.trim().is_empty() {
+        Body::default()
+    } else {
+        serde_json::from_str(&text)
+            .map_err(|e| HttpError::bad_request("bad-body", e.to_string()))?
+    };
+    let caller = authorize(&req, env, settings, body.shop.as_deref())?;
+    let shop = caller.scope(body.shop.as_deref())?;
+    let db = Db::new(env)?;
+    let now = now_ms();
+    let postings = db
+        .replay_postings(
+            shop.as_deref(),
+            body.target.as_deref(),
+            body.entry_id.as_deref(),
+            now,
+        )
+        .await?;
+    let events = if body.target.is_none() && body.entry_id.is_none() {
+        db.replay_events(shop.as_deref(), now).await?
+    } else {
+        Vec::new()
+    };
+    let queue = env.queue("POSTINGS")?;
+    for id in &events {
+        queue.send(Job::Event { id: *id }).await?;
+    }
+    for (entry, target) in &postings {
+        queue
+            .send(Job::Post {
+                entry: entry.clone(),
+                target: target.clone(),
+            })
+            .await?;
+    }
+    Ok(Response::from_json(&json!({
+        "shop": shop,
+        "postings": postings.len(),
+        "events": events.len(),
+    }))?)
 }

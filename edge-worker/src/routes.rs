@@ -31,6 +31,7 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
         }
         (Method::Get, ["api", "entries"]) => api::entries(&req, &env, &settings).await,
         (Method::Get, ["api", "status"]) => api::status(&req, &env, &settings).await,
+        (Method::Post, ["api", "replay"]) => api::replay(req, &env, &settings).await,
         (Method::Get, ["admin"]) => Response::from_html(ADMIN_PAGE).map_err(HttpError::from),
         _ => Err(HttpError::not_found(format!("no route for {path}"))),
     };
@@ -57,8 +58,11 @@ fn cors(mut resp: Response, origin: Option<&str>, settings: &Settings) -> Result
     h.set("vary", "Origin")?;
     if let Some(origin) = origin.filter(|o| settings.admin_origins.iter().any(|a| a == o)) {
         h.set("access-control-allow-origin", origin)?;
-        h.set("access-control-allow-methods", "GET, OPTIONS")?;
-        h.set("access-control-allow-headers", "authorization, x-api-key")?;
+        h.set("access-control-allow-methods", "GET, POST, OPTIONS")?;
+        h.set(
+            "access-control-allow-headers",
+            "authorization, x-api-key, content-type",
+        )?;
         h.set("access-control-max-age", "600")?;
     }
     Ok(resp)

@@ -122,6 +122,36 @@ test("QBO: a posting that cannot be built is parked with its reason; the next or
   assert.ok(status.parked_postings.some((p) => p.reason.includes("no qbo account is mapped")));
 });
 
+test("QBO: a revoked refresh token parks postings with the reason; after reconnecting, POST /api/replay posts each once", async () => {
+  qbo.state.refreshToken = "revoked-by-another-app";
+  for (const k of qbo.state.access.keys()) qbo.state.access.set(k, 0);
+  const body = order();
+  const parked = await post(QBO_SHOP, body);
+  assert.equal(parked.state, "parked");
+  assert.match(parked.reason, /qbo refused the refresh token .*invalid_grant.*reconnect .*QBO_REFRESH_TOKEN.*\/api\/replay/);
+  assert.equal(journalsFor(qbo, body).length, 0);
+  assert.deepEqual(await rows(mf, "SELECT * FROM tokens WHERE provider = 'qbo'"), [], "the dead token is forgotten");
+
+  // Reconnecting issues the refresh token the QBO_REFRESH_TOKEN secret holds.
+  qbo.state.refreshToken = "rt-seed";
+  const replay = async (payload) => {
+    const res = await mf.dispatchFetch("http://localhost/api/replay", {
+      method: "POST", headers: { "x-api-key": "test-api-key", "content-type": "application/json" }, body: JSON.stringify(payload),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  assert.equal((await replay({ shop: QBO_SHOP, target: "nope", extra: 1 })).status, 400, "unknown fields refused");
+  const r = await replay({ shop: QBO_SHOP, target: "qbo", entry_id: parked.entry_id });
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, { shop: QBO_SHOP, postings: 1, events: 0 });
+  await waitFor("replayed posting settled", () => idle(mf), 20000);
+  const [row] = await rows(mf, "SELECT state, attempts FROM outbox WHERE entry_id = ? AND target = 'qbo'", parked.entry_id);
+  assert.deepEqual(row, { state: "posted", attempts: 1 });
+  assert.equal(journalsFor(qbo, body).length, 1);
+  assert.equal((await replay({ shop: QBO_SHOP, entry_id: parked.entry_id })).body.postings, 0, "a posted entry is not replayed");
+  assert.equal(journalsFor(qbo, body).length, 1);
+});
+
 test("Xero: 503, then 429 + Retry-After, then success → one journal per request, one journal in all", async () => {
   xero.script.push({ status: 503 }, { status: 429, headers: { "retry-after": "1" } });
   const body = order();

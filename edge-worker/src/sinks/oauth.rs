@@ -114,6 +114,15 @@ pub async fn access_token(ctx: &Ctx<'_>, p: &Provider, token_url: &str) -> Resul
             .map_err(d1_failed)?;
             Ok(granted.access_token)
         }
+        Err(outcome @ Outcome::Park(_)) => {
+            // The provider revoked the chain: the stored refresh token is dead. Forgetting it
+            // lets the next attempt seed from the secret the merchant sets on reconnecting, and
+            // `POST /api/replay` then posts everything parked meanwhile.
+            db.forget_tokens(p.name, ctx.shop)
+                .await
+                .map_err(d1_failed)?;
+            Err(outcome)
+        }
         Err(outcome) => {
             db.release_refresh_lease(p.name, ctx.shop)
                 .await
@@ -176,7 +185,7 @@ async fn refresh(
             if reply.body.contains("invalid_grant") || reply.body.contains("invalid_client") =>
         {
             Err(Outcome::Park(format!(
-            "{} refused the refresh token ({}): reconnect the {} account and set {}_REFRESH_TOKEN",
+            "{} refused the refresh token ({}): reconnect the {} account, set {}_REFRESH_TOKEN, then POST /api/replay",
             p.name,
             excerpt(&reply.body),
             p.name,

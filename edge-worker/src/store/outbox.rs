@@ -71,6 +71,45 @@ impl Db {
         .map(|_| ())
     }
 
+    /// Parked postings back to pending with a fresh retry budget, after the merchant fixed what
+    /// parked them (a reconnected account, an opened period, a restored account). Each filter is
+    /// optional. Returns the (entry, target) pairs to enqueue.
+    pub async fn replay_postings(
+        &self,
+        shop: Option<&str>,
+        target: Option<&str>,
+        entry_id: Option<&str>,
+        now: i64,
+    ) -> Result<Vec<(String, String)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            entry_id: String,
+            target: String,
+        }
+        let rows: Vec<Row> = self
+            .rows(
+                "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?4, reason = 'replayed', updated_at = ?4
+                 WHERE state = 'parked' AND (?1 IS NULL OR shop = ?1) AND (?2 IS NULL OR target = ?2)
+                 AND (?3 IS NULL OR entry_id = ?3) RETURNING entry_id, target",
+                &[super::opt(shop), super::opt(target), super::opt(entry_id), n(now)],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.entry_id, r.target)).collect())
+    }
+
+    /// Parked events (mapping failed: bad payload, bad config) back to received, to be mapped
+    /// again with the shop's current config.
+    pub async fn replay_events(&self, shop: Option<&str>, now: i64) -> Result<Vec<i64>> {
+        let rows: Vec<One<i64>> = self
+            .rows(
+                "UPDATE events SET status = 'received', reason = NULL, updated_at = ?2
+                 WHERE status = 'parked' AND (?1 IS NULL OR shop = ?1) RETURNING id AS v",
+                &[super::opt(shop), n(now)],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| r.v).collect())
+    }
+
     // ------------------------------------------------------------ sweeper
 
     /// Events recorded but not mapped since `before` (their queue message was lost), plus refunds
@@ -126,6 +165,15 @@ impl Db {
         self.run(
             "INSERT INTO tokens (provider, shop, refresh_token, updated_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             &[s(provider), s(shop), s(refresh_token), n(now)],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn forget_tokens(&self, provider: &str, shop: &str) -> Result<()> {
+        self.run(
+            "DELETE FROM tokens WHERE provider = ?1 AND shop = ?2",
+            &[s(provider), s(shop)],
         )
         .await
         .map(|_| ())
