@@ -3,6 +3,7 @@
 //! so a redelivered message finds the work done and is acknowledged.
 
 use crate::config::{Settings, Target};
+use crate::erasure;
 use crate::plan::{logical_key, plan};
 use crate::sinks::{self, Outcome};
 use crate::store::{now_ms, Db, EventRow, OutboxRow};
@@ -65,6 +66,24 @@ async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) -> Result<N
         return Ok(Next::Ack);
     };
     if event.status != "received" && event.status != "waiting-for-order" {
+        return Ok(Next::Ack);
+    }
+    if event.resource == "redact" {
+        let n = erasure::run(
+            db,
+            &event.platform,
+            &event.shop,
+            &event.topic,
+            &event.payload,
+        )
+        .await?;
+        db.set_event_status(
+            id,
+            "mapped",
+            Some(&format!("{n} stored payloads redacted")),
+            now,
+        )
+        .await?;
         return Ok(Next::Ack);
     }
     let park = |why: String| async move {

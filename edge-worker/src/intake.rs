@@ -7,6 +7,7 @@ use crate::http_error::{HttpError, HttpResult};
 use crate::store::{now_ms, Db, NewEvent, Recorded};
 use crate::verify::{self, Refused};
 use futures_util::StreamExt;
+use ledgerbridge_core::redact_personal_data;
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Request, Response};
@@ -124,6 +125,14 @@ async fn accept(
         return Ok(Response::from_json(&json!({"ignored": topic}))?);
     };
 
+    // An erasure request names the customer it is about: kept only without them.
+    let redacted;
+    let payload = if d.resource == "redact" {
+        redacted = redact_personal_data(&body).map_err(|e| malformed(&e.to_string()))?;
+        redacted.as_str()
+    } else {
+        text
+    };
     let event = NewEvent {
         platform,
         shop: &d.shop,
@@ -131,7 +140,7 @@ async fn accept(
         delivery_id: &d.delivery_id,
         resource: d.resource,
         order_id: d.order_id.as_deref(),
-        payload: text,
+        payload,
     };
     match db.record_event(&event, now).await? {
         Recorded::New(id) => {
@@ -153,6 +162,7 @@ fn shopify(header: &Header<'_>, peek: &Peek, body: &[u8]) -> Option<Delivery> {
     let topic = header("x-shopify-topic").unwrap_or_default();
     let (resource, order_id) = match topic.as_str() {
         "refunds/create" => ("refund", id_text(&peek.order_id)),
+        "customers/redact" | "shop/redact" => ("redact", None),
         t if t.starts_with("orders/") => ("order", id_text(&peek.id)),
         _ => return None,
     };

@@ -11,6 +11,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod consumer;
+pub mod erasure;
 pub mod http_error;
 pub mod intake;
 pub mod plan;

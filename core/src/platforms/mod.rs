@@ -3,6 +3,7 @@
 pub mod bigcommerce;
 pub mod canonical;
 pub(crate) mod de;
+pub mod redact;
 pub mod shopify;
 pub mod stripe;
 pub mod woocommerce;

@@ -1,6 +1,7 @@
 //! Every SQL statement of the worker, against the D1 binding `LEDGER` (schema: migrations/):
 //! intake, events and the ledger here; delivery state in [`outbox`]; counts in [`status`].
 
+mod erasure;
 mod outbox;
 mod status;
 
