@@ -21,6 +21,9 @@ pub enum Job {
     Post { entry: String, target: String },
 }
 
+/// The longest delay Cloudflare Queues accept for a retried message.
+const MAX_QUEUE_DELAY_S: u32 = 43_200;
+
 enum Next {
     Ack,
     RetryIn(u32),
@@ -32,9 +35,12 @@ pub async fn run(batch: MessageBatch<Job>, env: &Env) -> Result<()> {
     for message in batch.messages()? {
         match handle(&message, env, &settings, &db).await {
             Ok(Next::Ack) => message.ack(),
+            // Queues delay a retry by at most 12 hours; a longer wait (a spent daily budget, a
+            // long Retry-After) comes back early and is deferred again, while the outbox row
+            // keeps its real due time.
             Ok(Next::RetryIn(s)) => message.retry_with_options(
                 &QueueRetryOptionsBuilder::new()
-                    .with_delay_seconds(s)
+                    .with_delay_seconds(s.min(MAX_QUEUE_DELAY_S))
                     .build(),
             ),
             Err(e) => {
@@ -196,7 +202,9 @@ async fn post(
     }
     if row.next_attempt_at > now {
         let wait = (row.next_attempt_at - now + 999) / 1000;
-        return Ok(Next::RetryIn(wait.clamp(1, 43_200) as u32));
+        return Ok(Next::RetryIn(
+            wait.clamp(1, i64::from(MAX_QUEUE_DELAY_S)) as u32
+        ));
     }
     let Some(target_kind) = Target::parse(target) else {
         return park(

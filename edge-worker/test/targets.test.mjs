@@ -175,3 +175,40 @@ test("Xero: timeout after accept and an expired token → the Idempotency-Key re
   const [tok] = await rows(mf, "SELECT refresh_token FROM tokens WHERE provider = 'xero'");
   assert.equal(tok.refresh_token, xero.state.refreshToken);
 });
+
+test("Xero: a spent budget defers the posting as rate limited, never calls the target, and charges no other window", async () => {
+  const db = await mf.getD1Database("LEDGER");
+  const day = `d:${Math.floor(Date.now() / 86_400_000)}`;
+  const minuteNow = Math.floor(Date.now() / 60_000);
+  const setBudget = (window, calls) => db.prepare("INSERT INTO rate_budget (provider, shop, window, calls) VALUES ('xero', ?1, ?2, ?3) ON CONFLICT DO UPDATE SET calls = ?3")
+    .bind(XERO_SHOP, window, calls).run();
+  const budget = async (window) => (await rows(mf, "SELECT calls FROM rate_budget WHERE provider = 'xero' AND shop = ? AND window = ?", XERO_SHOP, window))[0]?.calls;
+  const deferred = async (body) => {
+    assert.equal((await sendShopify(mf, body, { shop: XERO_SHOP })).status, 202);
+    return waitFor("deferred", async () => {
+      const [r] = await rows(mf, "SELECT state, attempts, reason, next_attempt_at FROM outbox WHERE entry_id LIKE ? AND target = 'xero'", `%:order:${body.id}:%`);
+      return r?.reason ? r : null;
+    });
+  };
+  const calls = xero.state.calls.length;
+
+  // The minute's 60 spent (this minute and the next two, so a minute boundary cannot free one).
+  for (let m = minuteNow; m < minuteNow + 3; m++) await setBudget(`m:${m}`, 60);
+  await setBudget(day, 1234);
+  let row = await deferred(order());
+  assert.deepEqual([row.state, row.attempts, row.reason], ["pending", 0, "xero rate limited: budget of 60 calls per minute spent"]);
+  assert.equal(await budget(day), 1234, "the day's budget is not charged for a call the minute's refused");
+
+  // The day's 5 000 spent (case 27): deferred until the window resets, visible in /api/status.
+  await db.prepare("DELETE FROM rate_budget WHERE provider = 'xero' AND window LIKE 'm:%'").run();
+  await setBudget(day, 5000);
+  row = await deferred(order());
+  assert.deepEqual([row.state, row.attempts, row.reason], ["pending", 0, "xero rate limited: budget of 5000 calls per day spent"]);
+  assert.ok(row.next_attempt_at > Date.now(), "due after the window resets");
+  assert.equal(await budget(day), 5000, "the refused call is given back");
+  assert.equal(await budget(`m:${Math.floor(Date.now() / 60_000)}`) ?? 0, 0, "nor charged to the minute");
+  assert.equal(xero.state.calls.length, calls, "the target was never called");
+  const status = await (await mf.dispatchFetch("http://localhost/api/status", { headers: { "x-api-key": "test-api-key" } })).json();
+  assert.equal(status.retrying_postings.filter((p) => p.reason.includes("rate limited")).length, 2);
+  await db.prepare("DELETE FROM rate_budget WHERE provider = 'xero'").run();
+});

@@ -222,24 +222,33 @@ pub fn window(kind: char, now_ms: i64) -> (String, u32) {
     (format!("{kind}:{index}"), (len - s % len).max(1) as u32)
 }
 
-/// Counts a call against `limit` calls per window; `Err(Defer)` when the window is spent.
-pub async fn spend(ctx: &Ctx<'_>, provider: &str, kind: char, limit: i64) -> Result<(), Outcome> {
-    let (name, left_s) = window(kind, now_ms());
-    let calls = ctx
-        .db
-        .spend(provider, ctx.shop, &name)
-        .await
-        .map_err(d1_failed)?;
-    if calls > limit {
-        ctx.db
-            .refund_call(provider, ctx.shop, &name)
+/// Counts a call against every `(window kind, limit)` budget, all or none: when one window is
+/// spent, the calls already counted in the others are given back, so a deferred call never eats
+/// into, say, the day's budget because the minute's was spent. `Err(Defer)` until the window resets.
+pub async fn spend(ctx: &Ctx<'_>, provider: &str, budgets: &[(char, i64)]) -> Result<(), Outcome> {
+    let now = now_ms();
+    let mut counted: Vec<String> = Vec::new();
+    for &(kind, limit) in budgets {
+        let (name, left_s) = window(kind, now);
+        let calls = ctx
+            .db
+            .spend(provider, ctx.shop, &name)
             .await
             .map_err(d1_failed)?;
-        let per = if kind == 'd' { "day" } else { "minute" };
-        return Err(Outcome::Defer {
-            reason: format!("{provider} budget of {limit} calls per {per} spent"),
-            after_s: left_s,
-        });
+        counted.push(name);
+        if calls > limit {
+            for name in &counted {
+                ctx.db
+                    .refund_call(provider, ctx.shop, name)
+                    .await
+                    .map_err(d1_failed)?;
+            }
+            let per = if kind == 'd' { "day" } else { "minute" };
+            return Err(Outcome::Defer {
+                reason: format!("{provider} rate limited: budget of {limit} calls per {per} spent"),
+                after_s: left_s,
+            });
+        }
     }
     Ok(())
 }

@@ -49,7 +49,7 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
         cfg.minor_version,
         qbo_request_id(entry)
     );
-    if let Err(wait) = oauth::spend(ctx, "qbo", 'm', PER_MINUTE).await {
+    if let Err(wait) = oauth::spend(ctx, "qbo", &[('m', PER_MINUTE)]).await {
         return wait;
     }
     let headers = [

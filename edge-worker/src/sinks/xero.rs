@@ -51,10 +51,7 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
         cfg.base_url.trim_end_matches('/')
     );
     let key = xero_idempotency_key(entry);
-    if let Err(wait) = oauth::spend(ctx, "xero", 'd', PER_DAY).await {
-        return wait;
-    }
-    if let Err(wait) = oauth::spend(ctx, "xero", 'm', PER_MINUTE).await {
+    if let Err(wait) = oauth::spend(ctx, "xero", &[('m', PER_MINUTE), ('d', PER_DAY)]).await {
         return wait;
     }
     let headers = [
