@@ -51,6 +51,20 @@ pub struct ShopConfig {
     pub qbo: Option<QboConfig>,
     #[serde(default)]
     pub xero: Option<XeroConfig>,
+    /// Where a BigCommerce store's orders are fetched from (its webhooks carry only ids).
+    #[serde(default)]
+    pub bigcommerce: Option<BigCommerceConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BigCommerceConfig {
+    #[serde(default = "bigcommerce_base")]
+    pub api_base: String,
+}
+
+fn bigcommerce_base() -> String {
+    "https://api.bigcommerce.com".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]

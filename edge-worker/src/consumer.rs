@@ -2,6 +2,7 @@
 //! rows, and delivers outbox rows to their targets. Messages carry ids only; D1 holds the rest,
 //! so a redelivered message finds the work done and is acknowledged.
 
+use crate::bigcommerce::{self, Fetched};
 use crate::config::{Settings, Target};
 use crate::erasure;
 use crate::plan::{logical_key, plan};
@@ -114,6 +115,22 @@ async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) -> Result<N
         }
     }
     let shop_config = settings.shop(&event.shop);
+    let mut event = event;
+    if platform == Platform::BigCommerce && bigcommerce::is_webhook(&event.payload) {
+        let order_id = event.order_id.clone().unwrap_or_default();
+        match bigcommerce::fetch_order(env, settings, &shop_config, &event.shop, &order_id).await {
+            Fetched::Order(order) => {
+                db.set_event_payload(id, &order).await?;
+                event.payload = order;
+            }
+            Fetched::Retry { reason, after_s } => {
+                db.set_event_status(id, "received", Some(&reason), now)
+                    .await?;
+                return Ok(Next::RetryIn(after_s));
+            }
+            Fetched::Park(why) => return park(why).await,
+        }
+    }
     let config = match shop_config.mapping(&event.shop) {
         Ok(c) => c,
         Err(e) => return park(e).await,

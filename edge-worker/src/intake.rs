@@ -32,6 +32,19 @@ struct Peek {
     kind: Option<String>,
     #[serde(default)]
     account: Option<String>,
+    /// BigCommerce: `store/order/created`, `stores/<store hash>`, `{"type":"order","id":250}`.
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    producer: Option<String>,
+    #[serde(default)]
+    data: Option<PeekData>,
+}
+
+#[derive(Deserialize)]
+struct PeekData {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
 }
 
 fn id_text(v: &Option<serde_json::Value>) -> Option<String> {
@@ -70,7 +83,10 @@ async fn accept(
 ) -> HttpResult<Response> {
     let headers = req.headers().clone();
     let header = |name: &str| headers.get(name).ok().flatten();
-    if !matches!(platform, "shopify" | "woocommerce" | "stripe") {
+    if !matches!(
+        platform,
+        "shopify" | "woocommerce" | "bigcommerce" | "stripe"
+    ) {
         return Err(HttpError::not_found(format!(
             "no intake for platform {platform:?}"
         )));
@@ -98,6 +114,10 @@ async fn accept(
             header("x-wc-webhook-signature").as_deref(),
             &secrets(env, &["WOOCOMMERCE_SECRET", "WOOCOMMERCE_SECRET_PREVIOUS"]),
         ),
+        "bigcommerce" => verify::shared_secret_header(
+            header("x-webhook-secret").as_deref(),
+            &secrets(env, &["BIGCOMMERCE_SECRET", "BIGCOMMERCE_SECRET_PREVIOUS"]),
+        ),
         _ => verify::stripe(
             &body,
             header("stripe-signature").as_deref(),
@@ -114,11 +134,13 @@ async fn accept(
     let delivery = match platform {
         "shopify" => shopify(&header, &peek, &body),
         "woocommerce" => woocommerce(&header, &peek, &body),
+        "bigcommerce" => bigcommerce(&peek, &body),
         _ => stripe(&peek, &body),
     };
     let Some(d) = delivery else {
         let topic = header("x-shopify-topic")
             .or_else(|| header("x-wc-webhook-topic"))
+            .or_else(|| peek.scope.clone())
             .unwrap_or_default();
         db.reject(platform, &format!("ignored-topic:{topic}"), 200, now)
             .await?;
@@ -198,6 +220,30 @@ fn woocommerce(header: &Header<'_>, peek: &Peek, body: &[u8]) -> Option<Delivery
         topic,
         resource: "order",
         order_id: id_text(&peek.id),
+    })
+}
+
+/// Only order scopes: the order is fetched and mapped whole whichever of them arrives. BigCommerce
+/// resends the same body when it retries, so the body's hash is the delivery id.
+fn bigcommerce(peek: &Peek, body: &[u8]) -> Option<Delivery> {
+    let scope = peek.scope.as_deref()?;
+    if !scope.starts_with("store/order/") {
+        return None;
+    }
+    let order_id = id_text(&peek.data.as_ref()?.id)?;
+    let shop = peek
+        .producer
+        .as_deref()
+        .and_then(|p| p.strip_prefix("stores/"))
+        .filter(|h| !h.is_empty())
+        .unwrap_or("default")
+        .to_ascii_lowercase();
+    Some(Delivery {
+        shop,
+        topic: scope.to_string(),
+        delivery_id: verify::sha256_hex(body),
+        resource: "order",
+        order_id: Some(order_id),
     })
 }
 

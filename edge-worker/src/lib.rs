@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod bigcommerce;
 pub mod config;
 pub mod consumer;
 pub mod erasure;

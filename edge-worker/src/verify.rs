@@ -87,6 +87,29 @@ pub fn base64_body_hmac(
     }
 }
 
+/// BigCommerce signs nothing: its webhooks are registered with custom headers, and the worker's
+/// is `X-Webhook-Secret: <shared secret>`. Both sides are MACed with a fixed key and the MACs
+/// compared in constant time, so neither the secret's length nor a matching prefix leaks.
+pub fn shared_secret_header(header: Option<&str>, secrets: &[String]) -> Result<(), Refused> {
+    if secrets.is_empty() {
+        return Err(Refused::NoSecret);
+    }
+    let given = header
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .ok_or(Refused::MissingSignature)?;
+    const LABEL: &[u8] = b"ledgerbridge-shared-secret";
+    let tag = hmac_sha256(LABEL, &[given.as_bytes()]);
+    if secrets
+        .iter()
+        .any(|s| verify_parts(LABEL, &[s.as_bytes()], &tag))
+    {
+        Ok(())
+    } else {
+        Err(Refused::BadSignature)
+    }
+}
+
 /// Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>...]` over `"{t}.{body}"`; other schemes
 /// are ignored; `t` must be within `tolerance_s` of `now_s` in either direction.
 pub fn stripe(
@@ -189,6 +212,27 @@ mod tests {
 
     // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
     const RFC4231_2: &str = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+
+    #[test]
+    fn shared_secret_header_accepts_either_secret_exactly() {
+        let secrets = vec!["s3cret".to_string(), "old-s3cret".to_string()];
+        assert_eq!(shared_secret_header(Some("s3cret"), &secrets), Ok(()));
+        assert_eq!(shared_secret_header(Some(" old-s3cret "), &secrets), Ok(()));
+        for wrong in ["s3cre", "s3cret!", "S3CRET"] {
+            assert_eq!(
+                shared_secret_header(Some(wrong), &secrets),
+                Err(Refused::BadSignature)
+            );
+        }
+        assert_eq!(
+            shared_secret_header(None, &secrets),
+            Err(Refused::MissingSignature)
+        );
+        assert_eq!(
+            shared_secret_header(Some("s3cret"), &[]),
+            Err(Refused::NoSecret)
+        );
+    }
 
     #[test]
     fn hmac_matches_rfc4231() {

@@ -187,6 +187,16 @@ impl Db {
         .map(|_| ())
     }
 
+    /// Replaces an event's thin webhook body with the document fetched for it (BigCommerce).
+    pub async fn set_event_payload(&self, id: i64, payload: &str) -> Result<()> {
+        self.run(
+            "UPDATE events SET payload = ?2 WHERE id = ?1",
+            &[n(id), s(payload)],
+        )
+        .await
+        .map(|_| ())
+    }
+
     pub async fn order_seen(&self, key: &str) -> Result<bool> {
         let row: Option<One<i64>> = self
             .first(
