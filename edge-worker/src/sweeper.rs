@@ -26,6 +26,7 @@ pub async fn run(env: &Env) -> Result<(usize, usize)> {
             })
             .await?;
     }
+    db.prune_budgets(now).await?;
     if !events.is_empty() || !rows.is_empty() {
         worker::console_log!(
             "sweeper re-enqueued {} events and {} postings",

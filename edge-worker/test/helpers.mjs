@@ -22,11 +22,11 @@ export const ADMIN_ORIGIN = "https://admin.shopify.com";
 
 /**
  * Starts the worker; `shops` is the SHOPS var; `vars` override the other vars/secrets; `options`
- * are further Miniflare options (e.g. `{ port: 0 }` to serve it to a browser).
+ * are further Miniflare options (`{ port: 0 }` to serve it to a browser; `handleRuntimeStdio`, `log`
+ * to capture what the worker prints).
  */
 export async function startWorker({ shops = {}, vars = {}, options = {} } = {}) {
   const mf = new Miniflare({
-    ...options,
     modules: true,
     scriptPath: path.join(WORKER_DIR, "build/index.js"),
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
@@ -53,6 +53,7 @@ export async function startWorker({ shops = {}, vars = {}, options = {} } = {}) 
       ...vars,
     },
     cf: false,
+    ...options,
   });
   await mf.ready;
   await migrate(await mf.getD1Database("LEDGER"));
@@ -129,19 +130,9 @@ export function fixtureConfig(name, shop) {
   return `shop = ${JSON.stringify(shop)}\n${rest}`;
 }
 
-/** The core's own output for a payload and config: the `map` example (built by scripts/ci/70-worker). */
+/** The core's own output for a Shopify payload and config (see coreMapAs). */
 export function coreMap(payload, configToml) {
-  const bin = process.env.LEDGERBRIDGE_MAP_BIN
-    ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, "target"), "debug/examples/map");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lb-map-"));
-  try {
-    fs.writeFileSync(path.join(dir, "config.toml"), configToml);
-    fs.writeFileSync(path.join(dir, "input.json"), payload);
-    const out = execFileSync(bin, ["--platform", "shopify", "--config", path.join(dir, "config.toml"), path.join(dir, "input.json")]);
-    return JSON.parse(out.toString("utf8"));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return coreMapAs("shopify", payload, configToml);
 }
 
 /** Exact thousandths of a decimal string ("54.13" -> 54130n), no floats. */
@@ -158,4 +149,180 @@ export function balances(entries) {
     for (const l of e.lines) net.set(l.account, (net.get(l.account) ?? 0n) + milli(l.debit) - milli(l.credit));
   }
   return Object.fromEntries([...net].filter(([, v]) => v !== 0n).map(([k, v]) => [k, String(v)]).sort());
+}
+
+// ------------------------------------------------------------ storm, soak and privacy runs
+
+export const fixtureDir = (platform) => path.join(ROOT, "tests/fixtures", platform);
+
+export function fixtureOf(platform, name) {
+  return fs.readFileSync(path.join(fixtureDir(platform), name, "input.json"), "utf8");
+}
+
+/** Entry ids worked out by hand in the fixture (expected.json). */
+export function expectedIds(platform, name) {
+  return JSON.parse(fs.readFileSync(path.join(fixtureDir(platform), name, "expected.json"), "utf8")).entries.map((e) => e.id);
+}
+
+/** A small seeded PRNG (mulberry32): one seed reproduces a whole run. */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The seed from env `name`, else a fresh one; printed so that a failing run can be repeated. */
+export function seedFrom(name) {
+  const seed = process.env[name] ? Number(process.env[name]) : crypto.randomInt(1, 2 ** 31);
+  console.log(`${name}=${seed}`);
+  return seed;
+}
+
+export function shuffle(list, rnd) {
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** POSTs a WooCommerce webhook (X-WC-Webhook-* headers, base64 HMAC of the body). */
+export async function sendWoo(mf, body, { topic = "order.updated", source = "https://shop.example.test/", deliveryId = crypto.randomUUID(), secret = WOO_SECRET } = {}) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const res = await mf.dispatchFetch("http://localhost/webhooks/woocommerce", {
+    method: "POST",
+    headers: {
+      "content-type": "application/json", "x-wc-webhook-topic": topic, "x-wc-webhook-source": source,
+      "x-wc-webhook-resource": "order", "x-wc-webhook-delivery-id": deliveryId, "x-wc-webhook-signature": hmacB64(secret, text),
+    },
+    body: text,
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+/** POSTs a Stripe event signed now (`Stripe-Signature: t=…,v1=hex HMAC of "{t}.{body}"`). */
+export async function sendStripe(mf, body, { secret = STRIPE_SECRET } = {}) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const t = Math.floor(Date.now() / 1000);
+  const v1 = crypto.createHmac("sha256", secret).update(`${t}.${text}`).digest("hex");
+  const res = await mf.dispatchFetch("http://localhost/webhooks/stripe", {
+    method: "POST", headers: { "content-type": "application/json", "stripe-signature": `t=${t},v1=${v1}` }, body: text,
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+/**
+ * Waits until nothing is unmapped or pending, running the cron (the sweeper) every `sweepMs` as
+ * production would, so lost or delayed queue messages are re-enqueued.
+ */
+export async function drain(mf, { ms = 60000, sweepMs = 2000 } = {}) {
+  const worker = await mf.getWorker();
+  const end = Date.now() + ms;
+  let nextSweep = Date.now() + sweepMs;
+  while (Date.now() < end) {
+    if (await idle(mf)) return;
+    if (Date.now() >= nextSweep) {
+      await worker.scheduled({ cron: "*/2 * * * *" });
+      nextSweep = Date.now() + sweepMs;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not drained within ${ms} ms: ${JSON.stringify(await unsettled(mf))}`);
+}
+
+/** The core's own output for a payload and config: the `map` example (built by scripts/ci/70-worker). */
+export function coreMapAs(platform, payload, configToml) {
+  const bin = process.env.LEDGERBRIDGE_MAP_BIN
+    ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, "target"), "debug/examples/map");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lb-map-"));
+  try {
+    fs.writeFileSync(path.join(dir, "config.toml"), configToml);
+    fs.writeFileSync(path.join(dir, "input.json"), payload);
+    const out = execFileSync(bin, ["--platform", platform, "--config", path.join(dir, "config.toml"), path.join(dir, "input.json")]);
+    return JSON.parse(out.toString("utf8"));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `[exports.qbo]` and `[exports.xero]` giving every ledger account in `accounts` a made-up id. */
+export function exportsToml(accounts) {
+  const sorted = [...new Set(accounts)].sort();
+  const table = (name, id) => [`[exports.${name}]`, ...sorted.map((a, i) => `${JSON.stringify(a)} = "${id(i)}"`)].join("\n");
+  return `${table("qbo", (i) => 100 + i)}\n${table("xero", (i) => 400 + i)}\n`;
+}
+
+/**
+ * Every fixture webhook the worker takes, as deliveries: Shopify orders (and the bare refund, plus
+ * the order it refunds, which no fixture holds: `simple` renumbered), WooCommerce orders, Stripe
+ * objects. `ids` are the entry ids worked out by hand in expected.json, with the shop put in.
+ * Left out: Shopify's payout body (no payout topic at intake) and WooCommerce's refund object
+ * (WooCommerce has no refund webhook; refunds arrive inside `order.updated`).
+ */
+export function webhookCorpus({ shopify, woo = "shop.example.test" }) {
+  const list = [];
+  const put = (id) => id.replace(/^shopify:[^:]+:/, `shopify:${shopify}:`);
+  for (const name of fs.readdirSync(fixtureDir("shopify")).sort()) {
+    const body = fixtureOf("shopify", name);
+    const json = JSON.parse(body);
+    const refund = name === "refund-webhook";
+    if (!refund && !Array.isArray(json.line_items)) continue;
+    list.push({ platform: "shopify", name, body, shop: shopify, refund, ids: expectedIds("shopify", name).map(put) });
+  }
+  const parent = JSON.parse(fixtureOf("shopify", "simple"));
+  parent.id = JSON.parse(fixtureOf("shopify", "refund-webhook")).order_id;
+  list.push({ platform: "shopify", name: "refund-webhook-order", body: JSON.stringify(parent), shop: shopify, refund: false,
+    ids: [`shopify:${shopify}:order:${parent.id}:sale:1777865402`] }); // simple's updated_at, as in its expected.json
+  for (const name of fs.readdirSync(fixtureDir("woocommerce")).sort()) {
+    if (name === "refund-object") continue;
+    list.push({ platform: "woocommerce", name, body: fixtureOf("woocommerce", name), shop: woo, ids: expectedIds("woocommerce", name) });
+  }
+  for (const name of fs.readdirSync(fixtureDir("stripe")).sort()) {
+    list.push({ platform: "stripe", name, body: fixtureOf("stripe", name), shop: "default", ids: expectedIds("stripe", name) });
+  }
+  return list;
+}
+
+/**
+ * Delivers one corpus item. `copy` > 0 makes it a distinct delivery of the same version: a new
+ * webhook id (Shopify: another subscription's topic; WooCommerce: a new delivery id; Stripe: a
+ * new event id around the same object, where the body is an event). Returns the response and the
+ * delivery id the worker dedupes on.
+ */
+export async function deliver(mf, item, copy = 0) {
+  if (item.platform === "shopify") {
+    const topic = item.refund ? "refunds/create" : ["orders/updated", "orders/paid", "orders/create"][copy % 3];
+    const webhookId = `${item.name}#${copy}`;
+    return { ...(await sendShopify(mf, item.body, { shop: item.shop, topic, webhookId })), deliveryId: webhookId };
+  }
+  if (item.platform === "woocommerce") {
+    const deliveryId = `${item.name}#${copy}`;
+    return { ...(await sendWoo(mf, item.body, { deliveryId, source: `https://${item.shop}/` })), deliveryId };
+  }
+  const json = JSON.parse(item.body);
+  const isEvent = json.object === "event";
+  if (isEvent && copy > 0) json.id = `${json.id}_copy${copy}`;
+  const body = isEvent && copy > 0 ? JSON.stringify(json) : item.body;
+  const deliveryId = json.id ?? crypto.createHash("sha256").update(body).digest("hex");
+  return { ...(await sendStripe(mf, body)), deliveryId };
+}
+
+/** Distinct deliveries possible for an item (a bare Stripe object has one id: repeats only). */
+export const maxCopies = (item) => (item.platform === "stripe" && JSON.parse(item.body).object !== "event" ? 1 : Infinity);
+
+/** `Map.groupBy` (Node 21+), for Node 20. */
+export function groupBy(list, key) {
+  const out = new Map();
+  for (const x of list) {
+    const k = key(x);
+    if (!out.has(k)) out.set(k, []);
+    out.get(k).push(x);
+  }
+  return out;
 }

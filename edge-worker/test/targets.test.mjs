@@ -123,7 +123,7 @@ test("QBO: a posting that cannot be built is parked with its reason; the next or
 });
 
 test("QBO: a revoked refresh token parks postings with the reason; after reconnecting, POST /api/replay posts each once", async () => {
-  qbo.state.refreshToken = "revoked-by-another-app";
+  qbo.state.valid.clear(); // revoked: another app refreshed the chain, or the merchant disconnected
   for (const k of qbo.state.access.keys()) qbo.state.access.set(k, 0);
   const body = order();
   const parked = await post(QBO_SHOP, body);
@@ -133,7 +133,7 @@ test("QBO: a revoked refresh token parks postings with the reason; after reconne
   assert.deepEqual(await rows(mf, "SELECT * FROM tokens WHERE provider = 'qbo'"), [], "the dead token is forgotten");
 
   // Reconnecting issues the refresh token the QBO_REFRESH_TOKEN secret holds.
-  qbo.state.refreshToken = "rt-seed";
+  qbo.state.valid.add("rt-seed");
   const replay = async (payload) => {
     const res = await mf.dispatchFetch("http://localhost/api/replay", {
       method: "POST", headers: { "x-api-key": "test-api-key", "content-type": "application/json" }, body: JSON.stringify(payload),

@@ -22,15 +22,26 @@ pub struct Provider {
     pub name: &'static str,
     /// Prefix of its secrets: `<P>_CLIENT_ID`, `<P>_CLIENT_SECRET`, `<P>_REFRESH_TOKEN` (the seed).
     pub secrets: &'static str,
+    /// Calls per shop the provider allows, as (window: `m` minute, `d` day, limit); every API call
+    /// is counted, a 401 answered one too.
+    pub budgets: &'static [(char, i64)],
 }
 
+/// 500 requests per minute per realm (Intuit's limits and throttles page). Whether a provider
+/// counts a minute on the clock or rolling is not documented, so besides the clock minute a
+/// six-second slice is capped too: any rolling 60 s overlaps at most 11 slices, so at most
+/// 11 × 45 = 495 calls.
 pub const QBO: Provider = Provider {
     name: "qbo",
     secrets: "QBO",
+    budgets: &[('s', 45), ('m', 500)],
 };
+/// 60 calls per minute and 5 000 per day per tenant (Xero's API limits); any rolling 60 s holds
+/// at most 11 × 5 = 55 calls.
 pub const XERO: Provider = Provider {
     name: "xero",
     secrets: "XERO",
+    budgets: &[('s', 5), ('m', 60), ('d', 5_000)],
 };
 
 #[derive(Deserialize)]
@@ -214,12 +225,17 @@ fn form_escape(v: &str) -> String {
 /// Seconds until the current UTC minute (`m`) or day (`d`) window ends, and the window's name.
 pub fn window(kind: char, now_ms: i64) -> (String, u32) {
     let s = now_ms / 1000;
-    let (len, index) = if kind == 'd' {
-        (86_400, s / 86_400)
-    } else {
-        (60, s / 60)
-    };
-    (format!("{kind}:{index}"), (len - s % len).max(1) as u32)
+    let len = window_seconds(kind);
+    (format!("{kind}:{}", s / len), (len - s % len).max(1) as u32)
+}
+
+/// `s`: a six-second slice, `m`: a UTC minute, `d`: a UTC day.
+pub fn window_seconds(kind: char) -> i64 {
+    match kind {
+        's' => 6,
+        'm' => 60,
+        _ => 86_400,
+    }
 }
 
 /// Counts a call against every `(window kind, limit)` budget, all or none: when one window is
@@ -243,7 +259,11 @@ pub async fn spend(ctx: &Ctx<'_>, provider: &str, budgets: &[(char, i64)]) -> Re
                     .await
                     .map_err(d1_failed)?;
             }
-            let per = if kind == 'd' { "day" } else { "minute" };
+            let per = match kind {
+                's' => "6 s",
+                'm' => "minute",
+                _ => "day",
+            };
             return Err(Outcome::Defer {
                 reason: format!("{provider} rate limited: budget of {limit} calls per {per} spent"),
                 after_s: left_s,
@@ -253,10 +273,11 @@ pub async fn spend(ctx: &Ctx<'_>, provider: &str, budgets: &[(char, i64)]) -> Re
     Ok(())
 }
 
-/// Sends one authorized request the way QBO and Xero both need it: with the current access token,
-/// and once more with a fresh token when the answer is 401 (the token expired or was revoked
-/// early). `Err` is the outcome to report when no answer can be used: a transport failure (retry
-/// with the same idempotency key) or a token that keeps being refused.
+/// Sends one authorized request the way QBO and Xero both need it: within the provider's budgets,
+/// with the current access token, and once more with a fresh token when the answer is 401 (the
+/// token expired or was revoked early). `Err` is the outcome to report when no answer can be used:
+/// a spent budget (defer), a transport failure (retry with the same idempotency key) or a token
+/// that keeps being refused (retry).
 pub async fn send(
     ctx: &Ctx<'_>,
     p: &Provider,
@@ -268,6 +289,7 @@ pub async fn send(
 ) -> Result<Reply, Outcome> {
     for attempt in 0..2 {
         let token = access_token(ctx, p, token_url).await?;
+        spend(ctx, p.name, p.budgets).await?;
         let bearer = format!("Bearer {token}");
         let mut all = vec![("authorization", bearer.as_str())];
         all.extend_from_slice(headers);
@@ -283,9 +305,14 @@ pub async fn send(
             reason: format!("{}: {e}", p.name),
             after_s: super::backoff(ctx.attempts),
         })?;
-        if reply.status == 401 && attempt == 0 {
+        if reply.status == 401 {
             refused(ctx, p, &token).await?;
-            continue;
+            if attempt == 0 {
+                continue;
+            }
+            // A token refreshed a moment ago refused too: the provider's side is unsettled (a
+            // revocation propagating, clock skew); never a reason to give up on the posting.
+            break;
         }
         return Ok(reply);
     }

@@ -10,8 +10,6 @@ use ledgerbridge_core::Entry;
 use serde::Deserialize;
 use worker::Method;
 
-const PER_MINUTE: i64 = 500;
-
 #[derive(Deserialize)]
 struct Created {
     #[serde(rename = "JournalEntry")]
@@ -49,9 +47,6 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
         cfg.minor_version,
         qbo_request_id(entry)
     );
-    if let Err(wait) = oauth::spend(ctx, "qbo", &[('m', PER_MINUTE)]).await {
-        return wait;
-    }
     let headers = [
         ("content-type", "application/json"),
         ("accept", "application/json"),

@@ -9,9 +9,6 @@ use ledgerbridge_core::Entry;
 use serde::Deserialize;
 use worker::Method;
 
-const PER_MINUTE: i64 = 60;
-const PER_DAY: i64 = 5_000;
-
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct Answer {
@@ -51,9 +48,6 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
         cfg.base_url.trim_end_matches('/')
     );
     let key = xero_idempotency_key(entry);
-    if let Err(wait) = oauth::spend(ctx, "xero", &[('m', PER_MINUTE), ('d', PER_DAY)]).await {
-        return wait;
-    }
     let headers = [
         ("xero-tenant-id", cfg.tenant_id.as_str()),
         ("idempotency-key", key.as_str()),

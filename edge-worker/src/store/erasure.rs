@@ -38,8 +38,12 @@ impl Db {
         let batch = rows
             .iter()
             .map(|(id, payload)| {
+                // A parked event's reason may quote a value of the payload (the field that
+                // failed to parse), so it goes too.
                 self.q(
-                    "UPDATE events SET payload = ?2 WHERE id = ?1",
+                    "UPDATE events SET payload = ?2, reason = CASE WHEN status = 'parked'
+                     THEN 'reason erased with the payload''s personal data; POST /api/replay maps it again'
+                     ELSE reason END WHERE id = ?1",
                     &[n(*id), s(payload)],
                 )
             })

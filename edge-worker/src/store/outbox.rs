@@ -246,6 +246,18 @@ impl Db {
     }
 
     /// Gives back a call counted by `spend` that was not made after all.
+    /// Drops budget windows long over (slices and minutes after ten minutes, days after two), so
+    /// the table stays as small as the windows that still matter.
+    pub async fn prune_budgets(&self, now_ms: i64) -> Result<usize> {
+        let now_s = now_ms / 1000;
+        self.run(
+            "DELETE FROM rate_budget WHERE CAST(substr(window, 3) AS INTEGER) < CASE substr(window, 1, 1)
+               WHEN 's' THEN ?1 WHEN 'm' THEN ?2 ELSE ?3 END",
+            &[n(now_s / 6 - 100), n(now_s / 60 - 10), n(now_s / 86_400 - 2)],
+        )
+        .await
+    }
+
     pub async fn refund_call(&self, provider: &str, shop: &str, window: &str) -> Result<()> {
         self.run(
             "UPDATE rate_budget SET calls = calls - 1 WHERE provider = ?1 AND shop = ?2 AND window = ?3 AND calls > 0",

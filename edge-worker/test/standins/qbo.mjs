@@ -4,14 +4,18 @@
 import crypto from "node:crypto";
 import { json, listen, Script, sleep } from "./common.mjs";
 
-export async function startQbo({ realm, clientId, clientSecret, refreshToken, accessTtlMs = 3_600_000 }) {
+// Options for soak runs: `faults` (a common.mjs Faults, keyed by requestid) and `seedReusable`
+// (the seed refresh token may start one chain per shop: the worker seeds every shop from one secret).
+export async function startQbo({ realm, clientId, clientSecret, refreshToken, accessTtlMs = 3_600_000, faults, seedReusable = false }) {
   const state = {
-    refreshToken, // the one valid refresh token
+    refreshToken, // the newest refresh token issued
+    valid: new Set([refreshToken]), // refresh tokens that still work: one per chain
     access: new Map(), // token -> expires at (ms)
     byRequestId: new Map(), // requestid -> [status, body]
     journals: [], // created JournalEntry bodies
     refreshes: 0,
     calls: [],
+    revokeIssued: 0,
   };
   const script = new Script();
   const srv = await listen(async (req, body, res) => {
@@ -20,13 +24,18 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
       const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
       const form = new URLSearchParams(body.toString("utf8"));
       if (req.headers.authorization !== `Basic ${basic}`) return json(res, 401, { error: "invalid_client" });
-      if (form.get("grant_type") !== "refresh_token" || form.get("refresh_token") !== state.refreshToken) {
+      const used = form.get("refresh_token");
+      if (form.get("grant_type") !== "refresh_token" || !state.valid.has(used)) {
         return json(res, 400, { error: "invalid_grant" });
       }
+      if (!(seedReusable && used === refreshToken)) state.valid.delete(used);
       state.refreshes += 1;
       state.refreshToken = `rt-${crypto.randomUUID()}`;
+      state.valid.add(state.refreshToken);
       const access = `at-${crypto.randomUUID()}`;
-      state.access.set(access, Date.now() + accessTtlMs);
+      // `revokeIssued` > 0: the next tokens are refused at once (revoked right after issue, or not yet
+      // valid where the API call lands).
+      state.access.set(access, state.revokeIssued > 0 ? (state.revokeIssued--, 0) : Date.now() + accessTtlMs);
       return json(res, 200, {
         token_type: "bearer", access_token: access, expires_in: Math.round(accessTtlMs / 1000),
         refresh_token: state.refreshToken, x_refresh_token_expires_in: 8_726_400,
@@ -36,15 +45,20 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
     if (req.method !== "POST" || !m) return json(res, 404, { Fault: { type: "NOT_FOUND" } });
     const bearer = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
     const requestId = url.searchParams.get("requestid");
-    state.calls.push({ requestId, at: Date.now() });
+    const call = { requestId, at: Date.now() };
+    state.calls.push(call);
     const exp = state.access.get(bearer);
     if (!exp || exp < Date.now()) {
+      call.status = 401;
       return json(res, 401, { fault: { error: [{ message: "AuthenticationFailed", code: "3200" }], type: "AUTHENTICATION" } });
     }
     if (m[1] !== realm) return json(res, 403, { Fault: { Error: [{ Message: "wrong realm" }] } });
     if (!requestId || requestId.length > 50) return json(res, 400, { Fault: { Error: [{ Message: "requestid" }] } });
+    const fault = faults?.pick(requestId);
+    if (fault?.status) return json(res, fault.status, { Fault: { Error: [{ Message: "injected" }] } }, fault.headers);
     if (state.byRequestId.has(requestId)) {
       const [status, saved] = state.byRequestId.get(requestId);
+      if (fault?.acceptThenHang) await sleep(fault.acceptThenHang);
       return json(res, status, saved);
     }
     const step = script.next();
@@ -62,8 +76,10 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
     state.journals.push({ id, requestId, body: je });
     const answer = { JournalEntry: { ...je, Id: id, SyncToken: "0" }, time: new Date().toISOString() };
     state.byRequestId.set(requestId, [200, answer]);
-    if (step?.acceptThenHang) await sleep(step.acceptThenHang);
+    if (step?.acceptThenHang || fault?.acceptThenHang) await sleep(step?.acceptThenHang || fault.acceptThenHang);
     return json(res, 200, answer);
   });
-  return { ...srv, state, script, tokenUrl: `${srv.url}/oauth2/v1/tokens/bearer` };
+  /** Expires every access token issued so far (the next call gets 401 and must refresh). */
+  const expireAccess = () => { for (const k of state.access.keys()) state.access.set(k, 0); };
+  return { ...srv, state, script, expireAccess, tokenUrl: `${srv.url}/oauth2/v1/tokens/bearer` };
 }

@@ -3,7 +3,8 @@
 import crypto from "node:crypto";
 import { listen, Script, sleep } from "./common.mjs";
 
-export async function startWebhookReceiver(secret) {
+// `faults` (a common.mjs Faults, keyed by webhook-id) injects 5xx, 429 and accept-then-hang.
+export async function startWebhookReceiver(secret, { faults } = {}) {
   const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
   const received = new Map(); // webhook-id -> parsed body (first accepted copy)
   const log = []; // every request: {id, status}
@@ -24,7 +25,8 @@ export async function startWebhookReceiver(secret) {
       res.writeHead(401).end("bad signature");
       return;
     }
-    const step = script.next();
+    const fault = faults?.pick(id);
+    const step = script.next() ?? (fault?.status ? fault : undefined);
     if (step?.status) {
       log.push({ id, status: step.status });
       res.writeHead(step.status, step.headers ?? {}).end(step.body ?? "");
@@ -33,7 +35,7 @@ export async function startWebhookReceiver(secret) {
     const duplicate = received.has(id);
     if (!duplicate) received.set(id, JSON.parse(body.toString("utf8")));
     log.push({ id, status: 200, duplicate, at: Date.now() });
-    if (step?.acceptThenHang) await sleep(step.acceptThenHang);
+    if (step?.acceptThenHang || fault?.acceptThenHang) await sleep(step?.acceptThenHang || fault.acceptThenHang);
     res.writeHead(200).end("ok");
   });
   return { ...srv, received, log, script };

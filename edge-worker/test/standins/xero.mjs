@@ -4,8 +4,9 @@
 import crypto from "node:crypto";
 import { json, listen, Script, sleep } from "./common.mjs";
 
-export async function startXero({ tenant, clientId, clientSecret, refreshToken, perMinute = 60, perDay = 5000 }) {
-  const state = { refreshToken, access: new Map(), byKey: new Map(), journals: [], refreshes: 0, calls: [] };
+// Options for soak runs as in qbo.mjs: `faults` (keyed by Idempotency-Key) and `seedReusable`.
+export async function startXero({ tenant, clientId, clientSecret, refreshToken, perMinute = 60, perDay = 5000, faults, seedReusable = false }) {
+  const state = { refreshToken, valid: new Set([refreshToken]), access: new Map(), byKey: new Map(), journals: [], refreshes: 0, calls: [] };
   const script = new Script();
   const srv = await listen(async (req, body, res) => {
     const url = new URL(req.url, "http://x");
@@ -13,9 +14,12 @@ export async function startXero({ tenant, clientId, clientSecret, refreshToken, 
       const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
       const form = new URLSearchParams(body.toString("utf8"));
       if (req.headers.authorization !== `Basic ${basic}`) return json(res, 400, { error: "invalid_client" });
-      if (form.get("refresh_token") !== state.refreshToken) return json(res, 400, { error: "invalid_grant" });
+      const used = form.get("refresh_token");
+      if (!state.valid.has(used)) return json(res, 400, { error: "invalid_grant" });
+      if (!(seedReusable && used === refreshToken)) state.valid.delete(used);
       state.refreshes += 1;
       state.refreshToken = `xrt-${crypto.randomUUID()}`;
+      state.valid.add(state.refreshToken);
       const access = `xat-${crypto.randomUUID()}`;
       state.access.set(access, Date.now() + 1_800_000);
       return json(res, 200, { access_token: access, expires_in: 1800, token_type: "Bearer", refresh_token: state.refreshToken });
@@ -23,13 +27,25 @@ export async function startXero({ tenant, clientId, clientSecret, refreshToken, 
     if (req.method !== "PUT" || url.pathname !== "/api.xro/2.0/ManualJournals") return json(res, 404, {});
     const bearer = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
     const key = req.headers["idempotency-key"];
-    state.calls.push({ key, at: Date.now() });
+    const call = { key, at: Date.now() };
+    state.calls.push(call);
     const exp = state.access.get(bearer);
-    if (!exp || exp < Date.now()) return json(res, 401, { Title: "Unauthorized", Detail: "TokenExpired" });
+    if (!exp || exp < Date.now()) {
+      call.status = 401;
+      return json(res, 401, { Title: "Unauthorized", Detail: "TokenExpired" });
+    }
     if (req.headers["xero-tenant-id"] !== tenant) return json(res, 403, { Title: "Forbidden" });
     const minute = state.calls.filter((c) => c.at > Date.now() - 60_000).length;
     const limits = { "x-minlimit-remaining": String(Math.max(0, perMinute - minute)), "x-daylimit-remaining": String(Math.max(0, perDay - state.calls.length)) };
-    if (key && state.byKey.has(key)) return json(res, 200, state.byKey.get(key), limits);
+    const fault = faults?.pick(key);
+    if (fault?.status) {
+      const headers = fault.status === 429 ? { ...limits, "x-rate-limit-problem": "minute", ...fault.headers } : fault.headers;
+      return json(res, fault.status, { Title: "injected" }, headers);
+    }
+    if (key && state.byKey.has(key)) {
+      if (fault?.acceptThenHang) await sleep(fault.acceptThenHang);
+      return json(res, 200, state.byKey.get(key), limits);
+    }
     const step = script.next();
     if (step?.status) {
       const headers = step.status === 429 ? { ...limits, "x-rate-limit-problem": "minute", ...step.headers } : step.headers;
@@ -48,8 +64,9 @@ export async function startXero({ tenant, clientId, clientSecret, refreshToken, 
     state.journals.push({ id, key, body: j });
     const answer = { Status: "OK", ManualJournals: [{ ...j, ManualJournalID: id }] };
     if (key) state.byKey.set(key, answer);
-    if (step?.acceptThenHang) await sleep(step.acceptThenHang);
+    if (step?.acceptThenHang || fault?.acceptThenHang) await sleep(step?.acceptThenHang || fault.acceptThenHang);
     return json(res, 200, answer, limits);
   });
-  return { ...srv, state, script, tokenUrl: `${srv.url}/connect/token` };
+  const expireAccess = () => { for (const k of state.access.keys()) state.access.set(k, 0); };
+  return { ...srv, state, script, expireAccess, tokenUrl: `${srv.url}/connect/token` };
 }
