@@ -152,6 +152,25 @@ test("QBO: a revoked refresh token parks postings with the reason; after reconne
   assert.equal(journalsFor(qbo, body).length, 1);
 });
 
+test("QBO: a re-post after the requestid was forgotten meets 6140 and records the journal found by its DocNumber, not a second one", async () => {
+  qbo.state.duplicateDocNumbers = true;
+  const body = order();
+  const first = await post(QBO_SHOP, body);
+  assert.equal(first.state, "posted");
+  assert.equal(journalsFor(qbo, body).length, 1);
+  // QBO's requestid memory has expired; the posting is sent again (a replay after an outage).
+  qbo.state.byRequestId.clear();
+  await (await mf.getD1Database("LEDGER")).prepare("UPDATE outbox SET state = 'parked' WHERE entry_id = ? AND target = 'qbo'").bind(first.entry_id).run();
+  const res = await mf.dispatchFetch("http://localhost/api/replay", { method: "POST", headers: { "x-api-key": "test-api-key" }, body: JSON.stringify({ entry_id: first.entry_id }) });
+  assert.equal((await res.json()).postings, 1);
+  await waitFor("replayed", () => idle(mf), 20000);
+  const [again] = await rows(mf, "SELECT state, target_ref FROM outbox WHERE entry_id = ? AND target = 'qbo'", first.entry_id);
+  assert.deepEqual(again, { state: "posted", target_ref: first.target_ref }, "the original journal is the one recorded");
+  assert.equal(journalsFor(qbo, body).length, 1, "no second journal");
+  assert.ok(qbo.state.calls.some((c) => c.query?.includes("where DocNumber =")), "looked up by DocNumber");
+  qbo.state.duplicateDocNumbers = false;
+});
+
 test("Xero: 503, then 429 + Retry-After, then success → one journal per request, one journal in all", async () => {
   xero.script.push({ status: 503 }, { status: 429, headers: { "retry-after": "1" } });
   const body = order();

@@ -210,7 +210,8 @@ async fn refresh(
     }
 }
 
-fn form_escape(v: &str) -> String {
+/// Percent-encoding for a form field or a query-string value.
+pub fn form_escape(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
     for b in v.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
@@ -285,7 +286,7 @@ pub async fn send(
     method: Method,
     url: &str,
     headers: &[(&str, &str)],
-    body: &str,
+    body: Option<&str>,
 ) -> Result<Reply, Outcome> {
     for attempt in 0..2 {
         let token = access_token(ctx, p, token_url).await?;
@@ -297,7 +298,7 @@ pub async fn send(
             method.clone(),
             url,
             &all,
-            Some(body.to_string()),
+            body.map(str::to_string),
             ctx.settings.target_timeout_ms,
         )
         .await

@@ -61,7 +61,7 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
         Method::Put,
         &url,
         &headers,
-        &body,
+        Some(&body),
     )
     .await
     {

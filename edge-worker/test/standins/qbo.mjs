@@ -16,6 +16,7 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
     refreshes: 0,
     calls: [],
     revokeIssued: 0,
+    duplicateDocNumbers: false, // the company's "warn if duplicate journal number" setting
   };
   const script = new Script();
   const srv = await listen(async (req, body, res) => {
@@ -40,6 +41,21 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
         token_type: "bearer", access_token: access, expires_in: Math.round(accessTtlMs / 1000),
         refresh_token: state.refreshToken, x_refresh_token_expires_in: 8_726_400,
       });
+    }
+    const q = url.pathname.match(/^\/v3\/company\/([^/]+)\/query$/);
+    if (req.method === "GET" && q) {
+      // The query API, as far as the worker uses it: journal entries by DocNumber.
+      const call = { query: url.searchParams.get("query"), at: Date.now() };
+      state.calls.push(call);
+      const exp = state.access.get(String(req.headers.authorization ?? "").replace(/^Bearer /, ""));
+      if (!exp || exp < Date.now()) {
+        call.status = 401;
+        return json(res, 401, { fault: { error: [{ message: "AuthenticationFailed", code: "3200" }], type: "AUTHENTICATION" } });
+      }
+      const doc = /^select Id from JournalEntry where DocNumber = '([^']*)'$/i.exec(call.query ?? "")?.[1];
+      if (q[1] !== realm || doc === undefined) return json(res, 400, { Fault: { Error: [{ Message: "query not understood", code: "4000" }] } });
+      const found = state.journals.filter((j) => j.body.DocNumber === doc).map((j) => ({ Id: j.id }));
+      return json(res, 200, { QueryResponse: found.length ? { JournalEntry: found, startPosition: 1, maxResults: found.length } : {}, time: new Date().toISOString() });
     }
     const m = url.pathname.match(/^\/v3\/company\/([^/]+)\/journalentry$/);
     if (req.method !== "POST" || !m) return json(res, 404, { Fault: { type: "NOT_FOUND" } });
@@ -71,6 +87,12 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
     const refs = lines.every((l) => l.DetailType === "JournalEntryLineDetail" && l.JournalEntryLineDetail?.AccountRef?.value);
     if (!lines.length || !refs || sum("Debit") !== sum("Credit")) {
       return json(res, 400, { Fault: { Error: [{ Message: "Journal Entry must be balanced", code: "6000" }] } });
+    }
+    // A company set to refuse repeated document numbers answers 6140 (the requestid is unknown
+    // here: forgotten after QBO's retention window, simulated by clearing byRequestId).
+    if (state.duplicateDocNumbers && state.journals.some((j) => j.body.DocNumber === je.DocNumber)) {
+      return json(res, 400, { Fault: { Error: [{ Message: "Duplicate Document Number Error", code: "6140",
+        Detail: `Duplicate Document Number Error : You must specify a different number. This number has already been used. DocNumber=${je.DocNumber}` }], type: "ValidationFault" } });
     }
     const id = String(state.journals.length + 100);
     state.journals.push({ id, requestId, body: je });
