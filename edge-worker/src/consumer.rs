@@ -22,7 +22,8 @@ pub enum Job {
     Post { entry: String, target: String },
 }
 
-/// The longest delay Cloudflare Queues accept for a retried message.
+/// The longest delay asked of Cloudflare Queues for a retried message: half the documented 24 h
+/// maximum, so a change of that limit cannot turn a deferral into an error.
 const MAX_QUEUE_DELAY_S: u32 = 43_200;
 
 enum Next {
@@ -36,9 +37,8 @@ pub async fn run(batch: MessageBatch<Job>, env: &Env) -> Result<()> {
     for message in batch.messages()? {
         match handle(&message, env, &settings, &db).await {
             Ok(Next::Ack) => message.ack(),
-            // Queues delay a retry by at most 12 hours; a longer wait (a spent daily budget, a
-            // long Retry-After) comes back early and is deferred again, while the outbox row
-            // keeps its real due time.
+            // A longer wait than that (a spent daily budget, a long Retry-After) comes back
+            // early and is deferred again, while the outbox row keeps its real due time.
             Ok(Next::RetryIn(s)) => message.retry_with_options(
                 &QueueRetryOptionsBuilder::new()
                     .with_delay_seconds(s.min(MAX_QUEUE_DELAY_S))
