@@ -3,39 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ledgerbridge_core::{map, Config, Mapped, Platform};
+mod common;
+
+use common::{cases, config_for, fixtures_root};
+use ledgerbridge_core::{map, Mapped, Platform};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
-}
-
-/// Every case folder of every platform this build knows.
-fn cases() -> Vec<(Platform, PathBuf)> {
-    let mut out = Vec::new();
-    for platform in Platform::ALL {
-        let dir = fixtures_root().join(platform.as_str());
-        let Ok(read) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut dirs: Vec<PathBuf> = read
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.join("input.json").exists())
-            .collect();
-        dirs.sort();
-        out.extend(dirs.into_iter().map(|d| (*platform, d)));
-    }
-    out
-}
-
-fn config_for(case: &Path) -> Config {
-    match std::fs::read_to_string(case.join("config.toml")) {
-        Ok(text) => Config::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", case.display())),
-        Err(_) => Config::default(),
-    }
-}
+use std::path::Path;
 
 fn mapped(platform: Platform, case: &Path) -> Mapped {
     let input = std::fs::read(case.join("input.json")).unwrap();

@@ -4,8 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ledgerbridge_core::{map, redact_personal_data, Config, Platform};
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{cases, config_for};
+use ledgerbridge_core::{map, redact_personal_data};
 
 /// The canary values planted in the fixtures' customer fields.
 const CANARIES: &[&str] = &[
@@ -17,29 +19,6 @@ const CANARIES: &[&str] = &[
     "Canaryville",
     "Canarystadt",
 ];
-
-fn cases() -> Vec<(Platform, PathBuf)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
-    let mut out = Vec::new();
-    for platform in Platform::ALL {
-        let Ok(read) = std::fs::read_dir(root.join(platform.as_str())) else {
-            continue;
-        };
-        let mut dirs: Vec<PathBuf> = read
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.join("input.json").exists())
-            .collect();
-        dirs.sort();
-        out.extend(dirs.into_iter().map(|d| (*platform, d)));
-    }
-    out
-}
-
-fn config_for(case: &Path) -> Config {
-    std::fs::read_to_string(case.join("config.toml"))
-        .map(|t| Config::parse(&t).unwrap())
-        .unwrap_or_default()
-}
 
 #[test]
 fn redacted_fixtures_map_to_the_same_books_and_keep_no_canary() {

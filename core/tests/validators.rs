@@ -5,46 +5,31 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 #[path = "validators/openapi.rs"]
 mod openapi;
 
+use common::{cases, config_for};
 use ledgerbridge_core::exporters::{export, xero_manual_journal, Format};
-use ledgerbridge_core::{map, Config, Entry, Platform};
+use ledgerbridge_core::{map, Config, Entry};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
-}
 
 /// (name, config, entries) of every case of every platform.
 fn fixture_exports() -> Vec<(String, Config, Vec<Entry>)> {
     let mut out = Vec::new();
-    for platform in Platform::ALL {
-        let Ok(read) = std::fs::read_dir(fixtures_root().join(platform.as_str())) else {
-            continue;
-        };
-        let mut dirs: Vec<PathBuf> = read
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.join("input.json").exists())
-            .collect();
-        dirs.sort();
-        for dir in dirs {
-            let name = format!(
-                "{}-{}",
-                platform.as_str(),
-                dir.file_name().unwrap().to_string_lossy()
-            );
-            let config = match std::fs::read_to_string(dir.join("config.toml")) {
-                Ok(text) => Config::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}")),
-                Err(_) => Config::default(),
-            };
-            let input = std::fs::read(dir.join("input.json")).unwrap();
-            let mapped = map(*platform, &input, &config).unwrap_or_else(|e| panic!("{name}: {e}"));
-            out.push((name, config, mapped.entries));
-        }
+    for (platform, dir) in cases() {
+        let name = format!(
+            "{}-{}",
+            platform.as_str(),
+            dir.file_name().unwrap().to_string_lossy()
+        );
+        let config = config_for(&dir);
+        let input = std::fs::read(dir.join("input.json")).unwrap();
+        let mapped = map(platform, &input, &config).unwrap_or_else(|e| panic!("{name}: {e}"));
+        out.push((name, config, mapped.entries));
     }
     assert!(
         out.len() >= 11,

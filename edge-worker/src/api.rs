@@ -3,7 +3,7 @@
 
 use crate::auth::{self, Denied};
 use crate::config::{secrets, text, Settings};
-use crate::consumer::Job;
+use crate::consumer;
 use crate::http_error::{HttpError, HttpResult};
 use crate::store::{now_ms, order_key, Db};
 use ledgerbridge_core::exporters::{export, Format};
@@ -220,18 +220,7 @@ pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     } else {
         Vec::new()
     };
-    let queue = env.queue("POSTINGS")?;
-    for id in &events {
-        queue.send(Job::Event { id: *id }).await?;
-    }
-    for (entry, target) in &postings {
-        queue
-            .send(Job::Post {
-                entry: entry.clone(),
-                target: target.clone(),
-            })
-            .await?;
-    }
+    consumer::enqueue(env, &events, &postings).await?;
     Ok(Response::from_json(&json!({
         "shop": shop,
         "postings": postings.len(),

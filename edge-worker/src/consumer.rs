@@ -26,6 +26,23 @@ pub enum Job {
 /// maximum, so a change of that limit cannot turn a deferral into an error.
 const MAX_QUEUE_DELAY_S: u32 = 43_200;
 
+/// Enqueues mapping jobs for `events` and delivery jobs for `postings` (entry id, target).
+pub async fn enqueue(env: &Env, events: &[i64], postings: &[(String, String)]) -> Result<()> {
+    let queue = env.queue("POSTINGS")?;
+    for id in events {
+        queue.send(Job::Event { id: *id }).await?;
+    }
+    for (entry, target) in postings {
+        queue
+            .send(Job::Post {
+                entry: entry.clone(),
+                target: target.clone(),
+            })
+            .await?;
+    }
+    Ok(())
+}
+
 enum Next {
     Ack,
     RetryIn(u32),

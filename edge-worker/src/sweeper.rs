@@ -3,7 +3,7 @@
 //! already done is acknowledged by the consumer without effect.
 
 use crate::config::Settings;
-use crate::consumer::Job;
+use crate::consumer;
 use crate::store::{now_ms, Db};
 use worker::{Env, Result};
 
@@ -12,20 +12,9 @@ pub async fn run(env: &Env) -> Result<(usize, usize)> {
     let db = Db::new(env)?;
     let now = now_ms();
     let before = now - settings.sweep_after_s * 1000;
-    let queue = env.queue("POSTINGS")?;
     let events = db.sweep_events(before, now).await?;
-    for id in &events {
-        queue.send(Job::Event { id: *id }).await?;
-    }
     let rows = db.sweep_outbox(before, now).await?;
-    for (entry, target) in &rows {
-        queue
-            .send(Job::Post {
-                entry: entry.clone(),
-                target: target.clone(),
-            })
-            .await?;
-    }
+    consumer::enqueue(env, &events, &rows).await?;
     db.prune_budgets(now).await?;
     if !events.is_empty() || !rows.is_empty() {
         worker::console_log!(

@@ -4,6 +4,13 @@ use super::{n, s, Db, One, OutboxRow, TokenRow};
 use serde::Deserialize;
 use worker::Result;
 
+/// An outbox row's key, as `RETURNING entry_id, target` gives it.
+#[derive(Deserialize)]
+struct Row {
+    entry_id: String,
+    target: String,
+}
+
 impl Db {
     // ------------------------------------------------------------ outbox
 
@@ -81,11 +88,6 @@ impl Db {
         entry_id: Option<&str>,
         now: i64,
     ) -> Result<Vec<(String, String)>> {
-        #[derive(Deserialize)]
-        struct Row {
-            entry_id: String,
-            target: String,
-        }
         let rows: Vec<Row> = self
             .rows(
                 "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?4, reason = 'replayed', updated_at = ?4
@@ -130,11 +132,6 @@ impl Db {
 
     /// Pending outbox rows that are due and untouched since `before`.
     pub async fn sweep_outbox(&self, before: i64, now: i64) -> Result<Vec<(String, String)>> {
-        #[derive(Deserialize)]
-        struct Row {
-            entry_id: String,
-            target: String,
-        }
         let rows: Vec<Row> = self
             .rows(
                 "UPDATE outbox SET updated_at = ?2 WHERE rowid IN (SELECT rowid FROM outbox WHERE state = 'pending'
