@@ -195,6 +195,18 @@ test("Xero: timeout after accept and an expired token → the Idempotency-Key re
   assert.equal(tok.refresh_token, xero.state.refreshToken);
 });
 
+test("Xero: a refresh whose answer is lost after rotating → the old refresh token, within Xero's 30-minute grace, refreshes again; one journal", async () => {
+  xero.expireAccess();
+  xero.state.tokenScript.push({ rotateThenHang: 3000 }); // longer than TARGET_TIMEOUT_MS (1500)
+  const refreshes = xero.state.refreshes;
+  const body = order();
+  assert.equal((await post(XERO_SHOP, body)).state, "posted");
+  assert.equal(journalsFor(xero, body).length, 1);
+  assert.equal(xero.state.refreshes, refreshes + 2, "the lost rotation, then one with the previous token");
+  const [tok] = await rows(mf, "SELECT refresh_token FROM tokens WHERE provider = 'xero'");
+  assert.equal(tok.refresh_token, xero.state.refreshToken, "the newest refresh token is the one stored");
+});
+
 test("Xero: a spent budget defers the posting as rate limited, never calls the target, and charges no other window", async () => {
   const db = await mf.getD1Database("LEDGER");
   const day = `d:${Math.floor(Date.now() / 86_400_000)}`;

@@ -6,7 +6,10 @@ import { json, listen, Script, sleep } from "./common.mjs";
 
 // Options for soak runs as in qbo.mjs: `faults` (keyed by Idempotency-Key) and `seedReusable`.
 export async function startXero({ tenant, clientId, clientSecret, refreshToken, perMinute = 60, perDay = 5000, faults, seedReusable = false }) {
-  const state = { refreshToken, valid: new Set([refreshToken]), access: new Map(), byKey: new Map(), journals: [], refreshes: 0, calls: [] };
+  // `retired`: refresh tokens rotated out, usable until their grace ends (Xero: 30 minutes).
+  // `tokenScript`: scripted token-endpoint steps, e.g. {rotateThenHang: ms} (the answer is lost).
+  const state = { refreshToken, valid: new Set([refreshToken]), retired: new Map(), graceMs: 30 * 60_000, tokenScript: new Script(),
+    access: new Map(), byKey: new Map(), journals: [], refreshes: 0, calls: [] };
   const script = new Script();
   const srv = await listen(async (req, body, res) => {
     const url = new URL(req.url, "http://x");
@@ -15,13 +18,16 @@ export async function startXero({ tenant, clientId, clientSecret, refreshToken, 
       const form = new URLSearchParams(body.toString("utf8"));
       if (req.headers.authorization !== `Basic ${basic}`) return json(res, 400, { error: "invalid_client" });
       const used = form.get("refresh_token");
-      if (!state.valid.has(used)) return json(res, 400, { error: "invalid_grant" });
-      if (!(seedReusable && used === refreshToken)) state.valid.delete(used);
+      const inGrace = (state.retired.get(used) ?? 0) > Date.now();
+      if (!state.valid.has(used) && !inGrace) return json(res, 400, { error: "invalid_grant" });
+      if (!(seedReusable && used === refreshToken) && state.valid.delete(used)) state.retired.set(used, Date.now() + state.graceMs);
       state.refreshes += 1;
       state.refreshToken = `xrt-${crypto.randomUUID()}`;
       state.valid.add(state.refreshToken);
       const access = `xat-${crypto.randomUUID()}`;
       state.access.set(access, Date.now() + 1_800_000);
+      const step = state.tokenScript.next();
+      if (step?.rotateThenHang) await sleep(step.rotateThenHang);
       return json(res, 200, { access_token: access, expires_in: 1800, token_type: "Bearer", refresh_token: state.refreshToken });
     }
     if (req.method !== "PUT" || url.pathname !== "/api.xro/2.0/ManualJournals") return json(res, 404, {});
