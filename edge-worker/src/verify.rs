@@ -213,6 +213,35 @@ mod tests {
     // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
     const RFC4231_2: &str = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
 
+    /// Reliability case 5: MACs are compared in constant time only. Every `==`/`!=` in the
+    /// signature and token code is listed here, after review, as not touching secret bytes; a new
+    /// comparison fails this test until someone has looked at it.
+    #[test]
+    fn secrets_are_only_compared_through_verify_slice() {
+        let reviewed: &[&str] = &[
+            "if tag.len() != 32 {",
+            "if text.len() % 2 != 0 {",
+            "if header.alg != \"HS256\" {",
+            "if client_id.is_empty() || claims.aud != client_id {",
+        ];
+        for (file, source) in [
+            ("verify.rs", include_str!("verify.rs")),
+            ("auth.rs", include_str!("auth.rs")),
+        ] {
+            let code = source.split("#[cfg(test)]").next().unwrap();
+            assert!(code.contains(".verify_slice("), "{file}: no verify_slice");
+            for line in code.lines().map(str::trim) {
+                let comparison = [" == ", " != "].iter().any(|op| line.contains(op));
+                if comparison && !line.starts_with("//") {
+                    assert!(
+                        reviewed.contains(&line),
+                        "{file}: unreviewed comparison `{line}`"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn shared_secret_header_accepts_either_secret_exactly() {
         let secrets = vec!["s3cret".to_string(), "old-s3cret".to_string()];
