@@ -54,6 +54,16 @@ pub struct ShopConfig {
     /// Where a BigCommerce store's orders are fetched from (its webhooks carry only ids).
     #[serde(default)]
     pub bigcommerce: Option<BigCommerceConfig>,
+    /// A WooCommerce store's REST API, for the reconciliation pull of lost webhooks.
+    #[serde(default)]
+    pub woocommerce: Option<WooCommerceConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WooCommerceConfig {
+    /// The store's address, e.g. `https://shop.example.com` (the API is under `/wp-json/wc/v3`).
+    pub base_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -175,6 +185,14 @@ impl Settings {
             sweep_after_s: number(env, "SWEEP_AFTER_S", 120)?,
             shops,
         })
+    }
+
+    /// (shop, base URL) of every WooCommerce store configured for the reconciliation pull.
+    pub fn woocommerce_stores(&self) -> Vec<(String, String)> {
+        self.shops
+            .iter()
+            .filter_map(|(shop, c)| Some((shop.clone(), c.woocommerce.as_ref()?.base_url.clone())))
+            .collect()
     }
 
     /// The shop's config, else the `"*"` entry, else d1 only with the default chart.

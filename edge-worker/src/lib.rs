@@ -3,7 +3,7 @@
 //!
 //! - fetch: [`routes`] → [`intake`] (webhooks) and [`api`] (admin)
 //! - queue: [`consumer`] (map with the core, plan with [`plan`], deliver with [`sinks`])
-//! - scheduled: [`sweeper`] (the outbox relay)
+//! - scheduled: [`sweeper`] (the outbox relay) and [`reconcile`] (the pull of lost webhooks)
 //!
 //! Deployment and endpoints: docs/worker.md.
 
@@ -16,6 +16,7 @@ pub mod erasure;
 pub mod http_error;
 pub mod intake;
 pub mod plan;
+pub mod reconcile;
 pub mod routes;
 pub mod sinks;
 pub mod store;

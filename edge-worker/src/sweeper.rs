@@ -3,8 +3,8 @@
 //! already done is acknowledged by the consumer without effect.
 
 use crate::config::Settings;
-use crate::consumer;
 use crate::store::{now_ms, Db};
+use crate::{consumer, reconcile};
 use worker::{Env, Result};
 
 pub async fn run(env: &Env) -> Result<(usize, usize)> {
@@ -16,6 +16,10 @@ pub async fn run(env: &Env) -> Result<(usize, usize)> {
     let rows = db.sweep_outbox(before, now).await?;
     consumer::enqueue(env, &events, &rows).await?;
     db.prune_budgets(now).await?;
+    let pulled = reconcile::run(env, &settings, &db, now).await?;
+    if pulled > 0 {
+        worker::console_log!("reconciliation pull recorded {pulled} events");
+    }
     if !events.is_empty() || !rows.is_empty() {
         worker::console_log!(
             "sweeper re-enqueued {} events and {} postings",

@@ -243,6 +243,32 @@ impl Db {
     }
 
     /// Gives back a call counted by `spend` that was not made after all.
+    pub async fn pull_cursor(&self, source: &str, shop: &str) -> Result<Option<String>> {
+        let row: Option<One<String>> = self
+            .first(
+                "SELECT cursor AS v FROM pull_cursors WHERE source = ?1 AND shop = ?2",
+                &[s(source), s(shop)],
+            )
+            .await?;
+        Ok(row.map(|r| r.v))
+    }
+
+    pub async fn set_pull_cursor(
+        &self,
+        source: &str,
+        shop: &str,
+        cursor: &str,
+        now: i64,
+    ) -> Result<()> {
+        self.run(
+            "INSERT INTO pull_cursors (source, shop, cursor, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (source, shop) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+            &[s(source), s(shop), s(cursor), n(now)],
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Drops budget windows long over (slices and minutes after ten minutes, days after two), so
     /// the table stays as small as the windows that still matter.
     pub async fn prune_budgets(&self, now_ms: i64) -> Result<usize> {
