@@ -57,6 +57,20 @@ pub struct ShopConfig {
     /// A WooCommerce store's REST API, for the reconciliation pull of lost webhooks.
     #[serde(default)]
     pub woocommerce: Option<WooCommerceConfig>,
+    /// Stripe's API, for the pull of events Stripe failed to deliver.
+    #[serde(default)]
+    pub stripe: Option<StripeConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StripeConfig {
+    #[serde(default = "stripe_base")]
+    pub api_base: String,
+}
+
+fn stripe_base() -> String {
+    "https://api.stripe.com".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -192,6 +206,14 @@ impl Settings {
         self.shops
             .iter()
             .filter_map(|(shop, c)| Some((shop.clone(), c.woocommerce.as_ref()?.base_url.clone())))
+            .collect()
+    }
+
+    /// (shop, API base) of every Stripe account configured for the pull of undelivered events.
+    pub fn stripe_accounts(&self) -> Vec<(String, String)> {
+        self.shops
+            .iter()
+            .filter_map(|(shop, c)| Some((shop.clone(), c.stripe.as_ref()?.api_base.clone())))
             .collect()
     }
 

@@ -1,9 +1,14 @@
-//! The reconciliation pull: WooCommerce does not redeliver a webhook that failed (it disables the
-//! hook after repeated failures instead), so a lost delivery would be a lost sale. Every sweep
-//! asks each configured store for the orders modified since its cursor and records each as an
-//! event, with the delivery id `pull:<order id>:<date_modified_gmt>`: a version already pulled is
-//! a no-op at intake, and one that also arrived by webhook maps to the same entry id, which the
-//! plan skips as a duplicate. Nothing is posted twice; nothing the store has is missed for long.
+//! The reconciliation pull: webhooks get lost, and a lost delivery would be a lost sale.
+//! - WooCommerce does not redeliver a webhook that failed (it disables the hook after repeated
+//!   failures instead). Every sweep asks each configured store for the orders modified since its
+//!   cursor and records each as an event with the delivery id `pull:<order id>:<date_modified_gmt>`:
+//!   a version already pulled is a no-op at intake, and one that also arrived by webhook maps to
+//!   the same entry id, which the plan skips as a duplicate.
+//! - Stripe retries for three days, then gives up. Every sweep lists the events whose delivery
+//!   failed (`delivery_success=false`) since its cursor and records each under its event id, the
+//!   delivery id the webhook intake uses, so a late webhook of the same event is a duplicate.
+//!
+//! Nothing is posted twice; nothing the store has is missed for long.
 
 use crate::config::{text, Settings};
 use crate::consumer;
@@ -30,22 +35,121 @@ struct Peek {
 
 /// Pulls every store that has `woocommerce.base_url` configured; returns the events recorded.
 pub async fn run(env: &Env, settings: &Settings, db: &Db, now: i64) -> Result<usize> {
-    let (Some(key), Some(secret)) = (
+    let mut recorded = 0;
+    if let (Some(key), Some(secret)) = (
         text(env, "WOOCOMMERCE_API_KEY"),
         text(env, "WOOCOMMERCE_API_SECRET"),
-    ) else {
-        return Ok(0);
-    };
-    let basic = format!("Basic {}", B64.encode(format!("{key}:{secret}")));
-    let mut recorded = 0;
-    for (shop, base_url) in settings.woocommerce_stores() {
-        match pull_store(env, settings, db, &shop, &base_url, &basic, now).await {
-            Ok(n) => recorded += n,
-            // One unreachable store must not stop the others (or the sweeper).
-            Err(e) => worker::console_warn!("reconcile {shop}: {e}"),
+    ) {
+        let basic = format!("Basic {}", B64.encode(format!("{key}:{secret}")));
+        for (shop, base_url) in settings.woocommerce_stores() {
+            match pull_store(env, settings, db, &shop, &base_url, &basic, now).await {
+                Ok(n) => recorded += n,
+                // One unreachable store must not stop the others (or the sweeper).
+                Err(e) => worker::console_warn!("reconcile {shop}: {e}"),
+            }
+        }
+    }
+    if let Some(key) = text(env, "STRIPE_API_KEY") {
+        let bearer = format!("Bearer {key}");
+        for (shop, api_base) in settings.stripe_accounts() {
+            match pull_stripe(env, settings, db, &shop, &api_base, &bearer, now).await {
+                Ok(n) => recorded += n,
+                Err(e) => worker::console_warn!("reconcile stripe {shop}: {e}"),
+            }
         }
     }
     Ok(recorded)
+}
+
+#[derive(Deserialize)]
+struct EventList<'a> {
+    #[serde(borrow)]
+    data: Vec<&'a RawValue>,
+    #[serde(default)]
+    has_more: bool,
+}
+
+#[derive(Deserialize)]
+struct EventPeek {
+    id: String,
+    #[serde(rename = "type", default)]
+    kind: String,
+    created: i64,
+    #[serde(default)]
+    account: Option<String>,
+}
+
+/// Stripe events that were not delivered, created since the cursor (Unix seconds, from a second
+/// before it), newest first as Stripe lists them, paged with `starting_after`.
+async fn pull_stripe(
+    env: &Env,
+    settings: &Settings,
+    db: &Db,
+    shop: &str,
+    api_base: &str,
+    bearer: &str,
+    now: i64,
+) -> Result<usize> {
+    let mut cursor: i64 = match db.pull_cursor("stripe", shop).await? {
+        Some(c) => c.parse().unwrap_or(0),
+        None => (now - FIRST_LOOKBACK_MS) / 1000,
+    };
+    let since = cursor - 1;
+    let mut fresh = Vec::new();
+    let mut after: Option<String> = None;
+    for _ in 0..PAGES_MAX {
+        let mut url = format!(
+            "{}/v1/events?delivery_success=false&created[gte]={since}&limit={PAGE}",
+            api_base.trim_end_matches('/')
+        );
+        if let Some(last) = &after {
+            url.push_str(&format!("&starting_after={last}"));
+        }
+        let headers = [("authorization", bearer)];
+        let reply = call(
+            Method::Get,
+            &url,
+            &headers,
+            None,
+            settings.target_timeout_ms,
+        )
+        .await
+        .map_err(worker::Error::RustError)?;
+        if !(200..300).contains(&reply.status) {
+            return Err(worker::Error::RustError(format!(
+                "events list answered {}",
+                reply.status
+            )));
+        }
+        let list: EventList = serde_json::from_str(&reply.body)
+            .map_err(|e| worker::Error::RustError(format!("events list: {e}")))?;
+        for raw in &list.data {
+            let Ok(peek) = serde_json::from_str::<EventPeek>(raw.get()) else {
+                continue;
+            };
+            let event = NewEvent {
+                platform: "stripe",
+                shop: peek.account.as_deref().unwrap_or(shop),
+                topic: &peek.kind,
+                delivery_id: &peek.id,
+                resource: "other",
+                order_id: None,
+                payload: raw.get(),
+            };
+            if let Recorded::New(event_id) = db.record_event(&event, now).await? {
+                fresh.push(event_id);
+            }
+            cursor = cursor.max(peek.created);
+            after = Some(peek.id);
+        }
+        if !list.has_more {
+            break;
+        }
+    }
+    db.set_pull_cursor("stripe", shop, &cursor.to_string(), now)
+        .await?;
+    consumer::enqueue(env, &fresh, &[]).await?;
+    Ok(fresh.len())
 }
 
 async fn pull_store(
