@@ -243,8 +243,10 @@ proptest! {
         prop_assert_eq!(net(&all, CLEARING), Decimal::ZERO);
         let payout = all.iter().find(|e| e.source.kind == "payout").unwrap();
         let bank: Vec<_> = payout.lines.iter().filter(|l| l.account == "Assets:Bank").collect();
-        prop_assert_eq!(bank.len(), 1);
-        prop_assert_eq!(bank[0].signed(), dec(deposit));
+        // A deposit of zero (refunds and fees ate the sales) has no bank line: zero lines are
+        // never written. Found by scripts/long-properties at 10^6 cases.
+        prop_assert_eq!(bank.len(), usize::from(deposit != 0));
+        prop_assert_eq!(net(&all, "Assets:Bank"), dec(deposit));
         // Every fee is booked exactly once, wherever it was first known.
         let fees: i64 = sales.iter().map(|s| s.fee).sum::<i64>() + 1500 * disputes.len() as i64;
         prop_assert_eq!(net(&all, "Expenses:PaymentFees:Shopify-Payments"), dec(fees));
@@ -264,6 +266,48 @@ proptest! {
         prop_assert_eq!(gain - loss, dec(fx));
         prop_assert!(gain.is_zero() || loss.is_zero());
     }
+}
+
+/// The minimal input scripts/long-properties found: a $1.00 sale whose 9 cent fee is learnt from
+/// the payout, refunded 91 cents, so the payout deposits nothing.
+#[test]
+fn a_payout_that_nets_to_zero_books_no_bank_line() {
+    let sale = Sale {
+        cents: 100,
+        fee: 9,
+        fee_on_sale: false,
+        refund: 91,
+    };
+    let (events, deposit) = scenario(&[sale], &[], None);
+    assert_eq!(deposit, 0);
+    let all = entries(&events);
+    let payout = all.iter().find(|e| e.source.kind == "payout").unwrap();
+    payout.check().unwrap();
+    let mut lines: Vec<(&str, String, String)> = payout
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.account.as_str(),
+                l.debit.0.to_string(),
+                l.credit.0.to_string(),
+            )
+        })
+        .collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        vec![
+            (CLEARING, "0.00".to_string(), "1.00".to_string()),
+            (CLEARING, "0.91".to_string(), "0.00".to_string()),
+            (
+                "Expenses:PaymentFees:Shopify-Payments",
+                "0.09".to_string(),
+                "0.00".to_string()
+            ),
+        ]
+    );
+    assert_eq!(net(&all, CLEARING), Decimal::ZERO);
 }
 
 #[test]

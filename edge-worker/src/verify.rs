@@ -152,7 +152,9 @@ pub fn stripe(
         return Err(Refused::BadSignature);
     }
     // Checked after the MAC so that an attacker cannot probe the window without a valid signature.
-    if (now_s - t).abs() > tolerance_s {
+    // abs_diff: `now_s - t` overflows for a `t` near i64::MIN, and wrapped it read as inside the window.
+    let inside = u64::try_from(tolerance_s).is_ok_and(|tol| now_s.abs_diff(t) <= tol);
+    if !inside {
         return Err(Refused::OutsideTolerance);
     }
     Ok(())
@@ -331,6 +333,34 @@ mod tests {
             stripe(body, Some("v1=abcd"), &secrets, t, 300),
             Err(Refused::MalformedSignature)
         );
+    }
+
+    // Found by the `verify` fuzz target: `now - t` overflowed (a panic in debug builds; in release
+    // it wrapped to i64::MIN, whose abs() stays negative, so the stale `t` was accepted).
+    #[test]
+    fn stripe_window_holds_for_timestamps_at_the_ends_of_i64() {
+        let body = b"{}";
+        let secrets = vec!["whsec_x".to_string()];
+        let now = 1_700_000_000i64;
+        for t in [i64::MIN, now.wrapping_add(i64::MIN), i64::MAX] {
+            let tag = hex_encode(&hmac_sha256(
+                b"whsec_x",
+                &[t.to_string().as_bytes(), b".", body],
+            ));
+            let header = format!("t={t},v1={tag}");
+            assert_eq!(
+                stripe(body, Some(&header), &secrets, now, 300),
+                Err(Refused::OutsideTolerance),
+                "t={t}"
+            );
+        }
+        let tag = hex_encode(&hmac_sha256(b"whsec_x", &[b"5", b".", body]));
+        let header = format!("t=5,v1={tag}");
+        assert_eq!(
+            stripe(body, Some(&header), &secrets, 5, -1),
+            Err(Refused::OutsideTolerance)
+        );
+        assert_eq!(stripe(body, Some(&header), &secrets, 5, 0), Ok(()));
     }
 
     #[test]
