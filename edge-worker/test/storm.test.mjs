@@ -102,7 +102,7 @@ test("storm: every distinct delivery id is recorded once, however often and conc
 
 test("storm: after the drain the ledger equals in-order delivery, and equals the hand-worked ids", async (t) => {
   const t0 = Date.now();
-  await drain(storm, { ms: 45000 });
+  await drain(storm, { ms: 45000 * ROUNDS });
   // Queue redelivery of work already done (at-least-once): the consumer must find it done.
   const producer = await storm.getQueueProducer("POSTINGS");
   for (const { id } of await rows(storm, "SELECT id FROM events")) await producer.send({ job: "event", id });
