@@ -105,23 +105,8 @@ async fn pull_stripe(
         if let Some(last) = &after {
             url.push_str(&format!("&starting_after={last}"));
         }
-        let headers = [("authorization", bearer)];
-        let reply = call(
-            Method::Get,
-            &url,
-            &headers,
-            None,
-            settings.target_timeout_ms,
-        )
-        .await
-        .map_err(worker::Error::RustError)?;
-        if !(200..300).contains(&reply.status) {
-            return Err(worker::Error::RustError(format!(
-                "events list answered {}",
-                reply.status
-            )));
-        }
-        let list: EventList = serde_json::from_str(&reply.body)
+        let body = list_page(settings, &url, &[("authorization", bearer)], "events list").await?;
+        let list: EventList = serde_json::from_str(&body)
             .map_err(|e| worker::Error::RustError(format!("events list: {e}")))?;
         for raw in &list.data {
             let Ok(peek) = serde_json::from_str::<EventPeek>(raw.get()) else {
@@ -178,22 +163,8 @@ async fn pull_store(
             base_url.trim_end_matches('/')
         );
         let headers = [("authorization", basic), ("accept", "application/json")];
-        let reply = call(
-            Method::Get,
-            &url,
-            &headers,
-            None,
-            settings.target_timeout_ms,
-        )
-        .await
-        .map_err(worker::Error::RustError)?;
-        if !(200..300).contains(&reply.status) {
-            return Err(worker::Error::RustError(format!(
-                "orders list answered {}",
-                reply.status
-            )));
-        }
-        let orders: Vec<&RawValue> = serde_json::from_str(&reply.body)
+        let body = list_page(settings, &url, &headers, "orders list").await?;
+        let orders: Vec<&RawValue> = serde_json::from_str(&body)
             .map_err(|e| worker::Error::RustError(format!("orders list: {e}")))?;
         let count = orders.len();
         for raw in orders {
@@ -230,6 +201,25 @@ async fn pull_store(
         .await?;
     consumer::enqueue(env, &fresh, &[]).await?;
     Ok(fresh.len())
+}
+
+/// One page of a source's list endpoint; anything but a 2xx ends this store's pull for the sweep.
+async fn list_page(
+    settings: &Settings,
+    url: &str,
+    headers: &[(&str, &str)],
+    what: &str,
+) -> Result<String> {
+    let reply = call(Method::Get, url, headers, None, settings.target_timeout_ms)
+        .await
+        .map_err(worker::Error::RustError)?;
+    if !(200..300).contains(&reply.status) {
+        return Err(worker::Error::RustError(format!(
+            "{what} answered {}",
+            reply.status
+        )));
+    }
+    Ok(reply.body)
 }
 
 /// `YYYY-MM-DDTHH:MM:SS` in UTC, as WooCommerce's `*_gmt` fields and `modified_after` read it.
