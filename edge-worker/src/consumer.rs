@@ -54,7 +54,7 @@ pub async fn run(batch: MessageBatch<Job>, env: &Env) -> Result<()> {
     for message in batch.messages()? {
         match handle(&message, env, &settings, &db).await {
             Ok(Next::Ack) => message.ack(),
-            // A longer wait than that (a spent daily budget, a long Retry-After) comes back
+            // A wait beyond MAX_QUEUE_DELAY_S (a spent daily budget, a long Retry-After) comes back
             // early and is deferred again, while the outbox row keeps its real due time.
             Ok(Next::RetryIn(s)) => message.retry_with_options(
                 &QueueRetryOptionsBuilder::new()
