@@ -113,3 +113,23 @@ fn sku_globs_and_first_match_wins() {
     assert!(glob("*", ""));
     assert!(!glob("MUG", "MUGS"));
 }
+
+#[test]
+fn toml_type_errors_name_the_field_and_syntax_errors_the_line() {
+    let cases = [
+        (
+            "[[sales]]\nsku = \"A\"\n\n[[sales]]\nsku = \"B\"\naccount = 3",
+            "sales[1].account",
+        ),
+        ("shop = \"s\"\n[accounts]\nbank = [\"x\"]", "accounts.bank"),
+        ("[gateways.paypal]\nfees = 1.5", "gateways.paypal.fees"),
+        ("refunds = \"sideways\"", "refunds"),
+    ];
+    for (text, path) in cases {
+        let e = Config::parse(text).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("E_CONFIG", path), "{text}: {e}");
+    }
+    let e = Config::parse("shop = \"s\"\n\n[accounts\nbank = \"Assets:Bank\"").unwrap_err();
+    assert_eq!((e.code(), e.path()), ("E_CONFIG", ""));
+    assert!(e.to_string().contains("line 3"), "{e}");
+}
