@@ -18,7 +18,7 @@ fn fixture(case: &str) -> (Vec<u8>, Config) {
 }
 
 fn bench(c: &mut Criterion) {
-    for case in ["discount-shipping-tax", "partial-refund-restock"] {
+    for case in ["simple", "discount-shipping-tax", "partial-refund-restock"] {
         let (input, config) = fixture(case);
         let mut group = c.benchmark_group(case);
         group.bench_function("parse_only", |b| {

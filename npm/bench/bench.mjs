@@ -1,5 +1,6 @@
 // Benchmarks (numbers to report, not tests):
-//   1. per-order mapEvent in Node, JSON text in, entries out, per fixture and overall;
+//   1. per-order mapEvent in Node, JSON text in, entries out, per fixture and overall, with the
+//      size-optimised module (browsers, Workers) next to the Node one;
 //      plus the JSON-text vs serde-wasm-bindgen comparison when npm/dist-bench exists
 //      (LEDGERBRIDGE_WASM_FEATURES=bench-swb LEDGERBRIDGE_NPM_OUT=npm/dist-bench scripts/build-npm);
 //   2. CLI throughput on a 100 000-order JSONL made from the fixtures (temp dir, deleted after);
@@ -70,7 +71,8 @@ for (const [name, us] of rows) console.log(`  ${fmt(us)}  ${name}`);
 const mean = rows.reduce((a, [, us]) => a + us, 0) / rows.length;
 console.log(`  ${fmt(mean)}  mean over fixtures`);
 
-const sh = cases.find((c) => c.platform === "shopify" && c.name === "simple") ?? cases[0];
+// The fixture core/benches/map.rs also measures natively (criterion `map_to_json`).
+const sh = cases.find((c) => c.platform === "shopify" && c.name === "discount-shipping-tax") ?? cases[0];
 const shObj = JSON.parse(sh.input);
 const variants = [
   ["mapEvent(text, config text)            → JSON.parse(text)", () => lb.mapEvent(sh.platform, sh.input, sh.config)],
@@ -78,6 +80,14 @@ const variants = [
   ["mapEvent(object payload, config text)", () => lb.mapEvent(sh.platform, shObj, sh.config)],
   ["JSON.parse(input) alone (JS baseline)", () => JSON.parse(sh.input)],
 ];
+// The size-optimised module the browser and Worker entrypoints load, in its own glue instance.
+const small = await import("../dist/ledgerbridge_wasm.js?size-optimised");
+small.initSync({ module: readFileSync(join(NPM, "dist", "ledgerbridge_wasm_bg.wasm")) });
+const smallMapper = new small.Mapper(sh.platform, sh.config);
+const shBytes = new TextEncoder().encode(sh.input);
+variants.push(["size-optimised module (browsers, Workers)", () => smallMapper.mapJson(new TextEncoder().encode(sh.input))]);
+const cliMapper = lb.createMapper(sh.platform, sh.config);
+variants.push(["Mapper.mapBytes(bytes) (the CLI's path)", () => cliMapper.mapBytes(shBytes)]);
 const distBench = join(NPM, "dist-bench", "ledgerbridge_wasm.js");
 if (existsSync(distBench)) {
   const b = await import(distBench);
@@ -138,12 +148,12 @@ if (!args.includes("--skip-cli")) {
     };
     const cli = runTimed(process.execPath, [CLI, "map", "--platform", "shopify", "--quiet", file]);
     console.log(`  ledgerbridge map (npm CLI): ${cli.toFixed(2)} s → ${Math.round(ORDERS / cli)} orders/s (${mb.toFixed(1)} MB in)`);
-    const bin = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "release", "examples", "map");
+    const bin = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "speed", "examples", "map");
     if (existsSync(bin)) {
       const native = runTimed(bin, ["--platform", "shopify", file]);
-      console.log(`  native example (release):   ${native.toFixed(2)} s → ${Math.round(ORDERS / native)} orders/s`);
+      console.log(`  native example (speed):     ${native.toFixed(2)} s → ${Math.round(ORDERS / native)} orders/s`);
     } else {
-      console.log(`  (native release example not built: cargo build --release -p ledgerbridge-core --example map)`);
+      console.log(`  (native example not built: cargo build --profile speed -p ledgerbridge-core --example map)`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -151,9 +161,10 @@ if (!args.includes("--skip-cli")) {
 }
 
 console.log("\n## 3. .wasm size\n");
-const wasm = join(NPM, "dist", "ledgerbridge_wasm_bg.wasm");
-const bytes = readFileSync(wasm);
-console.log(`  npm/dist/ledgerbridge_wasm_bg.wasm: ${bytes.length} bytes raw, ${gzipSync(bytes, { level: 9 }).length} bytes gzip -9`);
+for (const [file, who] of [["ledgerbridge_wasm_bg.wasm", "browsers, Workers"], ["ledgerbridge_wasm_fast.wasm", "Node"]]) {
+  const bytes = readFileSync(join(NPM, "dist", file));
+  console.log(`  npm/dist/${file} (${who}): ${bytes.length} bytes raw, ${gzipSync(bytes, { level: 9 }).length} bytes gzip -9`);
+}
 const cargoWasm = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "wasm32-unknown-unknown", "release", "ledgerbridge_wasm.wasm");
 if (existsSync(cargoWasm)) {
   console.log("  what dominates (cargo output before wasm-bindgen/wasm-opt, which keeps symbol names):\n");

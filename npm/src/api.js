@@ -15,7 +15,24 @@ export function mapEvent(platform, payload, config) {
 /** As `mapEvent`, returning the compact `Mapped` JSON text (byte-identical to the native CLI). */
 export function mapEventJson(platform, payload, config) {
   const mapper = cachedMapper(platform, config);
-  return mapper ? mapper.mapJson(payload) : raw.mapEventJson(platform, payload, config);
+  return mapper ? mapper.mapJson(utf8(payload)) : raw.mapEventJson(platform, utf8(payload), config);
+}
+
+// JSON goes in as UTF-8 bytes encoded here: the glue's own string path copies a string into wasm
+// memory one character at a time, which cost as much as mapping a 15 KB order. Objects are
+// stringified here for the same reason; anything JSON.stringify refuses goes in as it is, so the
+// core reports it with its error code.
+const encoder = new TextEncoder();
+function utf8(value) {
+  if (typeof value === "string") return encoder.encode(value);
+  if (value === null || typeof value !== "object" || ArrayBuffer.isView(value)) return value;
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return value;
+  }
+  return typeof text === "string" ? encoder.encode(text) : value;
 }
 
 // Parsed configs, so a page or worker mapping many orders with the same config text parses its
@@ -42,12 +59,12 @@ function cachedMapper(platform, config) {
 
 /** Renders entries as `json`, `qbo`, `xero`, `beancount`, `hledger` or `csv` (what the core has). */
 export function exportEntries(entries, format, config) {
-  return raw.exportEntries(entries, format, config);
+  return raw.exportEntries(utf8(entries), format, config);
 }
 
 /** One summary entry per payout, day or month. */
 export function summarize(entries, by) {
-  return JSON.parse(raw.summarizeJson(entries, by));
+  return JSON.parse(raw.summarizeJson(utf8(entries), by));
 }
 
 /** Parses and validates a config (TOML/JSON text or an object); returns it with defaults filled. */
@@ -85,5 +102,5 @@ export { Mapper } from "../dist/ledgerbridge_wasm.js";
 
 /** Per-entry totals `{debits, credits, balanced}` from the core's balance check (for display). */
 export function entryTotals(entries) {
-  return raw.entryTotals(entries);
+  return raw.entryTotals(utf8(entries));
 }

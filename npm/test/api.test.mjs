@@ -1,11 +1,17 @@
 // The package API (Node entrypoint) against the native reference output, fixture by fixture.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import * as lb from "../src/entrypoints/node.js";
 import { fixtureCases, runNative, unsupportedFixturePlatforms } from "./helpers.mjs";
 
 const platforms = lb.platforms();
 const cases = fixtureCases(platforms);
+
+// Node runs the speed-optimised module; browsers and Workers the size-optimised one. A second
+// instance of the glue (a distinct module URL) holds the latter, so every fixture checks both.
+const small = await import("../dist/ledgerbridge_wasm.js?size-optimised");
+small.initSync({ module: readFileSync(new URL("../dist/ledgerbridge_wasm_bg.wasm", import.meta.url)) });
 
 test("fixtures exist for the supported platforms", (t) => {
   assert.ok(cases.length >= 10, `only ${cases.length} fixture cases found`);
@@ -19,6 +25,7 @@ for (const c of cases) {
     assert.equal(native.status, 0, native.stderr);
     const text = lb.mapEventJson(c.platform, c.input, c.config);
     assert.equal(`${text}\n`, native.stdout.toString("utf8"));
+    assert.equal(small.mapEventJson(c.platform, c.input, c.config), text, "size-optimised module");
     // The object form is the same document; payload as an object and as bytes give the same text.
     assert.deepEqual(lb.mapEvent(c.platform, c.input, c.config), JSON.parse(text));
     assert.equal(lb.mapEventJson(c.platform, new TextEncoder().encode(c.input), c.config), text);

@@ -11,13 +11,18 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// A payload given as JSON text, UTF-8 bytes, or any JSON-serialisable object.
 pub fn payload_bytes(value: &JsValue) -> Result<Vec<u8>> {
+    json_bytes(value, "payload")
+}
+
+/// JSON text, its UTF-8 bytes, or an object to stringify, as the bytes of `what`.
+fn json_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>> {
     if let Some(text) = value.as_string() {
         return Ok(text.into_bytes());
     }
     if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
         return Ok(bytes.to_vec());
     }
-    stringify(value, "payload").map(String::into_bytes)
+    stringify(value, what).map(String::into_bytes)
 }
 
 /// `undefined`/`null` → the default config; text → TOML or JSON; an object → its JSON.
@@ -31,13 +36,11 @@ pub fn config(value: &JsValue) -> Result<Config> {
     }
 }
 
-/// Entries as a JSON array text or an array of entry objects (what `mapEvent` returned).
+/// Entries as a JSON array (text or its UTF-8 bytes) or an array of entry objects (what
+/// `mapEvent` returned).
 pub fn entries(value: &JsValue) -> Result<Vec<Entry>> {
-    let text = match value.as_string() {
-        Some(text) => text,
-        None => stringify(value, "entries")?,
-    };
-    ledgerbridge_core::json::from_json::<Vec<Entry>>(text.as_bytes())
+    let bytes = json_bytes(value, "entries")?;
+    ledgerbridge_core::json::from_json::<Vec<Entry>>(&bytes)
 }
 
 /// Compact JSON text of a public shape, exactly as the native example prints it.
