@@ -8,8 +8,16 @@ use crate::error::{join_path, LedgerError};
 use serde::Deserialize;
 
 /// Parses `bytes` as `T`; a failure becomes a [`LedgerError`] carrying the field's path.
+///
+/// JSON is UTF-8 (RFC 8259), so the whole text is checked once up front: serde_json's byte reader
+/// would otherwise check every key and string it reads, one call each, a tenth of the instructions
+/// of mapping an order.
 pub fn from_json<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, LedgerError> {
-    serde_json::from_slice(bytes).map_err(|e| classify(&error_path(bytes, &e), &e))
+    let text = std::str::from_utf8(bytes).map_err(|e| LedgerError::Json {
+        path: locate(bytes, e.valid_up_to(), false),
+        message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+    })?;
+    serde_json::from_str(text).map_err(|e| classify(&error_path(bytes, &e), &e))
 }
 
 /// The JSON path (`line_items[1].quantity`) at which serde_json raised `error` on `bytes`.
@@ -198,5 +206,14 @@ mod tests {
             path_of("{\"rows\": []}"),
             ("E_MISSING_FIELD".into(), "note".into())
         );
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_refused_where_it_breaks() {
+        // Even inside a member no struct reads: JSON text is UTF-8 or it is not JSON.
+        let bytes = b"{\"note\": \"ok\", \"extra\": {\"x\": \"caf\xe9\"}, \"rows\": []}";
+        let e = from_json::<Doc>(bytes).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("E_JSON", "extra.x"));
+        assert!(e.to_string().contains("UTF-8"), "{e}");
     }
 }
