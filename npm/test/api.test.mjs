@@ -34,6 +34,23 @@ for (const c of cases) {
   });
 }
 
+test("text of any length and script maps as its UTF-8 bytes do", () => {
+  const c = cases.find((x) => x.platform === "shopify" && x.name === "simple");
+  const before = lb.mapEventJson("shopify", c.input, c.config);
+  // 30 000 and 400 000 characters: past the reused encoding buffer's first size, and past its cap.
+  for (const length of [30_000, 400_000]) {
+    const order = JSON.parse(c.input);
+    delete order.id;
+    order.note = "€ ü 漢 ".repeat(length / 7);
+    order.id = `gid://shopify/Order/ü-€-${length}`; // after the long note, so a bad encoding shows
+    const text = JSON.stringify(order);
+    const mapped = lb.mapEventJson("shopify", text, c.config);
+    assert.equal(mapped, lb.mapEventJson("shopify", Buffer.from(text, "utf8"), c.config));
+    assert.equal(JSON.parse(mapped).entries[0].source.id, order.id);
+  }
+  assert.equal(lb.mapEventJson("shopify", c.input, c.config), before);
+});
+
 test("money crosses as decimal strings at the currency's scale", () => {
   for (const c of cases) {
     const { entries, profit } = lb.mapEvent(c.platform, c.input, c.config);
