@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use ledgerbridge_core::model::{
     Adjustment, AdjustmentKind, BankDeposit, Dispute, DisputeStage, Event, LineItem, Order, Payout,
     PayoutItem, PayoutItemKind, PayoutStatus, Refund, StandaloneRefund, Tender, TenderKind,
@@ -283,17 +285,7 @@ fn a_payout_that_nets_to_zero_books_no_bank_line() {
     let all = entries(&events);
     let payout = all.iter().find(|e| e.source.kind == "payout").unwrap();
     payout.check().unwrap();
-    let mut lines: Vec<(&str, String, String)> = payout
-        .lines
-        .iter()
-        .map(|l| {
-            (
-                l.account.as_str(),
-                l.debit.0.to_string(),
-                l.credit.0.to_string(),
-            )
-        })
-        .collect();
+    let mut lines = common::line_texts(payout);
     lines.sort();
     assert_eq!(
         lines,

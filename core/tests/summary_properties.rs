@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use ledgerbridge_core::journal::{summarize, SummaryBy};
 use ledgerbridge_core::{map, Config, Entry, Platform};
 use proptest::prelude::*;
@@ -151,17 +153,7 @@ fn a_payout_summary_is_the_a2x_style_journal_of_the_deposit() {
     assert_eq!(s.id, "summary:payout:shopify:default:7100:USD");
     assert_eq!(s.date, "2026-05-08");
     assert_eq!(s.links.len(), 4);
-    let lines: Vec<(&str, String, String)> = s
-        .lines
-        .iter()
-        .map(|l| {
-            (
-                l.account.as_str(),
-                l.debit.0.to_string(),
-                l.credit.0.to_string(),
-            )
-        })
-        .collect();
+    let lines = common::line_texts(s);
     assert_eq!(
         lines,
         vec![

@@ -33,3 +33,18 @@ pub fn config_for(case: &Path) -> Config {
         Err(_) => Config::default(),
     }
 }
+
+/// An entry's lines as `(account, debit, credit)` text, for comparing with hand-worked values.
+pub fn line_texts(entry: &ledgerbridge_core::Entry) -> Vec<(&str, String, String)> {
+    entry
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.account.as_str(),
+                l.debit.0.to_string(),
+                l.credit.0.to_string(),
+            )
+        })
+        .collect()
+}
