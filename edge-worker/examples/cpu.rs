@@ -4,8 +4,9 @@
 //! `cargo run --release -p ledgerbridge-worker --example cpu -- tests/fixtures/shopify/simple/input.json`
 
 use base64::Engine;
+use ledgerbridge_core::journal::plan;
 use ledgerbridge_core::{map, Config, Platform};
-use ledgerbridge_worker::{plan, verify};
+use ledgerbridge_worker::verify;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
@@ -27,7 +28,8 @@ fn main() {
         let ok = verify::base64_body_hmac(&body, Some(&sig), &secrets).is_ok();
         let mapped = map(Platform::Shopify, &body, &config);
         let booked = mapped.map(|m| {
-            let p = plan::plan(m.entries, m.unbooked, &BTreeMap::new(), &BTreeSet::new());
+            let unbooked = m.unbooked.into_iter().map(|u| (u.source, u.date)).collect();
+            let p = plan::plan(m.entries, unbooked, &BTreeMap::new(), &BTreeSet::new());
             p.book
                 .iter()
                 .filter_map(|e| serde_json::to_string(e).ok())

@@ -5,9 +5,9 @@
 use crate::bigcommerce::{self, Fetched};
 use crate::config::{Settings, Target};
 use crate::erasure;
-use crate::plan::{logical_key, plan};
 use crate::sinks::{self, Outcome};
 use crate::store::{now_ms, Db, EventRow, OutboxRow};
+use ledgerbridge_core::journal::plan::{logical_key, plan};
 use ledgerbridge_core::{map, Entry, Platform};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -166,7 +166,12 @@ async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) -> Result<N
     let ids: Vec<&str> = mapped.entries.iter().map(|e| e.id.as_str()).collect();
     let heads = db.heads(&keys).await?;
     let existing = db.existing_ids(&ids).await?;
-    let plan = plan(mapped.entries, mapped.unbooked, &heads, &existing);
+    let unbooked = mapped
+        .unbooked
+        .into_iter()
+        .map(|u| (u.source, u.date))
+        .collect();
+    let plan = plan(mapped.entries, unbooked, &heads, &existing);
     let targets = shop_config.all_targets();
     let names: Vec<&str> = targets.iter().map(Target::as_str).collect();
     let note = (!plan.skipped.is_empty()).then(|| {

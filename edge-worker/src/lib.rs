@@ -2,7 +2,7 @@
 //! in D1 and posted to the shop's targets, each exactly once.
 //!
 //! - fetch: [`routes`] → [`intake`] (webhooks) and [`api`] (admin)
-//! - queue: [`consumer`] (map with the core, plan with [`plan`], deliver with [`sinks`])
+//! - queue: [`consumer`] (map with the core, plan with the core's `journal::plan`, deliver with [`sinks`])
 //! - scheduled: [`sweeper`] (the outbox relay) and [`reconcile`] (the pull of lost webhooks)
 //!
 //! Deployment and endpoints: docs/worker.md.
@@ -15,7 +15,6 @@ pub mod consumer;
 pub mod erasure;
 pub mod http_error;
 pub mod intake;
-pub mod plan;
 pub mod reconcile;
 pub mod routes;
 pub mod sinks;

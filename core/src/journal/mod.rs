@@ -2,6 +2,7 @@
 
 mod builder;
 mod entry;
+pub mod plan;
 mod summary;
 
 pub use builder::{Built, Closing, EntryBuilder, Posting, Role, LINES_PER_ENTRY_MAX};

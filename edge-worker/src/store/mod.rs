@@ -5,7 +5,7 @@ mod erasure;
 mod outbox;
 mod status;
 
-use crate::plan::{Head, Plan};
+use ledgerbridge_core::journal::plan::{Head, Plan};
 use ledgerbridge_core::Entry;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};

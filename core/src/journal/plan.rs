@@ -1,5 +1,7 @@
-//! What to book for a freshly mapped event, given what the ledger already holds. Delivery logic
-//! only: the entries and their reversals come from the core (`map`, `Entry::reversal`).
+//! What to book for a freshly mapped event, given what the ledger already holds: the booking
+//! decisions every host makes the same way (the worker today, the npm package or an app later), so
+//! they live here rather than in a host. The entries come from `map`, their reversals from
+//! `Entry::reversal`; the host only loads the heads and booked ids and stores the plan.
 //!
 //! A source object (an order's sale, a refund) has one *head*: its newest version seen and the
 //! entry that is active for it. A mapped entry is
@@ -12,7 +14,7 @@
 //! reverses the head's active entry and leaves the head with none; its version still becomes the
 //! head's, so the older "pending" delivery arriving late stays stale instead of booking again.
 
-use ledgerbridge_core::{Entry, Source, Unbooked};
+use crate::journal::{Entry, Source};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -64,9 +66,11 @@ pub fn same_effect(a: &Entry, b: &Entry) -> bool {
             .all(|(x, y)| x.account == y.account && x.debit == y.debit && x.credit == y.credit)
 }
 
+/// `unbooked` holds (source, date) of what `map` reports as `Mapped::unbooked`: taken apart here
+/// because the engine that defines that type builds on the journal, not the other way round.
 pub fn plan(
     mapped: Vec<Entry>,
-    unbooked: Vec<Unbooked>,
+    unbooked: Vec<(Source, String)>,
     heads: &BTreeMap<String, Head>,
     existing: &BTreeSet<String>,
 ) -> Plan {
@@ -100,16 +104,16 @@ pub fn plan(
             }
         }
     }
-    for gone in unbooked {
-        let key = logical_key(&gone.source);
-        let version = gone.source.version;
+    for (source, date) in unbooked {
+        let key = logical_key(&source);
+        let version = source.version;
         let head = heads.get(&key);
         if head.is_some_and(|h| compare_versions(&version, &h.version) != Ordering::Greater) {
             continue;
         }
         if let Some(active) = head.and_then(|h| h.entry.clone()) {
             plan.reversed.push(active.id.clone());
-            plan.book.push(active.reversal(&gone.date));
+            plan.book.push(active.reversal(&date));
         }
         plan.move_head(&mut heads, key, None, version);
     }
@@ -210,13 +214,10 @@ mod tests {
         );
     }
 
-    fn unbooked(version: &str) -> Unbooked {
+    fn unbooked(version: &str) -> (Source, String) {
         let mut source = entry(version, "0.00").source;
         source.version = version.to_string();
-        Unbooked {
-            source,
-            date: "2026-05-09".into(),
-        }
+        (source, "2026-05-09".into())
     }
 
     #[test]
