@@ -12,7 +12,7 @@ fn fixture(case: &str) -> (Vec<u8>, Config) {
         .join(case);
     let input = std::fs::read(dir.join("input.json")).unwrap();
     let config = std::fs::read_to_string(dir.join("config.toml"))
-        .map(|t| Config::parse(&t).unwrap())
+        .map(|t| Config::load(&t).unwrap())
         .unwrap_or_default();
     (input, config)
 }

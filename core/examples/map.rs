@@ -41,7 +41,7 @@ fn parse_args() -> Result<Args, String> {
             "--config" => {
                 let path = args.next().ok_or("--config needs a file")?;
                 let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-                config = Config::parse(&text).map_err(|e| format!("{path}: {e} [{}]", e.code()))?;
+                config = Config::load(&text).map_err(|e| format!("{path}: {e} [{}]", e.code()))?;
             }
             "--format" => {
                 let value = args.next().ok_or("--format needs a value")?;

@@ -37,7 +37,7 @@ pub use error::{LedgerError, Result, Warning, ERROR_CODES};
 pub use journal::{Entry, Line, Source};
 pub use platforms::redact::redact_personal_data;
 pub use platforms::Platform;
-pub use rules::Config;
+pub use rules::{Config, ConfigInput};
 
 /// Maps one platform payload (a webhook body, as bytes) to its journal entries.
 pub fn map(platform: Platform, payload: &[u8], config: &Config) -> Result<Mapped> {

@@ -41,7 +41,7 @@ fn entry_kwd() -> Entry {
 }
 
 fn mapped_config() -> Config {
-    Config::parse(
+    Config::load(
         r#"
 [exports.qbo]
 "Assets:Clearing:Shopify-Payments" = "81"
@@ -58,7 +58,7 @@ fn mapped_config() -> Config {
 
 fn simple_fixture() -> (Config, Vec<Entry>) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/shopify/simple");
-    let config = Config::parse(&std::fs::read_to_string(dir.join("config.toml")).unwrap()).unwrap();
+    let config = Config::load(&std::fs::read_to_string(dir.join("config.toml")).unwrap()).unwrap();
     let mapped = map(
         Platform::Shopify,
         &std::fs::read(dir.join("input.json")).unwrap(),

@@ -1,7 +1,7 @@
 //! Deployment configuration: plain `[vars]` from wrangler.toml and secrets (`wrangler secret put`).
 //! Per-shop settings (targets, mapping rules, QBO realm, Xero tenant) live in the `SHOPS` var as JSON.
 
-use ledgerbridge_core::Config;
+use ledgerbridge_core::{Config, ConfigInput};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use worker::Env;
@@ -141,20 +141,21 @@ impl ShopConfig {
         all
     }
 
-    /// The core config for `shop`: the shop's mapping rules with `shop` set to the shop's domain.
+    /// The core config for `shop`: the shop's mapping rules, validated by the core's loader, with
+    /// `shop` set to the shop's domain.
     pub fn mapping(&self, shop: &str) -> Result<Config, String> {
+        let loaded = |field: &str, input: ConfigInput<'_>| {
+            Config::load(input)
+                .map_err(|e| format!("SHOPS[{shop}].{field}: {e} [{} at {}]", e.code(), e.path()))
+        };
         let mut config = match (&self.mapping, &self.mapping_toml) {
             (Some(_), Some(_)) => {
                 return Err(format!(
                     "SHOPS[{shop}]: give mapping or mapping_toml, not both"
                 ))
             }
-            (Some(value), None) => {
-                Config::deserialize(value).map_err(|e| format!("SHOPS[{shop}].mapping: {e}"))?
-            }
-            (None, Some(text)) => {
-                Config::parse(text).map_err(|e| format!("SHOPS[{shop}].mapping_toml: {e}"))?
-            }
+            (Some(value), None) => loaded("mapping", ConfigInput::Value(value))?,
+            (None, Some(text)) => loaded("mapping_toml", ConfigInput::Text(text))?,
             (None, None) => Config::default(),
         };
         config.shop = shop.to_string();
@@ -248,5 +249,38 @@ fn number<T: std::str::FromStr>(env: &Env, name: &str, default: T) -> Result<T, 
             .parse()
             .map_err(|_| format!("var {name} is not a number: {v:?}")),
         None => Ok(default),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn shop_config(json: &str) -> ShopConfig {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn a_mapping_given_as_json_is_validated_like_the_toml_one() {
+        // "Sales" has no root account: the core refuses it whichever form the mapping takes.
+        let json = shop_config(r#"{"mapping":{"accounts":{"sales":"Sales"}}}"#);
+        let toml = shop_config(r#"{"mapping_toml":"[accounts]\nsales = \"Sales\""}"#);
+        for config in [json, toml] {
+            let e = config.mapping("s.myshopify.com").unwrap_err();
+            assert!(
+                e.contains("E_CONFIG") && e.contains("accounts.sales"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_valid_mapping_books_under_the_shop_domain() {
+        let config = shop_config(r#"{"mapping":{"shop":"x","accounts":{"sales":"Income:Shop"}}}"#)
+            .mapping("s.myshopify.com")
+            .unwrap();
+        assert_eq!(config.shop, "s.myshopify.com");
+        assert_eq!(config.accounts.sales, "Income:Shop");
     }
 }

@@ -2,7 +2,7 @@
 //! Config text (TOML and JSON) → `Config`: typed errors only, a parsed config survives a JSON
 //! round trip unchanged, and mapping real orders with it keeps every mapping invariant.
 
-use ledgerbridge_core::{Config, Platform};
+use ledgerbridge_core::{Config, ConfigInput, Platform};
 use ledgerbridge_fuzz::{assert_typed, check_map_with};
 use libfuzzer_sys::fuzz_target;
 
@@ -31,7 +31,7 @@ fn check(parsed: ledgerbridge_core::Result<Config>) {
         Ok(j) => j,
         Err(e) => panic!("a valid config does not serialize: {e}"),
     };
-    match Config::from_json(&json) {
+    match Config::load(ConfigInput::Json(&json)) {
         Ok(back) => assert_eq!(back, config, "config changes through JSON: {json}"),
         Err(e) => panic!("a valid config's JSON is refused: {e:?}\n{json}"),
     }
@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    // Both parsers on every input: `Config::parse` alone would pick one by the first character.
-    check(Config::from_toml(text));
-    check(Config::from_json(text));
+    // Both parsers on every input: `ConfigInput::Text` alone would pick one by the first character.
+    check(Config::load(ConfigInput::Toml(text)));
+    check(Config::load(ConfigInput::Json(text)));
 });

@@ -5,7 +5,7 @@
 
 use crate::error::wrong_type;
 use js_sys::{Uint8Array, JSON};
-use ledgerbridge_core::{Config, Entry, LedgerError, Result};
+use ledgerbridge_core::{Config, ConfigInput, Entry, LedgerError, Result};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -31,8 +31,8 @@ pub fn config(value: &JsValue) -> Result<Config> {
         return Ok(Config::default());
     }
     match value.as_string() {
-        Some(text) => Config::parse(&text),
-        None => Config::from_json(&stringify(value, "config")?),
+        Some(text) => Config::load(&text),
+        None => Config::load(ConfigInput::Json(&stringify(value, "config")?)),
     }
 }
 

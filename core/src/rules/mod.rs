@@ -1,11 +1,13 @@
 //! Mapping rules: which account each fact lands in. Knows accounts, nothing about wire formats.
 
 mod config;
+mod load;
 mod names;
 
 pub use config::{
     Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
 };
+pub use load::ConfigInput;
 pub use names::{check_account, component, ROOTS};
 
 use crate::error::{LedgerError, Result};
@@ -25,45 +27,6 @@ const RECEIVABLE_GATEWAYS: [&str; 6] = [
 pub const GIFT_CARD_GATEWAY: &str = "gift_card";
 
 impl Config {
-    /// Reads TOML or JSON (JSON when the text starts with `{`), then validates.
-    pub fn parse(text: &str) -> Result<Self> {
-        if text.trim_start().starts_with('{') {
-            Self::from_json(text)
-        } else {
-            Self::from_toml(text)
-        }
-    }
-
-    pub fn from_json(text: &str) -> Result<Self> {
-        let config: Config = serde_json::from_str(text).map_err(|e| {
-            let path = crate::json::error_path(text.as_bytes(), &e);
-            let full = e.to_string();
-            let message = full
-                .rfind(" at line ")
-                .map_or(full.as_str(), |i| &full[..i]);
-            config_error(&path, message.to_string())
-        })?;
-        config.validate()?;
-        Ok(config)
-    }
-
-    /// TOML is read as a generic table and re-read through the JSON path, so a config has one
-    /// deserializer (and one way of naming a bad field) whichever syntax it came in: a second,
-    /// path-tracking TOML deserializer of every config struct was 15 % of the wasm module.
-    pub fn from_toml(text: &str) -> Result<Self> {
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            let line = e.span().map_or(1, |span| {
-                1 + text
-                    .get(..span.start)
-                    .map_or(0, |before| before.matches('\n').count())
-            });
-            config_error("", format!("line {line}: {}", e.message().trim_end()))
-        })?;
-        let json = serde_json::to_string(&table)
-            .map_err(|e| config_error("", format!("cannot convert TOML: {e}")))?;
-        Self::from_json(&json)
-    }
-
     /// Checks every account name and rule; errors name the field and the bad value.
     pub fn validate(&self) -> Result<()> {
         if self.shop.is_empty() || self.shop.contains(char::is_whitespace) {
@@ -257,19 +220,6 @@ fn invalid(path: &str, value: &str, reason: &str) -> LedgerError {
         path: path.to_string(),
         value: value.to_string(),
         reason: reason.to_string(),
-    }
-}
-
-fn config_error(path: &str, message: String) -> LedgerError {
-    let path = if path == "." {
-        String::new()
-    } else {
-        path.to_string()
-    };
-    LedgerError::Config {
-        path,
-        value: String::new(),
-        reason: message,
     }
 }
 

@@ -2,8 +2,8 @@ use super::*;
 
 #[test]
 fn empty_config_is_the_default_chart() {
-    assert_eq!(Config::parse("").unwrap(), Config::default());
-    assert_eq!(Config::parse("{}").unwrap(), Config::default());
+    assert_eq!(Config::load("").unwrap(), Config::default());
+    assert_eq!(Config::load("{}").unwrap(), Config::default());
     let c = Config::default();
     assert_eq!(
         c.clearing_account("shopify_payments"),
@@ -45,8 +45,8 @@ clearing = "Assets:PayPal"
       "tax":{"CA State Tax":"Liabilities:Tax:California"},
       "gateways":{"paypal":{"clearing":"Assets:PayPal"}},
       "costs":{"HOOD-1":"12.50"}}"#;
-    let a = Config::parse(toml).unwrap();
-    assert_eq!(a, Config::parse(json).unwrap());
+    let a = Config::load(toml).unwrap();
+    assert_eq!(a, Config::load(json).unwrap());
     assert_eq!(a.refunds, RefundMode::Reverse);
     assert_eq!(a.clearing_account("paypal"), "Assets:PayPal");
     assert_eq!(a.tax_account("CA State Tax"), "Liabilities:Tax:California");
@@ -79,7 +79,7 @@ account = "Revenue:Sales""#,
         ("[[sales]]\naccount = \"Income:X\"", "sales[0]", "Income:X"),
     ];
     for (text, path, value) in cases {
-        match Config::parse(text) {
+        match Config::load(text) {
             Err(LedgerError::Config {
                 path: p, value: v, ..
             }) => {
@@ -92,15 +92,15 @@ account = "Revenue:Sales""#,
 
 #[test]
 fn unknown_keys_and_bad_costs_are_refused_with_their_path() {
-    let e = Config::parse("[accounts]\nsalez = \"Income:S\"").unwrap_err();
+    let e = Config::load("[accounts]\nsalez = \"Income:S\"").unwrap_err();
     assert_eq!(e.code(), "E_CONFIG");
     assert!(e.to_string().contains("salez"), "{e}");
-    let e = Config::parse("[costs]\nMUG = \"1e3\"").unwrap_err();
+    let e = Config::load("[costs]\nMUG = \"1e3\"").unwrap_err();
     assert_eq!((e.code(), e.path()), ("E_CONFIG", "costs"));
     assert!(e.to_string().contains("1e3"));
-    let e = Config::parse(r#"{"costs":{"MUG":"-1"}}"#).unwrap_err();
+    let e = Config::load(r#"{"costs":{"MUG":"-1"}}"#).unwrap_err();
     assert!(e.to_string().contains("negative"));
-    let e = Config::parse(r#"{"refunds":"sideways"}"#).unwrap_err();
+    let e = Config::load(r#"{"refunds":"sideways"}"#).unwrap_err();
     assert_eq!((e.code(), e.path()), ("E_CONFIG", "refunds"));
 }
 
@@ -126,10 +126,10 @@ fn toml_type_errors_name_the_field_and_syntax_errors_the_line() {
         ("refunds = \"sideways\"", "refunds"),
     ];
     for (text, path) in cases {
-        let e = Config::parse(text).unwrap_err();
+        let e = Config::load(text).unwrap_err();
         assert_eq!((e.code(), e.path()), ("E_CONFIG", path), "{text}: {e}");
     }
-    let e = Config::parse("shop = \"s\"\n\n[accounts\nbank = \"Assets:Bank\"").unwrap_err();
+    let e = Config::load("shop = \"s\"\n\n[accounts\nbank = \"Assets:Bank\"").unwrap_err();
     assert_eq!((e.code(), e.path()), ("E_CONFIG", ""));
     assert!(e.to_string().contains("line 3"), "{e}");
 }

@@ -29,7 +29,7 @@ pub fn cases() -> Vec<(Platform, PathBuf)> {
 /// The case's `config.toml`, or the default config when it has none.
 pub fn config_for(case: &Path) -> Config {
     match std::fs::read_to_string(case.join("config.toml")) {
-        Ok(text) => Config::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", case.display())),
+        Ok(text) => Config::load(&text).unwrap_or_else(|e| panic!("{}: {e}", case.display())),
         Err(_) => Config::default(),
     }
 }
