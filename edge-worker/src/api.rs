@@ -73,7 +73,7 @@ struct Query {
 
 fn query(req: &Request) -> HttpResult<Query> {
     req.query()
-        .map_err(|e| HttpError::bad_request("bad-query", e.to_string()))
+        .map_err(|e| HttpError::bad_request("E_BAD_QUERY", e.to_string()))
 }
 
 /// `GET /api/preview/:platform/:order_id[?shop=]`: the stored order's newest version mapped with
@@ -82,12 +82,12 @@ pub async fn preview(
     req: &Request,
     env: &Env,
     settings: &Settings,
-    platform: &str,
+    platform: Platform,
     order_id: &str,
 ) -> HttpResult<Response> {
     let q = query(req)?;
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
-    if matches!(caller, Caller::Shop(_)) && platform != "shopify" {
+    if matches!(caller, Caller::Shop(_)) && platform != Platform::Shopify {
         return Err(HttpError::forbidden(
             "a Shopify session token only previews Shopify orders",
         ));
@@ -95,27 +95,21 @@ pub async fn preview(
     let shop = caller.scope(q.shop.as_deref())?;
     let db = Db::new(env)?;
     let event = db
-        .latest_order_event(platform, shop.as_deref(), order_id)
+        .latest_order_event(platform.as_str(), shop.as_deref(), order_id)
         .await?
         .ok_or_else(|| HttpError::not_found(format!("no {platform} order {order_id} recorded")))?;
-    let p: Platform = platform
-        .parse()
-        .map_err(|e: ledgerbridge_core::LedgerError| {
-            HttpError::bad_request(e.code(), e.to_string())
-        })?;
     let config = settings
         .shop(&event.shop)
         .mapping(&event.shop)
         .map_err(HttpError::internal)?;
-    let mapped = map(p, event.payload.as_bytes(), &config)
-        .map_err(|e| HttpError::new(422, e.code(), format!("{e} (at {})", e.path())))?;
+    let mapped = map(platform, event.payload.as_bytes(), &config)?;
     let postings = db
-        .order_postings(&order_key(platform, &event.shop, order_id))
+        .order_postings(&order_key(platform.as_str(), &event.shop, order_id))
         .await?;
     // `Mapped` at the top level (what `<ledger-preview src=…>` reads), with where it went beside it.
     let mut body = serde_json::to_value(&mapped).map_err(|e| HttpError::internal(e.to_string()))?;
     if let Some(obj) = body.as_object_mut() {
-        obj.insert("platform".into(), json!(platform));
+        obj.insert("platform".into(), json!(platform.as_str()));
         obj.insert("shop".into(), json!(event.shop));
         obj.insert("order_id".into(), json!(order_id));
         obj.insert(
@@ -132,9 +126,7 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
     let q = query(req)?;
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
     let shop = caller.scope(q.shop.as_deref())?;
-    let format: Format = q.format.as_deref().unwrap_or("json").parse().map_err(
-        |e: ledgerbridge_core::LedgerError| HttpError::bad_request(e.code(), e.to_string()),
-    )?;
+    let format: Format = q.format.as_deref().unwrap_or("json").parse()?;
     let (since_date, since_ms) = match q.since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => (None, None),
         Some(s) if s.bytes().all(|b| b.is_ascii_digit()) => (None, s.parse::<i64>().ok()),
@@ -143,7 +135,7 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
         }
         Some(s) => {
             return Err(HttpError::bad_request(
-                "bad-since",
+                "E_BAD_SINCE",
                 format!("since={s:?}: want YYYY-MM-DD or Unix milliseconds"),
             ))
         }
@@ -162,8 +154,7 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
         .shop(shop_name)
         .mapping(shop_name)
         .map_err(HttpError::internal)?;
-    let text = export(&entries, format, &config)
-        .map_err(|e| HttpError::new(422, e.code(), e.to_string()))?;
+    let text = export(&entries, format, &config)?;
     let content_type = match format.as_str() {
         "csv" => "text/csv; charset=utf-8",
         "json" | "qbo" | "xero" => "application/json",
@@ -201,7 +192,7 @@ pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
         Body::default()
     } else {
         serde_json::from_str(&text)
-            .map_err(|e| HttpError::bad_request("bad-body", e.to_string()))?
+            .map_err(|e| HttpError::bad_request("E_BAD_BODY", e.to_string()))?
     };
     let caller = authorize(&req, env, settings, body.shop.as_deref())?;
     let shop = caller.scope(body.shop.as_deref())?;

@@ -1,6 +1,9 @@
-//! Errors that become HTTP responses: a status, a stable machine code and a readable message, as
-//! `{"error":{"code","message"}}`. Internal failures never echo payload content.
+//! Errors that become HTTP responses: a status, a stable `E_…` code (the core's own code when the
+//! core refused something), the JSON path of the field at fault (empty when there is none) and a
+//! readable message, as `{"error":{"code","path","message"}}`, the shape the widget's `#fetch`
+//! reads. Internal failures never echo payload content.
 
+use ledgerbridge_core::LedgerError;
 use serde_json::json;
 use worker::Response;
 
@@ -8,6 +11,7 @@ use worker::Response;
 pub struct HttpError {
     pub status: u16,
     pub code: &'static str,
+    pub path: String,
     pub message: String,
 }
 
@@ -16,6 +20,7 @@ impl HttpError {
         Self {
             status,
             code,
+            path: String::new(),
             message: message.into(),
         }
     }
@@ -25,24 +30,44 @@ impl HttpError {
     }
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(401, "unauthorized", message)
+        Self::new(401, "E_UNAUTHORIZED", message)
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(403, "forbidden", message)
+        Self::new(403, "E_FORBIDDEN", message)
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(404, "not-found", message)
+        Self::new(404, "E_NOT_FOUND", message)
     }
 
     pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(500, "internal", message)
+        Self::new(500, "E_INTERNAL", message)
     }
 
     pub fn response(&self) -> worker::Result<Response> {
-        let body = json!({"error": {"code": self.code, "message": self.message}});
-        Ok(Response::from_json(&body)?.with_status(self.status))
+        Ok(Response::from_json(&self.body())?.with_status(self.status))
+    }
+
+    fn body(&self) -> serde_json::Value {
+        json!({"error": {"code": self.code, "path": self.path, "message": self.message}})
+    }
+}
+
+/// What the core refuses is the request's content (422), except a platform or export format the
+/// caller named that the core does not know, which is a bad request (400).
+impl From<LedgerError> for HttpError {
+    fn from(e: LedgerError) -> Self {
+        let status = match e {
+            LedgerError::UnsupportedPlatform { .. } | LedgerError::UnsupportedFormat { .. } => 400,
+            _ => 422,
+        };
+        Self {
+            status,
+            code: e.code(),
+            path: e.path().to_string(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -53,3 +78,32 @@ impl From<worker::Error> for HttpError {
 }
 
 pub type HttpResult<T> = Result<T, HttpError>;
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use ledgerbridge_core::{map, Config, Platform};
+
+    #[test]
+    fn a_core_error_keeps_its_code_and_path_in_the_body() {
+        let order = br#"{"id": 1, "currency": "USD", "processed_at": "2026-05-03T10:00:00Z",
+            "line_items": [{"id": 1, "quantity": 1, "price": "12.5x"}]}"#;
+        let e = HttpError::from(map(Platform::Shopify, order, &Config::default()).unwrap_err());
+        assert_eq!(e.status, 422);
+        assert_eq!(
+            e.body()["error"],
+            json!({"code": "E_INVALID_AMOUNT", "path": "line_items[0].price", "message": e.message})
+        );
+    }
+
+    #[test]
+    fn an_unknown_format_is_a_bad_request() {
+        let e = HttpError::from(
+            "ledger"
+                .parse::<ledgerbridge_core::exporters::Format>()
+                .unwrap_err(),
+        );
+        assert_eq!((e.status, e.code), (400, "E_UNSUPPORTED_FORMAT"));
+    }
+}

@@ -7,7 +7,7 @@ use crate::http_error::{HttpError, HttpResult};
 use crate::store::{now_ms, Db, NewEvent, Recorded};
 use crate::verify::{self, Refused};
 use futures_util::StreamExt;
-use ledgerbridge_core::redact_personal_data;
+use ledgerbridge_core::{redact_personal_data, Platform};
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Request, Response};
@@ -59,15 +59,21 @@ pub async fn handle(
     mut req: Request,
     env: &Env,
     settings: &Settings,
-    platform: &str,
+    platform: Platform,
 ) -> HttpResult<Response> {
+    if !matches!(
+        platform,
+        Platform::Shopify | Platform::WooCommerce | Platform::BigCommerce | Platform::Stripe
+    ) {
+        return Err(no_intake(platform));
+    }
     let db = Db::new(env)?;
     let now = now_ms();
     let result = accept(&mut req, env, settings, &db, platform, now).await;
     if let Err(e) = &result {
         if e.status != 500 {
             // Counted, never stored: a refused body may be anything.
-            db.reject(platform, e.code, e.status, now).await?;
+            db.reject(platform.as_str(), e.code, e.status, now).await?;
         }
     }
     result
@@ -78,19 +84,11 @@ async fn accept(
     env: &Env,
     settings: &Settings,
     db: &Db,
-    platform: &str,
+    platform: Platform,
     now: i64,
 ) -> HttpResult<Response> {
     let headers = req.headers().clone();
     let header = |name: &str| headers.get(name).ok().flatten();
-    if !matches!(
-        platform,
-        "shopify" | "woocommerce" | "bigcommerce" | "stripe"
-    ) {
-        return Err(HttpError::not_found(format!(
-            "no intake for platform {platform:?}"
-        )));
-    }
     if let Some(len) = header("content-length").and_then(|v| v.trim().parse::<u64>().ok()) {
         if len > settings.max_body_bytes as u64 {
             return Err(too_large(settings.max_body_bytes));
@@ -98,33 +96,37 @@ async fn accept(
     }
     let body = read_capped(req, settings.max_body_bytes).await?;
 
-    if platform == "woocommerce" && header("x-wc-webhook-signature").is_none() && is_woo_ping(&body)
+    if platform == Platform::WooCommerce
+        && header("x-wc-webhook-signature").is_none()
+        && is_woo_ping(&body)
     {
         // WooCommerce's activation ping: unsigned, form-encoded, and it must get a 200.
         return Ok(Response::ok("pong")?);
     }
     let verified = match platform {
-        "shopify" => verify::base64_body_hmac(
+        Platform::Shopify => verify::base64_body_hmac(
             &body,
             header("x-shopify-hmac-sha256").as_deref(),
             &secrets(env, &["SHOPIFY_SECRET", "SHOPIFY_SECRET_PREVIOUS"]),
         ),
-        "woocommerce" => verify::base64_body_hmac(
+        Platform::WooCommerce => verify::base64_body_hmac(
             &body,
             header("x-wc-webhook-signature").as_deref(),
             &secrets(env, &["WOOCOMMERCE_SECRET", "WOOCOMMERCE_SECRET_PREVIOUS"]),
         ),
-        "bigcommerce" => verify::shared_secret_header(
+        Platform::BigCommerce => verify::shared_secret_header(
             header("x-webhook-secret").as_deref(),
             &secrets(env, &["BIGCOMMERCE_SECRET", "BIGCOMMERCE_SECRET_PREVIOUS"]),
         ),
-        _ => verify::stripe(
+        Platform::Stripe => verify::stripe(
             &body,
             header("stripe-signature").as_deref(),
             &secrets(env, &["STRIPE_SECRET", "STRIPE_SECRET_PREVIOUS"]),
             now / 1000,
             settings.stripe_tolerance_s,
         ),
+        // The canonical format, and any platform a newer core adds before its intake is written.
+        _ => return Err(no_intake(platform)),
     };
     verified.map_err(refused)?;
 
@@ -132,18 +134,25 @@ async fn accept(
     let peek: Peek =
         serde_json::from_str(text).map_err(|e| malformed(&format!("body is not JSON: {e}")))?;
     let delivery = match platform {
-        "shopify" => shopify(&header, &peek, &body),
-        "woocommerce" => woocommerce(&header, &peek, &body),
-        "bigcommerce" => bigcommerce(&peek, &body),
-        _ => stripe(&peek, &body),
+        Platform::Shopify => shopify(&header, &peek, &body),
+        Platform::WooCommerce => woocommerce(&header, &peek, &body),
+        Platform::BigCommerce => bigcommerce(&peek, &body),
+        Platform::Stripe => stripe(&peek, &body),
+        // The canonical format, and any platform a newer core adds before its intake is written.
+        _ => return Err(no_intake(platform)),
     };
     let Some(d) = delivery else {
         let topic = header("x-shopify-topic")
             .or_else(|| header("x-wc-webhook-topic"))
             .or_else(|| peek.scope.clone())
             .unwrap_or_default();
-        db.reject(platform, &format!("ignored-topic:{topic}"), 200, now)
-            .await?;
+        db.reject(
+            platform.as_str(),
+            &format!("ignored-topic:{topic}"),
+            200,
+            now,
+        )
+        .await?;
         return Ok(Response::from_json(&json!({"ignored": topic}))?);
     };
 
@@ -156,7 +165,7 @@ async fn accept(
         text
     };
     let event = NewEvent {
-        platform,
+        platform: platform.as_str(),
         shop: &d.shop,
         topic: &d.topic,
         delivery_id: &d.delivery_id,
@@ -269,7 +278,8 @@ async fn read_capped(req: &mut Request, cap: usize) -> HttpResult<Vec<u8>> {
     };
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| HttpError::bad_request("unreadable-body", e.to_string()))?;
+        let chunk =
+            chunk.map_err(|e| HttpError::bad_request("E_UNREADABLE_BODY", e.to_string()))?;
         if body.len() + chunk.len() > cap {
             return Err(too_large(cap));
         }
@@ -278,12 +288,17 @@ async fn read_capped(req: &mut Request, cap: usize) -> HttpResult<Vec<u8>> {
     Ok(body)
 }
 
+/// The canonical format is the core's own input, which no store sends as a webhook.
+fn no_intake(platform: Platform) -> HttpError {
+    HttpError::not_found(format!("no intake for platform {platform}"))
+}
+
 fn too_large(cap: usize) -> HttpError {
-    HttpError::new(413, "payload-too-large", format!("body over {cap} bytes"))
+    HttpError::new(413, "E_PAYLOAD_TOO_LARGE", format!("body over {cap} bytes"))
 }
 
 fn malformed(why: &str) -> HttpError {
-    HttpError::bad_request("malformed-json", why)
+    HttpError::bad_request("E_JSON", why)
 }
 
 fn refused(r: Refused) -> HttpError {
@@ -297,5 +312,5 @@ fn refused(r: Refused) -> HttpError {
     } else {
         401
     };
-    HttpError::new(status, r.reason(), message)
+    HttpError::new(status, r.code(), message)
 }

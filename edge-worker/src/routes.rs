@@ -2,8 +2,9 @@
 //! decides which one runs and which CORS headers the answer carries.
 
 use crate::config::Settings;
-use crate::http_error::HttpError;
+use crate::http_error::{HttpError, HttpResult};
 use crate::{api, intake};
+use ledgerbridge_core::Platform;
 use worker::{Env, Method, Request, Response, Result};
 
 const ADMIN_PAGE: &str = include_str!("admin.html");
@@ -20,15 +21,17 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
     let is_api = segments.first() == Some(&"api");
     let result = match (method, segments.as_slice()) {
         (Method::Get, ["health"]) => Response::ok("ok").map_err(HttpError::from),
-        (Method::Post, ["webhooks", platform]) => {
-            intake::handle(req, &env, &settings, platform).await
-        }
+        (Method::Post, ["webhooks", platform]) => match parse_platform(platform) {
+            Ok(platform) => intake::handle(req, &env, &settings, platform).await,
+            Err(e) => Err(e),
+        },
         (Method::Options, ["api", ..]) => Response::empty()
             .map(|r| r.with_status(204))
             .map_err(HttpError::from),
-        (Method::Get, ["api", "preview", platform, order_id]) => {
-            api::preview(&req, &env, &settings, platform, order_id).await
-        }
+        (Method::Get, ["api", "preview", platform, order_id]) => match parse_platform(platform) {
+            Ok(platform) => api::preview(&req, &env, &settings, platform, order_id).await,
+            Err(e) => Err(e),
+        },
         (Method::Get, ["api", "entries"]) => api::entries(&req, &env, &settings).await,
         (Method::Get, ["api", "status"]) => api::status(&req, &env, &settings).await,
         (Method::Post, ["api", "replay"]) => api::replay(req, &env, &settings).await,
@@ -49,6 +52,16 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
     } else {
         Ok(resp)
     }
+}
+
+/// The platform a path names, spelled exactly as the core spells it: parsed once here, so no
+/// handler compares names, and an unknown one is a 404 before anything is read or counted.
+fn parse_platform(segment: &str) -> HttpResult<Platform> {
+    Platform::ALL
+        .iter()
+        .copied()
+        .find(|p| p.as_str() == segment)
+        .ok_or_else(|| HttpError::not_found(format!("no platform {segment:?}")))
 }
 
 /// Only the configured admin origins get an allow header, never `*` (the API is authenticated);

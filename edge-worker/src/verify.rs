@@ -9,7 +9,7 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// Why a signature was refused; the variant name is the reason counted in `/api/status`.
+/// Why a signature was refused; its code is the reason counted in `/api/status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
     MissingSignature,
@@ -22,13 +22,13 @@ pub enum Refused {
 }
 
 impl Refused {
-    pub fn reason(&self) -> &'static str {
+    pub fn code(&self) -> &'static str {
         match self {
-            Refused::MissingSignature => "missing-signature",
-            Refused::MalformedSignature => "malformed-signature",
-            Refused::BadSignature => "bad-signature",
-            Refused::OutsideTolerance => "outside-tolerance",
-            Refused::NoSecret => "no-secret-configured",
+            Refused::MissingSignature => "E_MISSING_SIGNATURE",
+            Refused::MalformedSignature => "E_MALFORMED_SIGNATURE",
+            Refused::BadSignature => "E_BAD_SIGNATURE",
+            Refused::OutsideTolerance => "E_OUTSIDE_TOLERANCE",
+            Refused::NoSecret => "E_NO_SECRET_CONFIGURED",
         }
     }
 }

@@ -127,3 +127,29 @@ test("health, the admin page and the widget files it imports (static assets)", a
   assert.match(wasm.headers.get("content-type"), /application\/wasm/);
   assert.deepEqual([...bytes.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d], "a wasm module");
 });
+
+test("a stored order the core refuses: 422 with the core's code, the field's path and the message", async () => {
+  const shop = "refused.myshopify.com";
+  const o = JSON.parse(fixture("simple"));
+  o.id = 6123400000099;
+  o.line_items[0].price = "12.5x";
+  assert.equal((await sendShopify(mf, o, { shop })).status, 202);
+  await waitFor("parked", () => idle(mf));
+  const r = await get(`/api/preview/shopify/${o.id}?shop=${shop}`, { "x-api-key": API_KEY });
+  assert.equal(r.status, 422, r.text);
+  const { error } = JSON.parse(r.text);
+  assert.equal(error.code, "E_INVALID_AMOUNT");
+  assert.equal(error.path, "line_items[0].price");
+  assert.match(error.message, /12\.5x/);
+});
+
+test("errors of the worker's own use the same E_ codes and shape: unknown platform, bad format", async () => {
+  const nope = await get("/api/preview/magento/1", { "x-api-key": API_KEY });
+  assert.equal(nope.status, 404);
+  assert.deepEqual(JSON.parse(nope.text).error.code, "E_NOT_FOUND");
+  const format = JSON.parse((await get("/api/entries?format=xml", { "x-api-key": API_KEY })).text).error;
+  assert.equal(format.code, "E_UNSUPPORTED_FORMAT");
+  assert.equal(typeof format.path, "string");
+  const denied = JSON.parse((await get("/api/status")).text).error;
+  assert.equal(denied.code, "E_UNAUTHORIZED");
+});

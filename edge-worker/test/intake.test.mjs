@@ -38,7 +38,7 @@ test("previous secret is accepted during rotation; an unknown secret is not", as
   const r = await sendShopify(mf, body, { secret: "some-other-secret" });
   assert.equal(r.status, 401);
   assert.equal(await events(), before);
-  assert.ok((await rejected("bad-signature")) >= 1);
+  assert.ok((await rejected("E_BAD_SIGNATURE")) >= 1);
 });
 
 test("missing, malformed and re-serialised signatures are 401 and counted", async () => {
@@ -51,8 +51,8 @@ test("missing, malformed and re-serialised signatures are 401 and counted", asyn
   const reformatted = JSON.stringify(JSON.parse(body));
   assert.equal((await sendShopify(mf, reformatted, { secret: null, headers: { "x-shopify-hmac-sha256": sig } })).status, 401);
   assert.equal(await events(), n0);
-  assert.equal(await rejected("missing-signature"), 1);
-  assert.equal(await rejected("malformed-signature"), 1);
+  assert.equal(await rejected("E_MISSING_SIGNATURE"), 1);
+  assert.equal(await rejected("E_MALFORMED_SIGNATURE"), 1);
 });
 
 test("same delivery id twice: recorded once, second answer is a 200 no-op", async () => {
@@ -78,7 +78,7 @@ test("oversize body: 413 from Content-Length, and while reading when the length 
   await res.text();
   assert.equal(res.status, 413);
   assert.equal(await events(), n0);
-  assert.equal(await rejected("payload-too-large"), 2);
+  assert.equal(await rejected("E_PAYLOAD_TOO_LARGE"), 2);
 });
 
 test("malformed JSON with a valid signature: 400, not recorded, counted", async () => {
@@ -86,7 +86,7 @@ test("malformed JSON with a valid signature: 400, not recorded, counted", async 
   const r = await sendShopify(mf, '{"id": 5, "line_items": [');
   assert.equal(r.status, 400);
   assert.equal(await events(), n0);
-  assert.equal(await rejected("malformed-json"), 1);
+  assert.equal(await rejected("E_JSON"), 1);
 });
 
 test("unknown Shopify topic: 200, ignored, counted", async () => {
@@ -126,7 +126,7 @@ test("Stripe: t/v1 over '{t}.{body}', any v1 may match, 300 s window both ways",
   assert.equal((await post("stripe", body, header(now, sign(now, "whsec_wrong")))).status, 401);
   assert.equal((await post("stripe", body, {})).status, 401);
   assert.equal(await events(), n0);
-  assert.equal(await rejected("outside-tolerance"), 2);
+  assert.equal(await rejected("E_OUTSIDE_TOLERANCE"), 2);
 });
 
 test("the status API counts what was received and rejected", async () => {
@@ -134,9 +134,20 @@ test("the status API counts what was received and rejected", async () => {
   const status = await res.json();
   assert.equal(res.status, 200);
   assert.equal(status.received, await events());
-  assert.ok(status.rejected["shopify:bad-signature"] >= 2);
-  assert.equal(status.rejected["shopify:payload-too-large"], 2);
-  assert.equal(status.rejected["stripe:outside-tolerance"], 2);
+  assert.ok(status.rejected["shopify:E_BAD_SIGNATURE"] >= 2);
+  assert.equal(status.rejected["shopify:E_PAYLOAD_TOO_LARGE"], 2);
+  assert.equal(status.rejected["stripe:E_OUTSIDE_TOLERANCE"], 2);
   // Stripe and WooCommerce have no adapter in the core yet, or have one: either way nothing stays unprocessed
   await waitFor("events processed", async () => (await rows(mf, "SELECT id FROM events WHERE status = 'received'")).length === 0);
+});
+
+test("an unknown platform (or one without webhooks, or another spelling) is a 404 before anything is read or counted", async () => {
+  const before = await events();
+  for (const platform of ["magento", "canonical", "Shopify"]) {
+    const r = await post(platform, fixture("simple"), { "content-type": "application/json" });
+    assert.equal(r.status, 404, platform);
+    assert.equal(JSON.parse(r.text).error.code, "E_NOT_FOUND");
+  }
+  assert.equal(await events(), before);
+  assert.equal((await rows(mf, "SELECT count(*) AS n FROM rejections WHERE platform IN ('magento', 'canonical', 'Shopify')"))[0].n, 0);
 });

@@ -9,13 +9,18 @@ import { startWebhookReceiver } from "./standins/webhook-receiver.mjs";
 import { WEBHOOK_SECRET, fixture, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
 
 const SHOP = "poison.myshopify.com";
+// A mapping given as JSON (not TOML) with an account name the core refuses: no root account.
+const BAD_MAPPING_SHOP = "bad-mapping.myshopify.com";
 let mf, receiver;
 let nextId = 7300000000001;
 const order = (edit = () => {}) => { const o = JSON.parse(fixture("simple")); o.id = nextId++; edit(o); return o; };
 
 before(async () => {
   receiver = await startWebhookReceiver(WEBHOOK_SECRET);
-  mf = await startWorker({ shops: { [SHOP]: { targets: ["webhook"], webhook_url: `${receiver.url}/hook` } } });
+  mf = await startWorker({ shops: {
+    [SHOP]: { targets: ["webhook"], webhook_url: `${receiver.url}/hook` },
+    [BAD_MAPPING_SHOP]: { targets: ["webhook"], webhook_url: `${receiver.url}/hook`, mapping: { accounts: { sales: "Sales" } } },
+  } });
 });
 after(async () => { await mf?.dispose(); await receiver?.close(); });
 
@@ -72,4 +77,15 @@ test("a webhook body over 128 KB (the queue's message limit) is booked and poste
   await settle();
   assert.equal((await eventOf(big.id)).status, "mapped");
   assert.equal((await postingOf(big.id)).state, "posted");
+});
+
+test("a shop whose JSON mapping the core refuses: its events park with E_CONFIG and the field, nothing is booked", async () => {
+  const o = order();
+  assert.equal((await sendShopify(mf, o, { shop: BAD_MAPPING_SHOP })).status, 202);
+  await settle();
+  const [ev] = await rows(mf, "SELECT status, reason FROM events WHERE shop = ? AND order_id = ?", BAD_MAPPING_SHOP, String(o.id));
+  assert.equal(ev.status, "parked");
+  assert.match(ev.reason, /\[E_CONFIG at accounts\.sales\]/);
+  assert.equal((await rows(mf, "SELECT count(*) AS n FROM entries WHERE shop = ?", BAD_MAPPING_SHOP))[0].n, 0);
+  assert.equal(receiver.log.filter((l) => l.id?.includes(`:${o.id}:`)).length, 0);
 });
