@@ -3,8 +3,8 @@
 
 use crate::auth::{self, Denied};
 use crate::config::{secrets, text, Settings};
-use crate::consumer;
 use crate::http_error::{HttpError, HttpResult};
+use crate::queue;
 use crate::store::{now_ms, order_key, Db};
 use ledgerbridge_core::exporters::{export, Format};
 use ledgerbridge_core::{map, Entry, Platform};
@@ -211,7 +211,7 @@ pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     } else {
         Vec::new()
     };
-    consumer::enqueue(env, &events, &postings).await?;
+    queue::enqueue(env, &events, &postings).await?;
     Ok(Response::from_json(&json!({
         "shop": shop,
         "postings": postings.len(),

@@ -6,7 +6,7 @@
 //! retries irrelevant: two webhooks for one state map to one version.
 
 use crate::config::{text, Settings, ShopConfig};
-use crate::sinks::{backoff, call, excerpt, retry_after};
+use crate::http::{backoff, call, excerpt, retry_after};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use worker::{Env, Method};

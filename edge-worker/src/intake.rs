@@ -2,8 +2,8 @@
 //! posting happen later in the queue consumer, outside the sender's 5-second budget.
 
 use crate::config::{secrets, Settings};
-use crate::consumer::Job;
 use crate::http_error::{HttpError, HttpResult};
+use crate::queue::{self, Job};
 use crate::store::{now_ms, Db, NewEvent, Recorded};
 use crate::verify::{self, Refused};
 use futures_util::StreamExt;
@@ -176,7 +176,7 @@ async fn accept(
     match db.record_event(&event, now).await? {
         Recorded::New(id) => {
             // A lost message is not a lost event: the sweeper re-enqueues unmapped events.
-            if let Err(e) = env.queue("POSTINGS")?.send(Job::Event { id }).await {
+            if let Err(e) = queue::work(env)?.send(Job::Event { id }).await {
                 worker::console_warn!(
                     "event {id}: enqueue failed ({e}); the sweeper will pick it up"
                 );

@@ -2,7 +2,8 @@
 //! in D1 and posted to the shop's targets, each exactly once.
 //!
 //! - fetch: [`routes`] → [`intake`] (webhooks) and [`api`] (admin)
-//! - queue: [`consumer`] (map with the core, plan with the core's `journal::plan`, deliver with [`sinks`])
+//! - queue: [`queue`] (jobs) → [`consumer`] (map and plan with the core, deliver with [`sinks`]);
+//!   outbound HTTP of sinks, fetches and pulls in [`http`]
 //! - scheduled: [`sweeper`] (the outbox relay) and [`reconcile`] (the pull of lost webhooks)
 //!
 //! Deployment and endpoints: docs/worker.md.
@@ -13,8 +14,10 @@ pub mod bigcommerce;
 pub mod config;
 pub mod consumer;
 pub mod erasure;
+pub mod http;
 pub mod http_error;
 pub mod intake;
+pub mod queue;
 pub mod reconcile;
 pub mod routes;
 pub mod sinks;
@@ -32,7 +35,7 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 }
 
 #[event(queue)]
-pub async fn queue(batch: MessageBatch<consumer::Job>, env: Env, _ctx: Context) -> Result<()> {
+pub async fn queue(batch: MessageBatch<queue::Job>, env: Env, _ctx: Context) -> Result<()> {
     consumer::run(batch, &env).await
 }
 

@@ -11,8 +11,8 @@
 //! Nothing is posted twice; nothing the store has is missed for long.
 
 use crate::config::{text, Settings};
-use crate::consumer;
-use crate::sinks::call;
+use crate::http::call;
+use crate::queue;
 use crate::store::{Db, NewEvent, Recorded};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -133,7 +133,7 @@ async fn pull_stripe(
     }
     db.set_pull_cursor("stripe", shop, &cursor.to_string(), now)
         .await?;
-    consumer::enqueue(env, &fresh, &[]).await?;
+    queue::enqueue(env, &fresh, &[]).await?;
     Ok(fresh.len())
 }
 
@@ -199,7 +199,7 @@ async fn pull_store(
     }
     db.set_pull_cursor("woocommerce", shop, &cursor, now)
         .await?;
-    consumer::enqueue(env, &fresh, &[]).await?;
+    queue::enqueue(env, &fresh, &[]).await?;
     Ok(fresh.len())
 }
 

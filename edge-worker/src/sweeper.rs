@@ -4,7 +4,7 @@
 
 use crate::config::Settings;
 use crate::store::{now_ms, Db};
-use crate::{consumer, reconcile};
+use crate::{queue, reconcile};
 use worker::{Env, Result};
 
 pub async fn run(env: &Env) -> Result<(usize, usize)> {
@@ -14,7 +14,7 @@ pub async fn run(env: &Env) -> Result<(usize, usize)> {
     let before = now - settings.sweep_after_s * 1000;
     let events = db.sweep_events(before, now).await?;
     let rows = db.sweep_outbox(before, now).await?;
-    consumer::enqueue(env, &events, &rows).await?;
+    queue::enqueue(env, &events, &rows).await?;
     db.prune_budgets(now).await?;
     let pulled = reconcile::run(env, &settings, &db, now).await?;
     if pulled > 0 {

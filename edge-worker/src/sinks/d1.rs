@@ -3,6 +3,7 @@
 //! delivered when its entry is present.
 
 use super::{Ctx, Outcome};
+use crate::http::backoff;
 use ledgerbridge_core::Entry;
 
 pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
@@ -11,7 +12,7 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
         Ok(None) => Outcome::Park(format!("entry {} is not in the ledger", entry.id)),
         Err(e) => Outcome::Retry {
             reason: format!("D1: {e}"),
-            after_s: super::backoff(ctx.attempts),
+            after_s: backoff(ctx.attempts),
         },
     }
 }

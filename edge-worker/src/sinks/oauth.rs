@@ -5,8 +5,9 @@
 //! is written to D1 before the new access token is used, so a crash right after the refresh
 //! cannot lose it.
 
-use super::{call, excerpt, Ctx, Outcome, Reply};
+use super::{Ctx, Outcome};
 use crate::config::text;
+use crate::http::{backoff, call, excerpt, retry_after, Reply};
 use crate::store::now_ms;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -185,7 +186,7 @@ async fn refresh(
     .await
     .map_err(|e| Outcome::Retry {
         reason: format!("{} token refresh: {e}", p.name),
-        after_s: super::backoff(ctx.attempts),
+        after_s: backoff(ctx.attempts),
     })?;
     match reply.status {
         200..=299 => serde_json::from_str(&reply.body).map_err(|e| Outcome::Retry {
@@ -205,7 +206,7 @@ async fn refresh(
         }
         status => Err(Outcome::Retry {
             reason: format!("{} token refresh answered {status}", p.name),
-            after_s: super::retry_after(&reply).unwrap_or_else(|| super::backoff(ctx.attempts)),
+            after_s: retry_after(&reply).unwrap_or_else(|| backoff(ctx.attempts)),
         }),
     }
 }
@@ -304,7 +305,7 @@ pub async fn send(
         .await
         .map_err(|e| Outcome::Retry {
             reason: format!("{}: {e}", p.name),
-            after_s: super::backoff(ctx.attempts),
+            after_s: backoff(ctx.attempts),
         })?;
         if reply.status == 401 {
             refused(ctx, p, &token).await?;
@@ -319,6 +320,6 @@ pub async fn send(
     }
     Err(Outcome::Retry {
         reason: format!("{} kept refusing fresh access tokens (401)", p.name),
-        after_s: super::backoff(ctx.attempts),
+        after_s: backoff(ctx.attempts),
     })
 }

@@ -2,8 +2,9 @@
 //! receiver dedupes retries; `webhook-timestamp`; `webhook-signature: v1,<base64>`). The body is
 //! the entry's public JSON exactly as booked.
 
-use super::{call, classify, Ctx, Outcome};
+use super::{classify, Ctx, Outcome};
 use crate::config::text;
+use crate::http::{backoff, call};
 use crate::store::now_ms;
 use crate::verify::{standard_webhooks_key, standard_webhooks_signature};
 use ledgerbridge_core::Entry;
@@ -42,7 +43,7 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry, json: &str) -> Outcome {
         Ok(reply) => classify(&reply, ctx.attempts, |r| format!("webhook {}", r.status)),
         Err(e) => Outcome::Retry {
             reason: format!("webhook: {e}"),
-            after_s: super::backoff(ctx.attempts),
+            after_s: backoff(ctx.attempts),
         },
     }
 }

@@ -3,7 +3,8 @@
 //! key stands for one outcome. Limits per tenant: 60 calls per minute, 5 000 per day.
 
 use super::oauth::{self, XERO};
-use super::{classify, excerpt, Ctx, Outcome};
+use super::{classify, Ctx, Outcome};
+use crate::http::excerpt;
 use ledgerbridge_core::exporters::{xero_idempotency_key, xero_manual_journal};
 use ledgerbridge_core::Entry;
 use serde::Deserialize;

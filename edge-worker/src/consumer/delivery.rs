@@ -1,0 +1,143 @@
+//! Delivering one booked entry to one target through its sink, and what the outbox row becomes:
+//! posted, retried with backoff, deferred, or parked with its reason (and a dead letter).
+
+use super::Next;
+use crate::config::{Settings, Target};
+use crate::queue::{self, Job, MAX_QUEUE_DELAY_S};
+use crate::sinks::{self, Outcome};
+use crate::store::{now_ms, Db, OutboxRow};
+use ledgerbridge_core::Entry;
+use worker::{Env, Result};
+
+pub(super) async fn post(
+    entry_id: &str,
+    target: &str,
+    env: &Env,
+    settings: &Settings,
+    db: &Db,
+) -> Result<Next> {
+    let now = now_ms();
+    let Some(row) = db.outbox_row(entry_id, target).await? else {
+        return Ok(Next::Ack);
+    };
+    if row.state != "pending" {
+        return Ok(Next::Ack);
+    }
+    if row.next_attempt_at > now {
+        let wait = (row.next_attempt_at - now + 999) / 1000;
+        return Ok(Next::RetryIn(
+            wait.clamp(1, i64::from(MAX_QUEUE_DELAY_S)) as u32
+        ));
+    }
+    let Some(target_kind) = Target::parse(target) else {
+        return park(
+            db,
+            env,
+            &row,
+            row.attempts,
+            format!("unknown target {target:?}"),
+            now,
+        )
+        .await;
+    };
+    let Some(json) = db.entry_json(entry_id).await? else {
+        return park(
+            db,
+            env,
+            &row,
+            row.attempts,
+            "entry missing from the ledger".into(),
+            now,
+        )
+        .await;
+    };
+    let entry: Entry = match serde_json::from_str(&json) {
+        Ok(e) => e,
+        Err(e) => {
+            return park(
+                db,
+                env,
+                &row,
+                row.attempts,
+                format!("stored entry unreadable: {e}"),
+                now,
+            )
+            .await
+        }
+    };
+    let shop_config = settings.shop(&row.shop);
+    let ctx = sinks::Ctx {
+        env,
+        db,
+        settings,
+        shop: &row.shop,
+        shop_config: &shop_config,
+        attempts: row.attempts,
+    };
+    let outcome = sinks::deliver(&ctx, target_kind, &entry, &json).await;
+    let now = now_ms();
+    match outcome {
+        Outcome::Delivered(reference) => {
+            db.mark_posted(&row, &reference, now).await?;
+            worker::console_log!("posted {entry_id} to {target}: {reference}");
+            Ok(Next::Ack)
+        }
+        Outcome::Defer { reason, after_s } => {
+            db.mark_retry(
+                &row,
+                row.attempts,
+                now + i64::from(after_s) * 1000,
+                &reason,
+                now,
+            )
+            .await?;
+            Ok(Next::RetryIn(after_s))
+        }
+        Outcome::Retry { reason, after_s } => {
+            let attempts = row.attempts + 1;
+            if attempts >= i64::from(settings.retry_limit) {
+                return park(
+                    db,
+                    env,
+                    &row,
+                    attempts,
+                    format!("gave up after {attempts} attempts: {reason}"),
+                    now,
+                )
+                .await;
+            }
+            db.mark_retry(
+                &row,
+                attempts,
+                now + i64::from(after_s) * 1000,
+                &reason,
+                now,
+            )
+            .await?;
+            Ok(Next::RetryIn(after_s))
+        }
+        Outcome::Park(reason) => park(db, env, &row, row.attempts + 1, reason, now).await,
+    }
+}
+
+/// Parks the row with its reason and hands the job to the dead-letter queue; the message itself
+/// is acknowledged so the rest of the shop's postings keep flowing.
+async fn park(
+    db: &Db,
+    env: &Env,
+    row: &OutboxRow,
+    attempts: i64,
+    reason: String,
+    now: i64,
+) -> Result<Next> {
+    db.mark_parked(row, attempts, &reason, now).await?;
+    worker::console_warn!("parked {} for {}: {reason}", row.entry_id, row.target);
+    let dead = Job::Post {
+        entry: row.entry_id.clone(),
+        target: row.target.clone(),
+    };
+    if let Err(e) = queue::dead_letters(env)?.send(&dead).await {
+        worker::console_warn!("dead-letter send failed: {e}");
+    }
+    Ok(Next::Ack)
+}

@@ -1,0 +1,152 @@
+//! Mapping a recorded event: the core maps its payload and plans what to book against the ledger's
+//! heads; the plan is committed in one D1 batch and its postings are enqueued.
+
+use super::Next;
+use crate::bigcommerce::{self, Fetched};
+use crate::config::{Settings, Target};
+use crate::erasure;
+use crate::queue::{self, Job};
+use crate::store::{now_ms, Db, EventRow};
+use ledgerbridge_core::journal::plan::{logical_key, plan};
+use ledgerbridge_core::{map, Platform};
+use std::collections::BTreeSet;
+use worker::{Env, Result};
+
+pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) -> Result<Next> {
+    let now = now_ms();
+    let Some(event) = db.event(id).await? else {
+        return Ok(Next::Ack);
+    };
+    if event.status != "received" && event.status != "waiting-for-order" {
+        return Ok(Next::Ack);
+    }
+    if event.resource == "redact" {
+        let n = erasure::run(
+            db,
+            &event.platform,
+            &event.shop,
+            &event.topic,
+            &event.payload,
+        )
+        .await?;
+        db.set_event_status(
+            id,
+            "mapped",
+            Some(&format!("{n} stored payloads redacted")),
+            now,
+        )
+        .await?;
+        return Ok(Next::Ack);
+    }
+    let park = |why: String| async move {
+        db.set_event_status(id, "parked", Some(&why), now)
+            .await
+            .map(|()| Next::Ack)
+    };
+    let Ok(platform) = event.platform.parse::<Platform>() else {
+        return park(format!(
+            "no {} adapter in this build of the core",
+            event.platform
+        ))
+        .await;
+    };
+    if event.resource == "refund" {
+        if let Some(key) = event.order_key() {
+            if !db.order_seen(&key).await? {
+                db.set_event_status(id, "waiting-for-order", Some(&key), now)
+                    .await?;
+                return Ok(Next::Ack);
+            }
+        }
+    }
+    let shop_config = settings.shop(&event.shop);
+    let mut event = event;
+    if platform == Platform::BigCommerce && bigcommerce::is_webhook(&event.payload) {
+        let order_id = event.order_id.clone().unwrap_or_default();
+        match bigcommerce::fetch_order(env, settings, &shop_config, &event.shop, &order_id).await {
+            Fetched::Order(order) => {
+                db.set_event_payload(id, &order).await?;
+                event.payload = order;
+            }
+            Fetched::Retry { reason, after_s } => {
+                db.set_event_status(id, "received", Some(&reason), now)
+                    .await?;
+                return Ok(Next::RetryIn(after_s));
+            }
+            Fetched::Park(why) => return park(why).await,
+        }
+    }
+    let config = match shop_config.mapping(&event.shop) {
+        Ok(c) => c,
+        Err(e) => return park(e).await,
+    };
+    let mapped = match map(platform, event.payload.as_bytes(), &config) {
+        Ok(m) => m,
+        Err(e) => return park(format!("{e} [{} at {}]", e.code(), e.path())).await,
+    };
+    let keys: BTreeSet<String> = mapped
+        .entries
+        .iter()
+        .map(|e| &e.source)
+        .chain(mapped.unbooked.iter().map(|u| &u.source))
+        .map(logical_key)
+        .collect();
+    let ids: Vec<&str> = mapped.entries.iter().map(|e| e.id.as_str()).collect();
+    let heads = db.heads(&keys).await?;
+    let existing = db.existing_ids(&ids).await?;
+    let unbooked = mapped
+        .unbooked
+        .into_iter()
+        .map(|u| (u.source, u.date))
+        .collect();
+    let plan = plan(mapped.entries, unbooked, &heads, &existing);
+    let targets = shop_config.all_targets();
+    let names: Vec<&str> = targets.iter().map(Target::as_str).collect();
+    let note = (!plan.skipped.is_empty()).then(|| {
+        plan.skipped
+            .iter()
+            .map(|(id, why)| format!("{why}: {id}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    });
+    db.commit(&event, &plan, &names, note.as_deref(), now)
+        .await?;
+
+    let queue = queue::work(env)?;
+    let mut jobs: Vec<Job> = Vec::new();
+    for entry in &plan.book {
+        for t in targets.iter().filter(|t| **t != Target::D1) {
+            jobs.push(Job::Post {
+                entry: entry.id.clone(),
+                target: t.as_str().to_string(),
+            });
+        }
+    }
+    if let (Some(order_id), "order") = (event.order_id.as_deref(), event.resource.as_str()) {
+        for waiting in db
+            .release_waiting(&event.platform, &event.shop, order_id, now)
+            .await?
+        {
+            jobs.push(Job::Event { id: waiting });
+        }
+    }
+    // A failed send leaves pending rows and received events behind: the sweeper's job.
+    for job in jobs {
+        if let Err(e) = queue.send(&job).await {
+            worker::console_warn!("enqueue {job:?}: {e}");
+        }
+    }
+    log_mapped(&event, plan.book.len());
+    Ok(Next::Ack)
+}
+
+fn log_mapped(event: &EventRow, booked: usize) {
+    // Ids and counts only: payloads may carry personal data.
+    worker::console_log!(
+        "event {} {} {} {}: {booked} entries booked",
+        event.id,
+        event.platform,
+        event.shop,
+        event.topic
+    );
+}

@@ -1,0 +1,50 @@
+//! The queue consumer: [`mapping`] turns recorded events (through the core) into booked entries
+//! and outbox rows; [`delivery`] posts outbox rows to their targets. This file only dispatches a
+//! batch's jobs and answers the queue for each.
+
+mod delivery;
+mod mapping;
+
+use crate::config::Settings;
+use crate::queue::{Job, MAX_QUEUE_DELAY_S};
+use crate::store::Db;
+use worker::{Env, Message, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Result};
+
+pub(crate) enum Next {
+    Ack,
+    RetryIn(u32),
+}
+
+pub async fn run(batch: MessageBatch<Job>, env: &Env) -> Result<()> {
+    let settings = Settings::from_env(env).map_err(worker::Error::RustError)?;
+    let db = Db::new(env)?;
+    for message in batch.messages()? {
+        match handle(&message, env, &settings, &db).await {
+            Ok(Next::Ack) => message.ack(),
+            // A wait beyond MAX_QUEUE_DELAY_S (a spent daily budget, a long Retry-After) comes back
+            // early and is deferred again, while the outbox row keeps its real due time.
+            Ok(Next::RetryIn(s)) => message.retry_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(s.min(MAX_QUEUE_DELAY_S))
+                    .build(),
+            ),
+            Err(e) => {
+                // D1 or queue trouble: the message comes back; the siblings are unaffected.
+                worker::console_error!("{:?}: {e}", message.body());
+                message.retry_with_options(
+                    &QueueRetryOptionsBuilder::new()
+                        .with_delay_seconds(5)
+                        .build(),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn handle(message: &Message<Job>, env: &Env, settings: &Settings, db: &Db) -> Result<Next> {
+    match message.body() {
+        Job::Event { id } => mapping::map_event(*id, env, settings, db).await,
+        Job::Post { entry, target } => delivery::post(entry, target, env, settings, db).await,
+    }
+}
