@@ -5,7 +5,7 @@ use super::Next;
 use crate::config::{Settings, Target};
 use crate::queue::{self, Job, MAX_QUEUE_DELAY_S};
 use crate::sinks::{self, Outcome};
-use crate::store::{now_ms, Db, OutboxRow};
+use crate::store::{now_ms, Db, OutboxRow, PostingState};
 use ledgerbridge_core::Entry;
 use worker::{Env, Result};
 
@@ -20,7 +20,7 @@ pub(super) async fn post(
     let Some(row) = db.outbox_row(entry_id, target).await? else {
         return Ok(Next::Ack);
     };
-    if row.state != "pending" {
+    if row.state != PostingState::Pending {
         return Ok(Next::Ack);
     }
     if row.next_attempt_at > now {

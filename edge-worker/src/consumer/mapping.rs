@@ -6,7 +6,7 @@ use crate::bigcommerce::{self, Fetched};
 use crate::config::{Settings, Target};
 use crate::erasure;
 use crate::queue::{self, Job};
-use crate::store::{now_ms, Db, EventRow};
+use crate::store::{now_ms, Db, EventRow, EventStatus};
 use ledgerbridge_core::journal::plan::{logical_key, plan};
 use ledgerbridge_core::{map, Platform};
 use std::collections::BTreeSet;
@@ -17,7 +17,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
     let Some(event) = db.event(id).await? else {
         return Ok(Next::Ack);
     };
-    if event.status != "received" && event.status != "waiting-for-order" {
+    if !event.status.is_open() {
         return Ok(Next::Ack);
     }
     if event.resource == "redact" {
@@ -31,7 +31,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
         .await?;
         db.set_event_status(
             id,
-            "mapped",
+            EventStatus::Mapped,
             Some(&format!("{n} stored payloads redacted")),
             now,
         )
@@ -39,7 +39,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
         return Ok(Next::Ack);
     }
     let park = |why: String| async move {
-        db.set_event_status(id, "parked", Some(&why), now)
+        db.set_event_status(id, EventStatus::Parked, Some(&why), now)
             .await
             .map(|()| Next::Ack)
     };
@@ -53,7 +53,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
     if event.resource == "refund" {
         if let Some(key) = event.order_key() {
             if !db.order_seen(&key).await? {
-                db.set_event_status(id, "waiting-for-order", Some(&key), now)
+                db.set_event_status(id, EventStatus::WaitingForOrder, Some(&key), now)
                     .await?;
                 return Ok(Next::Ack);
             }
@@ -69,7 +69,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
                 event.payload = order;
             }
             Fetched::Retry { reason, after_s } => {
-                db.set_event_status(id, "received", Some(&reason), now)
+                db.set_event_status(id, EventStatus::Received, Some(&reason), now)
                     .await?;
                 return Ok(Next::RetryIn(after_s));
             }

@@ -3,7 +3,10 @@
 
 mod erasure;
 mod outbox;
+mod state;
 mod status;
+
+pub use state::{EventStatus, PostingState};
 
 use ledgerbridge_core::journal::plan::{Head, Plan};
 use ledgerbridge_core::Entry;
@@ -40,7 +43,7 @@ pub struct EventRow {
     pub resource: String,
     pub order_id: Option<String>,
     pub payload: String,
-    pub status: String,
+    pub status: EventStatus,
 }
 
 impl EventRow {
@@ -75,7 +78,7 @@ pub struct OutboxRow {
     pub entry_id: String,
     pub target: String,
     pub shop: String,
-    pub state: String,
+    pub state: PostingState,
     pub attempts: i64,
     pub next_attempt_at: i64,
 }
@@ -175,13 +178,13 @@ impl Db {
     pub async fn set_event_status(
         &self,
         id: i64,
-        status: &str,
+        status: EventStatus,
         reason: Option<&str>,
         now: i64,
     ) -> Result<()> {
         self.run(
             "UPDATE events SET status = ?2, reason = ?3, updated_at = ?4 WHERE id = ?1",
-            &[n(id), s(status), opt(reason), n(now)],
+            &[n(id), s(status.as_str()), opt(reason), n(now)],
         )
         .await
         .map(|_| ())
@@ -319,14 +322,14 @@ impl Db {
             )?);
             for target in targets {
                 let (state, posted) = if *target == "d1" {
-                    ("posted", n(now))
+                    (PostingState::Posted, n(now))
                 } else {
-                    ("pending", JsValue::NULL)
+                    (PostingState::Pending, JsValue::NULL)
                 };
                 batch.push(self.q(
                     "INSERT OR IGNORE INTO outbox (entry_id, target, shop, state, next_attempt_at, target_ref, posted_at,
                      created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?5)",
-                    &[s(&entry.id), s(target), s(&event.shop), s(state), n(now), opt((*target == "d1").then_some(entry.id.as_str())), posted],
+                    &[s(&entry.id), s(target), s(&event.shop), s(state.as_str()), n(now), opt((*target == "d1").then_some(entry.id.as_str())), posted],
                 )?);
             }
         }
