@@ -1,6 +1,7 @@
 // The worker's /admin page in headless Chromium (Debian's, driven by playwright-core): the page
-// loads the <ledger-preview> widget from the worker's static assets, previews a stored order
-// through the API, and the rows it renders are the fixture's hand-worked entries.
+// loads the <ledger-preview> widget from the worker's static assets, shows the ledger and a
+// preview of a stored order through the API in it, and the rows it renders are the fixture's
+// hand-worked entries.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -44,6 +45,14 @@ test("/admin previews a stored order with the widget: the fixture's accounts and
   await page.fill("#key", API_KEY);
   await page.click("#load");
   await page.waitForFunction(() => document.querySelector("#status table"));
+  // The ledger is the same widget (one entry table, one zero-amount rule), not a table of the page's.
+  await page.waitForFunction(() => document.querySelector("#entries ledger-preview")?.shadowRoot?.querySelector("table.entry"));
+  const ledger = await page.evaluate(() => ({
+    own: document.querySelectorAll("#entries table").length,
+    ids: [...document.querySelector("#entries ledger-preview").shadowRoot.querySelectorAll("table.entry")].map((t) => t.dataset.entryId),
+  }));
+  assert.equal(ledger.own, 0);
+  assert.deepEqual(ledger.ids, expected.entries.map((e) => e.id.replace(":default:", `:${SHOP}:`)));
   await page.fill("#order", String(JSON.parse(fixture(CASE)).id));
   await page.click("#show");
   const preview = page.locator("#preview ledger-preview");
