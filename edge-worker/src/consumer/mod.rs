@@ -10,7 +10,8 @@ use crate::queue::{Job, MAX_QUEUE_DELAY_S};
 use crate::store::Db;
 use worker::{Env, Message, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Result};
 
-pub(crate) enum Next {
+/// What the queue is told about one job once its work is done or deferred.
+enum Next {
     Ack,
     RetryIn(u32),
 }
