@@ -144,7 +144,9 @@ test("the status API counts what was received and rejected", async () => {
 test("an unknown platform (or one without webhooks, or another spelling) is a 404 before anything is read or counted", async () => {
   const before = await events();
   for (const platform of ["magento", "canonical", "Shopify"]) {
-    const r = await post(platform, fixture("simple"), { "content-type": "application/json" });
+    // A small body: the 404 is answered without reading it, and a larger one would still be in
+    // flight when the connection closes, which the test client reports as a failed fetch.
+    const r = await post(platform, '{"id":1}', { "content-type": "application/json" });
     assert.equal(r.status, 404, platform);
     assert.equal(JSON.parse(r.text).error.code, "E_NOT_FOUND");
   }
