@@ -9,7 +9,7 @@ pub use config::{
 pub use names::{check_account, component, ROOTS};
 
 use crate::error::{LedgerError, Result};
-use crate::model::{LineItem, Order};
+use crate::model::{LineItem, Order, GIFT_CARD_GATEWAY};
 use rust_decimal::Decimal;
 
 /// Gateway names that mean "the customer still owes us" rather than a processor balance.
@@ -21,8 +21,6 @@ const RECEIVABLE_GATEWAYS: [&str; 6] = [
     "money_order",
     "cod",
 ];
-/// The gateway through which gift cards are redeemed.
-pub const GIFT_CARD_GATEWAY: &str = "gift_card";
 
 impl Config {
     /// Reads TOML or JSON (JSON when the text starts with `{`), then validates.
