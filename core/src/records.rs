@@ -61,7 +61,7 @@ impl RecordSplitter {
         // Between pushes a JSONL buffer holds only the start of a line, so only the new bytes can
         // end one; right after detection the whole buffer is new to this search.
         let from = if was == Mode::Lines { before } else { 0 };
-        let Some(last) = self.buf[from..].iter().rposition(|b| *b == b'\n') else {
+        let Some(last) = memchr::memrchr(b'\n', &self.buf[from..]) else {
             return Vec::new();
         };
         self.handed = from + last + 1;
@@ -95,7 +95,7 @@ impl RecordSplitter {
 
     /// Looks for the first complete non-blank line and decides from it whether this is JSONL.
     fn detect(&mut self) {
-        while let Some(i) = self.buf[self.searched..].iter().position(|b| *b == b'\n') {
+        while let Some(i) = memchr::memchr(b'\n', &self.buf[self.searched..]) {
             let end = self.searched + i;
             let line = &self.buf[self.line_start..end];
             if !is_blank(line) {
@@ -122,8 +122,16 @@ fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(u8::is_ascii_whitespace)
 }
 
+/// Non-blank lines, found with memchr: in wasm a byte-by-byte split made the npm CLI's splitting
+/// 1.6x slower than the JS `indexOf` it replaced.
 fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
-    bytes.split(|b| *b == b'\n').filter(|line| !is_blank(line))
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    ends.filter_map(move |end| {
+        let line = bytes.get(start..end)?;
+        start = end + 1;
+        (!is_blank(line)).then_some(line)
+    })
 }
 
 #[cfg(test)]
