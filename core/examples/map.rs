@@ -11,8 +11,9 @@
 //! Errors go to stderr, naming the record; the exit code is 1 when any record failed (the output
 //! then holds the other records), 2 on bad usage.
 
-use ledgerbridge_core::exporters::{export, split_records, Format};
+use ledgerbridge_core::exporters::{export, Format};
 use ledgerbridge_core::journal::{summarize, SummaryBy};
+use ledgerbridge_core::records::split_records;
 use ledgerbridge_core::{map, Config, Entry, LedgerError, Platform};
 use std::io::{self, Read, Write};
 use std::process::ExitCode;

@@ -18,9 +18,11 @@
 //! assert_eq!(entry.lines[1].account, "Income:Sales");
 //! ```
 //!
-//! Layout: [`money`] (exact amounts), [`model`] (the canonical commerce model), [`platforms`]
-//! (wire formats → model), [`rules`] (accounts), [`engine`] (model + rules → entries), [`journal`]
-//! (entries, balanced by construction).
+//! Layout, lowest layer first: [`money`] (exact amounts), [`model`] (the canonical commerce model),
+//! [`platforms`] (wire formats → model), [`rules`] (accounts), [`journal`] (entries, balanced by
+//! construction), [`engine`] (model + rules → entries), [`exporters`] (entries → ledgers);
+//! [`records`] splits an input file into payloads. A module uses only those before it (the engine
+//! builds journal entries, so the journal sits below it); `tests/layering.rs` keeps it so.
 
 pub mod engine;
 pub mod error;
@@ -30,6 +32,7 @@ pub mod json;
 pub mod model;
 pub mod money;
 pub mod platforms;
+pub mod records;
 pub mod rules;
 
 pub use engine::{map_event, Mapped, Profit, Unbooked};

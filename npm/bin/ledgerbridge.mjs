@@ -3,8 +3,7 @@
 // With `--format json` (the default) and no `--summary`, stdout is byte-identical to the native
 // `cargo run -p ledgerbridge-core --example map` output: one compact Mapped JSON per record.
 import { createReadStream, readFileSync, statSync } from "node:fs";
-import { createMapper, formats, platforms, validateConfig, version } from "../src/entrypoints/node.js";
-import { records } from "../src/cli/records.js";
+import { createMapper, formats, platforms, splitRecords, validateConfig, version } from "../src/entrypoints/node.js";
 import { progress } from "../src/cli/progress.js";
 
 const USAGE = `usage:
@@ -112,7 +111,7 @@ async function map(opts) {
   const started = process.hrtime.bigint();
   let index = 0;
   let failed = 0;
-  for await (const record of records(source, (n) => bar.bytes(n))) {
+  for await (const record of splitRecords(source, (n) => bar.bytes(n))) {
     index++;
     bar.record();
     try {

@@ -113,7 +113,25 @@ export function createMapper(platform, config) {
   return new raw.Mapper(platform, config);
 }
 
-export { Mapper } from "../dist/ledgerbridge_wasm.js";
+export { Mapper, RecordSplitter } from "../dist/ledgerbridge_wasm.js";
+
+/**
+ * Yields the payloads of a byte stream (an async iterable of Uint8Array, such as a file stream or
+ * stdin) as Uint8Array records, split by the core exactly as the native CLI splits a file: one
+ * JSON document, or JSONL in constant memory. `onBytes(n)` is called as input is consumed.
+ */
+export async function* splitRecords(chunks, onBytes = () => {}) {
+  const splitter = new raw.RecordSplitter();
+  try {
+    for await (const chunk of chunks) {
+      onBytes(chunk.length);
+      yield* splitter.push(chunk);
+    }
+    yield* splitter.finish();
+  } finally {
+    splitter.free();
+  }
+}
 
 /** Per-entry totals `{debits, credits, balanced}` from the core's balance check (for display). */
 export function entryTotals(entries) {

@@ -143,3 +143,31 @@ test("version and capability lists", () => {
   assert.ok(lb.platforms().includes("shopify"));
   assert.ok(lb.formats().includes("json"));
 });
+
+test("splitRecords splits streamed bytes as the native CLI does, whatever the chunking", async () => {
+  const text = (records) => records.map((r) => new TextDecoder().decode(r));
+  async function split(input, size) {
+    const bytes = new TextEncoder().encode(input);
+    const chunks = [];
+    for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.slice(at, at + size));
+    let seen = 0;
+    const out = [];
+    for await (const record of lb.splitRecords(chunks, (n) => (seen += n))) out.push(record);
+    assert.equal(seen, bytes.length);
+    return text(out);
+  }
+  const jsonl = '\n{"a":1}\n\n  \n{"b":2}\r\n{"c":3}';
+  const pretty = '{\n  "a": [1,\n 2]\n}\n';
+  for (const size of [1, 2, 7, 1 << 20]) {
+    assert.deepEqual(await split(jsonl, size), ['{"a":1}', '{"b":2}\r', '{"c":3}'], `chunks of ${size}`);
+    assert.deepEqual(await split(pretty, size), [pretty], `chunks of ${size}`);
+    assert.deepEqual(await split("not json\n{}\n", size), ["not json", "{}"], `chunks of ${size}`);
+    assert.deepEqual(await split(" \n\n", size), [], `chunks of ${size}`);
+  }
+  // Records are copies: the splitter's next push must not change one already handed out.
+  const splitter = new lb.RecordSplitter();
+  const [first] = splitter.push(new TextEncoder().encode('{"a":1}\n{"b"'));
+  splitter.push(new TextEncoder().encode(':2}\n'.repeat(1000)));
+  assert.equal(new TextDecoder().decode(first), '{"a":1}');
+  splitter.free();
+});

@@ -213,3 +213,22 @@ export class Mapper {
   [Symbol.dispose](): void;
 }
 export function createMapper(platform: PlatformName, config?: ConfigInput | null): Mapper;
+
+/**
+ * Splits streamed input into payloads as the native CLI does: one JSON document, or JSONL (one
+ * payload per non-blank line, never held whole). Call `free()` when done.
+ */
+export class RecordSplitter {
+  constructor();
+  /** The next chunk of input; returns the records it completes (fresh copies). */
+  push(chunk: Uint8Array): Uint8Array[];
+  /** The end of input; returns the records still held. */
+  finish(): Uint8Array[];
+  free(): void;
+  [Symbol.dispose](): void;
+}
+/** The records of a byte stream, split by `RecordSplitter`; `onBytes(n)` reports input consumed. */
+export function splitRecords(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<Uint8Array, void, undefined>;

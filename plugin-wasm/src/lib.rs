@@ -7,12 +7,14 @@
 
 mod convert;
 mod error;
+mod records;
 mod totals;
 
 use error::js_err;
 use ledgerbridge_core::exporters::{export, Format};
 use ledgerbridge_core::journal::{summarize as summarize_entries, SummaryBy};
 use ledgerbridge_core::{map, Config, Entry, LedgerError, Mapped, Platform};
+pub use records::RecordSplitter;
 use wasm_bindgen::prelude::*;
 
 type JsResult<T> = Result<T, JsValue>;

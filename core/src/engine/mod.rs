@@ -11,7 +11,7 @@ pub use profit::Profit;
 
 use crate::error::{LedgerError, Result, Warning};
 use crate::journal::{entry_id, Built, Closing, Entry, EntryBuilder, Source};
-use crate::model::{Event, Timestamp};
+use crate::model::{Event, SourceFields, Timestamp};
 use crate::money::Currency;
 use crate::rules::Config;
 use rust_decimal::Decimal;
@@ -38,21 +38,6 @@ pub struct Mapped {
 pub struct Unbooked {
     pub source: Source,
     pub date: String,
-}
-
-/// Names of the source's fields, so every line's `why` and every warning points at the payload
-/// the merchant actually sent (`line_items[0]` for Shopify, `items[0]` for another platform).
-#[derive(Debug, Clone, Copy)]
-pub struct SourceFields {
-    pub platform: &'static str,
-    pub label: &'static str,
-    pub lines: &'static str,
-    pub shipping: &'static str,
-    pub tip: &'static str,
-    pub tenders: &'static str,
-    pub refunds: &'static str,
-    pub refund_lines: &'static str,
-    pub adjustments: &'static str,
 }
 
 pub(crate) struct Ctx<'a> {

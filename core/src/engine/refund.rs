@@ -3,11 +3,12 @@
 use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, Head, Lazy};
 use crate::error::Result;
 use crate::journal::{Built, EntryBuilder, Role};
+use crate::model::GIFT_CARD_GATEWAY;
 use crate::model::{
     AdjustmentKind, LineItem, Order, Refund, Restock, StandaloneRefund, TaxLine, TenderKind,
 };
 use crate::money::{allocate, format_amount, round_to, Currency, Shown};
-use crate::rules::{RefundMode, GIFT_CARD_GATEWAY};
+use crate::rules::RefundMode;
 use rust_decimal::Decimal;
 
 /// What a refund needs to know about its order.

@@ -3,9 +3,9 @@
 use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, Head, ItemPath, Lazy, PathArg};
 use crate::error::Result;
 use crate::journal::{Built, EntryBuilder, Role};
+use crate::model::GIFT_CARD_GATEWAY;
 use crate::model::{Discount, Order, TaxLine, TenderKind};
 use crate::money::{format_amount, round_to, Currency, Shown};
-use crate::rules::GIFT_CARD_GATEWAY;
 use rust_decimal::Decimal;
 use std::fmt;
 

@@ -8,12 +8,10 @@ mod csv;
 mod hledger;
 mod keys;
 mod qbo;
-mod records;
 mod xero;
 
 pub use keys::{doc_number, DOC_NUMBER_MAX, IDEMPOTENCY_KEY_MAX, REQUEST_ID_MAX};
 pub use qbo::{qbo_journal_entry, qbo_request_id};
-pub use records::split_records;
 pub use xero::{xero_idempotency_key, xero_manual_journal};
 
 use crate::error::{LedgerError, Result};

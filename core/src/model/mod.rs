@@ -5,6 +5,7 @@
 
 mod dispute;
 mod expense;
+mod fields;
 mod order;
 mod payout;
 mod refund;
@@ -13,10 +14,11 @@ mod time;
 
 pub use dispute::{Dispute, DisputeStage};
 pub use expense::{Expense, ExpenseKind, PaidFrom};
+pub use fields::SourceFields;
 pub use order::{Discount, LineItem, Order, Presentment, ShippingLine, TaxLine};
 pub use payout::{BankDeposit, Payout, PayoutItem, PayoutItemKind, PayoutStatus};
 pub use refund::{Adjustment, AdjustmentKind, Refund, RefundLine, Restock};
-pub use tender::{Tender, TenderKind};
+pub use tender::{Tender, TenderKind, GIFT_CARD_GATEWAY};
 pub use time::Timestamp;
 
 use serde::{Deserialize, Serialize};

@@ -4,6 +4,10 @@ use crate::money::{strict, strict_opt};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+/// The gateway through which gift cards are redeemed: a tender through it spends a liability the
+/// shop already booked, not new money, so adapters name it and rules and the engine test for it.
+pub const GIFT_CARD_GATEWAY: &str = "gift_card";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tender {

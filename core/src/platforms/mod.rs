@@ -8,9 +8,9 @@ pub mod shopify;
 pub mod stripe;
 pub mod woocommerce;
 
-use crate::engine::SourceFields;
 use crate::error::{LedgerError, Result};
 use crate::model::Event;
+use crate::model::SourceFields;
 use std::fmt;
 use std::str::FromStr;
 

@@ -11,7 +11,7 @@ pub use load::ConfigInput;
 pub use names::{check_account, component, ROOTS};
 
 use crate::error::{LedgerError, Result};
-use crate::model::{LineItem, Order};
+use crate::model::{LineItem, Order, GIFT_CARD_GATEWAY};
 use rust_decimal::Decimal;
 
 /// Gateway names that mean "the customer still owes us" rather than a processor balance.
@@ -23,8 +23,6 @@ const RECEIVABLE_GATEWAYS: [&str; 6] = [
     "money_order",
     "cod",
 ];
-/// The gateway through which gift cards are redeemed.
-pub const GIFT_CARD_GATEWAY: &str = "gift_card";
 
 impl Config {
     /// Checks every account name and rule; errors name the field and the bad value.

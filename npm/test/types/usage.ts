@@ -1,8 +1,8 @@
 // Compiled by types.test.mjs with `tsc --noEmit --strict`: the hand-written declarations accept
 // the documented uses and reject misuse (each @ts-expect-error must be an error, or tsc fails).
 import {
-  createMapper, entryTotals, exportEntries, isLedgerError, mapEvent, mapEventJson, summarize,
-  validateConfig, version, type Config, type Entry, type Mapped,
+  createMapper, entryTotals, exportEntries, isLedgerError, mapEvent, mapEventJson, RecordSplitter,
+  splitRecords, summarize, validateConfig, version, type Config, type Entry, type Mapped,
 } from "ledgerbridge";
 import { LedgerPreview } from "ledgerbridge/widget";
 
@@ -31,6 +31,17 @@ const mapper = createMapper("shopify");
 const bytes: Uint8Array = mapper.mapBytes(new TextEncoder().encode("{}"));
 mapper.free();
 
+const splitter = new RecordSplitter();
+const records: Uint8Array[] = [...splitter.push(bytes), ...splitter.finish()];
+splitter.free();
+async function backfill(stream: AsyncIterable<Uint8Array>): Promise<number> {
+  let n = 0;
+  for await (const record of splitRecords(stream, (read: number) => void read)) n += record.length;
+  return n;
+}
+// @ts-expect-error records are split from bytes, not text
+splitter.push("{}");
+
 const el = document.createElement("ledger-preview");
 const typed: LedgerPreview = el;
 typed.src = "/api/preview/shopify/1";
@@ -45,4 +56,4 @@ summarize(mapped.entries, "week");
 // @ts-expect-error unknown config keys are refused
 validateConfig({ shopp: "x" });
 
-void [debit, margin, text, csv, refunds, balanced, v, bytes, asNumber];
+void [debit, margin, text, csv, refunds, balanced, v, bytes, asNumber, records, backfill];

@@ -6,8 +6,8 @@ mod date;
 mod order;
 mod wire;
 
-use crate::engine::SourceFields;
 use crate::error::{LedgerError, Result};
+use crate::model::SourceFields;
 use crate::model::{Event, Timestamp};
 use crate::money::{fits_minor_units, Currency};
 use crate::platforms::de::{self, currency};

@@ -2,12 +2,12 @@
 
 use super::{currency, exact, timestamp, wire};
 use crate::error::{LedgerError, Result};
+use crate::model::GIFT_CARD_GATEWAY;
 use crate::model::{
     Adjustment, AdjustmentKind, Discount, LineItem, Order, Refund, ShippingLine, TaxLine, Tender,
     TenderKind,
 };
 use crate::platforms::de;
-use crate::rules::GIFT_CARD_GATEWAY;
 use rust_decimal::Decimal;
 
 /// `status_id`s with no money taken: Incomplete, Pending, Cancelled, Declined, Awaiting Payment.

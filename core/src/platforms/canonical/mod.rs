@@ -2,8 +2,8 @@
 //! `{"type": "refund", ...}`), so any stack can feed ledgerbridge without a dedicated adapter.
 //! Documented in `docs/canonical-json.md`, schema in `docs/canonical.schema.json`.
 
-use crate::engine::SourceFields;
 use crate::error::{LedgerError, Result};
+use crate::model::SourceFields;
 use crate::model::{Event, Order, StandaloneRefund};
 use crate::platforms::de;
 

@@ -6,9 +6,9 @@ mod payout;
 mod refund;
 mod wire;
 
-use crate::engine::SourceFields;
 use crate::error::{LedgerError, Result};
 use crate::model::Event;
+use crate::model::SourceFields;
 use crate::platforms::de::{self, currency, limit, timestamp, Dec};
 
 pub static FIELDS: SourceFields = SourceFields {

@@ -2,9 +2,9 @@
 
 use super::{currency, limit, money, tax_lines, timestamp, wire};
 use crate::error::Result;
+use crate::model::GIFT_CARD_GATEWAY;
 use crate::model::{Discount, LineItem, Order, Presentment, ShippingLine};
 use crate::platforms::de::required;
-use crate::rules::GIFT_CARD_GATEWAY;
 
 /// Financial states in which a cancelled order never took money.
 const UNPAID: [&str; 4] = ["pending", "voided", "authorized", "expired"];

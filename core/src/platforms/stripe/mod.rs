@@ -8,8 +8,8 @@ mod dispute;
 mod payout;
 mod wire;
 
-use crate::engine::SourceFields;
 use crate::error::{LedgerError, Result};
+use crate::model::SourceFields;
 use crate::model::{Event, Timestamp};
 use crate::money::{Currency, AMOUNT_ABS_MAX};
 use crate::platforms::de::{self, currency};

@@ -10,9 +10,9 @@ mod wire;
 /// Also used by the BigCommerce adapter, whose line totals can be just as indivisible.
 pub(crate) use order::priced;
 
-use crate::engine::SourceFields;
 use crate::error::Result;
 use crate::model::Event;
+use crate::model::SourceFields;
 use crate::platforms::de::{self, currency, limit, timestamp};
 
 pub static FIELDS: SourceFields = SourceFields {

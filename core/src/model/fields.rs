@@ -1,0 +1,16 @@
+//! How a platform names its fields, so messages point at the payload the merchant sent.
+
+/// Names of the source's fields, so every line's `why` and every warning points at the payload
+/// the merchant actually sent (`line_items[0]` for Shopify, `items[0]` for another platform).
+#[derive(Debug, Clone, Copy)]
+pub struct SourceFields {
+    pub platform: &'static str,
+    pub label: &'static str,
+    pub lines: &'static str,
+    pub shipping: &'static str,
+    pub tip: &'static str,
+    pub tenders: &'static str,
+    pub refunds: &'static str,
+    pub refund_lines: &'static str,
+    pub adjustments: &'static str,
+}
