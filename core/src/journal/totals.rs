@@ -9,12 +9,16 @@ use serde::Serialize;
 
 /// Display totals of an entry, from the core's balance check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EntryTotals {
+    #[cfg_attr(feature = "ts", ts(type = "DecimalString"))]
     pub debits: String,
+    #[cfg_attr(feature = "ts", ts(type = "DecimalString"))]
     pub credits: String,
     pub balanced: bool,
     /// Set when the entry is malformed rather than merely unbalanced; the sums are then empty.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub error: Option<ErrorDetail>,
 }
 
