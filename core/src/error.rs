@@ -176,8 +176,11 @@ pub fn join_path(outer: &str, inner: &str) -> String {
 
 /// A flat, serializable form of an error (code, path, message).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorDetail {
+    #[cfg_attr(feature = "ts", ts(type = "LedgerErrorCode"))]
     pub code: String,
+    /// JSON path of the offending field (`line_items[0].price`), `""` when none applies.
     pub path: String,
     pub message: String,
 }
@@ -185,6 +188,7 @@ pub struct ErrorDetail {
 /// Something the merchant should look at that did not stop mapping, e.g. a product that fell to the
 /// default sales account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Warning {
     pub code: String,
     pub path: String,

@@ -14,11 +14,18 @@ const CASE = join(FIXTURES, "shopify", "discount-shipping-tax");
 const input = readFileSync(join(CASE, "input.json"), "utf8");
 const config = readFileSync(join(CASE, "config.toml"), "utf8");
 const want = mapEventJson("shopify", input, config); // = the native output (api.test.mjs)
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+/** Relative targets of README.md's links and images (`docs/widget.png`): they must ship. */
+function readmeLinks() {
+  const readme = readFileSync(join(NPM, "README.md"), "utf8");
+  const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1].split("#")[0]);
+  return targets.filter((t) => t && !/^[a-z]+:/i.test(t));
+}
 
 let dir, project, files;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "ledgerbridge-pack-"));
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const packed = run(npm, ["pack", "--silent", "--pack-destination", dir], { cwd: NPM });
   assert.equal(packed.status, 0, packed.stderr);
   const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"));
@@ -38,10 +45,28 @@ test("the tarball holds the runtime files and no tests, benches or sources of th
     "package/dist/ledgerbridge_wasm.js",
     "package/src/entrypoints/node.js", "package/src/entrypoints/browser.js", "package/src/entrypoints/workerd.js",
     "package/src/widget/ledger-preview.js", "package/types/index.d.ts", "package/types/widget.d.ts",
-    "package/bin/ledgerbridge.mjs", "package/README.md"]) {
+    "package/types/generated.d.ts", "package/bin/ledgerbridge.mjs", "package/README.md", "package/LICENSE"]) {
     assert.ok(files.includes(f), `${f} missing from the tarball`);
   }
   assert.ok(!files.some((f) => /^package\/(test|bench|demo)\//.test(f)), files.join("\n"));
+});
+
+test("npm pack --dry-run lists the LICENSE, the generated types and everything README.md links to", () => {
+  const out = run(npm, ["pack", "--dry-run", "--json"], { cwd: NPM });
+  assert.equal(out.status, 0, out.stderr);
+  const listed = JSON.parse(out.stdout.toString())[0].files.map((f) => f.path);
+  const links = readmeLinks();
+  assert.ok(links.includes("docs/widget.png"), `README.md links: ${links}`);
+  for (const f of ["LICENSE", "README.md", "types/generated.d.ts", ...links]) {
+    assert.ok(listed.includes(f), `${f} missing from npm pack --dry-run:\n${listed.join("\n")}`);
+  }
+});
+
+test("the unpacked tarball is MIT-licensed and README.md's images and links resolve in it", () => {
+  const pkg = join(project, "node_modules", "ledgerbridge");
+  assert.equal(JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")).license, "MIT");
+  assert.match(readFileSync(join(pkg, "LICENSE"), "utf8"), /^MIT License\n/);
+  for (const link of readmeLinks()) assert.ok(existsSync(join(pkg, link)), `README.md links to ${link}, not in the tarball`);
 });
 
 test("node-esm: import 'ledgerbridge' from a consumer project", () => {

@@ -1,148 +1,21 @@
-// Hand-written types for the `ledgerbridge` package (checked against the core's serde shapes in
-// core/src/journal/entry.rs, core/src/engine/{mod,profit}.rs, core/src/rules/config.rs).
+// Declarations of the `ledgerbridge` package. The JSON shapes (Mapped, Entry, Config, ...) and the
+// name unions are generated from the core's Rust types into ./generated.d.ts (`scripts/gen-types`;
+// CI fails when that file drifts); the functions, their docs and the input types are written here.
 // Money is always a decimal string at the currency's minor units ("54.13", JPY "5413").
 
-/** A decimal amount as text: digits, optional `.` and fraction; never a float. */
-export type DecimalString = string;
+import type {
+  Accounts,
+  Config,
+  Entry,
+  EntryTotals,
+  ExportFormat,
+  LedgerErrorCode,
+  Mapped,
+  PlatformName,
+  SummaryBy,
+} from "./generated.js";
 
-/** Platforms of the engine build (see `platforms()`); more may be added without a type change. */
-export type PlatformName = "shopify" | "woocommerce" | "stripe" | "bigcommerce" | "canonical" | (string & {});
-/** Export formats of the engine build (see `formats()`). */
-export type ExportFormat = "json" | "qbo" | "xero" | "beancount" | "hledger" | "csv" | (string & {});
-export type SummaryBy = "payout" | "day" | "month";
-
-/** Which source object, in which revision, produced an entry. */
-export interface Source {
-  platform: string;
-  shop: string;
-  /** `sale`, `refund`, `payout`, `expense`, `dispute`, `reversal`... */
-  kind: string;
-  id: string;
-  version: string;
-}
-
-/** One posting: exactly one of `debit` and `credit` is non-zero. */
-export interface Line {
-  account: string;
-  debit: DecimalString;
-  credit: DecimalString;
-  /** Which rule and which source field produced the line. */
-  why: string;
-}
-
-/** A balanced journal entry, the public shape every face shares byte for byte. */
-export interface Entry {
-  /** `{platform}:{shop}:{resource}:{resource_id}:{kind}:{version}` */
-  id: string;
-  /** `YYYY-MM-DD`, the event's local date. */
-  date: string;
-  /** ISO 4217, upper case. */
-  currency: string;
-  memo: string;
-  source: Source;
-  lines: Line[];
-  /** Related source objects (`order:<id>`); absent when empty. */
-  links?: string[];
-}
-
-/** Something to look at that did not stop mapping (e.g. a product on the default account). */
-export interface Warning {
-  code: string;
-  path: string;
-  message: string;
-}
-
-/** Per-payload profit; `margin = revenue - discounts - refunds - fees - cogs`. */
-export interface Profit {
-  currency: string;
-  revenue: DecimalString;
-  discounts: DecimalString;
-  refunds: DecimalString;
-  fees: DecimalString;
-  cogs: DecimalString;
-  margin: DecimalString;
-}
-
-/** What one payload maps to. */
-export interface Mapped {
-  entries: Entry[];
-  warnings: Warning[];
-  profit: Profit;
-  /**
-   * Source objects this version books nothing for (an order cancelled before payment); a ledger
-   * that booked an earlier version reverses it on `date`. Absent when empty.
-   */
-  unbooked?: Unbooked[];
-}
-
-export interface Unbooked {
-  source: Source;
-  /** `YYYY-MM-DD`: the day of the version that booked nothing. */
-  date: string;
-}
-
-/** Display totals of an entry, from the core's balance check. */
-export interface EntryTotals {
-  debits: DecimalString;
-  credits: DecimalString;
-  balanced: boolean;
-  /** Set when the entry is malformed rather than merely unbalanced. */
-  error?: { code: LedgerErrorCode; path: string; message: string };
-}
-
-export interface SalesRule {
-  sku?: string;
-  product_type?: string;
-  vendor?: string;
-  tag?: string;
-  channel?: string;
-  account: string;
-}
-
-export interface GatewayAccounts {
-  clearing?: string;
-  fees?: string;
-}
-
-/** The default chart's account names; each can be replaced. */
-export interface Accounts {
-  sales: string;
-  shipping: string;
-  tips: string;
-  discounts: string;
-  refunds: string;
-  gift_cards: string;
-  receivable: string;
-  bank: string;
-  inventory: string;
-  cogs: string;
-  rounding: string;
-  chargebacks: string;
-  disputes: string;
-  fx_gain: string;
-  fx_loss: string;
-  card: string;
-  platform_expenses_prefix: string;
-  shipping_labels: string;
-  clearing_prefix: string;
-  fees_prefix: string;
-  sales_tax_prefix: string;
-}
-
-/** The mapping config as `validateConfig` returns it: every default filled in. */
-export interface Config {
-  shop: string;
-  accounts: Accounts;
-  sales: SalesRule[];
-  /** Tax title → liability account. */
-  tax: Record<string, string>;
-  gateways: Record<string, GatewayAccounts>;
-  refunds: "refunds-account" | "reverse";
-  /** Sku → unit cost. */
-  costs: Record<string, DecimalString>;
-  exports: { qbo: Record<string, string>; xero: Record<string, string> };
-  expenses_paid_from: "card" | "bank";
-}
+export * from "./generated.js";
 
 /** A config as input: any subset (unknown keys are refused), or its TOML/JSON text. */
 export type ConfigInput =
@@ -154,24 +27,6 @@ export type ConfigInput =
 
 /** A payload: the webhook body as JSON text, its UTF-8 bytes, or the parsed object. */
 export type PayloadInput = string | Uint8Array | object;
-
-/** Stable error codes (never renamed or reused). */
-export type LedgerErrorCode =
-  | "E_JSON"
-  | "E_MISSING_FIELD"
-  | "E_INVALID_TYPE"
-  | "E_INVALID_AMOUNT"
-  | "E_AMOUNT_TOO_LARGE"
-  | "E_UNKNOWN_CURRENCY"
-  | "E_INVALID_VALUE"
-  | "E_INVALID_TIMESTAMP"
-  | "E_LIMIT_EXCEEDED"
-  | "E_UNBALANCED_SOURCE"
-  | "E_UNBALANCED"
-  | "E_CONFIG"
-  | "E_UNSUPPORTED_PLATFORM"
-  | "E_UNSUPPORTED_FORMAT"
-  | (string & {});
 
 /** Thrown by every function here: a real `Error` with `name === "LedgerError"`. */
 export interface LedgerError extends Error {
@@ -209,8 +64,16 @@ export class Mapper {
   exportKept(format: ExportFormat, by?: SummaryBy | null): string;
   /** `[records, entries, warnings]` mapped so far. */
   stats(): Uint32Array;
+  /** Frees the wasm memory; `using mapper = createMapper(...)` calls it where `Symbol.dispose` exists. */
   free(): void;
-  [Symbol.dispose](): void;
+}
+// `Mapper` has `[Symbol.dispose]` where the runtime defines `Symbol.dispose` (the glue installs it
+// then). Spelled as a merge with the global `Disposable` rather than as a member, so a project
+// without lib `esnext.disposable` or @types/node (a browser-only one) still compiles: there the
+// empty `Disposable` below is all there is, and `Mapper` simply has no dispose member.
+export interface Mapper extends Disposable {}
+declare global {
+  interface Disposable {}
 }
 export function createMapper(platform: PlatformName, config?: ConfigInput | null): Mapper;
 

@@ -8,7 +8,6 @@
 mod convert;
 mod error;
 mod records;
-mod totals;
 
 use error::js_err;
 use ledgerbridge_core::exporters::{export, Format};
@@ -89,7 +88,10 @@ pub fn validate_config(config: JsValue) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = entryTotals)]
 pub fn entry_totals(entries: JsValue) -> JsResult<JsValue> {
     let entries = convert::entries(&entries).map_err(js_err)?;
-    let totals: Vec<totals::Totals> = entries.iter().map(totals::of).collect();
+    let totals: Vec<_> = entries
+        .iter()
+        .map(ledgerbridge_core::journal::totals)
+        .collect();
     let text = convert::to_json(&totals).map_err(js_err)?;
     convert::parse(&text).map_err(js_err)
 }

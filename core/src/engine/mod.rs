@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 /// What one payload maps to: its entries, what to look at, and what the order earned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Mapped {
     pub entries: Vec<Entry>,
     pub warnings: Vec<Warning>,
@@ -34,9 +35,11 @@ pub struct Mapped {
 /// A source object at a version that books nothing, and the day that version happened on (the
 /// date a reversal of an earlier booking belongs to).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Unbooked {
     pub source: Source,
+    /// `YYYY-MM-DD`: the day of the version that booked nothing.
     pub date: String,
 }
 

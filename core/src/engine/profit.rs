@@ -5,14 +5,24 @@ use crate::money::{format_amount, Currency};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+/// Per-payload profit, each amount at the currency's minor units;
+/// `margin = revenue - discounts - refunds - fees - cogs`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Profit {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub currency: Currency,
+    #[cfg_attr(feature = "ts", ts(type = "DecimalString"))]
     pub revenue: String,
+    #[cfg_attr(feature = "ts", ts(type = "DecimalString"))]
     pub discounts: String,
+    #[cfg_attr(feature = "ts", ts(type = "DecimalString"))]
     pub refunds: String,
+    #[cfg_attr(feature = "ts", ts(type = "DecimalString"))]
     pub fees: String,
+    #[cfg_attr(feature = "ts", ts(type = "DecimalString"))]
     pub cogs: String,
+    #[cfg_attr(feature = "ts", ts(type = "DecimalString"))]
     pub margin: String,
 }
 

@@ -4,14 +4,19 @@
 use crate::error::{LedgerError, Result};
 use crate::money::{self, Currency};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
+/// A balanced journal entry, the public shape every face shares byte for byte.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
+    /// `{platform}:{shop}:{resource}:{resource_id}:{kind}:{version}`
     pub id: String,
     /// `YYYY-MM-DD`, the local date of the event.
     pub date: String,
+    /// ISO 4217, upper case.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub currency: Currency,
     pub memo: String,
     pub source: Source,
@@ -25,6 +30,7 @@ pub struct Entry {
 
 /// Which source object, in which revision, produced an entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub platform: String,
@@ -37,12 +43,15 @@ pub struct Source {
 
 /// One posting. Exactly one of `debit` and `credit` is non-zero.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Line {
     pub account: String,
-    #[serde(serialize_with = "amount_out", deserialize_with = "amount_in")]
+    #[serde(with = "amount_text")]
+    #[cfg_attr(feature = "ts", ts(type = "DecimalString"))]
     pub debit: Amount,
-    #[serde(serialize_with = "amount_out", deserialize_with = "amount_in")]
+    #[serde(with = "amount_text")]
+    #[cfg_attr(feature = "ts", ts(type = "DecimalString"))]
     pub credit: Amount,
     /// Which rule and which source field produced the line, for people reading the preview.
     pub why: String,
@@ -58,21 +67,29 @@ impl Amount {
     }
 }
 
-fn amount_out<S: Serializer>(amount: &Amount, s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.collect_str(&amount.0)
-}
+/// Amounts cross JSON as decimal strings, and only non-negative ones come back in: the side of the
+/// line carries the sign.
+mod amount_text {
+    use super::Amount;
+    use crate::money;
+    use serde::{Deserialize, Deserializer, Serializer};
 
-fn amount_in<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Amount, D::Error> {
-    let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
-    let value = money::parse_decimal(&text).map_err(|e| {
-        serde::de::Error::custom(format!("invalid amount {text:?}: {}", e.reason()))
-    })?;
-    if value.is_sign_negative() {
-        return Err(serde::de::Error::custom(format!(
-            "negative amount {text:?}"
-        )));
+    pub fn serialize<S: Serializer>(amount: &Amount, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&amount.0)
     }
-    Ok(Amount(value))
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        let value = money::parse_decimal(&text).map_err(|e| {
+            serde::de::Error::custom(format!("invalid amount {text:?}: {}", e.reason()))
+        })?;
+        if value.is_sign_negative() {
+            return Err(serde::de::Error::custom(format!(
+                "negative amount {text:?}"
+            )));
+        }
+        Ok(Amount(value))
+    }
 }
 
 impl Line {

@@ -4,10 +4,12 @@ mod builder;
 mod entry;
 pub mod plan;
 mod summary;
+mod totals;
 
 pub use builder::{Built, Closing, EntryBuilder, Posting, Role, LINES_PER_ENTRY_MAX};
 pub use entry::{Amount, Entry, Line, Source};
 pub use summary::{summarize, SummaryBy, UNSETTLED};
+pub use totals::{totals, EntryTotals};
 
 /// `{platform}:{shop}:{resource}:{resource_id}:{kind}:{version}`: the same source object in the same
 /// revision always gets the same id, which is what makes retries and re-deliveries idempotent.

@@ -8,7 +8,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The mapping config. Every field has a default, so a serialized config (what `validateConfig`
+/// returns) lists them all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Shop identity used in entry ids (`demo.myshopify.com`); the payloads do not carry it.
@@ -23,6 +26,7 @@ pub struct Config {
     pub refunds: RefundMode,
     /// Sku → unit cost, for COGS.
     #[serde(with = "cost_table")]
+    #[cfg_attr(feature = "ts", ts(type = "{ [key in string]: DecimalString }"))]
     pub costs: BTreeMap<String, Decimal>,
     /// Account names → ids/codes in the accounting targets.
     pub exports: Exports,
@@ -32,6 +36,7 @@ pub struct Config {
 
 /// The account that pays platform expenses when the expense does not say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ExpensesPaidFrom {
     /// `accounts.card`: platforms bill a card on file.
@@ -43,6 +48,7 @@ pub enum ExpensesPaidFrom {
 
 /// How ledger account names translate to each accounting target's own account references.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct Exports {
     /// Account name → QuickBooks Online account id (`AccountRef.value`).
@@ -69,6 +75,7 @@ impl Default for Config {
 
 /// The default chart; each name can be replaced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct Accounts {
     pub sales: String,
@@ -130,6 +137,8 @@ impl Default for Accounts {
 /// Routes matching sale lines to `account`. Every given criterion must match (case-insensitive);
 /// `sku` may use `*` as a wildcard.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 #[serde(default, deny_unknown_fields)]
 pub struct SalesRule {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -147,6 +156,8 @@ pub struct SalesRule {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 #[serde(default, deny_unknown_fields)]
 pub struct GatewayAccounts {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -157,6 +168,7 @@ pub struct GatewayAccounts {
 
 /// Where refunded line amounts go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum RefundMode {
     /// A contra-revenue account (`Income:Refunds`), so gross sales stay visible.

@@ -2,7 +2,8 @@
 // the documented uses and reject misuse (each @ts-expect-error must be an error, or tsc fails).
 import {
   createMapper, entryTotals, exportEntries, isLedgerError, mapEvent, mapEventJson, RecordSplitter,
-  splitRecords, summarize, validateConfig, version, type Config, type Entry, type Mapped,
+  splitRecords, summarize, validateConfig, version, type Config, type Entry, type LedgerErrorCode,
+  type Mapped,
 } from "ledgerbridge";
 import { LedgerPreview } from "ledgerbridge/widget";
 
@@ -27,9 +28,16 @@ try {
   }
 }
 
+const code: LedgerErrorCode | undefined = entryTotals(days)[0].error?.code;
+
 const mapper = createMapper("shopify");
 const bytes: Uint8Array = mapper.mapBytes(new TextEncoder().encode("{}"));
 mapper.free();
+// With lib esnext.disposable (or @types/node) a Mapper is Disposable.
+function scoped(): number {
+  using disposable = createMapper("stripe");
+  return disposable.stats()[0];
+}
 
 const splitter = new RecordSplitter();
 const records: Uint8Array[] = [...splitter.push(bytes), ...splitter.finish()];
@@ -55,5 +63,13 @@ const asNumber: number = mapped.profit.revenue;
 summarize(mapped.entries, "week");
 // @ts-expect-error unknown config keys are refused
 validateConfig({ shopp: "x" });
+// @ts-expect-error refund modes are "refunds-account" and "reverse"
+validateConfig({ refunds: "refund" });
+// @ts-expect-error `links` is left out of the JSON when empty
+const links: string[] = mapped.entries[0].links;
+// @ts-expect-error `unbooked` is left out of the JSON when empty
+const unbooked: unknown[] = mapped.unbooked;
+// @ts-expect-error sales rules need an account
+validateConfig({ sales: [{ sku: "MUG-*" }] });
 
-void [debit, margin, text, csv, refunds, balanced, v, bytes, asNumber, records, backfill];
+void [debit, margin, text, csv, refunds, balanced, v, code, bytes, scoped, asNumber, links, unbooked, records, backfill];
