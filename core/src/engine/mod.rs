@@ -50,6 +50,8 @@ pub struct SourceFields {
     pub shipping: &'static str,
     pub tip: &'static str,
     pub tenders: &'static str,
+    /// Where the order names its gateway when no tender does (`payment_gateway_names`).
+    pub gateway: &'static str,
     pub refunds: &'static str,
     pub refund_lines: &'static str,
     pub adjustments: &'static str,
@@ -131,6 +133,21 @@ impl<'a> Ctx<'a> {
         };
         self.derived.push((kind, key.to_string(), account.clone()));
         account
+    }
+
+    /// The gateway name to book under. Shopify names none (`""`) for an order created through the
+    /// Admin API with an outside payment; a clearing account for "no gateway" would never be
+    /// cleared by a payout, so the money is owed like `manual`, as the other adapters already do.
+    pub fn gateway<'g>(&mut self, name: &'g str, path: impl PathArg) -> &'g str {
+        if !name.trim().is_empty() {
+            return name;
+        }
+        self.warn(
+            "W_UNNAMED_GATEWAY",
+            path.render(),
+            "no gateway named (an order created outside checkout): booked as manual, owed to the shop",
+        );
+        "manual"
     }
 
     pub fn warn(&mut self, code: &str, path: impl Into<String>, message: impl Into<String>) {

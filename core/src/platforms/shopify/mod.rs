@@ -18,6 +18,7 @@ pub static FIELDS: SourceFields = SourceFields {
     shipping: "shipping_lines",
     tip: "total_tip_received",
     tenders: "transactions",
+    gateway: "payment_gateway_names",
     refunds: "refunds",
     refund_lines: "refund_line_items",
     adjustments: "order_adjustments",
