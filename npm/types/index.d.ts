@@ -73,6 +73,20 @@ export interface Mapped {
    * that booked an earlier version reverses it on `date`. Absent when empty.
    */
   unbooked?: Unbooked[];
+  /**
+   * Parts of the payload refused while the rest booked (a refund that does not add up in an
+   * order whose sale does). They post nothing; each names its source, the error's code, JSON
+   * path and message. Absent when empty.
+   */
+  rejected?: Rejected[];
+}
+
+export interface Rejected {
+  /** The refused part: `kind` (e.g. `refund`) and `id` name it in the payload. */
+  source: Source;
+  code: LedgerErrorCode;
+  path: string;
+  message: string;
 }
 
 export interface Unbooked {

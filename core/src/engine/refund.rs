@@ -211,7 +211,14 @@ pub(crate) fn refund_entry(
         "{} refund {} on order {}",
         f.label, refund.id, rc.order_name
     );
-    let head = Head {
+    let mut built = ctx.finish(b, head(refund, memo))?;
+    built.entry.links.push(format!("order:{}", refund.order_id));
+    Ok(Some(built))
+}
+
+/// What names a refund's entry, booked or refused.
+pub(crate) fn head(refund: &Refund, memo: String) -> Head<'_> {
+    Head {
         kind: "refund",
         id_kind: "refund",
         resource: "refund",
@@ -219,10 +226,7 @@ pub(crate) fn refund_entry(
         version: &refund.processed_at,
         date: &refund.processed_at,
         memo,
-    };
-    let mut built = ctx.finish(b, head)?;
-    built.entry.links.push(format!("order:{}", refund.order_id));
-    Ok(Some(built))
+    }
 }
 
 /// Debits refunded tax (the `field` of the item at `owner`) to the accounts of the original tax

@@ -17,6 +17,9 @@ const config: Config = validateConfig('shop = "x"');
 const refunds: "refunds-account" | "reverse" = config.refunds;
 const balanced: boolean = entryTotals(days)[0].balanced;
 const v: string = version();
+const refused: string[] = (mapped.rejected ?? []).map((r) => `${r.source.kind} ${r.source.id}: ${r.code} at ${r.path}`);
+// @ts-expect-error rejected may be absent (left out when empty)
+const firstRefused: string = mapped.rejected[0].message;
 
 try {
   mapEvent("shopify", "{");
@@ -45,4 +48,4 @@ summarize(mapped.entries, "week");
 // @ts-expect-error unknown config keys are refused
 validateConfig({ shopp: "x" });
 
-void [debit, margin, text, csv, refunds, balanced, v, bytes, asNumber];
+void [debit, margin, text, csv, refunds, balanced, v, bytes, asNumber, refused, firstRefused];
