@@ -185,6 +185,8 @@ export type LedgerErrorCode =
   | "E_CONFIG"
   | "E_UNSUPPORTED_PLATFORM"
   | "E_UNSUPPORTED_FORMAT"
+  | "E_TOTAL_MISMATCH"
+  | "E_NEGATIVE_AMOUNT"
   | (string & {});
 
 /** Thrown by every function here: a real `Error` with `name === "LedgerError"`. */
