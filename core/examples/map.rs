@@ -1,9 +1,13 @@
 //! The reference command line: platform payloads in, `Mapped` JSON or an export out.
 //!
 //! ```text
-//! cargo run -p ledgerbridge-core --example map -- --platform shopify [--config FILE]
+//! cargo run -p ledgerbridge-core --example map -- --platform shopify [--config FILE] [--shop NAME]
 //!     [--format json|qbo|xero|beancount|hledger|csv] [--summary payout|day|month] FILE|-
 //! ```
+//! Entry ids name the shop (`--shop`, else the config's `shop`, else `default`). The worker books
+//! under the shop's domain, so output meant for posting next to it must name the same shop or
+//! every entry would post twice: `--format qbo|xero` refuses to run without one, and any other
+//! output warns on stderr. Options take `--name value` or `--name=value`.
 //! FILE holds one JSON payload, or JSONL (one payload per line). With `--format json` (the default)
 //! and no summary, output is one compact `Mapped` JSON document per payload, one per line.
 //! Otherwise the entries of all payloads are collected, summarized when asked, and printed once
@@ -29,12 +33,22 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut platform = None;
     let mut config = Config::default();
+    let mut shop = None;
     let mut format = Format::Json;
     let mut summary = None;
     let mut input = None;
-    let mut args = std::env::args().skip(1);
+    // `--name=value` is split into `--name` `value` before matching.
+    let mut args = std::env::args()
+        .skip(1)
+        .flat_map(|arg| match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => {
+                vec![name.to_string(), value.to_string()]
+            }
+            _ => vec![arg],
+        });
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--shop" => shop = Some(args.next().ok_or("--shop needs a value")?),
             "--platform" => {
                 let value = args.next().ok_or("--platform needs a value")?;
                 platform = Some(value.parse::<Platform>().map_err(|e| e.to_string())?);
@@ -59,6 +73,32 @@ fn parse_args() -> Result<Args, String> {
             other => input = Some(other.to_string()),
         }
     }
+    if let Some(shop) = shop {
+        if config.shop != DEFAULT_SHOP && config.shop != shop {
+            return Err(format!(
+                "--shop {shop} disagrees with the config's shop {}: entry ids must name one shop",
+                config.shop
+            ));
+        }
+        config.shop = shop;
+        config
+            .validate()
+            .map_err(|e| format!("--shop: {e} [{}]", e.code()))?;
+    }
+    if config.shop == DEFAULT_SHOP {
+        if matches!(format, Format::Qbo | Format::Xero) {
+            return Err(
+                "--format qbo and xero are for posting: name the shop with --shop (or shop = in \
+                 the config), as the worker does, or entries posted from both would post twice"
+                    .to_string(),
+            );
+        }
+        eprintln!(
+            "warning: no --shop and no shop in the config: entry ids use shop \"default\", which \
+             the worker never uses; posting or importing them beside the worker's entries would \
+             post them twice"
+        );
+    }
     Ok(Args {
         platform: platform.ok_or(format!("--platform is required\n{USAGE}"))?,
         config,
@@ -70,7 +110,10 @@ fn parse_args() -> Result<Args, String> {
     })
 }
 
-const USAGE: &str = "usage: map --platform shopify [--config FILE] \
+/// The shop `Config::default()` books under; no worker ever does.
+const DEFAULT_SHOP: &str = "default";
+
+const USAGE: &str = "usage: map --platform shopify [--config FILE] [--shop NAME] \
 [--format json|qbo|xero|beancount|hledger|csv] [--summary payout|day|month] FILE|-";
 
 fn read_input(path: &str) -> io::Result<Vec<u8>> {

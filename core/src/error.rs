@@ -63,6 +63,19 @@ pub enum LedgerError {
         value: String,
         reason: String,
     },
+    #[error("{path} says {declared}, but {booked_from} add up to {booked}: difference {difference} exceeds the rounding tolerance {tolerance}")]
+    TotalMismatch {
+        path: String,
+        declared: String,
+        booked_from: String,
+        booked: String,
+        difference: String,
+        tolerance: String,
+    },
+    #[error(
+        "negative amount at {path}: {value} (the platform does not send negative amounts here)"
+    )]
+    NegativeAmount { path: String, value: String },
     #[error("unsupported platform {value:?} (expected one of: {expected})")]
     UnsupportedPlatform { value: String, expected: String },
     #[error("unsupported format {value:?} (expected one of: {expected})")]
@@ -85,6 +98,8 @@ pub const ERROR_CODES: &[&str] = &[
     "E_CONFIG",
     "E_UNSUPPORTED_PLATFORM",
     "E_UNSUPPORTED_FORMAT",
+    "E_TOTAL_MISMATCH",
+    "E_NEGATIVE_AMOUNT",
 ];
 
 impl LedgerError {
@@ -105,6 +120,8 @@ impl LedgerError {
             Self::Config { .. } => "E_CONFIG",
             Self::UnsupportedPlatform { .. } => "E_UNSUPPORTED_PLATFORM",
             Self::UnsupportedFormat { .. } => "E_UNSUPPORTED_FORMAT",
+            Self::TotalMismatch { .. } => "E_TOTAL_MISMATCH",
+            Self::NegativeAmount { .. } => "E_NEGATIVE_AMOUNT",
         }
     }
 
@@ -122,7 +139,9 @@ impl LedgerError {
             | Self::LimitExceeded { path, .. }
             | Self::UnbalancedSource { path, .. }
             | Self::Unbalanced { path, .. }
-            | Self::Config { path, .. } => path,
+            | Self::Config { path, .. }
+            | Self::TotalMismatch { path, .. }
+            | Self::NegativeAmount { path, .. } => path,
             Self::UnsupportedPlatform { .. } | Self::UnsupportedFormat { .. } => "",
         }
     }
@@ -144,7 +163,9 @@ impl LedgerError {
             | Self::LimitExceeded { path, .. }
             | Self::UnbalancedSource { path, .. }
             | Self::Unbalanced { path, .. }
-            | Self::Config { path, .. } => path,
+            | Self::Config { path, .. }
+            | Self::TotalMismatch { path, .. }
+            | Self::NegativeAmount { path, .. } => path,
             Self::UnsupportedPlatform { .. } | Self::UnsupportedFormat { .. } => return self,
         };
         *slot = join_path(outer, slot);

@@ -35,7 +35,7 @@ pub mod platforms;
 pub mod records;
 pub mod rules;
 
-pub use engine::{map_event, Mapped, Profit, Unbooked};
+pub use engine::{map_event, Mapped, Profit, Rejected, Unbooked};
 pub use error::{LedgerError, Result, Warning, ERROR_CODES};
 pub use journal::{Entry, Line, Source};
 pub use platforms::redact::redact_personal_data;

@@ -150,9 +150,11 @@ fn sub_cent_amounts_and_a_wrong_total_are_errors() {
         error_of(&with(&["line_items", "0", "subtotal"], json!("25.001"))).0,
         "E_INVALID_AMOUNT"
     );
+    // The stated total is compared with the lines before anything is booked, so the error
+    // names the field rather than the unbalanced entry it would have made.
     assert_eq!(
-        error_of(&with(&["total"], json!("30.00"))).0,
-        "E_UNBALANCED_SOURCE"
+        error_of(&with(&["total"], json!("30.00"))),
+        pair("E_TOTAL_MISMATCH", "total")
     );
 }
 

@@ -111,6 +111,24 @@ fn every_fixture_maps_to_its_hand_worked_entries() {
                 "{name}: unbooked {got_unbooked} != expected {want_unbooked}"
             ));
         }
+        // Always compared: a part refused while the rest booked must be named, never dropped.
+        // The message is the code's own prose, so the source, code and path are what is pinned.
+        let pinned = |v: &Value| -> Vec<(Value, Value, Value)> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|r| (r["source"].clone(), r["code"].clone(), r["path"].clone()))
+                .collect()
+        };
+        let (got_rejected, want_rejected) = (
+            pinned(got.get("rejected").unwrap_or(&none)),
+            pinned(expected.get("rejected").unwrap_or(&none)),
+        );
+        if got_rejected != want_rejected {
+            failures.push(format!(
+                "{name}: rejected {got_rejected:?} != expected {want_rejected:?}"
+            ));
+        }
         if let Some(codes) = expected.get("warnings") {
             let got_codes: Vec<&Value> = got["warnings"]
                 .as_array()

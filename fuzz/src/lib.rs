@@ -34,6 +34,18 @@ pub fn check_map_with(platform: Platform, data: &[u8], config: &Config) {
         for entry in &mapped.entries {
             assert_balanced(entry);
         }
+        // A part refused while the rest booked carries a published code, like any error, and
+        // never comes alone: a payload with nothing booked is an error instead.
+        for rejected in &mapped.rejected {
+            assert!(
+                ERROR_CODES.contains(&rejected.code.as_str()),
+                "rejected part without a published code: {rejected:?}"
+            );
+        }
+        assert!(
+            mapped.rejected.is_empty() || !mapped.entries.is_empty() || !mapped.unbooked.is_empty(),
+            "only rejected parts, yet no error"
+        );
         check_exports(&mapped.entries, config);
     }
 }

@@ -6,32 +6,63 @@ import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createMapper, formats, platforms, splitRecords, validateConfig, version } from "../src/entrypoints/node.js";
 import { progress } from "../src/cli/progress.js";
 
+const MAP_USAGE = `usage: ledgerbridge map --platform P [--shop NAME] [--config FILE] [--format F]
+                        [--summary payout|day|month] [--quiet] FILE|-
+
+Reads one JSON payload or JSONL (one payload per line) from FILE or stdin (-).
+  --platform  the payload's platform: ${platforms().join(", ")}
+  --shop      the shop entry ids are booked under (else the config's shop): use the shop's
+              domain, as the worker does, or a backfill into the same books posts twice.
+              Required for --format qbo and xero; other output without one warns on stderr
+  --config    the mapping rules (TOML or JSON)
+  --format    json (default: one Mapped JSON per record), or an export format
+  --summary   group the entries into one summary entry per payout, day or month
+  --quiet     nothing on stderr but errors (no counts, no shop warning)
+Options take --name value or --name=value.`;
+
+const VALIDATE_USAGE = `usage: ledgerbridge validate-config FILE
+
+Checks a config (TOML or JSON). A bad field is named with its value and, in TOML, its line.`;
+
 const USAGE = `usage:
-  ledgerbridge map --platform P [--config FILE] [--format F] [--summary payout|day|month] [--quiet] FILE|-
+  ledgerbridge map --platform P [--shop NAME] [--config FILE] [--format F] [--summary S] [--quiet] FILE|-
   ledgerbridge validate-config FILE
   ledgerbridge --version
+  ledgerbridge COMMAND --help`;
 
-map reads one JSON payload or JSONL (one payload per line) from FILE or stdin (-).
-  --format   json (default: one Mapped JSON per record), or an export format
-  --summary  group the entries into one summary entry per payout, day or month
-  --quiet    no count summary on stderr`;
+const HELP = { map: MAP_USAGE, "validate-config": VALIDATE_USAGE };
+
+/** Entry ids under this shop match no worker's; `Config::default()` uses it. */
+const DEFAULT_SHOP = "default";
+/** Formats whose output is posted to the books as is. */
+const POSTING_FORMATS = ["qbo", "xero"];
 
 class UsageError extends Error {}
+/** A named file that is not there: said plainly, without the usage text. */
+class MissingFile extends Error {}
+
+const VALUE_OPTIONS = { "--platform": "platform", "--config": "config", "--format": "format", "--summary": "summary", "--shop": "shop" };
 
 function parseArgs(argv) {
   const [command, ...rest] = argv;
-  const opts = { command, platform: null, config: null, format: "json", summary: null, quiet: false, input: null };
+  const opts = {
+    command, platform: null, config: null, format: "json", summary: null, shop: null, quiet: false, help: false, input: null,
+  };
   for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
+    const raw = rest[i];
+    const eq = raw.startsWith("--") ? raw.indexOf("=") : -1;
+    const arg = eq > 0 ? raw.slice(0, eq) : raw;
     const value = () => {
+      if (eq > 0) {
+        if (raw.length === eq + 1) throw new UsageError(`${arg} needs a value`);
+        return raw.slice(eq + 1);
+      }
       if (i + 1 >= rest.length) throw new UsageError(`${arg} needs a value`);
       return rest[++i];
     };
-    if (arg === "--platform") opts.platform = value();
-    else if (arg === "--config") opts.config = value();
-    else if (arg === "--format") opts.format = value();
-    else if (arg === "--summary") opts.summary = value();
+    if (arg in VALUE_OPTIONS) opts[VALUE_OPTIONS[arg]] = value();
     else if (arg === "--quiet" || arg === "-q") opts.quiet = true;
+    else if (arg === "--help" || arg === "-h") opts.help = true;
     else if (arg.startsWith("--") && arg !== "-") throw new UsageError(`unknown option ${arg}`);
     else if (opts.input !== null) throw new UsageError(`one input only (got ${opts.input} and ${arg})`);
     else opts.input = arg;
@@ -46,12 +77,35 @@ function describe(error) {
   return error?.message ?? String(error);
 }
 
+function fileError(path, e) {
+  return e?.code === "ENOENT" ? new MissingFile(`no such file: ${path}`) : new UsageError(`${path}: ${e.message}`);
+}
+
 function readConfig(path) {
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new UsageError(`${path}: ${e.message}`);
+    throw fileError(path, e);
   }
+}
+
+/**
+ * The config to map with, `--shop` applied, and the shop it books under. A `--shop` that differs
+ * from the config's own shop is refused: one run's entry ids must name one shop.
+ */
+function resolveConfig(opts) {
+  const text = opts.config === null ? undefined : readConfig(opts.config);
+  let parsed;
+  try {
+    parsed = validateConfig(text ?? {});
+  } catch (e) {
+    throw new UsageError(`${opts.config}: ${describe(e)}`);
+  }
+  if (opts.shop === null) return { config: text, shop: parsed.shop };
+  if (parsed.shop !== DEFAULT_SHOP && parsed.shop !== opts.shop) {
+    throw new UsageError(`--shop ${opts.shop} disagrees with the config's shop ${parsed.shop}: entry ids must name one shop`);
+  }
+  return { config: { ...parsed, shop: opts.shop }, shop: opts.shop };
 }
 
 /** Writes to stdout in ~1 MB batches, waiting for 'drain' so memory stays flat on big inputs. */
@@ -84,7 +138,10 @@ async function map(opts) {
   if (!formats().includes(opts.format.toLowerCase())) {
     throw new UsageError(`unknown --format ${opts.format} (one of: ${formats().join(", ")})`);
   }
-  const config = opts.config === null ? undefined : readConfig(opts.config);
+  const { config, shop } = resolveConfig(opts);
+  if (shop === DEFAULT_SHOP && POSTING_FORMATS.includes(opts.format.toLowerCase())) {
+    throw new UsageError(`--format ${opts.format} is for posting: name the shop with --shop (or shop = in the config), as the worker does, or entries posted from both would post twice`);
+  }
   let mapper;
   try {
     mapper = createMapper(opts.platform, config);
@@ -101,9 +158,12 @@ async function map(opts) {
     try {
       total = statSync(opts.input).size;
     } catch (e) {
-      throw new UsageError(`${opts.input}: ${e.message}`);
+      throw fileError(opts.input, e);
     }
     source = createReadStream(opts.input, { highWaterMark: 1 << 20 });
+  }
+  if (shop === DEFAULT_SHOP && !opts.quiet) {
+    process.stderr.write(`ledgerbridge: warning: no --shop and no shop in the config: entry ids use shop "default", which the worker never uses; posting or importing them beside the worker's entries would post them twice\n`);
   }
 
   const bar = progress(process.stderr, total);
@@ -167,6 +227,10 @@ function validate(opts) {
 async function main(argv) {
   try {
     const opts = parseArgs(argv);
+    if (opts.help && opts.command in HELP) {
+      process.stdout.write(`${HELP[opts.command]}\n`);
+      return 0;
+    }
     switch (opts.command) {
       case "map":
         return await map(opts);
@@ -179,12 +243,16 @@ async function main(argv) {
       case "--help":
       case "-h":
       case "help":
-        process.stdout.write(`${USAGE}\n`);
+        process.stdout.write(`${HELP[opts.input] ?? USAGE}\n`);
         return 0;
       default:
         throw new UsageError(opts.command ? `unknown command ${opts.command}` : "a command is required");
     }
   } catch (e) {
+    if (e instanceof MissingFile) {
+      process.stderr.write(`ledgerbridge: ${e.message}\n`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       process.stderr.write(`ledgerbridge: ${e.message}\n${USAGE}\n`);
       return 2;

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { platforms } from "../src/entrypoints/node.js";
-import { fixtureCases, oneLine, runCli, runNative } from "./helpers.mjs";
+import { CLI, fixtureCases, nativeMap, oneLine, run, runCli, runNative } from "./helpers.mjs";
 
 const cases = fixtureCases(platforms());
 let dir;
@@ -94,6 +94,81 @@ test("validate-config accepts every fixture config and rejects a bad one naming 
   const res = runCli(["validate-config", bad]);
   assert.equal(res.status, 1);
   assert.match(res.stderr, /\[E_CONFIG at accounts\.sales\]/);
+  // The offending value as written, and the line to open the file at.
+  assert.match(res.stderr, /"Revenue:Sales"/);
+  assert.match(res.stderr, /line 3\b/);
+  const typed = join(dir, "typed.toml");
+  writeFileSync(typed, 'shop = "demo"\n\n[[sales]]\nsku = "A"\naccount = 7\n');
+  const res2 = runCli(["validate-config", typed]);
+  assert.equal(res2.status, 1);
+  assert.match(res2.stderr, /at sales\[0\]\.account: "7" \(line 5: /);
+});
+
+test("--help works on every command, exit 0, naming the command's own options", () => {
+  for (const [args, option] of [[["--help"], "map"], [["map", "--help"], "--platform"], [["map", "-h"], "--shop"],
+    [["validate-config", "--help"], "validate-config"], [["help"], "map"]]) {
+    const res = runCli(args);
+    assert.equal(res.status, 0, `${args.join(" ")}: ${res.stderr}`);
+    assert.match(res.stdout.toString(), /usage:/, args.join(" "));
+    assert.ok(res.stdout.toString().includes(option), `${args.join(" ")} names ${option}`);
+    assert.equal(res.stderr, "");
+  }
+});
+
+test("--flag=value is the same as --flag value", () => {
+  const c = cases.find((x) => x.platform === "shopify" && x.configPath);
+  const spaced = runCli(["map", "--platform", "shopify", "--config", c.configPath, "--format", "json", c.inputPath]);
+  const joined = runCli(["map", "--platform=shopify", `--config=${c.configPath}`, "--format=json", c.inputPath]);
+  assert.equal(joined.status, 0, joined.stderr);
+  assert.ok(joined.stdout.equals(spaced.stdout));
+  assert.equal(runCli(["map", "--platform=", c.inputPath]).status, 2);
+});
+
+test("a missing file is named plainly: exit 2, no stack trace", () => {
+  const cwd = mkdtempSync(join(tmpdir(), "ledgerbridge-cwd-"));
+  try {
+    const res = run(process.execPath, [CLI, "map", "--platform", "shopify", "orders.json"], { cwd });
+    assert.equal(res.status, 2);
+    assert.equal(res.stderr, "ledgerbridge: no such file: orders.json\n");
+    const config = run(process.execPath, [CLI, "map", "--platform", "shopify", "--config", "shop.toml", "-"], { cwd, input: "{}" });
+    assert.equal(config.status, 2);
+    assert.equal(config.stderr, "ledgerbridge: no such file: shop.toml\n");
+    const validate = run(process.execPath, [CLI, "validate-config", "shop.toml"], { cwd });
+    assert.equal(validate.status, 2);
+    assert.equal(validate.stderr, "ledgerbridge: no such file: shop.toml\n");
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test("--shop names the shop in entry ids, byte-identical to the native example", () => {
+  const c = cases.find((x) => x.platform === "shopify" && x.name === "manual-pending");
+  const shop = "shop-a.myshopify.com";
+  const cli = runCli(["map", "--platform", "shopify", "--shop", shop, c.inputPath]);
+  const native = run(nativeMap(), ["--platform", "shopify", "--shop", shop, c.inputPath]);
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.ok(cli.stdout.equals(native.stdout));
+  assert.match(cli.stdout.toString(), new RegExp(`"id":"shopify:${shop.replace(/\./g, "\\.")}:order:`));
+  assert.doesNotMatch(cli.stderr, /default/);
+});
+
+test("output for posting needs a named shop; other output without one warns on stderr", () => {
+  const c = cases.find((x) => x.platform === "shopify" && x.name === "manual-pending");
+  for (const format of ["qbo", "xero"]) {
+    const cli = runCli(["map", "--platform", "shopify", "--format", format, c.inputPath]);
+    assert.equal(cli.status, 2, format);
+    assert.match(cli.stderr, /--shop/);
+    assert.equal(cli.stdout.length, 0);
+    const native = run(nativeMap(), ["--platform", "shopify", "--format", format, c.inputPath]);
+    assert.equal(native.status, 2, `native ${format}`);
+  }
+  const json = runCli(["map", "--platform", "shopify", c.inputPath]);
+  assert.equal(json.status, 0);
+  assert.match(json.stderr, /warning: .*shop "default".*post them twice/);
+  const clash = cases.find((x) => x.platform === "shopify" && x.configPath);
+  const res = runCli(["map", "--platform", "shopify", "--config", clash.configPath, "--shop", "other.myshopify.com", clash.inputPath]);
+  assert.equal(res.status, 2);
+  assert.match(res.stderr, /disagrees/);
 });
 
 test("--format and --summary render all records' entries once, through the core exporters", () => {

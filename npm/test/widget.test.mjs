@@ -110,6 +110,22 @@ test("a bad payload shows an alert with the error code and JSON path; fixing it 
   assert.equal(await preview.locator("[role=alert]").count(), 0);
 });
 
+test("a refused part is shown as an alert with its code, path and source; the sale still renders", async () => {
+  await page.goto(`${base}/?fixture=shopify/docs-example-bad-refund`);
+  const preview = page.locator("#preview");
+  const rejected = preview.locator(".rejected li");
+  await rejected.first().waitFor();
+  assert.equal(await preview.locator("table.entry").count(), 1);
+  assert.equal(await rejected.count(), 1);
+  assert.equal(await rejected.getAttribute("data-code"), "E_UNBALANCED_SOURCE");
+  assert.equal(await rejected.locator(".code").textContent(), "E_UNBALANCED_SOURCE");
+  assert.equal(await rejected.locator(".path").textContent(), "refunds[0]");
+  assert.match(await rejected.textContent(), /refund 509562969/);
+  assert.match(await rejected.textContent(), /399\.29/);
+  assert.equal(await preview.locator("[role=alert]").count(), 1);
+  assert.deepEqual(errors, []);
+});
+
 test("light and dark themes come from prefers-color-scheme", async () => {
   const bg = () => page.locator("#preview").evaluate((el) => getComputedStyle(el).backgroundColor);
   await page.emulateMedia({ colorScheme: "light" });

@@ -43,6 +43,8 @@ export type LedgerErrorCode =
   | "E_CONFIG"
   | "E_UNSUPPORTED_PLATFORM"
   | "E_UNSUPPORTED_FORMAT"
+  | "E_TOTAL_MISMATCH"
+  | "E_NEGATIVE_AMOUNT"
   | (string & {});
 
 /** Which source object, in which revision, produced an entry. */
@@ -117,6 +119,17 @@ export interface Unbooked {
   date: string;
 }
 
+/**
+ * A source part that could not be booked, and why (the error's stable code, its JSON path within
+ * the payload, and its message).
+ */
+export interface Rejected {
+  source: Source;
+  code: string;
+  path: string;
+  message: string;
+}
+
 /** What one payload maps to: its entries, what to look at, and what the order earned. */
 export interface Mapped {
   entries: Array<Entry>;
@@ -129,6 +142,12 @@ export interface Mapped {
    * Left out of the JSON when empty.
    */
   unbooked?: Array<Unbooked>;
+  /**
+   * Parts of the payload refused while the rest booked (a refund that does not add up in an
+   * order whose sale does): one bad part must not sink the valid ones, and must not vanish
+   * either. Left out of the JSON when empty.
+   */
+  rejected?: Array<Rejected>;
 }
 
 /** A flat, serializable form of an error (code, path, message). */

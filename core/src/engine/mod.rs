@@ -30,6 +30,23 @@ pub struct Mapped {
     /// Left out of the JSON when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unbooked: Vec<Unbooked>,
+    /// Parts of the payload refused while the rest booked (a refund that does not add up in an
+    /// order whose sale does): one bad part must not sink the valid ones, and must not vanish
+    /// either. Left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<Rejected>,
+}
+
+/// A source part that could not be booked, and why (the error's stable code, its JSON path within
+/// the payload, and its message).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct Rejected {
+    pub source: Source,
+    pub code: String,
+    pub path: String,
+    pub message: String,
 }
 
 /// A source object at a version that books nothing, and the day that version happened on (the
@@ -121,6 +138,21 @@ impl<'a> Ctx<'a> {
         account
     }
 
+    /// The gateway name to book under. Shopify names none (`""`) for an order created through the
+    /// Admin API with an outside payment; a clearing account for "no gateway" would never be
+    /// cleared by a payout, so the money is owed like `manual`, as the other adapters already do.
+    pub fn gateway<'g>(&mut self, name: &'g str, path: impl PathArg) -> &'g str {
+        if !name.trim().is_empty() {
+            return name;
+        }
+        self.warn(
+            "W_UNNAMED_GATEWAY",
+            path.render(),
+            "no gateway named (an order created outside checkout): booked as manual, owed to the shop",
+        );
+        "manual"
+    }
+
     pub fn warn(&mut self, code: &str, path: impl Into<String>, message: impl Into<String>) {
         self.warnings.push(Warning::new(code, path, message));
     }
@@ -144,6 +176,7 @@ pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Resul
     let mut ctx = Ctx::new(config, fields);
     let mut built: Vec<Built> = Vec::new();
     let mut unbooked = Vec::new();
+    let mut rejected: Vec<(Source, LedgerError)> = Vec::new();
     let currency = match event {
         Event::Order(order) => {
             match sale::sale_entry(order, &mut ctx)? {
@@ -153,9 +186,16 @@ pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Resul
             for (i, refund) in order.refunds.iter().enumerate() {
                 let path = format!("{}[{i}]", fields.refunds);
                 let context = refund::RefundContext::from_order(order);
-                let entry = refund::refund_entry(refund, &context, &mut ctx)
-                    .map_err(|e| e.within(&path))?;
-                built.extend(entry);
+                // A refused refund's warnings describe lines that were never booked.
+                let warned = ctx.warnings.len();
+                match refund::refund_entry(refund, &context, &mut ctx) {
+                    Ok(entry) => built.extend(entry),
+                    Err(e) => {
+                        ctx.warnings.truncate(warned);
+                        let head = refund::head(refund, String::new());
+                        rejected.push((ctx.unbooked(&head).source, e.within(&path)));
+                    }
+                }
             }
             order.currency
         }
@@ -181,12 +221,27 @@ pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Resul
             dispute.currency
         }
     };
+    if let (true, true, Some((_, error))) =
+        (built.is_empty(), unbooked.is_empty(), rejected.first())
+    {
+        // Nothing of the payload could be mapped: the error is the answer, as for any bad input.
+        return Err(error.clone());
+    }
     let profit = Profit::from_built(currency, &built);
     Ok(Mapped {
         entries: built.into_iter().map(|b| b.entry).collect(),
         warnings: ctx.warnings,
         profit,
         unbooked,
+        rejected: rejected
+            .into_iter()
+            .map(|(source, e)| Rejected {
+                source,
+                code: e.code().to_string(),
+                path: e.path().to_string(),
+                message: e.to_string(),
+            })
+            .collect(),
     })
 }
 

@@ -171,29 +171,22 @@ pub(crate) fn refund_entry(
     {
         let path = format!("{}[{i}]", f.tenders);
         let value = at_scale(cur, tender.amount, Lazy(|| format!("{path}.amount")))?;
-        let account = ctx.account(AccountKind::Clearing, &tender.gateway);
-        let why = if tender.gateway == GIFT_CARD_GATEWAY {
+        let gateway = ctx.gateway(&tender.gateway, Lazy(|| format!("{path}.gateway")));
+        let account = ctx.account(AccountKind::Clearing, gateway);
+        let why = if gateway == GIFT_CARD_GATEWAY {
             format!(
                 "{path}: {} returned to a gift card, which owes it again",
                 amount(value)
             )
         } else {
-            format!(
-                "{path}: {} paid back through {}",
-                amount(value),
-                tender.gateway
-            )
+            format!("{path}: {} paid back through {gateway}", amount(value))
         };
         b.credit(account.clone(), value, why, Role::Other);
         if let Some(fee) = tender.fee.filter(|fee| !fee.is_zero()) {
             let fee = at_scale(cur, fee, Lazy(|| format!("{path}.fee")))?;
-            let why = format!(
-                "{path}.fee: {} fee returned by {}",
-                amount(fee),
-                tender.gateway
-            );
+            let why = format!("{path}.fee: {} fee returned by {gateway}", amount(fee));
             b.debit(account, fee, why.clone(), Role::Other);
-            let fee_account = ctx.account(AccountKind::Fee, &tender.gateway);
+            let fee_account = ctx.account(AccountKind::Fee, gateway);
             b.credit(fee_account, fee, why, Role::Fee);
         }
         paid_back = true;
@@ -201,7 +194,7 @@ pub(crate) fn refund_entry(
     if !paid_back && !b.is_empty() {
         let due = b.balance_due();
         if !due.is_zero() {
-            let gateway = rc.gateway.unwrap_or("manual");
+            let gateway = ctx.gateway(rc.gateway.unwrap_or("manual"), f.gateway);
             let why = format!(
                 "no refund transaction in the payload: {} owed back through {gateway:?}",
                 amount(-due)
@@ -219,7 +212,14 @@ pub(crate) fn refund_entry(
         "{} refund {} on order {}",
         f.label, refund.id, rc.order_name
     );
-    let head = Head {
+    let mut built = ctx.finish(b, head(refund, memo))?;
+    built.entry.links.push(format!("order:{}", refund.order_id));
+    Ok(Some(built))
+}
+
+/// What names a refund's entry, booked or refused.
+pub(crate) fn head(refund: &Refund, memo: String) -> Head<'_> {
+    Head {
         kind: "refund",
         id_kind: "refund",
         resource: "refund",
@@ -227,10 +227,7 @@ pub(crate) fn refund_entry(
         version: &refund.processed_at,
         date: &refund.processed_at,
         memo,
-    };
-    let mut built = ctx.finish(b, head)?;
-    built.entry.links.push(format!("order:{}", refund.order_id));
-    Ok(Some(built))
+    }
 }
 
 /// Debits refunded tax (the `field` of the item at `owner`) to the accounts of the original tax

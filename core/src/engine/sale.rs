@@ -116,7 +116,7 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         .collect();
     if payments.is_empty() {
         let due = pending_total(&b);
-        let gateway = order.gateway.as_deref().unwrap_or("manual");
+        let gateway = ctx.gateway(order.gateway.as_deref().unwrap_or("manual"), f.gateway);
         let why = format!("order total owed through {gateway:?} (no transaction in the payload)");
         let account = ctx.account(AccountKind::Clearing, gateway);
         b.debit(account, due, why, Role::Other);
@@ -124,18 +124,19 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
     for (i, tender) in payments {
         let path = ItemPath(f.tenders, i);
         let paid = at_scale(cur, tender.amount, Lazy(|| format!("{path}.amount")))?;
-        let account = ctx.account(AccountKind::Clearing, &tender.gateway);
-        let why = if tender.gateway == GIFT_CARD_GATEWAY {
+        let gateway = ctx.gateway(&tender.gateway, Lazy(|| format!("{path}.gateway")));
+        let account = ctx.account(AccountKind::Clearing, gateway);
+        let why = if gateway == GIFT_CARD_GATEWAY {
             format!("{path}: paid by gift card, which releases that much liability")
         } else {
-            format!("{path}: {} paid through {}", amount(paid), tender.gateway)
+            format!("{path}: {} paid through {gateway}", amount(paid))
         };
         b.debit(account.clone(), paid, why, Role::Other);
         if let Some(fee) = tender.fee.filter(|fee| !fee.is_zero()) {
             let fee = at_scale(cur, fee, Lazy(|| format!("{path}.fee")))?;
-            let why = format!("{path}.fee: {} kept by {}", amount(fee), tender.gateway);
+            let why = format!("{path}.fee: {} kept by {gateway}", amount(fee));
             b.debit(
-                ctx.account(AccountKind::Fee, &tender.gateway),
+                ctx.account(AccountKind::Fee, gateway),
                 fee,
                 why.clone(),
                 Role::Fee,

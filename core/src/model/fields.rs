@@ -10,6 +10,8 @@ pub struct SourceFields {
     pub shipping: &'static str,
     pub tip: &'static str,
     pub tenders: &'static str,
+    /// Where the order names its gateway when no tender does (`payment_gateway_names`).
+    pub gateway: &'static str,
     pub refunds: &'static str,
     pub refund_lines: &'static str,
     pub adjustments: &'static str,

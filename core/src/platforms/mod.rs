@@ -6,6 +6,7 @@ pub(crate) mod de;
 pub mod redact;
 pub mod shopify;
 pub mod stripe;
+pub(crate) mod totals;
 pub mod woocommerce;
 
 use crate::error::{LedgerError, Result};

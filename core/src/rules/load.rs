@@ -77,7 +77,7 @@ fn from_toml(text: &str) -> Result<Config> {
     })?;
     let json = serde_json::to_string(&table)
         .map_err(|e| config_error("", format!("cannot convert TOML: {e}")))?;
-    from_json(&json)
+    from_json(&json).map_err(|e| super::at_line(text, e))
 }
 
 fn config_error(path: &str, message: String) -> LedgerError {

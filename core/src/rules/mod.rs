@@ -3,6 +3,7 @@
 mod config;
 mod load;
 mod names;
+mod toml_lines;
 
 pub use config::{
     Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
@@ -207,6 +208,30 @@ fn glob(pattern: &str, text: &str) -> bool {
     }
     p.get(pi..)
         .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
+}
+
+/// Names the TOML line of a config error's field, and quotes the value written there when the
+/// error did not carry one (a type error): people fix a file by line, not by JSON path.
+pub(super) fn at_line(text: &str, e: LedgerError) -> LedgerError {
+    match e {
+        LedgerError::Config {
+            path,
+            value,
+            reason,
+        } => match toml_lines::locate(text, &path) {
+            Some((line, written)) => LedgerError::Config {
+                value: if value.is_empty() { written } else { value },
+                reason: format!("line {line}: {reason}"),
+                path,
+            },
+            None => LedgerError::Config {
+                path,
+                value,
+                reason,
+            },
+        },
+        other => other,
+    }
 }
 
 fn check(path: &str, name: &str) -> Result<()> {

@@ -133,3 +133,54 @@ fn toml_type_errors_name_the_field_and_syntax_errors_the_line() {
     assert_eq!((e.code(), e.path()), ("E_CONFIG", ""));
     assert!(e.to_string().contains("line 3"), "{e}");
 }
+
+#[test]
+fn toml_errors_quote_the_value_and_name_its_line() {
+    let cases = [
+        (
+            "shop = \"demo\"\n[accounts]\nsales = \"Revenue:Sales\"",
+            "Revenue:Sales",
+            3,
+        ),
+        (
+            "[[sales]]\nsku = \"A\"\naccount = \"Income:A\"\n[[sales]]\nsku = \"B\"\naccount = \"Revenue:B\"",
+            "Revenue:B",
+            6,
+        ),
+        ("[gateways.paypal]\n\nfees = \"Expenses\"", "Expenses", 3),
+        (
+            "[[sales]]\nsku = \"A\"\naccount = \"Income:A\"\n[[sales]]\naccount = \"Income:X\"",
+            "Income:X",
+            4,
+        ),
+        (
+            "[tax]\n\"VAT 20%\" = \"Liabilities:vat\"",
+            "Liabilities:vat",
+            2,
+        ),
+        // Type errors: the value is the TOML text as written.
+        (
+            "[[sales]]\nsku = \"A\"\naccount = \"Income:A\"\n[[sales]]\nsku = \"B\"\naccount = 3",
+            "3",
+            6,
+        ),
+        ("shop = \"s\"\n[accounts]\nbank = [\"x\"]", "[\"x\"]", 3),
+    ];
+    for (text, value, line) in cases {
+        match Config::load(text) {
+            Err(LedgerError::Config {
+                value: v, reason, ..
+            }) => {
+                assert_eq!(v, value, "{text}");
+                assert!(
+                    reason.starts_with(&format!("line {line}: ")),
+                    "{text}: {reason}"
+                );
+            }
+            other => panic!("{text}: expected a config error, got {other:?}"),
+        }
+    }
+    // JSON configs have no TOML lines to name.
+    let e = Config::load(r#"{"accounts":{"sales":"Revenue:Sales"}}"#).unwrap_err();
+    assert!(!e.to_string().contains("line "), "{e}");
+}

@@ -9,7 +9,7 @@
 // object directly. `locale` picks the number format (default: the page's). Re-renders whenever an
 // input changes; fires `ledger-preview:render` (detail: the Mapped) or `ledger-preview:error`.
 import { STYLES } from "./styles.js";
-import { entryTable, errorBox, h, profitList, warningList } from "./render.js";
+import { entryTable, errorBox, h, profitList, rejectedList, warningList } from "./render.js";
 
 const INPUTS = ["platform", "payload", "config", "src", "token", "locale"];
 
@@ -180,6 +180,7 @@ export class LedgerPreview extends HTMLElement {
           h("h2", {}, entries.length === 1 ? "Journal entry" : `Journal entries (${entries.length})`),
           entries.map((entry, i) => entryTable(entry, totals[i], locale)))
         : h("p", { class: "empty" }, "Nothing to post for this order."),
+      rejectedList(mapped.rejected),
       warningList(mapped.warnings),
       profitList(mapped.profit, locale),
     );

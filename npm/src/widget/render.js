@@ -87,6 +87,22 @@ export function warningList(warnings) {
       h("li", { "data-code": w.code }, h("code", {}, w.code), w.path ? [" at ", h("code", {}, w.path)] : "", ": ", w.message))));
 }
 
+/**
+ * Parts of the payload the core refused while the rest booked (a refund that does not add up):
+ * they will not post, so they are an alert, not a warning.
+ */
+export function rejectedList(rejected) {
+  if (!rejected?.length) return null;
+  return h("section", { "aria-label": "Not booked", role: "alert" },
+    h("h2", {}, `Not booked (${rejected.length})`),
+    h("ul", { class: "rejected" }, rejected.map((r) =>
+      h("li", { class: "error", "data-code": r.code },
+        h("span", { class: "code" }, r.code),
+        r.path ? [" at ", h("code", { class: "path" }, r.path)] : "",
+        `: ${r.source?.kind ?? "part"} ${r.source?.id ?? ""} was not booked`,
+        h("div", { class: "message" }, r.message)))));
+}
+
 const PROFIT_FIELDS = [
   ["revenue", "Revenue"], ["discounts", "Discounts"], ["refunds", "Refunds"],
   ["fees", "Fees"], ["cogs", "COGS"], ["margin", "Margin"],

@@ -74,6 +74,8 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 1
   padding: 10px 12px; border-radius: var(--ledger-radius);
 }
 .error .code { color: var(--ledger-error); font-weight: 600; }
+.rejected { list-style: none; padding: 0; margin: 0 0 14px; }
+.rejected li { margin: 0 0 4px; }
 .empty, .loading { color: var(--ledger-muted); }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

@@ -18,6 +18,9 @@ const config: Config = validateConfig('shop = "x"');
 const refunds: "refunds-account" | "reverse" = config.refunds;
 const balanced: boolean = entryTotals(days)[0].balanced;
 const v: string = version();
+const refused: string[] = (mapped.rejected ?? []).map((r) => `${r.source.kind} ${r.source.id}: ${r.code} at ${r.path}`);
+// @ts-expect-error rejected may be absent (left out when empty)
+const firstRefused: string = mapped.rejected[0].message;
 
 try {
   mapEvent("shopify", "{");
@@ -72,4 +75,4 @@ const unbooked: unknown[] = mapped.unbooked;
 // @ts-expect-error sales rules need an account
 validateConfig({ sales: [{ sku: "MUG-*" }] });
 
-void [debit, margin, text, csv, refunds, balanced, v, code, bytes, scoped, asNumber, links, unbooked, records, backfill];
+void [debit, margin, text, csv, refunds, balanced, v, code, bytes, scoped, asNumber, links, unbooked, records, backfill, refused, firstRefused];

@@ -20,6 +20,7 @@ pub static FIELDS: SourceFields = SourceFields {
     shipping: "order.shipping_cost_ex_tax",
     tip: "order.tip",
     tenders: "order.payment_method",
+    gateway: "order.payment_method",
     refunds: "order.refunded_amount",
     refund_lines: "products",
     adjustments: "order.refunded_amount",

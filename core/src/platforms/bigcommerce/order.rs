@@ -8,6 +8,7 @@ use crate::model::{
     TenderKind,
 };
 use crate::platforms::de;
+use crate::platforms::totals::{self, Declared, Stated};
 use rust_decimal::Decimal;
 
 /// `status_id`s with no money taken: Incomplete, Pending, Cancelled, Declined, Awaiting Payment.
@@ -200,7 +201,7 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
         vec![cumulative_refund(&o.id.0, refunded, &version, &gateway)]
     };
 
-    Ok(Order {
+    let order = Order {
         id: o.id.0.clone(),
         name: format!("#{}", o.id.0),
         processed_at,
@@ -217,7 +218,17 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
         tenders,
         gateway: Some(gateway),
         refunds,
-    })
+    };
+    // `total_inc_tax` is what the order came to before it was paid: gift certificates and store
+    // credit pay part of it and are tenders, not lines, so they take nothing off the comparison.
+    let declared = Declared {
+        total: Stated::at("order.total_inc_tax", Some(total)),
+        tax: Stated::absent(),
+        discounts: Stated::absent(),
+        parts: "products, the shipping, handling and wrapping costs, and their tax",
+    };
+    totals::check(&order, &declared)?;
+    Ok(order)
 }
 
 fn tax_line(amount: Decimal) -> Vec<TaxLine> {

@@ -15,6 +15,7 @@ pub static FIELDS: SourceFields = SourceFields {
     shipping: "shipping",
     tip: "tip",
     tenders: "tenders",
+    gateway: "gateway",
     refunds: "refunds",
     refund_lines: "lines",
     adjustments: "adjustments",

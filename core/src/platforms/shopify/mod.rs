@@ -10,6 +10,7 @@ use crate::error::{LedgerError, Result};
 use crate::model::Event;
 use crate::model::SourceFields;
 use crate::platforms::de::{self, currency, limit, timestamp, Dec};
+use crate::platforms::totals::non_negative;
 
 pub static FIELDS: SourceFields = SourceFields {
     platform: "shopify",
@@ -18,6 +19,7 @@ pub static FIELDS: SourceFields = SourceFields {
     shipping: "shipping_lines",
     tip: "total_tip_received",
     tenders: "transactions",
+    gateway: "payment_gateway_names",
     refunds: "refunds",
     refund_lines: "refund_line_items",
     adjustments: "order_adjustments",
@@ -56,6 +58,16 @@ fn money(
         .ok_or_else(|| LedgerError::MissingField { path: path() })
 }
 
+/// The unsuffixed shop-money field, else its `*_set` twin; `None` when the payload has neither.
+fn optional_money(
+    plain: Option<Dec>,
+    set: Option<&wire::MoneyBag>,
+) -> Option<rust_decimal::Decimal> {
+    plain
+        .or_else(|| set.and_then(wire::MoneyBag::shop_amount))
+        .map(|d| d.0)
+}
+
 /// Tax lines of the item whose path `owner` builds (e.g. `line_items[0]`).
 fn tax_lines(
     lines: Vec<wire::TaxLine>,
@@ -66,7 +78,7 @@ fn tax_lines(
         .enumerate()
         .map(|(i, t)| {
             let path = || format!("{}.tax_lines[{i}].price", owner());
-            let amount = money(t.price, t.price_set.as_ref(), path)?;
+            let amount = non_negative(money(t.price, t.price_set.as_ref(), path)?, path)?;
             Ok(crate::model::TaxLine {
                 title: t.title,
                 rate: t.rate.map(|r| r.0),

@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::model::GIFT_CARD_GATEWAY;
 use crate::model::{Discount, LineItem, Order, Presentment, ShippingLine};
 use crate::platforms::de::required;
+use crate::platforms::totals::{self, non_negative, Declared, Stated};
 
 /// Financial states in which a cancelled order never took money.
 const UNPAID: [&str; 4] = ["pending", "voided", "authorized", "expired"];
@@ -73,9 +74,12 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
                 vendor: l.vendor.filter(|s| !s.is_empty()),
                 tags: Vec::new(),
                 quantity: l.quantity.0,
-                unit_price: money(l.price, l.price_set.as_ref(), || {
-                    format!("{}.price", path())
-                })?,
+                unit_price: non_negative(
+                    money(l.price, l.price_set.as_ref(), || {
+                        format!("{}.price", path())
+                    })?,
+                    || format!("{}.price", path()),
+                )?,
                 unit_cost: None,
                 gift_card: l.gift_card,
                 discounts: discounts(l.discount_allocations, apps, &path)?,
@@ -91,9 +95,12 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         .enumerate()
         .map(|(i, s)| {
             let path = || format!("shipping_lines[{i}]");
-            let price = money(s.price, s.price_set.as_ref(), || {
-                format!("{}.price", path())
-            })?;
+            let price = non_negative(
+                money(s.price, s.price_set.as_ref(), || {
+                    format!("{}.price", path())
+                })?,
+                || format!("{}.price", path()),
+            )?;
             let mut discounts = discounts(s.discount_allocations, apps, &path)?;
             if let Some(discounted) = s
                 .discounted_price
@@ -125,7 +132,25 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         })
         .collect::<Result<Vec<_>>>()?;
 
-    Ok(Order {
+    // `total_price` is the order as placed; `current_total_price` is after refunds and edits,
+    // which book as their own entries, so it is not what the sale entry must add up to.
+    let declared = Declared {
+        total: Stated::at(
+            "total_price",
+            super::optional_money(p.total_price, p.total_price_set.as_ref()),
+        ),
+        tax: Stated::at(
+            "total_tax",
+            super::optional_money(p.total_tax, p.total_tax_set.as_ref()),
+        ),
+        discounts: Stated::at(
+            "total_discounts",
+            super::optional_money(p.total_discounts, p.total_discounts_set.as_ref()),
+        ),
+        parts: "line_items, shipping_lines, their tax_lines and discount_allocations, and total_tip_received",
+    };
+    let tip = p.total_tip_received.map(|t| t.0).unwrap_or_default();
+    let order = Order {
         id,
         name: p.name.unwrap_or_default(),
         processed_at,
@@ -138,11 +163,13 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         tags,
         lines,
         shipping,
-        tip: p.total_tip_received.map(|t| t.0).unwrap_or_default(),
+        tip: non_negative(tip, || "total_tip_received".to_string())?,
         tenders,
         gateway,
         refunds,
-    })
+    };
+    totals::check(&order, &declared)?;
+    Ok(order)
 }
 
 fn discounts(
@@ -155,7 +182,7 @@ fn discounts(
         .enumerate()
         .map(|(i, a)| {
             let path = || format!("{}.discount_allocations[{i}].amount", owner());
-            let amount = money(a.amount, a.amount_set.as_ref(), path)?;
+            let amount = non_negative(money(a.amount, a.amount_set.as_ref(), path)?, path)?;
             let app = a.discount_application_index.and_then(|k| apps.get(k));
             let code = app.and_then(|a| a.code.clone().or_else(|| a.title.clone()));
             Ok(Discount { amount, code })

@@ -28,7 +28,12 @@ pub struct Payload {
     pub payment_gateway_names: Vec<String>,
     pub source_name: Option<String>,
     pub tags: Option<String>,
+    pub total_price: Option<Dec>,
     pub total_price_set: Option<MoneyBag>,
+    pub total_tax: Option<Dec>,
+    pub total_tax_set: Option<MoneyBag>,
+    pub total_discounts: Option<Dec>,
+    pub total_discounts_set: Option<MoneyBag>,
     pub total_tip_received: Option<Dec>,
     pub line_items: Option<Vec<LineItem>>,
     #[serde(default)]

@@ -22,6 +22,7 @@ pub static FIELDS: SourceFields = SourceFields {
     shipping: "shipping",
     tip: "tip",
     tenders: "balance_transaction",
+    gateway: "source",
     refunds: "refunds.data",
     refund_lines: "refund_lines",
     adjustments: "refund",

@@ -22,6 +22,7 @@ pub static FIELDS: SourceFields = SourceFields {
     shipping: "shipping_lines",
     tip: "fee_lines",
     tenders: "payment_method",
+    gateway: "payment_method",
     refunds: "refunds",
     refund_lines: "line_items",
     adjustments: "shipping_lines",

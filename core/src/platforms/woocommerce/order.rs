@@ -13,6 +13,7 @@ use crate::model::{
 };
 use crate::money::{round_to, Currency};
 use crate::platforms::de::required;
+use crate::platforms::totals::{self, Declared, Stated};
 use rust_decimal::Decimal;
 
 /// Statuses in which no money has been taken (unless `date_paid_gmt` says otherwise).
@@ -138,7 +139,13 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| p.id.0.clone());
 
-    Ok(Order {
+    let declared = Declared {
+        total: Stated::at("total", p.total.map(|t| t.0)),
+        tax: Stated::at("total_tax", p.total_tax.map(|t| t.0)),
+        discounts: Stated::absent(),
+        parts: "line_items, fee_lines, shipping_lines and their taxes",
+    };
+    let order = Order {
         id: p.id.0,
         name: format!("#{name}"),
         processed_at,
@@ -155,7 +162,9 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         tenders,
         gateway: Some(gateway),
         refunds,
-    })
+    };
+    totals::check(&order, &declared)?;
+    Ok(order)
 }
 
 /// The canonical line books `unit_price × quantity`. When Woo's ex-tax `subtotal` does not divide

@@ -22,6 +22,7 @@ pub struct Payload {
     pub date_modified_gmt: Option<String>,
     pub date_paid_gmt: Option<String>,
     pub total: Option<Dec>,
+    pub total_tax: Option<Dec>,
     #[serde(default)]
     pub payment_method: String,
     pub transaction_id: Option<String>,
