@@ -250,6 +250,8 @@ mod tests {
             "if text.len() % 2 != 0 {",
             "if header.alg != \"HS256\" {",
             "if client_id.is_empty() || claims.aud != client_id {",
+            "if issuer.as_deref() != Some(dest.as_str()) {",
+            ".all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');",
         ];
         for (file, source) in [
             ("verify.rs", include_str!("verify.rs")),
