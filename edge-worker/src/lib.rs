@@ -18,6 +18,7 @@ pub mod intake;
 pub mod plan;
 pub mod reconcile;
 pub mod routes;
+pub mod seal;
 pub mod sinks;
 pub mod store;
 pub mod sweeper;
