@@ -31,6 +31,7 @@ struct Claims {
     nbf: Option<i64>,
     aud: String,
     dest: String,
+    iss: String,
 }
 
 fn unauth(why: &str) -> Denied {
@@ -82,17 +83,42 @@ pub fn session_token(
     if client_id.is_empty() || claims.aud != client_id {
         return Err(unauth("token audience is not this app"));
     }
+    // Shopify issues `dest` = `https://{shop}.myshopify.com` and `iss` = that shop's `/admin`:
+    // anything else was not minted by Shopify for a shop, whatever it is signed with.
     let dest = claims
         .dest
-        .trim_start_matches("https://")
-        .trim_end_matches('/')
-        .to_ascii_lowercase();
+        .strip_prefix("https://")
+        .map(|d| d.trim_end_matches('/'))
+        .and_then(shopify_shop_domain)
+        .ok_or_else(|| unauth("token destination is not a myshopify.com shop"))?;
+    let issuer = claims
+        .iss
+        .strip_prefix("https://")
+        .and_then(|i| i.trim_end_matches('/').strip_suffix("/admin"))
+        .and_then(shopify_shop_domain);
+    if issuer.as_deref() != Some(dest.as_str()) {
+        return Err(unauth("token issuer is not the destination shop's admin"));
+    }
     match shop {
         Some(asked) if !asked.eq_ignore_ascii_case(&dest) => Err(Denied::Forbidden(format!(
             "token is for {dest}, not {asked}"
         ))),
         _ => Ok(dest),
     }
+}
+
+/// A Shopify shop's permanent domain, lower-cased: `{name}.myshopify.com` where the name is
+/// letters, digits and hyphens, not starting with a hyphen. `None` for anything else.
+pub fn shopify_shop_domain(text: &str) -> Option<String> {
+    let domain = text.to_ascii_lowercase();
+    let name = domain.strip_suffix(".myshopify.com")?;
+    let valid = !name.is_empty()
+        && name.len() <= 63
+        && !name.starts_with('-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    valid.then_some(domain)
 }
 
 fn decode_json<T: for<'de> Deserialize<'de>>(part: &str) -> Result<T, Denied> {
@@ -176,6 +202,44 @@ mod tests {
             session_token(&none, &s, "cid", None, 1000),
             Err(Denied::Unauthenticated(_))
         ));
+    }
+
+    /// Security review (low): `dest` was trusted as any text and `iss` not read, so a token
+    /// signed with the app's secret for `evil.example` named a shop that is no Shopify shop.
+    #[test]
+    fn dest_must_be_a_myshopify_shop_and_iss_its_admin() {
+        let s = vec!["s3cret".to_string()];
+        for claims in [
+            CLAIMS.replace("https://a.myshopify.com\"", "https://evil.example\""),
+            CLAIMS.replace("https://a.myshopify.com\"", "http://a.myshopify.com\""),
+            CLAIMS.replace(
+                "https://a.myshopify.com\"",
+                "https://a.myshopify.com.evil.example\"",
+            ),
+            CLAIMS.replace("https://a.myshopify.com\"", "https://a_b.myshopify.com\""),
+            CLAIMS.replace(
+                "https://a.myshopify.com/admin",
+                "https://b.myshopify.com/admin",
+            ),
+            CLAIMS.replace("\"iss\":\"https://a.myshopify.com/admin\",", ""),
+        ] {
+            assert!(
+                matches!(
+                    session_token(&token("s3cret", &claims), &s, "cid", None, 1000),
+                    Err(Denied::Unauthenticated(_))
+                ),
+                "{claims}"
+            );
+        }
+        let upper = CLAIMS.replace("https://a.myshopify.com\"", "https://A-1.myshopify.com/\"");
+        let upper = upper.replace(
+            "https://a.myshopify.com/admin",
+            "https://a-1.myshopify.com/admin",
+        );
+        assert_eq!(
+            session_token(&token("s3cret", &upper), &s, "cid", None, 1000),
+            Ok("a-1.myshopify.com".into())
+        );
     }
 
     #[test]

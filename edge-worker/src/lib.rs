@@ -20,6 +20,7 @@ pub mod intake;
 pub mod queue;
 pub mod reconcile;
 pub mod routes;
+pub mod seal;
 pub mod sinks;
 pub mod store;
 pub mod sweeper;

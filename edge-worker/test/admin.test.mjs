@@ -47,6 +47,9 @@ test("expired (beyond 10 s skew), not yet valid, wrong audience, forged → 401;
   assert.equal((await preview(sessionToken({ nbf: now + 30 }))).status, 401);
   assert.equal((await preview(sessionToken({ aud: "another-app" }))).status, 401);
   assert.equal((await preview(sessionToken({}, "not-the-secret"))).status, 401);
+  // Signed with the app's secret but not minted by Shopify for a shop (security review, low).
+  assert.equal((await preview(sessionToken({ dest: "https://evil.example", iss: "https://evil.example/admin" }))).status, 401);
+  assert.equal((await preview(sessionToken({ iss: "https://other.myshopify.com/admin" }))).status, 401);
   assert.equal((await preview(sessionToken(), "?shop=other.myshopify.com")).status, 403);
   assert.equal((await get("/api/preview/shopify/6123400000006?shop=other.myshopify.com", { authorization: `Bearer ${sessionToken()}` })).status, 403);
   assert.equal((await get("/api/preview/shopify/6123400000001")).status, 401, "no credential");

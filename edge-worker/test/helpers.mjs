@@ -1,6 +1,7 @@
 // Test harness: the built worker on workerd through Miniflare's API (no mocks of the runtime),
 // with D1 migrated from migrations/, the postings queue and its dead-letter queue.
 import { Miniflare } from "miniflare";
+import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -19,6 +20,23 @@ export const WEBHOOK_SECRET = "whsec_" + Buffer.from("webhook-target-key-0123456
 export const API_KEY = "test-api-key";
 export const CLIENT_ID = "test-client-id";
 export const ADMIN_ORIGIN = "https://admin.shopify.com";
+export const TOKEN_KEY = "test-token-key-0123456789abcdefghij";
+
+/**
+ * Opens a token the worker sealed in D1 (`lb1:` + base64url(nonce ‖ ciphertext ‖ tag), ChaCha20-
+ * Poly1305, key HMAC-SHA256("ledgerbridge-token-key", TOKEN_KEY), associated data
+ * `provider\0shop`): written from the scheme in edge-worker/src/seal.rs with node:crypto, so the
+ * tests check the worker's sealing against a second implementation.
+ */
+export function openToken(stored, provider, shop, secret = TOKEN_KEY) {
+  assert.ok(stored.startsWith("lb1:"), `sealed token expected, got ${stored.slice(0, 8)}…`);
+  const raw = Buffer.from(stored.slice(4), "base64url");
+  const key = crypto.createHmac("sha256", "ledgerbridge-token-key").update(secret).digest();
+  const decipher = crypto.createDecipheriv("chacha20-poly1305", key, raw.subarray(0, 12), { authTagLength: 16 });
+  decipher.setAAD(Buffer.from(`${provider}\0${shop}`), { plaintextLength: raw.length - 28 });
+  decipher.setAuthTag(raw.subarray(raw.length - 16));
+  return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString("utf8");
+}
 
 /**
  * Starts the worker; `shops` is the SHOPS var; `vars` override the other vars/secrets; `options`
@@ -50,6 +68,7 @@ export async function startWorker({ shops = {}, vars = {}, options = {} } = {}) 
       STRIPE_SECRET,
       WEBHOOK_SECRET,
       ADMIN_API_KEY: API_KEY,
+      TOKEN_KEY,
       ...vars,
     },
     cf: false,

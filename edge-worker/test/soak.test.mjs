@@ -12,7 +12,7 @@ import { startQbo } from "./standins/qbo.mjs";
 import { startXero } from "./standins/xero.mjs";
 import { startWebhookReceiver } from "./standins/webhook-receiver.mjs";
 import {
-  API_KEY, WEBHOOK_SECRET, coreMapAs, drain, exportsToml, fixture, groupBy, prng, rows, seedFrom, sendShopify, startWorker,
+  API_KEY, WEBHOOK_SECRET, coreMapAs, drain, exportsToml, fixture, groupBy, openToken, prng, rows, seedFrom, sendShopify, startWorker,
 } from "./helpers.mjs";
 
 const SEED = seedFrom("SOAK_SEED");
@@ -123,7 +123,7 @@ test("soak: refreshes are single-flight (at most one per expiry) and the rotated
     assert.ok(s.state.refreshes >= 1 + Math.min(1, effective), `${name}: refreshed after an expiry mid-run`);
     assert.ok(s.state.refreshes <= 1 + expiries.length, `${name}: no more than one refresh per expiry`);
     const [tok] = await rows(mf, "SELECT refresh_token FROM tokens WHERE provider = ?", name);
-    assert.equal(tok.refresh_token, s.state.refreshToken, `${name}: the newest refresh token is stored`);
+    assert.equal(openToken(tok.refresh_token, name, SHOP), s.state.refreshToken, `${name}: the newest refresh token is stored`);
   }
 });
 

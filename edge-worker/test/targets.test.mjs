@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startQbo } from "./standins/qbo.mjs";
 import { startXero } from "./standins/xero.mjs";
-import { fixture, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import { fixture, idle, openToken, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
 
 const QBO_SHOP = "qbo.myshopify.com";
 const XERO_SHOP = "xero.myshopify.com";
@@ -60,8 +60,13 @@ test("QBO: first posting refreshes the seeded token, stores the rotated refresh 
   assert.match(row.target_ref, /^JournalEntry \d+$/);
   assert.equal(journalsFor(qbo, body).length, 1);
   assert.equal(qbo.state.refreshes, 1);
-  const [tok] = await rows(mf, "SELECT refresh_token FROM tokens WHERE provider = 'qbo'");
-  assert.equal(tok.refresh_token, qbo.state.refreshToken, "the rotated refresh token is the one stored");
+  const [tok] = await rows(mf, "SELECT access_token, refresh_token FROM tokens WHERE provider = 'qbo'");
+  assert.equal(openToken(tok.refresh_token, "qbo", QBO_SHOP), qbo.state.refreshToken, "the rotated refresh token is the one stored");
+  // Sealed at rest (security review, low): neither token is readable in D1.
+  for (const v of [tok.access_token, tok.refresh_token]) {
+    assert.match(v, /^lb1:/);
+    for (const plain of [qbo.state.refreshToken, ...qbo.state.access.keys()]) assert.ok(!v.includes(plain), "no token in clear");
+  }
 });
 
 test("QBO: 500 then success → one journal", async () => {
@@ -106,7 +111,7 @@ test("QBO: expired access token → one refresh (single flight), then one journa
   for (const b of bodies) assert.equal(journalsFor(qbo, b).length, 1);
   assert.equal(qbo.state.refreshes, refreshes + 1);
   const [tok] = await rows(mf, "SELECT refresh_token FROM tokens WHERE provider = 'qbo'");
-  assert.equal(tok.refresh_token, qbo.state.refreshToken);
+  assert.equal(openToken(tok.refresh_token, "qbo", QBO_SHOP), qbo.state.refreshToken);
 });
 
 test("QBO: a posting that cannot be built is parked with its reason; the next order still posts", async () => {
@@ -192,7 +197,7 @@ test("Xero: timeout after accept and an expired token → the Idempotency-Key re
   assert.equal((await post(XERO_SHOP, next)).state, "posted");
   assert.equal(journalsFor(xero, next).length, 1);
   const [tok] = await rows(mf, "SELECT refresh_token FROM tokens WHERE provider = 'xero'");
-  assert.equal(tok.refresh_token, xero.state.refreshToken);
+  assert.equal(openToken(tok.refresh_token, "xero", XERO_SHOP), xero.state.refreshToken);
 });
 
 test("Xero: a refresh whose answer is lost after rotating → the old refresh token, within Xero's 30-minute grace, refreshes again; one journal", async () => {
@@ -204,7 +209,7 @@ test("Xero: a refresh whose answer is lost after rotating → the old refresh to
   assert.equal(journalsFor(xero, body).length, 1);
   assert.equal(xero.state.refreshes, refreshes + 2, "the lost rotation, then one with the previous token");
   const [tok] = await rows(mf, "SELECT refresh_token FROM tokens WHERE provider = 'xero'");
-  assert.equal(tok.refresh_token, xero.state.refreshToken, "the newest refresh token is the one stored");
+  assert.equal(openToken(tok.refresh_token, "xero", XERO_SHOP), xero.state.refreshToken, "the newest refresh token is the one stored");
 });
 
 test("Xero: a spent budget defers the posting as rate limited, never calls the target, and charges no other window", async () => {
@@ -242,4 +247,34 @@ test("Xero: a spent budget defers the posting as rate limited, never calls the t
   const status = await (await mf.dispatchFetch("http://localhost/api/status", { headers: { "x-api-key": "test-api-key" } })).json();
   assert.equal(status.retrying_postings.filter((p) => p.reason.includes("rate limited")).length, 2);
   await db.prepare("DELETE FROM rate_budget WHERE provider = 'xero'").run();
+});
+
+test("tokens at rest: a row stored in clear before sealing still refreshes and is sealed; without TOKEN_KEY postings park naming it", async () => {
+  const db = await mf.getD1Database("LEDGER");
+  const [sealed] = await rows(mf, "SELECT refresh_token FROM tokens WHERE provider = 'qbo'");
+  const plain = openToken(sealed.refresh_token, "qbo", QBO_SHOP);
+  await db.prepare("UPDATE tokens SET refresh_token = ?, access_token = NULL, access_expires_at = 0 WHERE provider = 'qbo'").bind(plain).run();
+  const body = order();
+  assert.equal((await post(QBO_SHOP, body)).state, "posted");
+  assert.equal(journalsFor(qbo, body).length, 1);
+  const [tok] = await rows(mf, "SELECT refresh_token FROM tokens WHERE provider = 'qbo'");
+  assert.equal(openToken(tok.refresh_token, "qbo", QBO_SHOP), qbo.state.refreshToken, "sealed again on the refresh");
+
+  const keyless = await startWorker({
+    shops: { [QBO_SHOP]: { targets: ["qbo"], mapping_toml: EXPORTS, qbo: { realm_id: "9130", base_url: qbo.url, token_url: qbo.tokenUrl } } },
+    vars: { TOKEN_KEY: "", QBO_CLIENT_ID: "qbo-id", QBO_CLIENT_SECRET: "qbo-secret", QBO_REFRESH_TOKEN: qbo.state.refreshToken },
+  });
+  try {
+    const calls = qbo.state.calls?.length;
+    const other = order();
+    assert.equal((await sendShopify(keyless, other, { shop: QBO_SHOP })).status, 202);
+    await waitFor("postings settled", () => idle(keyless), 20000);
+    const [row] = await rows(keyless, "SELECT state, reason FROM outbox WHERE entry_id LIKE ? AND target = 'qbo'", `%:order:${other.id}:%`);
+    assert.equal(row.state, "parked");
+    assert.match(row.reason, /set the TOKEN_KEY secret/);
+    assert.deepEqual(await rows(keyless, "SELECT * FROM tokens"), [], "nothing stored without the key");
+    assert.equal(qbo.state.calls?.length, calls, "QBO never called");
+  } finally {
+    await keyless.dispose();
+  }
 });

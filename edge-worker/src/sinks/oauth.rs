@@ -8,6 +8,7 @@
 use super::{Ctx, Outcome};
 use crate::config::text;
 use crate::http::{backoff, call, excerpt, retry_after, Reply};
+use crate::seal::{self, TokenKey};
 use crate::store::now_ms;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -54,6 +55,47 @@ struct Granted {
     expires_in: Option<i64>,
 }
 
+/// The key tokens are sealed with; without it nothing is stored, so the posting parks (fail closed).
+fn token_key(ctx: &Ctx<'_>) -> Result<TokenKey, Outcome> {
+    text(ctx.env, "TOKEN_KEY")
+        .as_deref()
+        .and_then(TokenKey::from_secret)
+        .ok_or_else(|| {
+            Outcome::Park(format!(
+                "OAuth tokens are stored sealed: set the TOKEN_KEY secret ({} characters or more, e.g. `openssl rand -base64 32`), then POST /api/replay",
+                seal::MIN_SECRET_LEN
+            ))
+        })
+}
+
+/// The token row with its values opened. A refresh token that does not open (another
+/// `TOKEN_KEY`, or a value copied from another row) cannot be used: the account must be connected
+/// again. An access token that does not open is only refreshed.
+async fn read_row(
+    ctx: &Ctx<'_>,
+    p: &Provider,
+    key: &TokenKey,
+) -> Result<Option<crate::store::TokenRow>, Outcome> {
+    let Some(mut row) = ctx.db.token(p.name, ctx.shop).await.map_err(d1_failed)? else {
+        return Ok(None);
+    };
+    let aad = seal::row(p.name, ctx.shop);
+    row.refresh_token = key
+        .open(&aad, &row.refresh_token)
+        .ok_or_else(|| {
+            Outcome::Park(format!(
+                "the stored {} refresh token does not open with this TOKEN_KEY: reconnect the {} account (or restore the key), then POST /api/replay",
+                p.name, p.name
+            ))
+        })?
+        .into_text();
+    row.access_token = row
+        .access_token
+        .and_then(|a| key.open(&aad, &a))
+        .map(seal::Unsealed::into_text);
+    Ok(Some(row))
+}
+
 fn d1_failed(e: worker::Error) -> Outcome {
     Outcome::Retry {
         reason: format!("D1: {e}"),
@@ -65,7 +107,9 @@ fn d1_failed(e: worker::Error) -> Outcome {
 pub async fn access_token(ctx: &Ctx<'_>, p: &Provider, token_url: &str) -> Result<String, Outcome> {
     let now = now_ms();
     let db = ctx.db;
-    let mut row = db.token(p.name, ctx.shop).await.map_err(d1_failed)?;
+    let key = token_key(ctx)?;
+    let aad = seal::row(p.name, ctx.shop);
+    let mut row = read_row(ctx, p, &key).await?;
     if row.is_none() {
         let Some(seed) = text(ctx.env, &format!("{}_REFRESH_TOKEN", p.secrets)) else {
             return Err(Outcome::Park(format!(
@@ -73,10 +117,10 @@ pub async fn access_token(ctx: &Ctx<'_>, p: &Provider, token_url: &str) -> Resul
                 p.name, ctx.shop, p.secrets
             )));
         };
-        db.seed_token(p.name, ctx.shop, &seed, now)
+        db.seed_token(p.name, ctx.shop, &key.seal(&aad, &seed), now)
             .await
             .map_err(d1_failed)?;
-        row = db.token(p.name, ctx.shop).await.map_err(d1_failed)?;
+        row = read_row(ctx, p, &key).await?;
     }
     if let Some(access) = row.as_ref().and_then(|r| fresh(r, now)) {
         return Ok(access);
@@ -92,7 +136,15 @@ pub async fn access_token(ctx: &Ctx<'_>, p: &Provider, token_url: &str) -> Resul
         });
     }
     // Another invocation may have refreshed between our read and the lease.
-    let row = db.token(p.name, ctx.shop).await.map_err(d1_failed)?;
+    let row = match read_row(ctx, p, &key).await {
+        Ok(row) => row,
+        Err(outcome) => {
+            db.release_refresh_lease(p.name, ctx.shop)
+                .await
+                .map_err(d1_failed)?;
+            return Err(outcome);
+        }
+    };
     if let Some(access) = row.as_ref().and_then(|r| fresh(r, now)) {
         db.release_refresh_lease(p.name, ctx.shop)
             .await
@@ -117,9 +169,9 @@ pub async fn access_token(ctx: &Ctx<'_>, p: &Provider, token_url: &str) -> Resul
             db.store_tokens(
                 p.name,
                 ctx.shop,
-                &granted.access_token,
+                &key.seal(&aad, &granted.access_token),
                 expires_at,
-                refresh,
+                &key.seal(&aad, refresh),
                 now_ms(),
             )
             .await
@@ -152,8 +204,10 @@ fn fresh(row: &crate::store::TokenRow, now: i64) -> Option<String> {
 
 /// Forgets an access token the target answered 401 to.
 pub async fn refused(ctx: &Ctx<'_>, p: &Provider, access: &str) -> Result<(), Outcome> {
+    let sealed = token_key(ctx)?.seal(&seal::row(p.name, ctx.shop), access);
+    // A row written before sealing holds the token in clear until its next refresh.
     ctx.db
-        .expire_access(p.name, ctx.shop, access)
+        .expire_access(p.name, ctx.shop, &sealed, access)
         .await
         .map_err(d1_failed)
 }

@@ -221,10 +221,18 @@ impl Db {
     }
 
     /// Forgets an access token the target refused, so the next call refreshes.
-    pub async fn expire_access(&self, provider: &str, shop: &str, access: &str) -> Result<()> {
+    /// Expires the access token if it is still `sealed` (or, in a row written before tokens
+    /// were sealed, `plain`): a newer token stored meanwhile is left alone.
+    pub async fn expire_access(
+        &self,
+        provider: &str,
+        shop: &str,
+        sealed: &str,
+        plain: &str,
+    ) -> Result<()> {
         self.run(
-            "UPDATE tokens SET access_expires_at = 0 WHERE provider = ?1 AND shop = ?2 AND access_token = ?3",
-            &[s(provider), s(shop), s(access)],
+            "UPDATE tokens SET access_expires_at = 0 WHERE provider = ?1 AND shop = ?2 AND access_token IN (?3, ?4)",
+            &[s(provider), s(shop), s(sealed), s(plain)],
         )
         .await
         .map(|_| ())
