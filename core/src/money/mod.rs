@@ -1,6 +1,7 @@
 //! Exact money: `rust_decimal` amounts with an ISO 4217 currency, checked arithmetic only.
 
 mod allocate;
+pub(crate) mod checked;
 mod currency;
 mod parse;
 

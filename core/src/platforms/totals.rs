@@ -4,9 +4,9 @@
 //! check cannot notice. A total absent from the payload is not checked: the fields are optional on
 //! the wire (abridged and older payloads leave them out), and the lines alone still book.
 
-use crate::engine::{add, mul, sub};
 use crate::error::{LedgerError, Result};
 use crate::model::Order;
+use crate::money::checked::{add, mul, sub};
 use crate::money::format_amount;
 use rust_decimal::Decimal;
 
