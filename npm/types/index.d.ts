@@ -88,8 +88,9 @@ export class RecordSplitter {
   /** The end of input; returns the records still held. */
   finish(): Uint8Array[];
   free(): void;
-  [Symbol.dispose](): void;
 }
+// Disposable where the runtime has `Symbol.dispose`, for the same reason as `Mapper` above.
+export interface RecordSplitter extends Disposable {}
 /** The records of a byte stream, split by `RecordSplitter`; `onBytes(n)` reports input consumed. */
 export function splitRecords(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
