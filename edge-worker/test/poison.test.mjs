@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWebhookReceiver } from "./standins/webhook-receiver.mjs";
-import { WEBHOOK_SECRET, fixture, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import { API_KEY, WEBHOOK_SECRET, fixture, fixtureOf, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
 
 const SHOP = "poison.myshopify.com";
 // A mapping given as JSON (not TOML) with an account name the core refuses: no root account.
@@ -88,4 +88,18 @@ test("a shop whose JSON mapping the core refuses: its events park with E_CONFIG 
   assert.match(ev.reason, /\[E_CONFIG at accounts\.sales\]/);
   assert.equal((await rows(mf, "SELECT count(*) AS n FROM entries WHERE shop = ?", BAD_MAPPING_SHOP))[0].n, 0);
   assert.equal(receiver.log.filter((l) => l.id?.includes(`:${o.id}:`)).length, 0);
+});
+
+test("one bad part of a document (Shopify's documentation order 450789469, whose refund does not add up): the sale books and posts, the event parks naming the refund", async () => {
+  const body = JSON.parse(fixtureOf("shopify", "docs-example-bad-refund"));
+  assert.equal((await sendShopify(mf, body, { shop: SHOP, topic: "orders/updated" })).status, 202);
+  await settle();
+  const entries = await rows(mf, "SELECT id FROM entries WHERE id LIKE ?", `%:order:${body.id}:%`);
+  assert.deepEqual(entries.map((e) => e.id.split(":").slice(3, 5).join(":")), ["450789469:sale"], "the sale is booked, nothing of the refund");
+  assert.equal((await postingOf(body.id)).state, "posted");
+  const ev = await eventOf(body.id);
+  assert.equal(ev.status, "parked");
+  assert.match(ev.reason, /^partly booked: refund 509562969 not booked: .*\[E_UNBALANCED_SOURCE at refunds\[0\]\]/);
+  const status = await (await mf.dispatchFetch(`http://localhost/api/status?shop=${SHOP}`, { headers: { "x-api-key": API_KEY } })).json();
+  assert.ok(Object.keys(status.event_reasons).some((r) => r.includes("refund 509562969 not booked")), JSON.stringify(status.event_reasons));
 });

@@ -80,10 +80,11 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
         Ok(c) => c,
         Err(e) => return park(e).await,
     };
-    let mapped = match map(platform, event.payload.as_bytes(), &config) {
+    let mut mapped = match map(platform, event.payload.as_bytes(), &config) {
         Ok(m) => m,
         Err(e) => return park(format!("{e} [{} at {}]", e.code(), e.path())).await,
     };
+    let rejected = std::mem::take(&mut mapped.rejected);
     let keys: BTreeSet<String> = mapped
         .entries
         .iter()
@@ -111,6 +112,28 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
     });
     db.commit(&event, &plan, &names, note.as_deref(), now)
         .await?;
+    if !rejected.is_empty() {
+        // What booked stays booked; the event parks on the parts that did not, so they are listed
+        // for attention and a replay (after a fix, or a corrected version) maps them again: the
+        // parts booked already are duplicates then.
+        let why = rejected
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} not booked: {} [{} at {}]",
+                    r.source.kind, r.source.id, r.message, r.code, r.path
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        db.set_event_status(
+            id,
+            EventStatus::Parked,
+            Some(&format!("partly booked: {why}")),
+            now,
+        )
+        .await?;
+    }
 
     let queue = queue::work(env)?;
     let mut jobs: Vec<Job> = Vec::new();
