@@ -218,6 +218,13 @@ impl Settings {
             .collect()
     }
 
+    /// Whether deliveries for `shop` are booked: it is a key of `SHOPS`, or `SHOPS` has a `"*"`
+    /// key (any shop; with a multi-shop app secret that lets one shop's signed body be booked
+    /// into another: docs/worker.md, trust model).
+    pub fn accepts_shop(&self, shop: &str) -> bool {
+        self.shops.contains_key(shop) || self.shops.contains_key("*")
+    }
+
     /// The shop's config, else the `"*"` entry, else d1 only with the default chart.
     pub fn shop(&self, shop: &str) -> ShopConfig {
         self.shops
@@ -273,6 +280,28 @@ mod tests {
                 "{e}"
             );
         }
+    }
+
+    fn settings(shops: &str) -> Settings {
+        Settings {
+            max_body_bytes: 1,
+            retry_limit: 1,
+            stripe_tolerance_s: 1,
+            admin_origins: Vec::new(),
+            shopify_client_id: String::new(),
+            target_timeout_ms: 1,
+            sweep_after_s: 1,
+            shops: serde_json::from_str(shops).unwrap(),
+        }
+    }
+
+    #[test]
+    fn only_configured_shops_are_accepted_unless_a_star_key_is_given() {
+        let listed = settings(r#"{"a.myshopify.com": {}}"#);
+        assert!(listed.accepts_shop("a.myshopify.com"));
+        assert!(!listed.accepts_shop("b.myshopify.com"));
+        assert!(!settings("{}").accepts_shop("a.myshopify.com"));
+        assert!(settings(r#"{"*": {}}"#).accepts_shop("b.myshopify.com"));
     }
 
     #[test]

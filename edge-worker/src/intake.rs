@@ -39,6 +39,9 @@ struct Peek {
     producer: Option<String>,
     #[serde(default)]
     data: Option<PeekData>,
+    /// Shopify privacy requests: the shop the request is about, inside the signed body.
+    #[serde(default)]
+    shop_domain: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -72,8 +75,9 @@ pub async fn handle(
     let result = accept(&mut req, env, settings, &db, platform, now).await;
     if let Err(e) = &result {
         if e.status != 500 {
-            // Counted, never stored: a refused body may be anything.
-            db.reject(platform.as_str(), e.code, e.status, now).await?;
+            // Counted, never stored: a refused body may be anything. The reason is the error's
+            // fixed code, never text from the request.
+            db.reject(platform, e.code, now).await?;
         }
     }
     result
@@ -134,9 +138,9 @@ async fn accept(
     let peek: Peek =
         serde_json::from_str(text).map_err(|e| malformed(&format!("body is not JSON: {e}")))?;
     let delivery = match platform {
-        Platform::Shopify => shopify(&header, &peek, &body),
-        Platform::WooCommerce => woocommerce(&header, &peek, &body),
-        Platform::BigCommerce => bigcommerce(&peek, &body),
+        Platform::Shopify => shopify(&header, &peek, &body)?,
+        Platform::WooCommerce => woocommerce(&header, &peek, &body)?,
+        Platform::BigCommerce => bigcommerce(&peek, &body)?,
         Platform::Stripe => stripe(&peek, &body),
         // The canonical format, and any platform a newer core adds before its intake is written.
         _ => return Err(no_intake(platform)),
@@ -146,15 +150,34 @@ async fn accept(
             .or_else(|| header("x-wc-webhook-topic"))
             .or_else(|| peek.scope.clone())
             .unwrap_or_default();
-        db.reject(
-            platform.as_str(),
-            &format!("ignored-topic:{topic}"),
-            200,
-            now,
-        )
-        .await?;
+        // Counted without the topic: the header is the sender's text, and unsigned.
+        db.reject(platform, "ignored-topic", now).await?;
         return Ok(Response::from_json(&json!({"ignored": topic}))?);
     };
+    // The shop comes from an unsigned header (Shopify, WooCommerce) and the secret is the
+    // platform's, not the shop's: only a configured shop is booked into (trust model: docs/worker.md).
+    if !settings.accepts_shop(&d.shop) {
+        return Err(HttpError::new(
+            403,
+            "E_UNKNOWN_SHOP",
+            format!("shop {:?} is not configured in SHOPS", d.shop),
+        ));
+    }
+    // A privacy request erases a shop's payloads: the signed body must name the shop the
+    // (unsigned) header names, so a request signed for one shop cannot be relabelled for another.
+    if d.resource == "redact"
+        && !peek
+            .shop_domain
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case(&d.shop))
+    {
+        return Err(HttpError::new(
+            403,
+            "E_SHOP_MISMATCH",
+            "the request's shop_domain is not the shop that sent it",
+        ));
+    }
+    let body_sha256 = verify::sha256_hex(&body);
 
     // An erasure request names the customer it is about: kept only without them.
     let redacted;
@@ -172,6 +195,7 @@ async fn accept(
         resource: d.resource,
         order_id: d.order_id.as_deref(),
         payload,
+        body_sha256: Some(&body_sha256),
     };
     match db.record_event(&event, now).await? {
         Recorded::New(id) => {
@@ -189,29 +213,31 @@ async fn accept(
 
 type Header<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
-fn shopify(header: &Header<'_>, peek: &Peek, body: &[u8]) -> Option<Delivery> {
+fn shopify(header: &Header<'_>, peek: &Peek, body: &[u8]) -> HttpResult<Option<Delivery>> {
     let topic = header("x-shopify-topic").unwrap_or_default();
     let (resource, order_id) = match topic.as_str() {
         "refunds/create" => ("refund", id_text(&peek.order_id)),
         "customers/redact" | "shop/redact" => ("redact", None),
         t if t.starts_with("orders/") => ("order", id_text(&peek.id)),
-        _ => return None,
+        _ => return Ok(None),
     };
-    Some(Delivery {
-        shop: header("x-shopify-shop-domain")
-            .map(|s| s.to_ascii_lowercase())
-            .unwrap_or_else(|| "default".into()),
+    let shop = header("x-shopify-shop-domain")
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| no_shop("X-Shopify-Shop-Domain"))?;
+    Ok(Some(Delivery {
+        shop,
         delivery_id: header("x-shopify-webhook-id").unwrap_or_else(|| verify::sha256_hex(body)),
         topic,
         resource,
         order_id,
-    })
+    }))
 }
 
-fn woocommerce(header: &Header<'_>, peek: &Peek, body: &[u8]) -> Option<Delivery> {
+fn woocommerce(header: &Header<'_>, peek: &Peek, body: &[u8]) -> HttpResult<Option<Delivery>> {
     let topic = header("x-wc-webhook-topic").unwrap_or_default();
     if !topic.starts_with("order.") {
-        return None;
+        return Ok(None);
     }
     let shop = header("x-wc-webhook-source")
         .map(|src| {
@@ -222,40 +248,46 @@ fn woocommerce(header: &Header<'_>, peek: &Peek, body: &[u8]) -> Option<Delivery
                 .to_ascii_lowercase()
         })
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "default".into());
-    Some(Delivery {
+        .ok_or_else(|| no_shop("X-WC-Webhook-Source"))?;
+    Ok(Some(Delivery {
         shop,
         delivery_id: header("x-wc-webhook-delivery-id").unwrap_or_else(|| verify::sha256_hex(body)),
         topic,
         resource: "order",
         order_id: id_text(&peek.id),
-    })
+    }))
 }
 
 /// Only order scopes: the order is fetched and mapped whole whichever of them arrives. BigCommerce
 /// resends the same body when it retries, so the body's hash is the delivery id.
-fn bigcommerce(peek: &Peek, body: &[u8]) -> Option<Delivery> {
-    let scope = peek.scope.as_deref()?;
+fn bigcommerce(peek: &Peek, body: &[u8]) -> HttpResult<Option<Delivery>> {
+    let Some(scope) = peek.scope.as_deref() else {
+        return Ok(None);
+    };
     if !scope.starts_with("store/order/") {
-        return None;
+        return Ok(None);
     }
-    let order_id = id_text(&peek.data.as_ref()?.id)?;
+    let Some(order_id) = peek.data.as_ref().and_then(|d| id_text(&d.id)) else {
+        return Ok(None);
+    };
     let shop = peek
         .producer
         .as_deref()
         .and_then(|p| p.strip_prefix("stores/"))
         .filter(|h| !h.is_empty())
-        .unwrap_or("default")
+        .ok_or_else(|| no_shop("producer"))?
         .to_ascii_lowercase();
-    Some(Delivery {
+    Ok(Some(Delivery {
         shop,
         topic: scope.to_string(),
         delivery_id: verify::sha256_hex(body),
         resource: "order",
         order_id: Some(order_id),
-    })
+    }))
 }
 
+/// An event of a connected account names it (`account`, inside the signed body); one without it
+/// is the endpoint owner's own, booked under `default` (the name the Stripe backfill uses too).
 fn stripe(peek: &Peek, body: &[u8]) -> Option<Delivery> {
     Some(Delivery {
         shop: peek.account.clone().unwrap_or_else(|| "default".into()),
@@ -295,6 +327,14 @@ fn no_intake(platform: Platform) -> HttpError {
 
 fn too_large(cap: usize) -> HttpError {
     HttpError::new(413, "E_PAYLOAD_TOO_LARGE", format!("body over {cap} bytes"))
+}
+
+/// A delivery that does not say which shop it is for is not booked under a guessed one.
+fn no_shop(field: &str) -> HttpError {
+    HttpError {
+        path: field.to_string(),
+        ..HttpError::bad_request("E_NO_SHOP", format!("{field} is missing or empty"))
+    }
 }
 
 fn malformed(why: &str) -> HttpError {

@@ -120,6 +120,7 @@ async fn pull_stripe(
                 resource: "other",
                 order_id: None,
                 payload: raw.get(),
+                body_sha256: None,
             };
             if let Recorded::New(event_id) = db.record_event(&event, now).await? {
                 fresh.push(event_id);
@@ -185,6 +186,7 @@ async fn pull_store(
                 resource: "order",
                 order_id: Some(&id),
                 payload: raw.get(),
+                body_sha256: None,
             };
             if let Recorded::New(event_id) = db.record_event(&event, now).await? {
                 fresh.push(event_id);

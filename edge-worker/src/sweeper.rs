@@ -16,6 +16,7 @@ pub async fn run(env: &Env) -> Result<(usize, usize)> {
     let rows = db.sweep_outbox(before, now).await?;
     queue::enqueue(env, &events, &rows).await?;
     db.prune_budgets(now).await?;
+    db.prune_intake(now).await?;
     let pulled = reconcile::run(env, &settings, &db, now).await?;
     if pulled > 0 {
         worker::console_log!("reconciliation pull recorded {pulled} events");

@@ -42,8 +42,19 @@ test("without the shared-secret header, or with a wrong one: 401, nothing record
   assert.equal((await webhook(simple.order.id, { secret: null })).status, 401);
   assert.equal((await webhook(simple.order.id, { secret: "nope" })).status, 401);
   assert.deepEqual(await rows(mf, "SELECT id FROM events WHERE platform = 'bigcommerce'"), []);
-  const [r] = await rows(mf, "SELECT count(*) AS n FROM rejections WHERE platform = 'bigcommerce'");
+  const [r] = await rows(mf, "SELECT sum(n) AS n FROM rejection_counts WHERE platform = 'bigcommerce'");
   assert.equal(r.n, 2);
+});
+
+test("a webhook whose producer names no store hash is refused (400), not booked under a default shop", async () => {
+  const body = JSON.stringify({ scope: "store/order/created", store_id: "1025646", data: { type: "order", id: 77 }, hash: "y", created_at: 1 });
+  const res = await mf.dispatchFetch("http://localhost/webhooks/bigcommerce", {
+    method: "POST", headers: { "content-type": "application/json", "x-webhook-secret": SECRET }, body,
+  });
+  const text = await res.text();
+  assert.equal(res.status, 400, text);
+  assert.equal(JSON.parse(text).error.code, "E_NO_SHOP");
+  assert.deepEqual(await rows(mf, "SELECT id FROM events WHERE platform = 'bigcommerce'"), []);
 });
 
 test("a signed order webhook: the order is fetched (after a 503), stored, and booked as the fixture's entries", async () => {

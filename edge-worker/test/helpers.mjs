@@ -39,11 +39,13 @@ export function openToken(stored, provider, shop, secret = TOKEN_KEY) {
 }
 
 /**
- * Starts the worker; `shops` is the SHOPS var; `vars` override the other vars/secrets; `options`
+ * Starts the worker; `shops` is the SHOPS var (none given: `{"*": {}}`, any shop accepted); `vars` override the other vars/secrets; `options`
  * are further Miniflare options (`{ port: 0 }` to serve it to a browser; `handleRuntimeStdio`, `log`
  * to capture what the worker prints).
  */
 export async function startWorker({ shops = {}, vars = {}, options = {} } = {}) {
+  // The worker accepts only configured shops; a test that configures none accepts any ("*").
+  if (Object.keys(shops).length === 0) shops = { "*": {} };
   const mf = new Miniflare({
     modules: true,
     scriptPath: path.join(WORKER_DIR, "build/index.js"),
@@ -319,25 +321,27 @@ export function webhookCorpus({ shopify, woo = "shop.example.test" }) {
 /**
  * Delivers one corpus item. `copy` > 0 makes it a distinct delivery of the same version: a new
  * webhook id (Shopify: another subscription's topic; WooCommerce: a new delivery id; Stripe: a
- * new event id around the same object, where the body is an event). Returns the response and the
- * delivery id the worker dedupes on.
+ * new event id around the same object, where the body is an event). Returns the response, the
+ * delivery id and `bodyKey` (platform, shop and the body's SHA-256): the worker records one body
+ * once per shop, so a copy that resends the same bytes under a new delivery id is a duplicate.
  */
 export async function deliver(mf, item, copy = 0) {
+  const bodyKey = (body) => `${item.platform} ${item.shop} ${crypto.createHash("sha256").update(body).digest("hex")}`;
   if (item.platform === "shopify") {
     const topic = item.refund ? "refunds/create" : ["orders/updated", "orders/paid", "orders/create"][copy % 3];
     const webhookId = `${item.name}#${copy}`;
-    return { ...(await sendShopify(mf, item.body, { shop: item.shop, topic, webhookId })), deliveryId: webhookId };
+    return { ...(await sendShopify(mf, item.body, { shop: item.shop, topic, webhookId })), deliveryId: webhookId, bodyKey: bodyKey(item.body) };
   }
   if (item.platform === "woocommerce") {
     const deliveryId = `${item.name}#${copy}`;
-    return { ...(await sendWoo(mf, item.body, { deliveryId, source: `https://${item.shop}/` })), deliveryId };
+    return { ...(await sendWoo(mf, item.body, { deliveryId, source: `https://${item.shop}/` })), deliveryId, bodyKey: bodyKey(item.body) };
   }
   const json = JSON.parse(item.body);
   const isEvent = json.object === "event";
   if (isEvent && copy > 0) json.id = `${json.id}_copy${copy}`;
   const body = isEvent && copy > 0 ? JSON.stringify(json) : item.body;
   const deliveryId = json.id ?? crypto.createHash("sha256").update(body).digest("hex");
-  return { ...(await sendStripe(mf, body)), deliveryId };
+  return { ...(await sendStripe(mf, body)), deliveryId, bodyKey: bodyKey(body) };
 }
 
 /** Distinct deliveries possible for an item (a bare Stripe object has one id: repeats only). */

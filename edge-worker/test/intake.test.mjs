@@ -13,7 +13,7 @@ after(() => mf?.dispose());
 
 const events = async () => (await rows(mf, "SELECT count(*) AS n FROM events"))[0].n;
 const rejected = async (reason) =>
-  (await rows(mf, "SELECT count(*) AS n FROM rejections WHERE reason = ?", reason))[0].n;
+  (await rows(mf, "SELECT coalesce(sum(n), 0) AS n FROM rejection_counts WHERE reason = ?", reason))[0].n;
 
 async function post(platform, body, headers) {
   const res = await mf.dispatchFetch(`http://localhost/webhooks/${platform}`, { method: "POST", headers, body });
@@ -89,12 +89,31 @@ test("malformed JSON with a valid signature: 400, not recorded, counted", async 
   assert.equal(await rejected("E_JSON"), 1);
 });
 
-test("unknown Shopify topic: 200, ignored, counted", async () => {
+test("unknown Shopify topic: 200, ignored, counted without the topic's text", async () => {
   const n0 = await events();
   const r = await sendShopify(mf, '{"id": 5}', { topic: "products/update" });
   assert.equal(r.status, 200);
   assert.equal(await events(), n0);
-  assert.equal(await rejected("ignored-topic:products/update"), 1);
+  assert.equal(await rejected("ignored-topic"), 1);
+});
+
+test("a delivery that names no shop is refused with 400, counted, and not booked under a default shop", async () => {
+  const n0 = await events();
+  const order = fixture("simple");
+  const shopify = await post("shopify", order, {
+    "content-type": "application/json", "x-shopify-topic": "orders/create", "x-shopify-webhook-id": "no-shop",
+    "x-shopify-hmac-sha256": hmacB64("shpss_test_current", order),
+  });
+  assert.equal(shopify.status, 400, shopify.text);
+  assert.equal(JSON.parse(shopify.text).error.code, "E_NO_SHOP");
+  const woo = JSON.stringify({ id: 4751, status: "processing" });
+  const unsourced = await post("woocommerce", woo, {
+    "content-type": "application/json", "x-wc-webhook-topic": "order.updated", "x-wc-webhook-signature": hmacB64(WOO_SECRET, woo),
+  });
+  assert.equal(unsourced.status, 400, unsourced.text);
+  assert.equal(await events(), n0);
+  assert.equal(await rejected("E_NO_SHOP"), 2);
+  assert.equal((await rows(mf, "SELECT count(*) AS n FROM events WHERE shop = 'default'"))[0].n, 0);
 });
 
 test("WooCommerce: unsigned activation ping → 200 not recorded; signed order recorded; wrong secret 401", async () => {
@@ -151,5 +170,5 @@ test("an unknown platform (or one without webhooks, or another spelling) is a 40
     assert.equal(JSON.parse(r.text).error.code, "E_NOT_FOUND");
   }
   assert.equal(await events(), before);
-  assert.equal((await rows(mf, "SELECT count(*) AS n FROM rejections WHERE platform IN ('magento', 'canonical', 'Shopify')"))[0].n, 0);
+  assert.equal((await rows(mf, "SELECT count(*) AS n FROM rejection_counts WHERE platform IN ('magento', 'canonical', 'Shopify')"))[0].n, 0);
 });

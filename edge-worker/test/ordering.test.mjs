@@ -67,10 +67,12 @@ test("shuffled delivery with duplicates converges to the same ledger, nothing po
   assert.equal((await send(v2, "orders/updated", "u-2")).status, 202); // update before create
   await settle();
   assert.equal((await send(v2, "orders/updated", "u-2")).status, 200); // same delivery twice
-  assert.equal((await send(v2, "orders/paid", "p-2")).status, 202); // another delivery, same version
+  // Another delivery of the same bytes (another topic's subscription): the body was recorded for
+  // this shop, so it is a duplicate whatever its delivery id.
+  assert.equal((await send(v2, "orders/paid", "p-2")).status, 200);
   assert.equal((await send(v1, "orders/create", "c-1")).status, 202); // the create, late: stale
   await settle();
-  assert.equal((await send(v1, "orders/create", "c-1-retry")).status, 202); // stale retry
+  assert.equal((await send(v1, "orders/create", "c-1-retry")).status, 200); // the same body again
   assert.equal((await send(refund, "refunds/create", "r-1")).status, 200);
   await settle();
 
@@ -85,7 +87,7 @@ test("shuffled delivery with duplicates converges to the same ledger, nothing po
   assert.equal(posted.length, 2, JSON.stringify(posted));
   assert.ok(posted.every((l) => l.status === 200 && !l.duplicate));
   const statuses = await rows(mf, "SELECT status, count(*) AS n FROM events WHERE shop = ? GROUP BY status", SHUFFLED);
-  assert.deepEqual(statuses, [{ status: "mapped", n: 5 }]);
+  assert.deepEqual(statuses, [{ status: "mapped", n: 3 }]);
 });
 
 // The cancelled-unpaid fixture (order 6123400000010, cancelled at 10:30, updated 10:30:01) and the

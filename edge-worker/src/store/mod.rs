@@ -66,6 +66,10 @@ pub struct NewEvent<'a> {
     pub resource: &'a str,
     pub order_id: Option<&'a str>,
     pub payload: &'a str,
+    /// The raw body's hex SHA-256, for a webhook: a body already recorded for the same platform
+    /// and shop is a duplicate whatever its delivery id (which the signature does not cover).
+    /// `None` for the reconciliation pull, whose payloads are the API's documents, not signed bodies.
+    pub body_sha256: Option<&'a str>,
 }
 
 pub enum Recorded {
@@ -127,42 +131,44 @@ impl Db {
 
     // ------------------------------------------------------------ intake
 
-    /// Records a verified delivery and its delivery id in one transaction; a delivery id seen
-    /// before records nothing.
+    /// Records a verified delivery and its delivery id in one transaction; a delivery id (or, for
+    /// a webhook, a body) seen before records nothing. Each insert runs only if the one before it
+    /// inserted (`changes() = 1`).
     pub async fn record_event(&self, e: &NewEvent<'_>, now: i64) -> Result<Recorded> {
-        let results = self
-            .0
-            .batch(vec![
-                self.q(
-                    "INSERT INTO seen_deliveries (platform, delivery_id, seen_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-                    &[s(e.platform), s(e.delivery_id), n(now)],
-                )?,
-                self.q(
-                    "INSERT INTO events (platform, shop, topic, delivery_id, resource, order_id, payload, received_at, updated_at)
-                     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8 WHERE changes() = 1",
-                    &[s(e.platform), s(e.shop), s(e.topic), s(e.delivery_id), s(e.resource), opt(e.order_id), s(e.payload), n(now)],
-                )?,
-                self.q(
-                    "UPDATE seen_deliveries SET event_id = last_insert_rowid()
-                     WHERE platform = ?1 AND delivery_id = ?2 AND event_id IS NULL",
-                    &[s(e.platform), s(e.delivery_id)],
-                )?,
-            ])
-            .await?;
-        let meta = results.get(1).map(|r| r.meta()).transpose()?.flatten();
+        let mut batch = Vec::new();
+        let delivery = match e.body_sha256 {
+            Some(hash) => {
+                batch.push(self.q(
+                    "INSERT INTO seen_bodies (platform, shop, sha256, seen_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                    &[s(e.platform), s(e.shop), s(hash), n(now)],
+                )?);
+                "INSERT INTO seen_deliveries (platform, delivery_id, seen_at) SELECT ?1, ?2, ?3 WHERE changes() = 1
+                 ON CONFLICT DO NOTHING"
+            }
+            None => "INSERT INTO seen_deliveries (platform, delivery_id, seen_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        };
+        batch.push(self.q(delivery, &[s(e.platform), s(e.delivery_id), n(now)])?);
+        let event_at = batch.len();
+        batch.push(self.q(
+            "INSERT INTO events (platform, shop, topic, delivery_id, resource, order_id, payload, received_at, updated_at)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8 WHERE changes() = 1",
+            &[s(e.platform), s(e.shop), s(e.topic), s(e.delivery_id), s(e.resource), opt(e.order_id), s(e.payload), n(now)],
+        )?);
+        batch.push(self.q(
+            "UPDATE seen_deliveries SET event_id = last_insert_rowid()
+             WHERE platform = ?1 AND delivery_id = ?2 AND event_id IS NULL",
+            &[s(e.platform), s(e.delivery_id)],
+        )?);
+        let results = self.0.batch(batch).await?;
+        let meta = results
+            .get(event_at)
+            .map(|r| r.meta())
+            .transpose()?
+            .flatten();
         match meta {
             Some(m) if m.changes == Some(1) => Ok(Recorded::New(m.last_row_id.unwrap_or(0))),
             _ => Ok(Recorded::SeenBefore),
         }
-    }
-
-    pub async fn reject(&self, platform: &str, reason: &str, status: u16, now: i64) -> Result<()> {
-        self.run(
-            "INSERT INTO rejections (platform, reason, status, at) VALUES (?1, ?2, ?3, ?4)",
-            &[s(platform), s(reason), n(status.into()), n(now)],
-        )
-        .await
-        .map(|_| ())
     }
 
     // ------------------------------------------------------------ events

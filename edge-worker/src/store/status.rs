@@ -1,11 +1,49 @@
 //! `/api/status`: what was received, posted, pending, parked and rejected, with reasons.
 
-use super::{opt, Db, One};
+use super::{n, opt, s, Db, One};
+use ledgerbridge_core::Platform;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use worker::Result;
 
+/// A UTC day number (Unix milliseconds / 86 400 000): the grain of the refusal counters.
+const DAY_MS: i64 = 86_400_000;
+/// Refusal counters kept for the status page.
+const REJECTIONS_KEPT_DAYS: i64 = 30;
+/// Body hashes kept against replays: longer than any platform retries one delivery (Shopify 8
+/// times over 4 hours, Stripe up to 3 days, BigCommerce and WooCommerce less), so no genuine
+/// retry of a recorded body is booked twice within it; a replay after it still meets the delivery
+/// id memory, Stripe's signed timestamp and the ledger's version heads (docs/worker.md).
+const BODIES_KEPT_MS: i64 = 7 * DAY_MS;
+
 impl Db {
+    /// Counts a refused (or ignored) delivery. Only a known platform and a fixed reason (a
+    /// `&'static` code, never request text) are stored, one row per platform, reason and day.
+    pub async fn reject(&self, platform: Platform, reason: &'static str, now: i64) -> Result<()> {
+        self.run(
+            "INSERT INTO rejection_counts (platform, reason, day, n) VALUES (?1, ?2, ?3, 1)
+             ON CONFLICT (platform, reason, day) DO UPDATE SET n = n + 1",
+            &[s(platform.as_str()), s(reason), n(now / DAY_MS)],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// The sweeper's pruning of what intake keeps: old refusal counters and body hashes.
+    pub async fn prune_intake(&self, now: i64) -> Result<()> {
+        self.run(
+            "DELETE FROM rejection_counts WHERE day < ?1",
+            &[n(now / DAY_MS - REJECTIONS_KEPT_DAYS)],
+        )
+        .await?;
+        self.run(
+            "DELETE FROM seen_bodies WHERE seen_at < ?1",
+            &[n(now - BODIES_KEPT_MS)],
+        )
+        .await
+        .map(|_| ())
+    }
+
     // ------------------------------------------------------------ status
 
     /// Counts for one shop, or for the whole deployment (`None`). Rejected deliveries carry no
@@ -63,7 +101,7 @@ impl Db {
             Some(_) => Vec::new(),
             None => {
                 self.rows(
-                    "SELECT platform || ':' || reason AS k, count(*) AS n FROM rejections GROUP BY k ORDER BY k",
+                    "SELECT platform || ':' || reason AS k, sum(n) AS n FROM rejection_counts GROUP BY k ORDER BY k",
                     &[],
                 )
                 .await?
