@@ -114,8 +114,13 @@ test("storm: after the drain the ledger equals in-order delivery, and equals the
   await drain(storm, { ms: 15000 });
   t.diagnostic(`drained in ${Date.now() - t0} ms`);
 
-  const statuses = await rows(storm, "SELECT status, count(*) AS n FROM events GROUP BY status");
+  // A fixture with a part the core rejects (shopify/docs-example-bad-refund) books the rest and parks
+  // its event as "partly booked"; nothing else may be left waiting or parked.
+  const statuses = await rows(storm, "SELECT status, count(*) AS n FROM events WHERE NOT (status = 'parked' AND reason LIKE 'partly booked: %') GROUP BY status");
   assert.deepEqual(statuses.filter((s) => s.status !== "mapped"), [], "every event mapped, none waiting or parked");
+  const partly = await rows(storm, "SELECT DISTINCT order_id FROM events WHERE status = 'parked' AND reason LIKE 'partly booked: %'");
+  const partlyRef = await rows(reference, "SELECT DISTINCT order_id FROM events WHERE status = 'parked' AND reason LIKE 'partly booked: %'");
+  assert.deepEqual(partly, partlyRef, "the same documents partly booked as in-order delivery");
   const got = await ledger(storm);
   const want = await ledger(reference);
   assert.deepEqual(got.map((e) => e.id), want.map((e) => e.id), "the same entry ids as in-order delivery");
