@@ -9,7 +9,7 @@
 use crate::error::{LedgerError, Result};
 use crate::json::from_json;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
 
@@ -129,6 +129,121 @@ fn write_redacted(value: &RawValue, out: &mut String) -> Result<()> {
     Ok(())
 }
 
+/// One piece of personal data a payload holds: where (`customer.email`, `line_items[0].note`)
+/// and the value as stored. Exactly what [`redact_personal_data`] removes, so an access request
+/// ("what do you hold about me") and an erasure speak of the same fields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonalField {
+    pub path: String,
+    pub value: serde_json::Value,
+}
+
+/// The personal data in a payload, in document order; empty for a redacted one.
+pub fn personal_fields(payload: &[u8]) -> Result<Vec<PersonalField>> {
+    let root: &RawValue = from_json(payload)?;
+    let mut out = Vec::new();
+    collect_personal(root, "", &mut out)?;
+    Ok(out)
+}
+
+fn collect_personal(value: &RawValue, path: &str, out: &mut Vec<PersonalField>) -> Result<()> {
+    let text = value.get();
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match text.as_bytes().first() {
+        Some(b'{') => {
+            let Members(members) = parse(text)?;
+            let address = members
+                .iter()
+                .any(|(k, _)| ADDRESS_MARKERS.contains(&k.as_str()));
+            for (key, value) in &members {
+                if PERSONAL.contains(&key.as_str()) || (address && key == "name") {
+                    out.push(PersonalField {
+                        path: join(key),
+                        value: serde_json::from_str(value.get()).map_err(invalid)?,
+                    });
+                } else {
+                    collect_personal(value, &join(key), out)?;
+                }
+            }
+        }
+        Some(b'[') => {
+            let items: Vec<&RawValue> = serde_json::from_str(text).map_err(invalid)?;
+            for (i, item) in items.iter().enumerate() {
+                collect_personal(item, &format!("{path}[{i}]"), out)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Whom an erasure request names: an email address, the platform's customer id, or both.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Customer<'a> {
+    pub email: Option<&'a str>,
+    pub id: Option<&'a str>,
+}
+
+/// Keys whose text is a person's email address, on any platform.
+const EMAIL_KEYS: &[&str] = &[
+    "email",
+    "contact_email",
+    "receipt_email",
+    "customer_email",
+    "billing_email",
+];
+
+/// Keys whose value is the platform's customer id (WooCommerce and BigCommerce `customer_id`,
+/// Stripe `customer`), or an object holding it as `id` (Shopify `customer`).
+const CUSTOMER_ID_KEYS: &[&str] = &["customer_id", "customer"];
+
+/// Whether a stored payload is about `who`: an email field equal to the address (case aside) or
+/// a customer id equal to the id, anywhere in it. A guest's id (`0`, empty) names nobody.
+pub fn belongs_to(payload: &[u8], who: &Customer<'_>) -> Result<bool> {
+    let email = who.email.map(str::trim).filter(|e| !e.is_empty());
+    let id = who.id.map(str::trim).filter(|i| !i.is_empty() && *i != "0");
+    if email.is_none() && id.is_none() {
+        return Ok(false);
+    }
+    let root: serde_json::Value = from_json(payload)?;
+    Ok(mentions(&root, email, id))
+}
+
+fn scalar_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn mentions(value: &serde_json::Value, email: Option<&str>, id: Option<&str>) -> bool {
+    match value {
+        serde_json::Value::Object(map) => map.iter().any(|(key, v)| {
+            let by_email = EMAIL_KEYS.contains(&key.as_str())
+                && email
+                    .is_some_and(|e| v.as_str().is_some_and(|s| s.trim().eq_ignore_ascii_case(e)));
+            let by_id = CUSTOMER_ID_KEYS.contains(&key.as_str())
+                && id.is_some_and(|want| {
+                    let held = match v {
+                        serde_json::Value::Object(o) => o.get("id").and_then(scalar_text),
+                        other => scalar_text(other),
+                    };
+                    held.as_deref() == Some(want)
+                });
+            by_email || by_id || mentions(v, email, id)
+        }),
+        serde_json::Value::Array(items) => items.iter().any(|v| mentions(v, email, id)),
+        _ => false,
+    }
+}
+
 fn parse(text: &str) -> Result<Members<'_>> {
     serde_json::from_str(text).map_err(invalid)
 }
@@ -202,5 +317,44 @@ mod tests {
             redact_personal_data(b"{\"a\":").unwrap_err().code(),
             "E_JSON"
         );
+    }
+
+    #[test]
+    fn personal_fields_are_what_redaction_removes() {
+        let input = br#"{"id": 7, "email": "a@b.c", "customer": {"id": 5, "first_name": "A"},
+            "line_items": [{"name": "Tee", "note": "gift"}], "shipping": {"address": {"line1": "x"}, "name": "A B"}}"#;
+        let fields = personal_fields(input).unwrap();
+        let paths: Vec<&str> = fields.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "email",
+                "customer",
+                "line_items[0].note",
+                "shipping.address",
+                "shipping.name"
+            ]
+        );
+        assert_eq!(fields[0].value, serde_json::json!("a@b.c"));
+        let redacted = redact_personal_data(input).unwrap();
+        assert!(personal_fields(redacted.as_bytes()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_payload_belongs_to_the_customer_it_names_by_email_or_id() {
+        let shopify = br#"{"id": 1, "customer": {"id": 5, "email": "A@B.c"}}"#;
+        let woo = br#"{"id": 2, "customer_id": 9, "billing": {"email": "x@y.z"}}"#;
+        let stripe = br#"{"data": {"object": {"customer": "cus_1", "billing_details": {"email": "s@t.u"}}}}"#;
+        let guest = br#"{"id": 3, "customer_id": 0}"#;
+        let who = |email, id| Customer { email, id };
+        assert!(belongs_to(shopify, &who(Some("a@b.C"), None)).unwrap());
+        assert!(belongs_to(shopify, &who(None, Some("5"))).unwrap());
+        assert!(!belongs_to(shopify, &who(None, Some("6"))).unwrap());
+        assert!(belongs_to(woo, &who(None, Some("9"))).unwrap());
+        assert!(belongs_to(woo, &who(Some("x@y.z"), None)).unwrap());
+        assert!(belongs_to(stripe, &who(None, Some("cus_1"))).unwrap());
+        assert!(belongs_to(stripe, &who(Some("s@t.u"), None)).unwrap());
+        assert!(!belongs_to(guest, &who(None, Some("0"))).unwrap());
+        assert!(!belongs_to(shopify, &who(None, None)).unwrap());
     }
 }
