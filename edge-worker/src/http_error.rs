@@ -1,7 +1,8 @@
 //! Errors that become HTTP responses: a status, a stable `E_…` code (the core's own code when the
 //! core refused something), the JSON path of the field at fault (empty when there is none) and a
 //! readable message, as `{"error":{"code","path","message"}}`, the shape the widget's `#fetch`
-//! reads. Internal failures never echo payload content.
+//! reads. Internal failures never echo payload content, nor anything else: a 5xx answers a fixed
+//! message, and its detail (a D1 error, a config value) goes to the log only.
 
 use ledgerbridge_core::LedgerError;
 use serde_json::json;
@@ -50,6 +51,11 @@ impl HttpError {
     }
 
     fn body(&self) -> serde_json::Value {
+        if self.status >= 500 {
+            // The caller may be anyone (a webhook sender, a 404 prober): a D1 error or a config
+            // parse error can quote table names, SHOPS values or a var's value.
+            return json!({"error": {"code": self.code, "path": "", "message": INTERNAL_MESSAGE}});
+        }
         json!({"error": {"code": self.code, "path": self.path, "message": self.message}})
     }
 }
@@ -77,6 +83,9 @@ impl From<worker::Error> for HttpError {
     }
 }
 
+/// What every 5xx says; the worker's log (`wrangler tail`) has the detail.
+pub const INTERNAL_MESSAGE: &str = "internal error; the worker's log has the detail";
+
 pub type HttpResult<T> = Result<T, HttpError>;
 
 #[cfg(test)]
@@ -94,6 +103,16 @@ mod tests {
         assert_eq!(
             e.body()["error"],
             json!({"code": "E_INVALID_AMOUNT", "path": "line_items[0].price", "message": e.message})
+        );
+    }
+
+    /// Issue #15 item 9: a D1 error text or a config value reached any caller in a 500.
+    #[test]
+    fn an_internal_error_answers_a_fixed_message() {
+        let e = HttpError::internal("var SHOPS: invalid type: string \"hunter2\"");
+        assert_eq!(
+            e.body()["error"],
+            json!({"code": "E_INTERNAL", "path": "", "message": INTERNAL_MESSAGE})
         );
     }
 
