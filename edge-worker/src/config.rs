@@ -130,6 +130,38 @@ fn xero_token() -> String {
 }
 
 impl ShopConfig {
+    /// Every URL the worker calls for this shop must be https: a plain-http base would send API
+    /// credentials and order documents in clear. Loopback stays allowed for local stand-ins.
+    fn check_urls(&self, shop: &str) -> Result<(), String> {
+        let mut urls: Vec<(&str, &str)> = Vec::new();
+        if let Some(url) = &self.webhook_url {
+            urls.push(("webhook_url", url));
+        }
+        if let Some(c) = &self.woocommerce {
+            urls.push(("woocommerce.base_url", &c.base_url));
+        }
+        if let Some(c) = &self.bigcommerce {
+            urls.push(("bigcommerce.api_base", &c.api_base));
+        }
+        if let Some(c) = &self.stripe {
+            urls.push(("stripe.api_base", &c.api_base));
+        }
+        if let Some(c) = &self.qbo {
+            urls.push(("qbo.base_url", &c.base_url));
+            urls.push(("qbo.token_url", &c.token_url));
+        }
+        if let Some(c) = &self.xero {
+            urls.push(("xero.base_url", &c.base_url));
+            urls.push(("xero.token_url", &c.token_url));
+        }
+        match urls.into_iter().find(|(_, url)| !secure_url(url)) {
+            Some((field, _)) => Err(format!(
+                "SHOPS[{shop}].{field}: must be an https:// URL (plain http only to 127.0.0.1, localhost or [::1])"
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Every target of the shop, `d1` first, without repeats.
     pub fn all_targets(&self) -> Vec<Target> {
         let mut all = vec![Target::D1];
@@ -174,15 +206,24 @@ pub struct Settings {
     pub target_timeout_ms: u32,
     /// Rows pending (or events unmapped) longer than this are re-enqueued by the sweeper.
     pub sweep_after_s: i64,
+    /// Stored payloads whose entries are all posted lose their personal data after this many
+    /// days (docs/privacy.md); 0 = as soon as they are.
+    pub retention_days: i64,
+    /// Failed API credentials one client IP may present per window before it is answered 429.
+    pub auth_failure_limit: i64,
+    pub auth_failure_window_s: i64,
     shops: BTreeMap<String, ShopConfig>,
 }
 
 impl Settings {
     pub fn from_env(env: &Env) -> Result<Settings, String> {
-        let shops = match text(env, "SHOPS") {
+        let shops: BTreeMap<String, ShopConfig> = match text(env, "SHOPS") {
             Some(json) => serde_json::from_str(&json).map_err(|e| format!("var SHOPS: {e}"))?,
             None => BTreeMap::new(),
         };
+        for (shop, config) in &shops {
+            config.check_urls(shop)?;
+        }
         Ok(Settings {
             max_body_bytes: number(env, "MAX_BODY_BYTES", 1_048_576)?,
             retry_limit: number(env, "RETRY_LIMIT", 8)?,
@@ -198,6 +239,9 @@ impl Settings {
             shopify_client_id: text(env, "SHOPIFY_CLIENT_ID").unwrap_or_default(),
             target_timeout_ms: number(env, "TARGET_TIMEOUT_MS", 10_000)?,
             sweep_after_s: number(env, "SWEEP_AFTER_S", 120)?,
+            retention_days: number(env, "RETENTION_DAYS", 60)?,
+            auth_failure_limit: number(env, "AUTH_FAILURE_LIMIT", 20)?,
+            auth_failure_window_s: number::<i64>(env, "AUTH_FAILURE_WINDOW_S", 60)?.max(1),
             shops,
         })
     }
@@ -225,6 +269,16 @@ impl Settings {
         self.shops.contains_key(shop) || self.shops.contains_key("*")
     }
 
+    /// How many shops would seed their `target` OAuth chain from one unsuffixed secret: a `"*"`
+    /// entry with the target counts as many (any shop may come through it).
+    pub fn shops_using(&self, target: Target) -> usize {
+        self.shops
+            .iter()
+            .filter(|(_, c)| c.targets.contains(&target))
+            .map(|(shop, _)| if shop == "*" { 2 } else { 1 })
+            .sum()
+    }
+
     /// The shop's config, else the `"*"` entry, else d1 only with the default chart.
     pub fn shop(&self, shop: &str) -> ShopConfig {
         self.shops
@@ -233,6 +287,28 @@ impl Settings {
             .cloned()
             .unwrap_or_default()
     }
+}
+
+/// `https://…`, or `http://` to a loopback host (the local stand-ins the tests run).
+pub fn secure_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    if lower.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = lower.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    // Userinfo (`http://localhost@evil.example`) would make the host something else.
+    if authority.contains('@') {
+        return false;
+    }
+    let host = if authority.starts_with('[') {
+        authority.split(']').next().map(|h| format!("{h}]"))
+    } else {
+        authority.split(':').next().map(str::to_string)
+    };
+    matches!(host.as_deref(), Some("127.0.0.1" | "localhost" | "[::1]"))
 }
 
 /// A var or secret (both are strings at runtime); empty counts as unset.
@@ -291,6 +367,9 @@ mod tests {
             shopify_client_id: String::new(),
             target_timeout_ms: 1,
             sweep_after_s: 1,
+            retention_days: 1,
+            auth_failure_limit: 1,
+            auth_failure_window_s: 1,
             shops: serde_json::from_str(shops).unwrap(),
         }
     }
@@ -311,5 +390,78 @@ mod tests {
             .unwrap();
         assert_eq!(config.shop, "s.myshopify.com");
         assert_eq!(config.accounts.sales, "Income:Shop");
+    }
+
+    /// Issue #15 item 9: a plain-http API base sent credentials and orders in clear.
+    #[test]
+    fn configured_urls_must_be_https_except_loopback() {
+        for ok in [
+            "https://shop.example.com",
+            "http://127.0.0.1:8787/x",
+            "http://localhost",
+            "http://[::1]:9000/",
+            "HTTPS://API.STRIPE.COM",
+        ] {
+            assert!(secure_url(ok), "{ok}");
+        }
+        for bad in [
+            "http://shop.example.com",
+            "http://localhost.evil.example/",
+            "http://localhost@evil.example/",
+            "http://127.0.0.1.evil.example",
+            "ftp://localhost",
+            "shop.example.com",
+        ] {
+            assert!(!secure_url(bad), "{bad}");
+        }
+        for (json, field) in [
+            (
+                r#"{"woocommerce":{"base_url":"http://shop.example.com"}}"#,
+                "woocommerce.base_url",
+            ),
+            (
+                r#"{"bigcommerce":{"api_base":"http://api.example"}}"#,
+                "bigcommerce.api_base",
+            ),
+            (
+                r#"{"stripe":{"api_base":"http://api.example"}}"#,
+                "stripe.api_base",
+            ),
+            (
+                r#"{"qbo":{"realm_id":"1","base_url":"http://q.example"}}"#,
+                "qbo.base_url",
+            ),
+            (
+                r#"{"xero":{"tenant_id":"1","token_url":"http://x.example/t"}}"#,
+                "xero.token_url",
+            ),
+            (
+                r#"{"webhook_url":"http://hooks.example/in"}"#,
+                "webhook_url",
+            ),
+        ] {
+            let e = shop_config(json).check_urls("s").unwrap_err();
+            assert!(
+                e.starts_with(&format!("SHOPS[s].{field}: must be an https")),
+                "{e}"
+            );
+        }
+        let local = r#"{"woocommerce":{"base_url":"http://127.0.0.1:1"},"qbo":{"realm_id":"1"}}"#;
+        assert_eq!(shop_config(local).check_urls("s"), Ok(()));
+    }
+
+    #[test]
+    fn a_star_entry_with_a_target_counts_as_several_shops() {
+        let one = settings(r#"{"a": {"targets": ["qbo"]}, "b": {"targets": ["xero"]}}"#);
+        assert_eq!(
+            (one.shops_using(Target::Qbo), one.shops_using(Target::Xero)),
+            (1, 1)
+        );
+        let two = settings(r#"{"a": {"targets": ["qbo"]}, "b": {"targets": ["qbo"]}}"#);
+        assert_eq!(two.shops_using(Target::Qbo), 2);
+        assert_eq!(
+            settings(r#"{"*": {"targets": ["qbo"]}}"#).shops_using(Target::Qbo),
+            2
+        );
     }
 }
