@@ -6,7 +6,7 @@
 //! cannot lose it.
 
 use super::{Ctx, Outcome};
-use crate::config::text;
+use crate::config::{text, Target};
 use crate::http::{backoff, call, excerpt, retry_after, Reply};
 use crate::seal::{self, TokenKey};
 use crate::store::now_ms;
@@ -111,12 +111,7 @@ pub async fn access_token(ctx: &Ctx<'_>, p: &Provider, token_url: &str) -> Resul
     let aad = seal::row(p.name, ctx.shop);
     let mut row = read_row(ctx, p, &key).await?;
     if row.is_none() {
-        let Some(seed) = text(ctx.env, &format!("{}_REFRESH_TOKEN", p.secrets)) else {
-            return Err(Outcome::Park(format!(
-                "no {} token for {}: set the {}_REFRESH_TOKEN secret",
-                p.name, ctx.shop, p.secrets
-            )));
-        };
+        let seed = seed(ctx, p)?;
         db.seed_token(p.name, ctx.shop, &key.seal(&aad, &seed), now)
             .await
             .map_err(d1_failed)?;
@@ -196,6 +191,45 @@ pub async fn access_token(ctx: &Ctx<'_>, p: &Provider, token_url: &str) -> Resul
     }
 }
 
+/// The secret a shop's token chain starts from: its own `<P>_REFRESH_TOKEN_<SHOP>` (the shop
+/// domain upper-cased, every character but letters and digits `_`), and the bare
+/// `<P>_REFRESH_TOKEN` only while this shop is the one shop with the target. A refresh token is
+/// one chain at the provider: two shops seeded from it rotate it out from under each other, and
+/// both would post into the one company that granted it.
+fn seed(ctx: &Ctx<'_>, p: &Provider) -> Result<String, Outcome> {
+    let own = own_seed_name(p, ctx.shop);
+    if let Some(seed) = text(ctx.env, &own) {
+        return Ok(seed);
+    }
+    let shared = format!("{}_REFRESH_TOKEN", p.secrets);
+    let sharing = Target::parse(p.name).map_or(2, |t| ctx.settings.shops_using(t));
+    match text(ctx.env, &shared) {
+        Some(seed) if sharing <= 1 => Ok(seed),
+        Some(_) => Err(Outcome::Park(format!(
+            "{shared} is one {} token chain and several shops use {}: set {own} for {}, then POST /api/replay",
+            p.name, p.name, ctx.shop
+        ))),
+        None => Err(Outcome::Park(format!(
+            "no {} token for {}: set the {own} secret",
+            p.name, ctx.shop
+        ))),
+    }
+}
+
+fn own_seed_name(p: &Provider, shop: &str) -> String {
+    let key: String = shop
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{}_REFRESH_TOKEN_{key}", p.secrets)
+}
+
 fn fresh(row: &crate::store::TokenRow, now: i64) -> Option<String> {
     row.access_token
         .clone()
@@ -251,11 +285,13 @@ async fn refresh(
             if reply.body.contains("invalid_grant") || reply.body.contains("invalid_client") =>
         {
             Err(Outcome::Park(format!(
-            "{} refused the refresh token ({}): reconnect the {} account, set {}_REFRESH_TOKEN, then POST /api/replay",
+            "{} refused the refresh token ({}): reconnect the {} account, set {} (or {}_REFRESH_TOKEN when it is the only shop using {}), then POST /api/replay",
             p.name,
             excerpt(&reply.body),
             p.name,
-            p.secrets
+            own_seed_name(p, ctx.shop),
+            p.secrets,
+            p.name
         )))
         }
         status => Err(Outcome::Retry {
@@ -376,4 +412,21 @@ pub async fn send(
         reason: format!("{} kept refusing fresh access tokens (401)", p.name),
         after_s: backoff(ctx.attempts),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_shop_has_its_own_seed_secret() {
+        assert_eq!(
+            own_seed_name(&QBO, "demo-1.myshopify.com"),
+            "QBO_REFRESH_TOKEN_DEMO_1_MYSHOPIFY_COM"
+        );
+        assert_eq!(
+            own_seed_name(&XERO, "acct_1Ab"),
+            "XERO_REFRESH_TOKEN_ACCT_1AB"
+        );
+    }
 }
