@@ -4,6 +4,7 @@
 use crate::auth::{self, Denied};
 use crate::config::{secrets, text, Settings};
 use crate::http_error::{HttpError, HttpResult};
+use crate::intake::read_capped;
 use crate::queue;
 use crate::store::{now_ms, order_key, Db};
 use ledgerbridge_core::exporters::{export, Format};
@@ -20,7 +21,7 @@ pub enum Caller {
 
 impl Caller {
     /// The shop this caller may read, given the one asked for (`None` = all shops).
-    fn scope(&self, asked: Option<&str>) -> HttpResult<Option<String>> {
+    pub fn scope(&self, asked: Option<&str>) -> HttpResult<Option<String>> {
         match (self, asked) {
             (Caller::Admin, asked) => Ok(asked.map(str::to_string)),
             (Caller::Shop(own), Some(asked)) if !asked.eq_ignore_ascii_case(own) => Err(
@@ -175,6 +176,8 @@ pub async fn status(req: &Request, env: &Env, settings: &Settings) -> HttpResult
     Ok(Response::from_json(&db.status(shop.as_deref()).await?)?)
 }
 
+const REPLAY_BODY_CAP: usize = 4096;
+
 /// `POST /api/replay` with an optional JSON body `{"shop", "target", "entry_id"}`: parked postings
 /// go back to pending with a fresh retry budget and parked events are mapped again (with the
 /// shop's current config), once the merchant has fixed what parked them. Targets deduplicate the
@@ -187,14 +190,16 @@ pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
         target: Option<String>,
         entry_id: Option<String>,
     }
-    let text = req.text().await?;
-    let body: Body = if text.trim().is_empty() {
+    // Who asks is settled before a byte of the body is read: an unauthenticated caller gets
+    // 401 whatever it sends, and a body is a few ids, so anything over the cap is refused unread.
+    let caller = authorize(&req, env, settings, None)?;
+    let text = read_capped(&mut req, REPLAY_BODY_CAP).await?;
+    let body: Body = if text.iter().all(u8::is_ascii_whitespace) {
         Body::default()
     } else {
-        serde_json::from_str(&text)
+        serde_json::from_slice(&text)
             .map_err(|e| HttpError::bad_request("E_BAD_BODY", e.to_string()))?
     };
-    let caller = authorize(&req, env, settings, body.shop.as_deref())?;
     let shop = caller.scope(body.shop.as_deref())?;
     let db = Db::new(env)?;
     let now = now_ms();

@@ -5,8 +5,8 @@
 //! The request itself is stored already redacted (intake), and handled here, off the webhook's
 //! 5-second budget, since a shop may have thousands of stored events.
 
-use crate::store::Db;
-use ledgerbridge_core::redact_personal_data;
+use crate::privacy;
+use crate::store::{now_ms, Db};
 use serde::Deserialize;
 use worker::Result;
 
@@ -51,17 +51,11 @@ pub async fn run(db: &Db, platform: &str, shop: &str, topic: &str, request: &str
             return Ok(rewritten);
         };
         after = last.id;
-        let changed: Vec<(i64, String)> = page
-            .into_iter()
-            .filter_map(|row| {
-                // A payload that is not JSON (it was parked as unreadable) cannot be taken apart:
-                // it is dropped whole, since it may hold anything.
-                let clean = redact_personal_data(row.payload.as_bytes())
-                    .unwrap_or_else(|_| "{}".to_string());
-                (clean != row.payload).then_some((row.id, clean))
-            })
+        let rows: Vec<(i64, Option<String>)> = page
+            .iter()
+            .map(|row| privacy::redacted(row.id, &row.payload))
             .collect();
-        rewritten += changed.len();
-        db.rewrite_payloads(&changed).await?;
+        rewritten += rows.iter().filter(|(_, p)| p.is_some()).count();
+        db.redact_payloads(&rows, now_ms()).await?;
     }
 }

@@ -2,6 +2,7 @@
 //! posting happen later in the queue consumer, outside the sender's 5-second budget.
 
 use crate::config::{secrets, Settings};
+use crate::data_request;
 use crate::http_error::{HttpError, HttpResult};
 use crate::queue::{self, Job};
 use crate::store::{now_ms, Db, NewEvent, Recorded};
@@ -165,7 +166,7 @@ async fn accept(
     }
     // A privacy request erases a shop's payloads: the signed body must name the shop the
     // (unsigned) header names, so a request signed for one shop cannot be relabelled for another.
-    if d.resource == "redact"
+    if matches!(d.resource, "redact" | "data-request")
         && !peek
             .shop_domain
             .as_deref()
@@ -176,6 +177,10 @@ async fn accept(
             "E_SHOP_MISMATCH",
             "the request's shop_domain is not the shop that sent it",
         ));
+    }
+    if d.resource == "data-request" {
+        return data_request::record(db, platform.as_str(), &d.shop, &d.delivery_id, text, now)
+            .await;
     }
     let body_sha256 = verify::sha256_hex(&body);
 
@@ -218,6 +223,7 @@ fn shopify(header: &Header<'_>, peek: &Peek, body: &[u8]) -> HttpResult<Option<D
     let (resource, order_id) = match topic.as_str() {
         "refunds/create" => ("refund", id_text(&peek.order_id)),
         "customers/redact" | "shop/redact" => ("redact", None),
+        "customers/data_request" => ("data-request", None),
         t if t.starts_with("orders/") => ("order", id_text(&peek.id)),
         _ => return Ok(None),
     };
@@ -303,8 +309,18 @@ fn is_woo_ping(body: &[u8]) -> bool {
 }
 
 /// Reads the body, stopping as soon as it exceeds `cap` (a lying or absent Content-Length
-/// cannot make the worker buffer more than `cap` bytes).
-async fn read_capped(req: &mut Request, cap: usize) -> HttpResult<Vec<u8>> {
+/// cannot make the worker buffer more than `cap` bytes); a declared length over the cap is
+/// refused before anything is read.
+pub async fn read_capped(req: &mut Request, cap: usize) -> HttpResult<Vec<u8>> {
+    let declared = req
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > cap as u64) {
+        return Err(too_large(cap));
+    }
     let Ok(mut stream) = req.stream() else {
         return Ok(Vec::new());
     };

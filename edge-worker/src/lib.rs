@@ -8,16 +8,20 @@
 //!
 //! Deployment and endpoints: docs/worker.md.
 
+pub mod admin_page;
 pub mod api;
 pub mod auth;
 pub mod bigcommerce;
 pub mod config;
 pub mod consumer;
+pub mod data_request;
 pub mod erasure;
 pub mod http;
 pub mod http_error;
 pub mod intake;
+pub mod privacy;
 pub mod queue;
+pub mod ratelimit;
 pub mod reconcile;
 pub mod routes;
 pub mod seal;

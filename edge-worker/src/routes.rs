@@ -3,11 +3,9 @@
 
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
-use crate::{api, intake};
+use crate::{admin_page, api, data_request, intake, privacy, ratelimit};
 use ledgerbridge_core::Platform;
 use worker::{Env, Method, Request, Response, Result};
-
-const ADMIN_PAGE: &str = include_str!("admin.html");
 
 pub async fn fetch(req: Request, env: Env) -> Result<Response> {
     let path = req.path();
@@ -15,10 +13,21 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
     let origin = req.headers().get("origin").ok().flatten();
     let settings = match Settings::from_env(&env) {
         Ok(s) => s,
-        Err(e) => return HttpError::internal(e).response(),
+        Err(e) => {
+            worker::console_error!("config: {e}");
+            return HttpError::internal(e).response();
+        }
     };
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let is_api = segments.first() == Some(&"api");
+    let guard = ratelimit::Guard::new(&req, is_api && method != Method::Options);
+    if let Some(refused) = guard.refusal(&env, &settings).await {
+        return cors(
+            refused.or_else(|e| e.response())?,
+            origin.as_deref(),
+            &settings,
+        );
+    }
     let result = match (method, segments.as_slice()) {
         (Method::Get, ["health"]) => Response::ok("ok").map_err(HttpError::from),
         (Method::Post, ["webhooks", platform]) => match parse_platform(platform) {
@@ -35,9 +44,12 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "entries"]) => api::entries(&req, &env, &settings).await,
         (Method::Get, ["api", "status"]) => api::status(&req, &env, &settings).await,
         (Method::Post, ["api", "replay"]) => api::replay(req, &env, &settings).await,
-        (Method::Get, ["admin"]) => Response::from_html(ADMIN_PAGE).map_err(HttpError::from),
+        (Method::Post, ["api", "erasure"]) => privacy::erasure(req, &env, &settings).await,
+        (Method::Get, ["api", "data-requests"]) => data_request::list(&req, &env, &settings).await,
+        (Method::Get, ["admin"]) => admin_page::page(&req, &settings),
         _ => Err(HttpError::not_found(format!("no route for {path}"))),
     };
+    guard.settle(&env, &settings, &result).await;
     let resp = match result {
         Ok(r) => r,
         Err(e) => {

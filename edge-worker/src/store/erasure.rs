@@ -29,25 +29,4 @@ impl Db {
         )
         .await
     }
-
-    /// Replaces stored payloads in one transaction.
-    pub async fn rewrite_payloads(&self, rows: &[(i64, String)]) -> Result<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let batch = rows
-            .iter()
-            .map(|(id, payload)| {
-                // A parked event's reason may quote a value of the payload (the field that
-                // failed to parse), so it goes too.
-                self.q(
-                    "UPDATE events SET payload = ?2, reason = CASE WHEN status = 'parked'
-                     THEN 'reason erased with the payload''s personal data; POST /api/replay maps it again'
-                     ELSE reason END WHERE id = ?1",
-                    &[n(*id), s(payload)],
-                )
-            })
-            .collect::<Result<Vec<_>>>()?;
-        self.0.batch(batch).await.map(|_| ())
-    }
 }

@@ -3,6 +3,7 @@
 
 mod erasure;
 mod outbox;
+pub mod privacy;
 mod state;
 mod status;
 

@@ -1,0 +1,139 @@
+//! Shopify's `customers/data_request`: a customer asked the merchant what is held about them.
+//! The request is recorded (ids only) and answered on demand by `GET /api/data-requests`: per
+//! request, the stored payloads of the customer's orders and the personal fields each still
+//! holds, as the core finds them. Nothing is sent anywhere by the worker: the merchant fetches
+//! the document and answers the customer.
+
+use crate::api::{authorize, Caller};
+use crate::config::Settings;
+use crate::http_error::{HttpError, HttpResult};
+use crate::privacy::{customer_payloads, id_text};
+use crate::store::Db;
+use ledgerbridge_core::platforms::redact::{personal_fields, Customer};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+use worker::{Env, Request, Response};
+
+/// The fields of Shopify's request the answer needs; its contact details are not kept.
+#[derive(Deserialize)]
+struct Asked {
+    #[serde(default)]
+    orders_requested: Vec<serde_json::Value>,
+    #[serde(default)]
+    customer: Option<AskedCustomer>,
+    #[serde(default)]
+    data_request: Option<AskedId>,
+}
+
+#[derive(Deserialize)]
+struct AskedCustomer {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct AskedId {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+}
+
+/// Records a verified request (the intake has checked its signature and shop); a request id
+/// seen before records nothing.
+pub async fn record(
+    db: &Db,
+    platform: &str,
+    shop: &str,
+    delivery_id: &str,
+    body: &str,
+    now: i64,
+) -> HttpResult<Response> {
+    let asked: Asked = serde_json::from_str(body)
+        .map_err(|e| HttpError::bad_request("E_JSON", format!("data request: {e}")))?;
+    let request_id = asked
+        .data_request
+        .as_ref()
+        .and_then(|r| r.id.as_ref())
+        .and_then(id_text)
+        .unwrap_or_else(|| delivery_id.to_string());
+    let customer_id = asked
+        .customer
+        .as_ref()
+        .and_then(|c| c.id.as_ref())
+        .and_then(id_text);
+    let orders: Vec<String> = asked.orders_requested.iter().filter_map(id_text).collect();
+    let orders = serde_json::to_string(&orders).map_err(|e| HttpError::internal(e.to_string()))?;
+    let new = db
+        .record_data_request(
+            platform,
+            shop,
+            &request_id,
+            customer_id.as_deref(),
+            &orders,
+            now,
+        )
+        .await?;
+    let status = if new { 202 } else { 200 };
+    Ok(Response::from_json(&json!({"data_request": request_id, "new": new}))?.with_status(status))
+}
+
+#[derive(Deserialize, Default)]
+struct Query {
+    shop: Option<String>,
+}
+
+/// `GET /api/data-requests[?shop=]`: the recorded access requests, newest first, each with what
+/// is held: per order, each stored payload's personal fields (path and value). A payload already
+/// redacted lists none.
+pub async fn list(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
+    let q: Query = req
+        .query()
+        .map_err(|e| HttpError::bad_request("E_BAD_QUERY", e.to_string()))?;
+    let caller = authorize(req, env, settings, q.shop.as_deref())?;
+    let shop = caller.scope(q.shop.as_deref())?;
+    let db = Db::new(env)?;
+    let mut out = Vec::new();
+    for r in db.data_requests(shop.as_deref()).await? {
+        if matches!(caller, Caller::Shop(_)) && r.platform != "shopify" {
+            continue;
+        }
+        let asked: Vec<String> = serde_json::from_str(&r.orders).unwrap_or_default();
+        let who = Customer {
+            email: None,
+            id: r.customer_id.as_deref(),
+        };
+        let held = customer_payloads(
+            &db,
+            &r.platform,
+            &r.shop,
+            &asked.iter().cloned().collect::<BTreeSet<_>>(),
+            &who,
+        )
+        .await?;
+        let mut orders: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+        for row in &held {
+            let fields = personal_fields(row.payload.as_bytes()).unwrap_or_default();
+            orders
+                .entry(row.order_id.clone().unwrap_or_default())
+                .or_default()
+                .push(json!({
+                    "event": row.id,
+                    "topic": row.topic,
+                    "received_at": row.received_at,
+                    "redacted_at": row.redacted_at,
+                    "personal_data": fields,
+                }));
+        }
+        out.push(json!({
+            "id": r.id,
+            "platform": r.platform,
+            "shop": r.shop,
+            "request_id": r.request_id,
+            "customer_id": r.customer_id,
+            "orders_requested": asked,
+            "received_at": r.received_at,
+            "held": orders.into_iter().map(|(order_id, events)| json!({"order_id": order_id, "events": events})).collect::<Vec<_>>(),
+        }));
+    }
+    Ok(Response::from_json(&json!({ "data_requests": out }))?)
+}

@@ -1,0 +1,207 @@
+//! Personal data in stored payloads (docs/privacy.md): the retention sweep, erasure on request
+//! for any platform (`POST /api/erasure`), and the pruning of intake bookkeeping. Which fields
+//! are personal, and whether a payload is a given customer's, is the core's knowledge
+//! (`platforms::redact`); this file only pages through D1 and writes back what the core returns.
+
+use crate::api::{authorize, Caller};
+use crate::config::Settings;
+use crate::http_error::{HttpError, HttpResult};
+use crate::intake::read_capped;
+use crate::ratelimit;
+use crate::store::privacy::HeldPayload;
+use crate::store::{now_ms, Db};
+use ledgerbridge_core::platforms::redact::{belongs_to, Customer};
+use ledgerbridge_core::{redact_personal_data, Platform};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::BTreeSet;
+use worker::{Env, Request, Response, Result};
+
+const DAY_MS: i64 = 86_400_000;
+/// Events read per D1 query.
+const PAGE: i64 = 100;
+/// Pages the retention sweep redacts per cron run, so one run stays well inside its CPU budget;
+/// the next run continues where this one stopped (redacted events are marked and skipped).
+const RETENTION_PAGES: usize = 5;
+/// Delivery ids are kept as long as body hashes (migration 0004): longer than any platform
+/// retries one delivery (Stripe 3 days, Shopify 48 hours).
+const DELIVERIES_KEPT_MS: i64 = 7 * DAY_MS;
+
+/// The sweeper's privacy jobs: retention, then forgetting what only guards against retries.
+pub async fn sweep(db: &Db, settings: &Settings, now: i64) -> Result<()> {
+    let redacted = retention(db, settings, now).await?;
+    if redacted > 0 {
+        worker::console_log!("retention: {redacted} stored payloads redacted");
+    }
+    db.prune_seen_deliveries(now - DELIVERIES_KEPT_MS).await?;
+    ratelimit::prune(db, settings, now).await
+}
+
+/// Payloads older than `RETENTION_DAYS` whose entries are all posted lose their personal data.
+/// The books keep what they need: the core's redaction maps to the same entries.
+async fn retention(db: &Db, settings: &Settings, now: i64) -> Result<usize> {
+    let before = now - settings.retention_days.max(0) * DAY_MS;
+    let mut after = 0;
+    let mut rewritten = 0;
+    for _ in 0..RETENTION_PAGES {
+        let page = db.retention_due(before, after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        let rows = page
+            .iter()
+            .map(|r| redacted(r.id, &r.payload))
+            .collect::<Vec<_>>();
+        rewritten += rows.iter().filter(|(_, p)| p.is_some()).count();
+        db.redact_payloads(&rows, now).await?;
+    }
+    Ok(rewritten)
+}
+
+/// The payload without personal data, `None` when it holds none. A payload that is not JSON
+/// cannot be taken apart: it is dropped whole, since it may hold anything.
+pub fn redacted(id: i64, payload: &str) -> (i64, Option<String>) {
+    let clean = redact_personal_data(payload.as_bytes()).unwrap_or_else(|_| "{}".into());
+    (id, (clean != payload).then_some(clean))
+}
+
+/// Every stored payload of a shop that is about the customer: those of the `orders` named, and
+/// of any order (or order-less event, e.g. a Stripe charge) the core finds naming the customer,
+/// with every other version and refund of those orders.
+pub async fn customer_payloads(
+    db: &Db,
+    platform: &str,
+    shop: &str,
+    orders: &BTreeSet<String>,
+    who: &Customer<'_>,
+) -> Result<Vec<HeldPayload>> {
+    let mine = |row: &HeldPayload| belongs_to(row.payload.as_bytes(), who).unwrap_or(false);
+    let mut orders = orders.clone();
+    let mut events = BTreeSet::new();
+    let mut after = 0;
+    loop {
+        let page = db.held_payloads(platform, shop, after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for row in page.iter().filter(|r| mine(r)) {
+            match &row.order_id {
+                Some(order) => orders.insert(order.clone()),
+                None => events.insert(row.id),
+            };
+        }
+    }
+    let mut held = Vec::new();
+    after = 0;
+    loop {
+        let page = db.held_payloads(platform, shop, after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        held.extend(page.into_iter().filter(|r| {
+            events.contains(&r.id) || r.order_id.as_ref().is_some_and(|o| orders.contains(o))
+        }));
+    }
+    Ok(held)
+}
+
+/// The platform a request names, spelled as the core spells it.
+pub fn platform_named(name: &str) -> HttpResult<Platform> {
+    Platform::ALL
+        .iter()
+        .copied()
+        .find(|p| p.as_str() == name)
+        .ok_or_else(|| field_error("E_UNSUPPORTED_PLATFORM", "platform", "no such platform"))
+}
+
+fn field_error(code: &'static str, path: &str, message: &str) -> HttpError {
+    HttpError {
+        path: path.to_string(),
+        ..HttpError::bad_request(code, message)
+    }
+}
+
+/// An id as text, whether the caller sent it as a number or a string.
+pub fn id_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    }
+}
+
+/// Bodies of the privacy endpoints are a few ids: anything bigger is refused unread.
+const BODY_CAP: usize = 16 * 1024;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ErasureBody {
+    platform: String,
+    #[serde(default)]
+    shop: Option<String>,
+    #[serde(default)]
+    customer: Option<CustomerRef>,
+    #[serde(default)]
+    orders: Vec<serde_json::Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CustomerRef {
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+}
+
+/// `POST /api/erasure {"platform", "shop", "customer": {"email", "id"}, "orders": [ids]}`: a
+/// customer's stored payloads lose their personal data, for the platforms with no erasure
+/// webhook (WooCommerce, BigCommerce, Stripe) and for Shopify too. Answers how many payloads
+/// were rewritten. Booked entries hold no personal data and stay (docs/privacy.md).
+pub async fn erasure(mut req: Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
+    let caller = authorize(&req, env, settings, None)?;
+    let body = read_capped(&mut req, BODY_CAP).await?;
+    let body: ErasureBody = serde_json::from_slice(&body)
+        .map_err(|e| HttpError::bad_request("E_BAD_BODY", e.to_string()))?;
+    let platform = platform_named(&body.platform)?;
+    if matches!(caller, Caller::Shop(_)) && platform != Platform::Shopify {
+        return Err(HttpError::forbidden(
+            "a Shopify session token only erases Shopify customers",
+        ));
+    }
+    let shop = caller
+        .scope(body.shop.as_deref())?
+        .ok_or_else(|| field_error("E_NO_SHOP", "shop", "name the shop"))?;
+    let customer = body.customer.unwrap_or_default();
+    let id = customer.id.as_ref().and_then(id_text);
+    let who = Customer {
+        email: customer.email.as_deref(),
+        id: id.as_deref(),
+    };
+    let mut orders = BTreeSet::new();
+    for (i, v) in body.orders.iter().enumerate() {
+        let id = id_text(v)
+            .ok_or_else(|| field_error("E_BAD_BODY", &format!("orders[{i}]"), "an order id"))?;
+        orders.insert(id);
+    }
+    if orders.is_empty() && who.email.is_none() && who.id.is_none() {
+        return Err(field_error(
+            "E_NOTHING_NAMED",
+            "customer",
+            "name the customer (email or id) or the orders",
+        ));
+    }
+    let db = Db::new(env)?;
+    let held = customer_payloads(&db, platform.as_str(), &shop, &orders, &who).await?;
+    let rows: Vec<(i64, Option<String>)> =
+        held.iter().map(|r| redacted(r.id, &r.payload)).collect();
+    let rewritten = rows.iter().filter(|(_, p)| p.is_some()).count();
+    for chunk in rows.chunks(PAGE as usize) {
+        db.redact_payloads(chunk, now_ms()).await?;
+    }
+    let found: BTreeSet<&str> = held.iter().filter_map(|r| r.order_id.as_deref()).collect();
+    Ok(Response::from_json(&json!({
+        "platform": platform.as_str(),
+        "shop": shop,
+        "orders": found,
+        "events": held.len(),
+        "redacted": rewritten,
+    }))?)
+}
