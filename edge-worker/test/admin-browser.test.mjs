@@ -41,7 +41,15 @@ test("/admin previews a stored order with the widget: the fixture's accounts and
   page.setDefaultTimeout(60_000); // the first start of Chromium and the wasm compile can be slow on a busy CI machine
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${base}/admin`);
+  // The page runs under its Content-Security-Policy (issue #15 item 9): nothing it needs, the
+  // inline module, the widget's shadow styles, its wasm, its API calls, may be refused.
+  const refused = [];
+  page.on("console", (m) => { if (/Content[- ]Security[- ]Policy/i.test(m.text())) refused.push(m.text()); });
+  await page.exposeFunction("reportCspViolation", (v) => refused.push(v));
+  await page.addInitScript(() => document.addEventListener("securitypolicyviolation",
+    (e) => window.reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`)));
+  const response = await page.goto(`${base}/admin`);
+  assert.match(response.headers()["content-security-policy"] ?? "", /frame-ancestors https:\/\/admin\.shopify\.com/);
   await page.fill("#key", API_KEY);
   await page.click("#load");
   await page.waitForFunction(() => document.querySelector("#status table"));
@@ -69,5 +77,6 @@ test("/admin previews a stored order with the widget: the fixture's accounts and
     assert.equal(t.balanced, "✓ Balanced");
   });
   assert.deepEqual(errors, []);
+  assert.deepEqual(refused, [], "no CSP violation");
   await page.screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-admin.png"), fullPage: true });
 });
