@@ -357,3 +357,13 @@ export function groupBy(list, key) {
   }
   return out;
 }
+
+/**
+ * The secrets that start each shop's own QBO and Xero token chain (`QBO_REFRESH_TOKEN_<SHOP>`, the
+ * shop upper-cased with `_` for anything but letters and digits): with several shops on one
+ * provider the worker refuses to seed them all from the bare `QBO_REFRESH_TOKEN`.
+ */
+export const seedSecret = (provider, shop) => `${provider.toUpperCase()}_REFRESH_TOKEN_${shop.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+export function oauthSeeds(shops, { qbo = "rt-seed", xero = "xrt-seed" } = {}) {
+  return Object.fromEntries(shops.flatMap((s) => [[seedSecret("qbo", s), qbo], [seedSecret("xero", s), xero]]));
+}

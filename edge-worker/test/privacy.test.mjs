@@ -11,7 +11,7 @@ import { startQbo } from "./standins/qbo.mjs";
 import { startXero } from "./standins/xero.mjs";
 import { startWebhookReceiver } from "./standins/webhook-receiver.mjs";
 import {
-  API_KEY, WEBHOOK_SECRET, coreMapAs, deliver, drain, exportsToml, rows, sendShopify, startWorker, webhookCorpus,
+  API_KEY, WEBHOOK_SECRET, coreMapAs, deliver, drain, exportsToml, oauthSeeds, rows, sendShopify, startWorker, webhookCorpus,
 } from "./helpers.mjs";
 
 const SHOP = "privacy.myshopify.com";
@@ -54,6 +54,7 @@ before(async () => {
     vars: {
       QBO_CLIENT_ID: "qbo-id", QBO_CLIENT_SECRET: "qbo-secret", QBO_REFRESH_TOKEN: "rt-seed",
       XERO_CLIENT_ID: "xero-id", XERO_CLIENT_SECRET: "xero-secret", XERO_REFRESH_TOKEN: "xrt-seed",
+      ...oauthSeeds(Object.keys(shops)),
     },
     options: { log: new CaptureLog(printed), handleRuntimeStdio: (stdout, stderr) => { capture(stdout); capture(stderr); } },
   });

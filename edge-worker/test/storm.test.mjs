@@ -10,7 +10,7 @@ import { startXero } from "./standins/xero.mjs";
 import { startWebhookReceiver } from "./standins/webhook-receiver.mjs";
 import {
   WEBHOOK_SECRET, coreMapAs, deliver, drain, exportsToml, groupBy, idle, maxCopies, prng, rows, seedFrom, shuffle, startWorker,
-  waitFor, webhookCorpus,
+  oauthSeeds, waitFor, webhookCorpus,
 } from "./helpers.mjs";
 
 const SEED = seedFrom("STORM_SEED");
@@ -44,7 +44,7 @@ before(async () => {
     xero: { tenant_id: "tenant-1", base_url: xero.url, token_url: xero.tokenUrl },
   };
   [storm, reference] = await Promise.all([
-    startWorker({ shops: Object.fromEntries(shops.map((s) => [s, full])), vars: CREDENTIALS }),
+    startWorker({ shops: Object.fromEntries(shops.map((s) => [s, full])), vars: { ...CREDENTIALS, ...oauthSeeds(shops) } }),
     startWorker({ shops: Object.fromEntries(shops.map((s) => [s, { mapping_toml: mapping }])) }),
   ]);
 });
