@@ -336,7 +336,7 @@ fn number<T: std::str::FromStr>(env: &Env, name: &str, default: T) -> Result<T, 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
@@ -358,7 +358,7 @@ mod tests {
         }
     }
 
-    fn settings(shops: &str) -> Settings {
+    pub(crate) fn settings(shops: &str) -> Settings {
         Settings {
             max_body_bytes: 1,
             retry_limit: 1,

@@ -93,3 +93,18 @@ fn too_many(retry_after_s: u32) -> HttpResult<Response> {
         .set("retry-after", &retry_after_s.to_string())?;
     Ok(resp)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_window_ends_on_its_boundary_and_says_how_long_is_left() {
+        let mut settings = crate::config::tests::settings("{}");
+        settings.auth_failure_window_s = 60;
+        assert_eq!(window(&settings, 120_000), (2, 60));
+        assert_eq!(window(&settings, 179_999), (2, 1));
+        assert_eq!(window(&settings, 180_000), (3, 60));
+    }
+}

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import {
-  API_KEY, fixture, fixtureOf, idle, rows, sendShopify, sendStripe, sendWoo, startWorker, waitFor,
+  API_KEY, CLIENT_ID, SHOPIFY_SECRET, fixture, fixtureOf, idle, rows, sendShopify, sendStripe, sendWoo, startWorker, waitFor,
 } from "./helpers.mjs";
 
 const SHOP = "demo.myshopify.com";
@@ -19,6 +19,14 @@ async function call(mf, path, { method = "GET", body, headers = { "x-api-key": A
   return { status: res.status, text: await res.text() };
 }
 const json = (r) => JSON.parse(r.text);
+const b64url = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
+/** A Shopify session token for `shop`, as App Bridge would fetch it (admin.test.mjs has the checks). */
+function sessionToken(shop) {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: `https://${shop}/admin`, dest: `https://${shop}`, aud: CLIENT_ID, sub: "42", exp: now + 60, nbf: now - 5, iat: now - 5 };
+  const unsigned = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url(claims)}`;
+  return `${unsigned}.${crypto.createHmac("sha256", SHOPIFY_SECRET).update(unsigned).digest("base64url")}`;
+}
 const payloadOf = async (mf, orderId) =>
   (await rows(mf, "SELECT payload, redacted_at FROM events WHERE order_id = ? ORDER BY id", String(orderId)));
 
@@ -117,6 +125,14 @@ test("customers/data_request: recorded without the customer's contact details; G
   assert.ok(!/canary/i.test(JSON.stringify(stored)), JSON.stringify(stored));
 
   assert.equal((await call(mf, "/api/data-requests", { headers: {} })).status, 401);
+  const own = { authorization: `Bearer ${sessionToken(SHOP)}` };
+  assert.equal(json(await call(mf, "/api/data-requests", { headers: own })).data_requests.length, 1, "a session token sees its shop's");
+  const foreign = { authorization: `Bearer ${sessionToken("other.myshopify.com")}` };
+  assert.equal((await call(mf, `/api/data-requests?shop=${SHOP}`, { headers: foreign })).status, 403);
+  assert.deepEqual(json(await call(mf, "/api/data-requests", { headers: foreign })).data_requests, []);
+  const erase = (headers, body) => call(mf, "/api/erasure", { method: "POST", headers, body });
+  assert.equal((await erase(own, { platform: "woocommerce", shop: WOO, customer: { email: CANARY } })).status, 403, "a session token erases Shopify customers only");
+  assert.equal((await erase(foreign, { platform: "shopify", shop: SHOP, orders: [order.id] })).status, 403, "nor another shop's");
   const listed = await call(mf, `/api/data-requests?shop=${SHOP}`);
   assert.equal(listed.status, 200, listed.text);
   const [req] = json(listed).data_requests;
