@@ -1,10 +1,12 @@
 //! Cloudflare Worker face of ledgerbridge-core: signed store webhooks in, balanced entries booked
 //! in D1 and posted to the shop's targets, each exactly once.
 //!
-//! - fetch: [`routes`] → [`intake`] (webhooks) and [`api`] (admin)
+//! - fetch: [`routes`] → [`intake`] (webhooks), [`api`], [`privacy`] and [`data_request`] (admin;
+//!   [`ratelimit`] throttles wrong credentials) and [`admin_page`]
 //! - queue: [`queue`] (jobs) → [`consumer`] (map and plan with the core, deliver with [`sinks`]);
 //!   outbound HTTP of sinks, fetches and pulls in [`http`]
-//! - scheduled: [`sweeper`] (the outbox relay) and [`reconcile`] (the pull of lost webhooks)
+//! - scheduled: [`sweeper`] (the outbox relay), [`reconcile`] (the pull of lost webhooks) and the
+//!   [`privacy`] jobs (retention, pruning)
 //!
 //! Deployment and endpoints: docs/worker.md.
 
