@@ -11,6 +11,7 @@
 pub mod api;
 pub mod auth;
 pub mod bigcommerce;
+pub mod browse;
 pub mod config;
 pub mod consumer;
 pub mod erasure;

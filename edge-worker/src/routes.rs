@@ -3,7 +3,7 @@
 
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
-use crate::{api, intake};
+use crate::{api, browse, intake};
 use ledgerbridge_core::Platform;
 use worker::{Env, Method, Request, Response, Result};
 
@@ -34,6 +34,8 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
         },
         (Method::Get, ["api", "entries"]) => api::entries(&req, &env, &settings).await,
         (Method::Get, ["api", "status"]) => api::status(&req, &env, &settings).await,
+        (Method::Get, ["api", "orders"]) => browse::orders(&req, &env, &settings).await,
+        (Method::Get, ["api", "attention"]) => browse::attention(&req, &env, &settings).await,
         (Method::Post, ["api", "replay"]) => api::replay(req, &env, &settings).await,
         (Method::Get, ["admin"]) => Response::from_html(ADMIN_PAGE).map_err(HttpError::from),
         _ => Err(HttpError::not_found(format!("no route for {path}"))),
