@@ -70,6 +70,8 @@ struct Query {
     shop: Option<String>,
     since: Option<String>,
     format: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
 }
 
 fn query(req: &Request) -> HttpResult<Query> {
@@ -142,9 +144,22 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
         }
     };
     let db = Db::new(env)?;
-    let rows = db
-        .entries_since(shop.as_deref(), since_date.as_deref(), since_ms)
-        .await?;
+    // Without `limit`/`cursor` the whole ledger (up to 10 000 entries) in one answer, as before;
+    // with either, one page, and the next page's cursor in `x-next-cursor` and a `Link` header.
+    let (rows, next) = if q.limit.is_some() || q.cursor.is_some() {
+        let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+            Some(c) => Some(entries_cursor(c)?),
+            None => since_ms.map(|ms| (ms, i64::MAX)),
+        };
+        let limit = crate::browse::page_size(q.limit.as_deref())?;
+        db.entries_page(shop.as_deref(), since_date.as_deref(), after, limit)
+            .await?
+    } else {
+        let all = db
+            .entries_since(shop.as_deref(), since_date.as_deref(), since_ms)
+            .await?;
+        (all, None)
+    };
     let entries = rows
         .iter()
         .map(|j| serde_json::from_str::<Entry>(j))
@@ -163,7 +178,43 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
     };
     let mut resp = Response::ok(text)?;
     resp.headers_mut().set("content-type", content_type)?;
+    if let Some((at, rowid)) = next {
+        let cursor = format!("{at}~{rowid}");
+        let mut url = req.url()?;
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| k != "cursor")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        url.query_pairs_mut()
+            .clear()
+            .extend_pairs(kept)
+            .append_pair("cursor", &cursor);
+        resp.headers_mut().set("x-next-cursor", &cursor)?;
+        resp.headers_mut().set(
+            "link",
+            &format!(
+                "<{}{}>; rel=\"next\"",
+                url.path(),
+                url.query().map(|q| format!("?{q}")).unwrap_or_default()
+            ),
+        )?;
+    }
     Ok(resp)
+}
+
+/// An `/api/entries` cursor: `created_at~rowid` of the last entry of the previous page.
+fn entries_cursor(text: &str) -> HttpResult<(i64, i64)> {
+    text.split_once('~')
+        .and_then(|(a, r)| Some((a.parse().ok()?, r.parse().ok()?)))
+        .ok_or_else(|| {
+            let mut e = HttpError::bad_request(
+                "E_BAD_QUERY",
+                "cursor: pass back the x-next-cursor of the previous page",
+            );
+            e.path = "cursor".into();
+            e
+        })
 }
 
 /// `GET /api/status[?shop=]`: counts of received / posted / pending / parked, with reasons; a
@@ -173,7 +224,17 @@ pub async fn status(req: &Request, env: &Env, settings: &Settings) -> HttpResult
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
     let shop = caller.scope(q.shop.as_deref())?;
     let db = Db::new(env)?;
-    Ok(Response::from_json(&db.status(shop.as_deref()).await?)?)
+    let mut body = db.status(shop.as_deref()).await?;
+    // Orders by state, counted by the same query as `GET /api/orders`, so the page's counts and
+    // its list agree; `received` counts events (deliveries), `posted` postings (entry × target).
+    let orders: serde_json::Map<String, serde_json::Value> = db
+        .order_counts(shop.as_deref())
+        .await?
+        .into_iter()
+        .map(|(k, n)| (k, n.into()))
+        .collect();
+    body["orders"] = serde_json::Value::Object(orders);
+    Ok(Response::from_json(&body)?)
 }
 
 const REPLAY_BODY_CAP: usize = 4096;

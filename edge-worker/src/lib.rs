@@ -14,6 +14,7 @@ pub mod admin_page;
 pub mod api;
 pub mod auth;
 pub mod bigcommerce;
+pub mod browse;
 pub mod config;
 pub mod consumer;
 pub mod data_request;

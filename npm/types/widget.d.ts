@@ -15,6 +15,9 @@ export class LedgerPreview extends HTMLElement {
   token: string | null;
   /** BCP 47 locale for amounts (default: the page's). */
   locale: string | null;
+  /** Accessible name of the entries region (default "Journal entries"); give each widget its own
+   *  when a page shows several, so assistive technology can tell them apart. Attribute: `label`. */
+  label: string | null;
   /** A `Mapped` document to show as is. */
   mapped: Mapped | null;
 }

@@ -1,12 +1,15 @@
 //! Every SQL statement of the worker, against the D1 binding `LEDGER` (schema: migrations/):
-//! intake, events and the ledger here; delivery state in [`outbox`]; counts in [`status`].
+//! intake, events and the ledger here; delivery state in [`outbox`]; counts in [`status`]; the
+//! merchant's order list, attention list and ledger pages in [`browse`].
 
+mod browse;
 mod erasure;
 mod outbox;
 pub mod privacy;
 mod state;
 mod status;
 
+pub use browse::{Cursor, OrderFilter, OrderRow, ParkedEvent, ParkedPosting, ORDER_STATES};
 pub use state::{EventStatus, PostingState};
 
 use ledgerbridge_core::journal::plan::{Head, Plan};

@@ -11,7 +11,7 @@
 import { STYLES } from "./styles.js";
 import { entryTable, errorBox, h, profitList, rejectedList, warningList } from "./render.js";
 
-const INPUTS = ["platform", "payload", "config", "src", "token", "locale"];
+const INPUTS = ["platform", "payload", "config", "src", "token", "locale", "label"];
 
 // The wasm core is loaded on first use only: a `src`-only widget still needs it for the totals row,
 // but a page that never renders one pays nothing.
@@ -80,6 +80,8 @@ export class LedgerPreview extends HTMLElement {
   set token(v) { this.#set("token", v); }
   get locale() { return this.#read("locale"); }
   set locale(v) { this.#set("locale", v); }
+  get label() { return this.#read("label"); }
+  set label(v) { this.#set("label", v); }
 
   #set(name, value) {
     this.#props[name] = value;
@@ -176,7 +178,7 @@ export class LedgerPreview extends HTMLElement {
     const entries = mapped.entries ?? [];
     this.#show(
       entries.length
-        ? h("section", { "aria-label": "Journal entries" },
+        ? h("section", { "aria-label": this.#read("label") || "Journal entries" }, // unique per widget when a page shows several
           h("h2", {}, entries.length === 1 ? "Journal entry" : `Journal entries (${entries.length})`),
           entries.map((entry, i) => entryTable(entry, totals[i], locale)))
         : h("p", { class: "empty" }, "Nothing to post for this order."),

@@ -44,6 +44,8 @@ table { width: 100%; border-collapse: collapse; margin: 0 0 14px; font-variant-n
 caption { text-align: left; padding: 0 0 6px; font-weight: 600; }
 caption .meta { display: block; font-weight: 400; color: var(--ledger-muted); font-size: 12px; }
 th, td { padding: 5px 8px; border-bottom: 1px solid var(--ledger-border); text-align: left; }
+/* Account names and entry ids are long unbroken words: let them wrap so a phone never scrolls sideways. */
+caption, tbody th, td:not(.num) { overflow-wrap: anywhere; }
 thead th { font-size: 12px; color: var(--ledger-muted); font-weight: 600; }
 tbody tr.line:nth-of-type(4n+1) { background: var(--ledger-stripe); }
 tbody th { font-weight: 400; }
