@@ -20,7 +20,7 @@ pub enum Caller {
 
 impl Caller {
     /// The shop this caller may read, given the one asked for (`None` = all shops).
-    fn scope(&self, asked: Option<&str>) -> HttpResult<Option<String>> {
+    pub fn scope(&self, asked: Option<&str>) -> HttpResult<Option<String>> {
         match (self, asked) {
             (Caller::Admin, asked) => Ok(asked.map(str::to_string)),
             (Caller::Shop(own), Some(asked)) if !asked.eq_ignore_ascii_case(own) => Err(

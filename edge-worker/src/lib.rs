@@ -11,12 +11,14 @@
 pub mod api;
 pub mod auth;
 pub mod bigcommerce;
+pub mod clearing;
 pub mod config;
 pub mod consumer;
 pub mod erasure;
 pub mod http;
 pub mod http_error;
 pub mod intake;
+pub mod posting;
 pub mod queue;
 pub mod reconcile;
 pub mod routes;

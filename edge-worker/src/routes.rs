@@ -34,6 +34,7 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
         },
         (Method::Get, ["api", "entries"]) => api::entries(&req, &env, &settings).await,
         (Method::Get, ["api", "status"]) => api::status(&req, &env, &settings).await,
+        (Method::Get, ["api", "clearing"]) => crate::clearing::handle(&req, &env, &settings).await,
         (Method::Post, ["api", "replay"]) => api::replay(req, &env, &settings).await,
         (Method::Get, ["admin"]) => Response::from_html(ADMIN_PAGE).map_err(HttpError::from),
         _ => Err(HttpError::not_found(format!("no route for {path}"))),

@@ -1,12 +1,16 @@
 //! Every SQL statement of the worker, against the D1 binding `LEDGER` (schema: migrations/):
 //! intake, events and the ledger here; delivery state in [`outbox`]; counts in [`status`].
 
+mod clearing;
 mod erasure;
 mod outbox;
 mod state;
 mod status;
+mod summaries;
 
+pub use clearing::ParkedPayout;
 pub use state::{EventStatus, PostingState};
+pub use summaries::Settled;
 
 use ledgerbridge_core::journal::plan::{Head, Plan};
 use ledgerbridge_core::Entry;
@@ -305,6 +309,7 @@ impl Db {
         event: &EventRow,
         plan: &Plan,
         targets: &[&str],
+        held: &[&str],
         note: Option<&str>,
         now: i64,
     ) -> Result<()> {
@@ -329,6 +334,8 @@ impl Db {
             for target in targets {
                 let (state, posted) = if *target == "d1" {
                     (PostingState::Posted, n(now))
+                } else if held.contains(target) {
+                    (PostingState::Held, JsValue::NULL)
                 } else {
                     (PostingState::Pending, JsValue::NULL)
                 };
