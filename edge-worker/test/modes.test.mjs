@@ -5,12 +5,13 @@
 // the clearing report with an open sale and a parked payout that does not add up.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startQbo } from "./standins/qbo.mjs";
 import { startXero } from "./standins/xero.mjs";
-import { API_KEY, drain, idle, milli, rows, sendStripe, startWorker, waitFor } from "./helpers.mjs";
+import { API_KEY, CLIENT_ID, SHOPIFY_SECRET, drain, idle, milli, rows, sendStripe, startWorker, waitFor } from "./helpers.mjs";
 
 const SHOP = "default"; // a Stripe account's own events
 const DAILY = "acct_daily";
@@ -206,7 +207,31 @@ test("GET /api/clearing: balance, open entries with their age, untied payouts, p
   assert.deepEqual(acct.untied, []);
   assert.equal(report.parked_payouts.length, 1);
   assert.match(report.parked_payouts[0].reason, /E_UNBALANCED_SOURCE/);
+  // A Shopify session token reads its own shop only (here: a shop without entries).
+  const b64url = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const t = Math.floor(Date.now() / 1000);
+  const claims = { iss: "https://s.myshopify.com/admin", dest: "https://s.myshopify.com", aud: CLIENT_ID, sub: "1", exp: t + 60, nbf: t - 5, iat: t - 5, jti: "j" };
+  const unsigned = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url(claims)}`;
+  const token = `${unsigned}.${crypto.createHmac("sha256", SHOPIFY_SECRET).update(unsigned).digest("base64url")}`;
+  assert.equal((await get(`?shop=${SHOP}`, token)).status, 403);
+  const own = await (await get("", token)).json();
+  assert.deepEqual(own.shops.map((s) => [s.shop, s.accounts.length]), [["s.myshopify.com", 0]]);
   // Every shop with entries when no shop is asked for.
   const all = await (await get()).json();
   assert.deepEqual(all.shops.map((s) => s.shop).sort(), [DAILY, SHOP].sort());
+});
+
+test("switched back to per-order: what was held goes out on the next sweep, each entry once", async () => {
+  const before = [qbo.state.journals.length, xero.state.journals.length];
+  const held = await rows(mf, "SELECT entry_id, target FROM outbox WHERE state = 'held' AND shop = ? ORDER BY entry_id, target", SHOP);
+  assert.deepEqual(held.map((r) => [r.entry_id.includes("ch_modes4"), r.target]), [[true, "qbo"], [true, "xero"]]);
+  await start({}, false);
+  await (await mf.getWorker()).scheduled({ cron: "*/2 * * * *" });
+  await drain(mf, { ms: 20000, sweepMs: 300 });
+  assert.deepEqual([qbo.state.journals.length - before[0], xero.state.journals.length - before[1]], [1, 1]);
+  assert.equal(ofShop(qbo.state.journals, "ch_modes4").length, 1);
+  const states = await rows(mf, "SELECT state, count(*) AS n FROM outbox WHERE shop = ? AND target = 'qbo' GROUP BY state ORDER BY state", SHOP);
+  assert.deepEqual(states.map((r) => [r.state, r.n]), [["posted", 4], ["summarized", 2]]);
+  // Per account the target's books are the ledger's: nothing lost, nothing twice.
+  assert.deepEqual(qboBooks(qbo.state.journals.filter((j) => !JSON.stringify(j.body).includes(DAILY))), await ledgerBooks(SHOP));
 });
