@@ -420,3 +420,50 @@ fn the_clearing_report_lists_open_entries_by_age_and_payouts_that_do_not_tie_out
     assert_eq!(stripe.untied[0].payout, p9.id);
     assert_eq!(stripe.untied[0].difference, Decimal::new(100, 2));
 }
+
+/// A refund of an already paid-out sale, which Stripe deducts from a later payout.
+fn refund(day: i64, cents: i64) -> Entry {
+    let date = shop_today(DAY0 + day * 86_400, None).unwrap();
+    let amount = Decimal::new(cents, 2);
+    serde_json::from_str(&format!(
+        r#"{{"id":"stripe:default:refund:re_1:refund:1","date":"{date}","currency":"USD","memo":"m",
+        "source":{{"platform":"stripe","shop":"default","kind":"refund","id":"re_1","version":"1"}},
+        "lines":[{{"account":"Income:Refunds","debit":"{amount}","credit":"0.00","why":"a"}},
+                 {{"account":"Assets:Clearing:Stripe","debit":"0.00","credit":"{amount}","why":"b"}}],
+        "links":["charge:ch_1"]}}"#
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_refund_found_only_through_its_sales_earlier_payout_waits_for_its_own() {
+    let sale = charge(1, 0, 10_000);
+    let p1 = payout(7, 1, &[(1, 10_000)]);
+    let re = refund(2, 2_000);
+    let (per_order, summarized, summaries) = sent_nothing();
+    let sent = Sent {
+        per_order: &per_order,
+        summarized: &summarized,
+        summaries: &summaries,
+    };
+    let ledger = vec![sale.clone(), p1.clone(), re.clone()];
+    let first = due(
+        &ledger,
+        &sent,
+        PostingMode::PerPayout,
+        "2026-05-04",
+        "Assets:Clearing",
+    )
+    .unwrap();
+    assert_eq!(first.held, vec![re.id.clone()]);
+    assert_eq!(first.summaries.len(), 1);
+    assert_eq!(
+        first.summaries[0].covers,
+        vec![sale.id.clone(), p1.id.clone()]
+    );
+    // The clearing report agrees: the refund is open, payout 7 ties out.
+    let report = clearing(&ledger, "Assets:Clearing", "2026-05-04").unwrap();
+    assert_eq!(report[0].open.len(), 1);
+    assert_eq!(report[0].open[0].entry_id, re.id);
+    assert!(report[0].untied.is_empty());
+}

@@ -3,7 +3,7 @@
 //! entries a payout settles is `summarize`'s payout rule ([`super::summary::settle`]), so the
 //! report, the payout summaries and the posting modes always agree.
 
-use super::summary::{settle, Slot};
+use super::summary::{settle, settled_by, Slot};
 use super::Entry;
 use crate::error::{LedgerError, Result};
 use crate::model::Timestamp;
@@ -78,17 +78,6 @@ pub fn clearing(
     }
     let today_n = day_number(today, "today")?;
     let (groups, slots) = settle(entries);
-    let settled_by = |i: usize, entry: &Entry| -> Option<usize> {
-        match slots.get(i).copied()? {
-            Slot::Payout(g) | Slot::ByOwn(g) => Some(g),
-            Slot::ByLink(g) => groups
-                .get(g)
-                .and_then(|grp| grp.date.as_deref())
-                .is_some_and(|d| d >= entry.date.as_str())
-                .then_some(g),
-            Slot::Unsettled => None,
-        }
-    };
     type Key = (String, Currency);
     let mut accounts: BTreeMap<Key, ClearingAccount> = BTreeMap::new();
     let mut group_net: BTreeMap<(usize, Key), Decimal> = BTreeMap::new();
@@ -103,7 +92,8 @@ pub fn clearing(
                 *slot = add(*slot, line.signed(), &line.account)?;
             }
         }
-        let settled = settled_by(i, entry);
+        let slot = slots.get(i).copied().unwrap_or(Slot::Unsettled);
+        let settled = settled_by(&groups, slot, entry);
         for (key, amount) in effect {
             let acc = accounts
                 .entry(key.clone())

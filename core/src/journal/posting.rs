@@ -9,7 +9,7 @@
 //! per order (a late correction), so no entry is ever in two summaries, or in a summary and sent on
 //! its own.
 
-use super::summary::{render, settle, Group, Slot};
+use super::summary::{render, settle, settled_by, Group, Slot};
 use super::{Entry, SummaryBy};
 use crate::error::{LedgerError, Result};
 use std::collections::{BTreeMap, BTreeSet};
@@ -256,18 +256,12 @@ fn route(
     if !clears && !matches!(slot, Slot::Payout(_)) {
         return Route::PerOrder;
     }
-    let g = match slot {
-        Slot::Payout(g) | Slot::ByOwn(g) | Slot::ByLink(g) => g,
-        Slot::Unsettled => return Route::Hold,
-    };
-    let Some(group) = groups.get(g) else {
+    // A payout that named only a link of the entry and is dated before it did not pay it out.
+    let Some(group) = settled_by(groups, slot, entry).and_then(|g| groups.get(g)) else {
         return Route::Hold;
     };
     if has_summary(SummaryBy::Payout, &group.key) {
-        return match slot {
-            Slot::ByLink(_) => Route::Hold,
-            _ => Route::PerOrder,
-        };
+        return Route::PerOrder;
     }
     // The group's payout (not a reversal of it) the target has already (per order, or in a day's
     // summary before a switch): its deposit is in the target's books, so no payout summary can

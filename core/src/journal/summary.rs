@@ -230,6 +230,22 @@ pub(crate) fn settle(entries: &[Entry]) -> (Vec<Group>, Vec<Slot>) {
     (groups, slots)
 }
 
+/// The payout group that settled `entry` (at `slot`), for decisions that need more than a
+/// grouping: its own payout, one naming it by its own name, or one naming only a link of it and
+/// dated on or after it. A group reached only through a link and dated before the entry (a
+/// refund found by its order's earlier payout) did not pay it out: `None`, it waits for its own.
+pub(crate) fn settled_by(groups: &[Group], slot: Slot, entry: &Entry) -> Option<usize> {
+    match slot {
+        Slot::Payout(g) | Slot::ByOwn(g) => Some(g),
+        Slot::ByLink(g) => groups
+            .get(g)
+            .and_then(|grp| grp.date.as_deref())
+            .is_some_and(|d| d >= entry.date.as_str())
+            .then_some(g),
+        Slot::Unsettled => None,
+    }
+}
+
 /// Entries no payout names form the `unsettled` group.
 fn by_payout(entries: &[Entry]) -> Vec<Group> {
     let (mut groups, slots) = settle(entries);
