@@ -34,10 +34,18 @@ pub async fn after_booking(settings: &Settings, db: &Db, shop: &str, now: i64) -
 }
 
 /// The sweeper's part: every (shop, target) with held rows (a day that ended, a switch back to
-/// per-order, a run that failed). Returns how many postings it queued.
-pub async fn sweep(env: &Env, settings: &Settings, db: &Db, now: i64) -> Result<usize> {
+/// per-order, a run that failed). Returns how many postings it queued; trouble is logged, so the
+/// rest of the sweep (pruning, the reconciliation pull) still runs.
+pub async fn sweep(env: &Env, settings: &Settings, db: &Db, now: i64) -> usize {
+    let pairs = match db.held_targets().await {
+        Ok(p) => p,
+        Err(e) => {
+            worker::console_warn!("posting modes: {e}");
+            return 0;
+        }
+    };
     let mut queued = Vec::new();
-    for (shop, target) in db.held_targets().await? {
+    for (shop, target) in pairs {
         let Some(target) = Target::parse(&target) else {
             continue;
         };
@@ -46,8 +54,11 @@ pub async fn sweep(env: &Env, settings: &Settings, db: &Db, now: i64) -> Result<
             Err(e) => worker::console_warn!("settling {shop} {}: {e}", target.as_str()),
         }
     }
-    queue::enqueue(env, &[], &queued).await?;
-    Ok(queued.len())
+    // A failed send leaves pending rows: the next sweep re-enqueues them.
+    if let Err(e) = queue::enqueue(env, &[], &queued).await {
+        worker::console_warn!("posting modes: enqueue: {e}");
+    }
+    queued.len()
 }
 
 /// One shop and target: what the core says is due now, stored. Returns the postings to queue.

@@ -15,7 +15,7 @@ pub async fn run(env: &Env) -> Result<(usize, usize)> {
     let events = db.sweep_events(before, now).await?;
     let rows = db.sweep_outbox(before, now).await?;
     queue::enqueue(env, &events, &rows).await?;
-    posting::sweep(env, &settings, &db, now).await?;
+    posting::sweep(env, &settings, &db, now).await;
     db.prune_budgets(now).await?;
     db.prune_intake(now).await?;
     let pulled = reconcile::run(env, &settings, &db, now).await?;
