@@ -2,7 +2,8 @@
 // stand-ins: per-order postings, then a SHOPS edit to per-payout mid-month (the same D1), a sale
 // held, the payout arrives → one journal per deposit at each target, leaving out what was posted
 // per order, and the targets' books total per account what the ledger does; daily summaries;
-// the clearing report with an open sale and a parked payout that does not add up.
+// a re-priced summarized sale corrected per order; the clearing report with an open sale, an untied
+// payout and a parked payout that does not add up; a switch back to per-order.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
@@ -147,13 +148,26 @@ test("switched from per-order to per-payout mid-month: one journal per deposit, 
   assert.deepEqual(qboBooks(qbo.state.journals), books);
   assert.deepEqual(xeroBooks(xero.state.journals), books);
 
+  // A newer version of summarized sale 3 (re-priced): the reversal of what the summary holds goes
+  // out per order as a correction, and the new version per order too (its payout's summary is made).
+  const c3b = charge("ch_modes3", 3500);
+  c3b.created = c3b.balance_transaction.created = c3.created + 60;
+  await send({ id: "evt_c3b", object: "event", type: "charge.updated", created: c3b.created, data: { object: c3b } });
+  for (const [target, standin] of [["qbo", qbo], ["xero", xero]]) {
+    assert.equal(standin.state.journals.length, 5, `${target}: the reversal and the new version`);
+    const fixes = await rows(mf, "SELECT entry_id, state FROM outbox WHERE target = ? AND entry_id LIKE '%ch_modes3%' ORDER BY entry_id", target);
+    assert.deepEqual(fixes.map((r) => [r.entry_id.endsWith(":reversal"), r.state]), [[false, "summarized"], [true, "posted"], [false, "posted"]]);
+  }
+  assert.deepEqual(qboBooks(qbo.state.journals), await ledgerBooks(SHOP));
+  assert.deepEqual(xeroBooks(xero.state.journals), await ledgerBooks(SHOP));
+
   // Sweeps later: nothing more is posted; a redelivered payout books nothing new.
   const worker = await mf.getWorker();
   await worker.scheduled({ cron: "*/2 * * * *" });
   await send(po).catch(() => {}); // a duplicate body answers 200, not 202
   await drain(mf, { ms: 10000, sweepMs: 300 });
-  assert.equal(qbo.state.journals.length, 3);
-  assert.equal(xero.state.journals.length, 3);
+  assert.equal(qbo.state.journals.length, 5);
+  assert.equal(xero.state.journals.length, 5);
 });
 
 test("daily: a day that is over becomes one journal per target; a late entry of that day goes per order", async () => {
@@ -202,9 +216,11 @@ test("GET /api/clearing: balance, open entries with their age, untied payouts, p
   const [report] = body.shops;
   const [acct] = report.accounts;
   assert.deepEqual([acct.account, acct.currency], ["Assets:Clearing:Stripe", "USD"]);
-  assert.equal(acct.balance, (net(c4) / 100).toFixed(2));
+  // Payout 1 settled sale 3 at its first price: the re-priced version leaves the difference.
+  const diff = net(charge("ch_modes3", 3500)) - net(c3);
+  assert.equal(acct.balance, ((net(c4) + diff) / 100).toFixed(2));
   assert.deepEqual(acct.open.map((o) => [o.entry_id.includes("ch_modes4"), o.amount, o.age_days]), [[true, (net(c4) / 100).toFixed(2), 3]]);
-  assert.deepEqual(acct.untied, []);
+  assert.deepEqual(acct.untied.map((u) => [u.payout.includes("po_modes1"), u.difference]), [[true, (diff / 100).toFixed(2)]]);
   assert.equal(report.parked_payouts.length, 1);
   assert.match(report.parked_payouts[0].reason, /E_UNBALANCED_SOURCE/);
   // A Shopify session token reads its own shop only (here: a shop without entries).
@@ -231,7 +247,8 @@ test("switched back to per-order: what was held goes out on the next sweep, each
   assert.deepEqual([qbo.state.journals.length - before[0], xero.state.journals.length - before[1]], [1, 1]);
   assert.equal(ofShop(qbo.state.journals, "ch_modes4").length, 1);
   const states = await rows(mf, "SELECT state, count(*) AS n FROM outbox WHERE shop = ? AND target = 'qbo' GROUP BY state ORDER BY state", SHOP);
-  assert.deepEqual(states.map((r) => [r.state, r.n]), [["posted", 4], ["summarized", 2]]);
+  // sales 1, 2, 4, the summary, the reversal of sale 3 and its new version; sale 3 and the payout.
+  assert.deepEqual(states.map((r) => [r.state, r.n]), [["posted", 6], ["summarized", 2]]);
   // Per account the target's books are the ledger's: nothing lost, nothing twice.
   assert.deepEqual(qboBooks(qbo.state.journals.filter((j) => !JSON.stringify(j.body).includes(DAILY))), await ledgerBooks(SHOP));
 });
