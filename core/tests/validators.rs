@@ -304,3 +304,43 @@ fn the_schema_validator_catches_broken_payloads() {
     let read_only = broken(&|d| d["ManualJournals"][0]["HasAttachments"] = json!(false));
     assert!(!read_only.is_empty());
 }
+
+/// Posting modes send summaries to Xero (issue #11): a payout summary of the Stripe fixture's
+/// payout with some entries left out (sent per order before a switch), and the day summaries of
+/// every fixture, each as the one-journal document the worker posts.
+#[test]
+fn xero_export_of_summaries_matches_the_openapi_schema() {
+    use ledgerbridge_core::journal::posting::{due, PostingMode, Sent};
+    use std::collections::BTreeSet;
+    let spec = openapi::Spec::load();
+    let all: Vec<Entry> = fixture_exports()
+        .into_iter()
+        .flat_map(|(_, _, entries)| entries)
+        .collect();
+    let config = with_xero_codes(&Config::default(), &all);
+    let mut checked = 0;
+    for mode in [PostingMode::PerPayout, PostingMode::Daily] {
+        // Every other entry went out per order before the switch.
+        let per_order: BTreeSet<String> = all
+            .iter()
+            .step_by(2)
+            .filter(|e| e.source.kind != "payout")
+            .map(|e| e.id.clone())
+            .collect();
+        let none = BTreeSet::new();
+        let sent = Sent {
+            per_order: &per_order,
+            summarized: &none,
+            summaries: &none,
+        };
+        let due = due(&all, &sent, mode, "9999-12-31", "Assets:Clearing").unwrap();
+        for summary in due.summaries.iter().filter_map(|s| s.entry.as_ref()) {
+            let one: Value =
+                serde_json::from_str(&xero_manual_journal(summary, &config).unwrap()).unwrap();
+            let errors = spec.validate("ManualJournals", &one);
+            assert!(errors.is_empty(), "{}: {errors:#?}", summary.id);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "only {checked} summaries checked");
+}

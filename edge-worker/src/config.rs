@@ -1,8 +1,9 @@
 //! Deployment configuration: plain `[vars]` from wrangler.toml and secrets (`wrangler secret put`).
 //! Per-shop settings (targets, mapping rules, QBO realm, Xero tenant) live in the `SHOPS` var as JSON.
 
+use ledgerbridge_core::journal::posting::{shop_today, PostingMode};
 use ledgerbridge_core::{Config, ConfigInput};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 use worker::Env;
 
@@ -60,6 +61,41 @@ pub struct ShopConfig {
     /// Stripe's API, for the pull of events Stripe failed to deliver.
     #[serde(default)]
     pub stripe: Option<StripeConfig>,
+    /// Posting mode per target, e.g. `{"qbo": "per-payout", "xero": "daily"}` (default per-order;
+    /// `d1` always keeps per-order entries). Switching needs no re-setup: docs/worker.md.
+    #[serde(default, deserialize_with = "posting_modes")]
+    pub posting: BTreeMap<Target, PostingMode>,
+    /// Where the shop's days end for `daily`: a fixed UTC offset such as `-05:00` (default UTC).
+    #[serde(default, deserialize_with = "utc_offset")]
+    pub timezone: Option<String>,
+}
+
+/// Modes are read (and a bad one refused, like any bad SHOPS field) when SHOPS is parsed.
+fn posting_modes<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<Target, PostingMode>, D::Error> {
+    let raw = BTreeMap::<Target, String>::deserialize(d)?;
+    let mut out = BTreeMap::new();
+    for (target, text) in raw {
+        let mode: PostingMode = text
+            .parse()
+            .map_err(|e| serde::de::Error::custom(format!("posting.{}: {e}", target.as_str())))?;
+        if target == Target::D1 && mode != PostingMode::PerOrder {
+            return Err(serde::de::Error::custom(
+                "posting.d1: the D1 ledger always keeps per-order entries",
+            ));
+        }
+        out.insert(target, mode);
+    }
+    Ok(out)
+}
+
+fn utc_offset<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw = Option::<String>::deserialize(d)?;
+    if let Some(text) = &raw {
+        shop_today(0, Some(text)).map_err(serde::de::Error::custom)?;
+    }
+    Ok(raw)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,6 +207,20 @@ impl ShopConfig {
             }
         }
         all
+    }
+
+    /// The target's posting mode (per-order unless SHOPS says otherwise).
+    pub fn mode(&self, target: Target) -> PostingMode {
+        self.posting.get(&target).copied().unwrap_or_default()
+    }
+
+    /// Targets whose new entries wait for a summary (`held`) instead of going out per order.
+    pub fn held_targets(&self) -> Vec<&'static str> {
+        self.all_targets()
+            .into_iter()
+            .filter(|t| self.mode(*t) != PostingMode::PerOrder)
+            .map(|t| t.as_str())
+            .collect()
     }
 
     /// The core config for `shop`: the shop's mapping rules, validated by the core's loader, with
@@ -381,6 +431,26 @@ pub(crate) mod tests {
         assert!(!listed.accepts_shop("b.myshopify.com"));
         assert!(!settings("{}").accepts_shop("a.myshopify.com"));
         assert!(settings(r#"{"*": {}}"#).accepts_shop("b.myshopify.com"));
+    }
+
+    #[test]
+    fn posting_modes_default_to_per_order_and_bad_ones_are_refused_with_their_field() {
+        let c = shop_config(
+            r#"{"targets":["qbo","xero"],"posting":{"qbo":"per-payout","xero":"daily"}}"#,
+        );
+        assert_eq!(c.mode(Target::Qbo), PostingMode::PerPayout);
+        assert_eq!(c.mode(Target::Webhook), PostingMode::PerOrder);
+        assert_eq!(c.held_targets(), vec!["qbo", "xero"]);
+        for (json, field) in [
+            (r#"{"posting":{"qbo":"weekly"}}"#, "posting.qbo"),
+            (r#"{"posting":{"d1":"daily"}}"#, "posting.d1"),
+            (r#"{"timezone":"Europe/Berlin"}"#, "timezone"),
+        ] {
+            let e = serde_json::from_str::<ShopConfig>(json)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(field), "{json}: {e}");
+        }
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "status"]) => api::status(&req, &env, &settings).await,
         (Method::Get, ["api", "orders"]) => browse::orders(&req, &env, &settings).await,
         (Method::Get, ["api", "attention"]) => browse::attention(&req, &env, &settings).await,
+        (Method::Get, ["api", "clearing"]) => crate::clearing::handle(&req, &env, &settings).await,
         (Method::Post, ["api", "replay"]) => api::replay(req, &env, &settings).await,
         (Method::Post, ["api", "erasure"]) => privacy::erasure(req, &env, &settings).await,
         (Method::Get, ["api", "data-requests"]) => data_request::list(&req, &env, &settings).await,

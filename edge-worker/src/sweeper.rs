@@ -4,7 +4,7 @@
 
 use crate::config::Settings;
 use crate::store::{now_ms, Db};
-use crate::{privacy, queue, reconcile};
+use crate::{posting, privacy, queue, reconcile};
 use worker::{Env, Result};
 
 pub async fn run(env: &Env) -> Result<(usize, usize)> {
@@ -15,6 +15,7 @@ pub async fn run(env: &Env) -> Result<(usize, usize)> {
     let events = db.sweep_events(before, now).await?;
     let rows = db.sweep_outbox(before, now).await?;
     queue::enqueue(env, &events, &rows).await?;
+    posting::sweep(env, &settings, &db, now).await;
     db.prune_budgets(now).await?;
     db.prune_intake(now).await?;
     privacy::sweep(&db, &settings, now).await?;

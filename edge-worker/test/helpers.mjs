@@ -40,10 +40,10 @@ export function openToken(stored, provider, shop, secret = TOKEN_KEY) {
 
 /**
  * Starts the worker; `shops` is the SHOPS var (none given: `{"*": {}}`, any shop accepted); `vars` override the other vars/secrets; `options`
- * are further Miniflare options (`{ port: 0 }` to serve it to a browser; `handleRuntimeStdio`, `log`
+ * are further Miniflare options (`{ port: 0 }` to serve it to a browser; `d1Persist` to keep D1 across a restart; `handleRuntimeStdio`, `log`
  * to capture what the worker prints).
  */
-export async function startWorker({ shops = {}, vars = {}, options = {} } = {}) {
+export async function startWorker({ shops = {}, vars = {}, options = {}, migrateDb = true } = {}) {
   // The worker accepts only configured shops; a test that configures none accepts any ("*").
   if (Object.keys(shops).length === 0) shops = { "*": {} };
   const mf = new Miniflare({
@@ -77,7 +77,8 @@ export async function startWorker({ shops = {}, vars = {}, options = {} } = {}) 
     ...options,
   });
   await mf.ready;
-  await migrate(await mf.getD1Database("LEDGER"));
+  // `migrateDb: false` reopens a persisted D1 (`options.d1Persist`) with new vars, e.g. a SHOPS edit.
+  if (migrateDb) await migrate(await mf.getD1Database("LEDGER"));
   return mf;
 }
 

@@ -1,8 +1,10 @@
 //! The journal: entries with deterministic ids, balanced by construction.
 
 mod builder;
+pub mod clearing;
 mod entry;
 pub mod plan;
+pub mod posting;
 mod summary;
 mod totals;
 

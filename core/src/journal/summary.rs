@@ -93,14 +93,14 @@ pub fn summarize(entries: &[Entry], by: SummaryBy) -> Result<Vec<Entry>> {
     Ok(out)
 }
 
-struct Group {
+pub(crate) struct Group {
     /// The id component after `summary:<by>:`.
-    key: String,
+    pub(crate) key: String,
     /// For payouts, the payout's own words; else the period.
-    label: String,
+    pub(crate) label: String,
     /// The payout's date, or `None` to date the summary on its latest entry.
-    date: Option<String>,
-    members: Vec<usize>,
+    pub(crate) date: Option<String>,
+    pub(crate) members: Vec<usize>,
 }
 
 fn by_date(entries: &[Entry], len: usize) -> Vec<Group> {
@@ -135,7 +135,7 @@ fn own_keys(entry: &Entry) -> Vec<String> {
     }
 }
 
-fn is_payout(entry: &Entry) -> bool {
+pub(crate) fn is_payout(entry: &Entry) -> bool {
     entry
         .source
         .kind
@@ -144,11 +144,25 @@ fn is_payout(entry: &Entry) -> bool {
         == "payout"
 }
 
+/// Where the payout view puts one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// A payout entry (or its reversal): group `g` is its own.
+    Payout(usize),
+    /// Group `g`'s payout names the entry by its own name (`order:<id>`, `refund:<id>`...).
+    ByOwn(usize),
+    /// Group `g`'s payout names only one of the entry's links (a refund found by its order).
+    ByLink(usize),
+    /// No payout names it.
+    Unsettled,
+}
+
 /// Each payout entry is a group; every other entry joins the payout that names it, by its own name
 /// first and else by one of its links (a refund names its order). When several payouts name it, the
 /// earliest payout dated on or after the entry wins (a refund paid out weeks after its sale belongs
-/// to the later payout), else the earliest. Entries no payout names form the `unsettled` group.
-fn by_payout(entries: &[Entry]) -> Vec<Group> {
+/// to the later payout), else the earliest. The one rule every payout-based decision uses
+/// (summaries, posting modes, the clearing report), so they cannot disagree about a payout.
+pub(crate) fn settle(entries: &[Entry]) -> (Vec<Group>, Vec<Slot>) {
     let mut payouts: Vec<usize> = (0..entries.len())
         .filter(|&i| entries.get(i).is_some_and(is_payout))
         .collect();
@@ -156,6 +170,7 @@ fn by_payout(entries: &[Entry]) -> Vec<Group> {
         let key = |i: usize| entries.get(i).map(|e| (e.date.clone(), payout_key(e)));
         key(a).cmp(&key(b))
     });
+    let mut slots = vec![Slot::Unsettled; entries.len()];
     // Reversed payout entries share their payout's key and join its group.
     let mut group_of_key: BTreeMap<String, usize> = BTreeMap::new();
     let mut groups: Vec<Group> = Vec::new();
@@ -179,8 +194,10 @@ fn by_payout(entries: &[Entry]) -> Vec<Group> {
             group.members.push(p);
             set.extend(entry.links.iter().map(String::as_str));
         }
+        if let Some(s) = slots.get_mut(p) {
+            *s = Slot::Payout(slot);
+        }
     }
-    let mut unsettled = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
         if is_payout(entry) {
             continue;
@@ -188,20 +205,53 @@ fn by_payout(entries: &[Entry]) -> Vec<Group> {
         let own = own_keys(entry);
         let by_own = pick(&groups, &names, &entry.date, |set| {
             own.iter().any(|k| set.contains(k.as_str()))
-        });
+        })
+        .map(Slot::ByOwn);
         let chosen = by_own.or_else(|| {
             pick(&groups, &names, &entry.date, |set| {
                 entry.links.iter().any(|k| set.contains(k.as_str()))
             })
+            .map(Slot::ByLink)
         });
-        match chosen.and_then(|g| groups.get_mut(g)) {
-            Some(group) => group.members.push(i),
-            None => unsettled.push(i),
+        if let (Some(slot), Some(s)) = (chosen, slots.get_mut(i)) {
+            *s = slot;
+        }
+    }
+    for (i, slot) in slots.iter().enumerate() {
+        if let Slot::ByOwn(g) | Slot::ByLink(g) = slot {
+            if let Some(group) = groups.get_mut(*g) {
+                group.members.push(i);
+            }
         }
     }
     for group in &mut groups {
         group.members.sort_unstable();
     }
+    (groups, slots)
+}
+
+/// The payout group that settled `entry` (at `slot`), for decisions that need more than a
+/// grouping: its own payout, one naming it by its own name, or one naming only a link of it and
+/// dated on or after it. A group reached only through a link and dated before the entry (a
+/// refund found by its order's earlier payout) did not pay it out: `None`, it waits for its own.
+pub(crate) fn settled_by(groups: &[Group], slot: Slot, entry: &Entry) -> Option<usize> {
+    match slot {
+        Slot::Payout(g) | Slot::ByOwn(g) => Some(g),
+        Slot::ByLink(g) => groups
+            .get(g)
+            .and_then(|grp| grp.date.as_deref())
+            .is_some_and(|d| d >= entry.date.as_str())
+            .then_some(g),
+        Slot::Unsettled => None,
+    }
+}
+
+/// Entries no payout names form the `unsettled` group.
+fn by_payout(entries: &[Entry]) -> Vec<Group> {
+    let (mut groups, slots) = settle(entries);
+    let unsettled: Vec<usize> = (0..entries.len())
+        .filter(|&i| slots.get(i) == Some(&Slot::Unsettled))
+        .collect();
     if !unsettled.is_empty() {
         groups.push(Group {
             key: UNSETTLED.to_string(),
@@ -238,7 +288,7 @@ fn pick(
     on_or_after.or_else(|| candidates.first().copied())
 }
 
-fn render(
+pub(crate) fn render(
     by: SummaryBy,
     group: &Group,
     currency: Currency,

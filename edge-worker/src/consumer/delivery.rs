@@ -40,7 +40,7 @@ pub(super) async fn post(
         )
         .await;
     };
-    let Some(json) = db.entry_json(entry_id).await? else {
+    let Some(json) = db.posting_json(entry_id, target).await? else {
         return park(
             db,
             env,

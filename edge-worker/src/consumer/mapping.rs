@@ -5,6 +5,7 @@ use super::Next;
 use crate::bigcommerce::{self, Fetched};
 use crate::config::{Settings, Target};
 use crate::erasure;
+use crate::posting;
 use crate::queue::{self, Job};
 use crate::store::{now_ms, Db, EventRow, EventStatus};
 use ledgerbridge_core::journal::plan::{logical_key, plan};
@@ -103,6 +104,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
     let plan = plan(mapped.entries, unbooked, &heads, &existing);
     let targets = shop_config.all_targets();
     let names: Vec<&str> = targets.iter().map(Target::as_str).collect();
+    let held = shop_config.held_targets();
     let note = (!plan.skipped.is_empty()).then(|| {
         plan.skipped
             .iter()
@@ -110,7 +112,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
             .collect::<Vec<_>>()
             .join("; ")
     });
-    db.commit(&event, &plan, &names, note.as_deref(), now)
+    db.commit(&event, &plan, &names, &held, note.as_deref(), now)
         .await?;
     if !rejected.is_empty() {
         // What booked stays booked; the event parks on the parts that did not, so they are listed
@@ -138,7 +140,10 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
     let queue = queue::work(env)?;
     let mut jobs: Vec<Job> = Vec::new();
     for entry in &plan.book {
-        for t in targets.iter().filter(|t| **t != Target::D1) {
+        for t in targets
+            .iter()
+            .filter(|t| **t != Target::D1 && !held.contains(&t.as_str()))
+        {
             jobs.push(Job::Post {
                 entry: entry.id.clone(),
                 target: t.as_str().to_string(),
@@ -153,6 +158,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
             jobs.push(Job::Event { id: waiting });
         }
     }
+    jobs.extend(posting::after_booking(settings, db, &event.shop, now).await);
     // A failed send leaves pending rows and received events behind: the sweeper's job.
     for job in jobs {
         if let Err(e) = queue.send(&job).await {

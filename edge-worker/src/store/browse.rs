@@ -11,7 +11,8 @@ use worker::Result;
 /// activity first, with the state a merchant reads:
 /// - `parked`: an event of the order, or a posting of one of its entries, is parked (needs a fix);
 /// - `waiting`: a refund waits for its order;
-/// - `pending`: an event not yet mapped, or a posting not yet accepted by a target;
+/// - `pending`: an event not yet mapped, or a posting not yet accepted by a target (or held for
+///   the summary of a per-payout or daily target);
 /// - `posted`: entries booked and every posting accepted;
 /// - `nothing-booked`: mapped, and nothing to book (e.g. cancelled before payment).
 ///
@@ -31,7 +32,7 @@ SELECT platform, shop, order_id, k, last_at, memo, date, currency, state FROM (
         WHERE e.order_key = ev.k AND x.state = 'parked') THEN 'parked'
       WHEN ev.waiting > 0 THEN 'waiting'
       WHEN ev.received > 0 OR EXISTS (SELECT 1 FROM entries e JOIN outbox x ON x.entry_id = e.id
-        WHERE e.order_key = ev.k AND x.state = 'pending') THEN 'pending'
+        WHERE e.order_key = ev.k AND x.state IN ('pending', 'held')) THEN 'pending'
       WHEN EXISTS (SELECT 1 FROM entries e WHERE e.order_key = ev.k) THEN 'posted'
       ELSE 'nothing-booked'
     END AS state

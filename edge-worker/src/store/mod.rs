@@ -3,14 +3,18 @@
 //! merchant's order list, attention list and ledger pages in [`browse`].
 
 mod browse;
+mod clearing;
 mod erasure;
 mod outbox;
 pub mod privacy;
 mod state;
 mod status;
+mod summaries;
 
 pub use browse::{Cursor, OrderFilter, OrderRow, ParkedEvent, ParkedPosting, ORDER_STATES};
+pub use clearing::ParkedPayout;
 pub use state::{EventStatus, PostingState};
+pub use summaries::Settled;
 
 use ledgerbridge_core::journal::plan::{Head, Plan};
 use ledgerbridge_core::Entry;
@@ -309,6 +313,7 @@ impl Db {
         event: &EventRow,
         plan: &Plan,
         targets: &[&str],
+        held: &[&str],
         note: Option<&str>,
         now: i64,
     ) -> Result<()> {
@@ -333,6 +338,8 @@ impl Db {
             for target in targets {
                 let (state, posted) = if *target == "d1" {
                     (PostingState::Posted, n(now))
+                } else if held.contains(target) {
+                    (PostingState::Held, JsValue::NULL)
                 } else {
                     (PostingState::Pending, JsValue::NULL)
                 };

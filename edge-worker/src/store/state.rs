@@ -41,6 +41,10 @@ pub enum PostingState {
     Pending,
     Posted,
     Parked,
+    /// Waiting for a summary under the target's posting mode (per-payout, daily).
+    Held,
+    /// Inside a summary sent instead (its id is the row's `target_ref`); never posted on its own.
+    Summarized,
 }
 
 impl PostingState {
@@ -49,6 +53,8 @@ impl PostingState {
             PostingState::Pending => "pending",
             PostingState::Posted => "posted",
             PostingState::Parked => "parked",
+            PostingState::Held => "held",
+            PostingState::Summarized => "summarized",
         }
     }
 }
@@ -75,6 +81,8 @@ mod tests {
             (PostingState::Pending, "pending"),
             (PostingState::Posted, "posted"),
             (PostingState::Parked, "parked"),
+            (PostingState::Held, "held"),
+            (PostingState::Summarized, "summarized"),
         ] {
             assert_eq!(state.as_str(), name);
             let read: PostingState = serde_json::from_value(name.into()).unwrap();

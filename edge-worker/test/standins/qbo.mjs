@@ -85,6 +85,10 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
     const sum = (t) => lines.filter((l) => l.JournalEntryLineDetail?.PostingType === t)
       .reduce((a, l) => a + Math.round(Number(l.Amount) * 100), 0);
     const refs = lines.every((l) => l.DetailType === "JournalEntryLineDetail" && l.JournalEntryLineDetail?.AccountRef?.value);
+    // DocNumber: at most 21 characters (QBO's documented limit).
+    if (typeof je.DocNumber === "string" && je.DocNumber.length > 21) {
+      return json(res, 400, { Fault: { Error: [{ Message: "String length is either shorter or longer than supported by specification", code: "2050" }] } });
+    }
     if (!lines.length || !refs || sum("Debit") !== sum("Credit")) {
       return json(res, 400, { Fault: { Error: [{ Message: "Journal Entry must be balanced", code: "6000" }] } });
     }
