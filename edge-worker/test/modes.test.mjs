@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { startQbo } from "./standins/qbo.mjs";
 import { startXero } from "./standins/xero.mjs";
-import { API_KEY, CLIENT_ID, SHOPIFY_SECRET, drain, idle, milli, rows, sendStripe, startWorker, waitFor } from "./helpers.mjs";
+import { API_KEY, CLIENT_ID, SHOPIFY_SECRET, drain, idle, milli, oauthSeeds, rows, sendStripe, startWorker, waitFor } from "./helpers.mjs";
 
 const SHOP = "default"; // a Stripe account's own events
 const DAILY = "acct_daily";
@@ -37,8 +37,10 @@ async function start(posting, migrateDb) {
   mf = await startWorker({
     shops: shops(posting, { qbo: "daily", xero: "daily" }),
     vars: {
-      QBO_CLIENT_ID: "qbo-id", QBO_CLIENT_SECRET: "qbo-secret", QBO_REFRESH_TOKEN: "rt-seed",
-      XERO_CLIENT_ID: "xero-id", XERO_CLIENT_SECRET: "xero-secret", XERO_REFRESH_TOKEN: "xrt-seed",
+      QBO_CLIENT_ID: "qbo-id", QBO_CLIENT_SECRET: "qbo-secret",
+      XERO_CLIENT_ID: "xero-id", XERO_CLIENT_SECRET: "xero-secret",
+      // One token chain per shop (each shop connects its own company).
+      ...oauthSeeds([SHOP, DAILY]),
     },
     options: { d1Persist: dir },
     migrateDb,
