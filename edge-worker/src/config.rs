@@ -130,6 +130,8 @@ fn bigcommerce_base() -> String {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QboConfig {
+    /// The company; empty = the one connected from the admin page (`connections` in D1).
+    #[serde(default)]
     pub realm_id: String,
     #[serde(default = "qbo_base")]
     pub base_url: String,
@@ -137,16 +139,54 @@ pub struct QboConfig {
     pub token_url: String,
     #[serde(default = "qbo_minor")]
     pub minor_version: String,
+    #[serde(default = "qbo_authorize")]
+    pub authorize_url: String,
+    #[serde(default = "qbo_revoke")]
+    pub revoke_url: String,
+}
+
+impl Default for QboConfig {
+    fn default() -> Self {
+        Self {
+            realm_id: String::new(),
+            base_url: qbo_base(),
+            token_url: qbo_token(),
+            minor_version: qbo_minor(),
+            authorize_url: qbo_authorize(),
+            revoke_url: qbo_revoke(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct XeroConfig {
+    /// The organisation; empty = the one connected from the admin page (`connections` in D1).
+    #[serde(default)]
     pub tenant_id: String,
     #[serde(default = "xero_base")]
     pub base_url: String,
     #[serde(default = "xero_token")]
     pub token_url: String,
+    #[serde(default = "xero_authorize")]
+    pub authorize_url: String,
+    #[serde(default = "xero_revoke")]
+    pub revoke_url: String,
+    #[serde(default = "xero_connections")]
+    pub connections_url: String,
+}
+
+impl Default for XeroConfig {
+    fn default() -> Self {
+        Self {
+            tenant_id: String::new(),
+            base_url: xero_base(),
+            token_url: xero_token(),
+            authorize_url: xero_authorize(),
+            revoke_url: xero_revoke(),
+            connections_url: xero_connections(),
+        }
+    }
 }
 
 fn qbo_base() -> String {
@@ -164,8 +204,34 @@ fn xero_base() -> String {
 fn xero_token() -> String {
     "https://identity.xero.com/connect/token".into()
 }
+// OAuth endpoints: round2-apis.md §4.1 (Intuit's discovery document) and §5.1 (Xero's spec).
+fn qbo_authorize() -> String {
+    "https://appcenter.intuit.com/connect/oauth2".into()
+}
+fn qbo_revoke() -> String {
+    "https://developer.api.intuit.com/v2/oauth2/tokens/revoke".into()
+}
+fn xero_authorize() -> String {
+    "https://login.xero.com/identity/connect/authorize".into()
+}
+fn xero_revoke() -> String {
+    "https://identity.xero.com/connect/revocation".into()
+}
+fn xero_connections() -> String {
+    "https://api.xero.com/connections".into()
+}
 
 impl ShopConfig {
+    /// The shop's QBO settings, Intuit's defaults where SHOPS names none.
+    pub fn qbo_or_default(&self) -> QboConfig {
+        self.qbo.clone().unwrap_or_default()
+    }
+
+    /// The shop's Xero settings, Xero's defaults where SHOPS names none.
+    pub fn xero_or_default(&self) -> XeroConfig {
+        self.xero.clone().unwrap_or_default()
+    }
+
     /// Every URL the worker calls for this shop must be https: a plain-http base would send API
     /// credentials and order documents in clear. Loopback stays allowed for local stand-ins.
     fn check_urls(&self, shop: &str) -> Result<(), String> {
@@ -185,10 +251,15 @@ impl ShopConfig {
         if let Some(c) = &self.qbo {
             urls.push(("qbo.base_url", &c.base_url));
             urls.push(("qbo.token_url", &c.token_url));
+            urls.push(("qbo.authorize_url", &c.authorize_url));
+            urls.push(("qbo.revoke_url", &c.revoke_url));
         }
         if let Some(c) = &self.xero {
             urls.push(("xero.base_url", &c.base_url));
             urls.push(("xero.token_url", &c.token_url));
+            urls.push(("xero.authorize_url", &c.authorize_url));
+            urls.push(("xero.revoke_url", &c.revoke_url));
+            urls.push(("xero.connections_url", &c.connections_url));
         }
         match urls.into_iter().find(|(_, url)| !secure_url(url)) {
             Some((field, _)) => Err(format!(

@@ -17,6 +17,7 @@ pub mod bigcommerce;
 pub mod browse;
 pub mod clearing;
 pub mod config;
+pub mod connect;
 pub mod consumer;
 pub mod data_request;
 pub mod erasure;

@@ -3,7 +3,7 @@
 
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
-use crate::{admin_page, api, browse, data_request, intake, privacy, ratelimit};
+use crate::{admin_page, api, browse, connect, data_request, intake, privacy, ratelimit};
 use ledgerbridge_core::Platform;
 use worker::{Env, Method, Request, Response, Result};
 
@@ -49,6 +49,23 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "replay"]) => api::replay(req, &env, &settings).await,
         (Method::Post, ["api", "erasure"]) => privacy::erasure(req, &env, &settings).await,
         (Method::Get, ["api", "data-requests"]) => data_request::list(&req, &env, &settings).await,
+        (Method::Post, ["api", "connect", p]) => match connect::Provider::parse(p) {
+            Ok(p) => connect::start(&req, &env, &settings, p).await,
+            Err(e) => Err(e),
+        },
+        (Method::Post, ["api", "connect", p, "complete"]) => match connect::Provider::parse(p) {
+            Ok(p) => connect::complete(req, &env, &settings, p).await,
+            Err(e) => Err(e),
+        },
+        (Method::Delete, ["api", "connect", p]) => match connect::Provider::parse(p) {
+            Ok(p) => connect::disconnect(&req, &env, &settings, p).await,
+            Err(e) => Err(e),
+        },
+        (Method::Get, ["api", "connections"]) => connect::list(&req, &env, &settings).await,
+        (Method::Get, ["oauth", "callback", p]) => match connect::Provider::parse(p) {
+            Ok(p) => connect::callback(&req, &env, p).await,
+            Err(e) => Err(e),
+        },
         (Method::Get, ["admin"]) => admin_page::page(&req, &settings),
         _ => Err(HttpError::not_found(format!("no route for {path}"))),
     };
@@ -86,7 +103,7 @@ fn cors(mut resp: Response, origin: Option<&str>, settings: &Settings) -> Result
     h.set("vary", "Origin")?;
     if let Some(origin) = origin.filter(|o| settings.admin_origins.iter().any(|a| a == o)) {
         h.set("access-control-allow-origin", origin)?;
-        h.set("access-control-allow-methods", "GET, POST, OPTIONS")?;
+        h.set("access-control-allow-methods", "GET, POST, DELETE, OPTIONS")?;
         h.set(
             "access-control-allow-headers",
             "authorization, x-api-key, content-type",

@@ -18,6 +18,7 @@ pub async fn run(env: &Env) -> Result<(usize, usize)> {
     posting::sweep(env, &settings, &db, now).await;
     db.prune_budgets(now).await?;
     db.prune_intake(now).await?;
+    db.prune_authorizations(now).await?;
     privacy::sweep(&db, &settings, now).await?;
     let pulled = reconcile::run(env, &settings, &db, now).await?;
     if pulled > 0 {

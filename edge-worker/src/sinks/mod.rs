@@ -67,3 +67,19 @@ pub fn classify(reply: &Reply, attempts: i64, reference: impl FnOnce(&Reply) -> 
         )),
     }
 }
+
+/// The company (QBO realm) or organisation (Xero tenant) the shop connected from the admin page,
+/// for a shop whose SHOPS entry names none.
+pub async fn connected_account(ctx: &Ctx<'_>, provider: &str) -> Result<String, Outcome> {
+    match ctx.db.connection(provider, ctx.shop).await {
+        Ok(Some(c)) => Ok(c.account_id),
+        Ok(None) => Err(Outcome::Park(format!(
+            "no {provider} account connected for {}: connect it on the admin page (or set SHOPS[{}].{provider}), then POST /api/replay",
+            ctx.shop, ctx.shop
+        ))),
+        Err(e) => Err(Outcome::Retry {
+            reason: format!("D1: {e}"),
+            after_s: 5,
+        }),
+    }
+}

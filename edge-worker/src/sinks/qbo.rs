@@ -28,12 +28,14 @@ struct Ref {
 }
 
 pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
-    let Some(cfg) = ctx.shop_config.qbo.as_ref() else {
-        return Outcome::Park(format!(
-            "qbo target without SHOPS[{}].qbo (realm_id)",
-            ctx.shop
-        ));
-    };
+    let mut cfg = ctx.shop_config.qbo_or_default();
+    if cfg.realm_id.is_empty() {
+        cfg.realm_id = match super::connected_account(ctx, "qbo").await {
+            Ok(realm) => realm,
+            Err(outcome) => return outcome,
+        };
+    }
+    let cfg = &cfg;
     let body = match ctx
         .shop_config
         .mapping(ctx.shop)

@@ -27,12 +27,14 @@ struct Journal {
 }
 
 pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
-    let Some(cfg) = ctx.shop_config.xero.as_ref() else {
-        return Outcome::Park(format!(
-            "xero target without SHOPS[{}].xero (tenant_id)",
-            ctx.shop
-        ));
-    };
+    let mut cfg = ctx.shop_config.xero_or_default();
+    if cfg.tenant_id.is_empty() {
+        cfg.tenant_id = match super::connected_account(ctx, "xero").await {
+            Ok(tenant) => tenant,
+            Err(outcome) => return outcome,
+        };
+    }
+    let cfg = &cfg;
     let body = match ctx
         .shop_config
         .mapping(ctx.shop)

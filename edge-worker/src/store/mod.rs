@@ -4,6 +4,7 @@
 
 mod browse;
 mod clearing;
+mod connect;
 mod erasure;
 mod outbox;
 pub mod privacy;
@@ -13,6 +14,7 @@ mod summaries;
 
 pub use browse::{Cursor, OrderFilter, OrderRow, ParkedEvent, ParkedPosting, ORDER_STATES};
 pub use clearing::ParkedPayout;
+pub use connect::{Connection, OAuthState};
 pub use state::{EventStatus, PostingState};
 pub use summaries::Settled;
 

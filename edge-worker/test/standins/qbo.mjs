@@ -3,10 +3,11 @@
 // access-token expiry → 401) and the token endpoint (refresh tokens rotate; a used one is dead).
 import crypto from "node:crypto";
 import { json, listen, Script, sleep } from "./common.mjs";
+import { AuthorizationCodes } from "./oauth-code.mjs";
 
 // Options for soak runs: `faults` (a common.mjs Faults, keyed by requestid) and `seedReusable`
 // (the seed refresh token may start one chain per shop: the worker seeds every shop from one secret).
-export async function startQbo({ realm, clientId, clientSecret, refreshToken, accessTtlMs = 3_600_000, faults, seedReusable = false }) {
+export async function startQbo({ realm, clientId, clientSecret, refreshToken, accessTtlMs = 3_600_000, faults, seedReusable = false, redirectUris = [] }) {
   const state = {
     refreshToken, // the newest refresh token issued
     valid: new Set([refreshToken]), // refresh tokens that still work: one per chain
@@ -19,17 +20,34 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
     duplicateDocNumbers: false, // the company's "warn if duplicate journal number" setting
   };
   const script = new Script();
+  // Connecting from the admin page: Intuit's authorize endpoint adds the company (`realmId`).
+  const codes = new AuthorizationCodes({ clientId, redirectUris, scopes: ["com.intuit.quickbooks.accounting"], extra: () => ({ realmId: realm }) });
+  state.revoked = [];
   const srv = await listen(async (req, body, res) => {
     const url = new URL(req.url, "http://x");
+    const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
+    if (req.method === "GET" && url.pathname === "/connect/oauth2") {
+      const [status, headers, text] = codes.authorize(url);
+      res.writeHead(status, { "content-type": "text/plain", ...headers });
+      return res.end(text);
+    }
+    if (req.method === "POST" && url.pathname === "/oauth2/v1/tokens/revoke") {
+      // Intuit's revoke takes JSON {"token": refresh or access token} from the authenticated client.
+      if (req.headers.authorization !== `Basic ${basic}`) return json(res, 401, { error: "invalid_client" });
+      const token = JSON.parse(body.toString("utf8") || "{}").token;
+      state.revoked.push(token);
+      state.valid.delete(token);
+      return json(res, 200, {});
+    }
     if (req.method === "POST" && url.pathname === "/oauth2/v1/tokens/bearer") {
-      const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
       const form = new URLSearchParams(body.toString("utf8"));
       if (req.headers.authorization !== `Basic ${basic}`) return json(res, 401, { error: "invalid_client" });
       const used = form.get("refresh_token");
-      if (form.get("grant_type") !== "refresh_token" || !state.valid.has(used)) {
+      if (form.get("grant_type") === "authorization_code") {
+        if (!codes.redeem(form)) return json(res, 400, { error: "invalid_grant" });
+      } else if (form.get("grant_type") !== "refresh_token" || !state.valid.has(used)) {
         return json(res, 400, { error: "invalid_grant" });
-      }
-      if (!(seedReusable && used === refreshToken)) state.valid.delete(used);
+      } else if (!(seedReusable && used === refreshToken)) state.valid.delete(used);
       state.refreshes += 1;
       state.refreshToken = `rt-${crypto.randomUUID()}`;
       state.valid.add(state.refreshToken);
@@ -107,5 +125,6 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
   });
   /** Expires every access token issued so far (the next call gets 401 and must refresh). */
   const expireAccess = () => { for (const k of state.access.keys()) state.access.set(k, 0); };
-  return { ...srv, state, script, expireAccess, tokenUrl: `${srv.url}/oauth2/v1/tokens/bearer` };
+  return { ...srv, state, script, expireAccess, codes, tokenUrl: `${srv.url}/oauth2/v1/tokens/bearer`,
+    authorizeUrl: `${srv.url}/connect/oauth2`, revokeUrl: `${srv.url}/oauth2/v1/tokens/revoke` };
 }

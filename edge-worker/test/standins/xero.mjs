@@ -3,24 +3,50 @@
 // X-MinLimit-Remaining / X-DayLimit-Remaining headers, scripted 5xx; rotating refresh tokens.
 import crypto from "node:crypto";
 import { json, listen, Script, sleep } from "./common.mjs";
+import { AuthorizationCodes } from "./oauth-code.mjs";
 
 // Options for soak runs as in qbo.mjs: `faults` (keyed by Idempotency-Key) and `seedReusable`.
-export async function startXero({ tenant, clientId, clientSecret, refreshToken, perMinute = 60, perDay = 5000, faults, seedReusable = false }) {
+export async function startXero({ tenant, clientId, clientSecret, refreshToken, perMinute = 60, perDay = 5000, faults, seedReusable = false, redirectUris = [] }) {
   // `retired`: refresh tokens rotated out, usable until their grace ends (Xero: 30 minutes).
   // `tokenScript`: scripted token-endpoint steps, e.g. {rotateThenHang: ms} (the answer is lost).
   const state = { refreshToken, valid: new Set([refreshToken]), retired: new Map(), graceMs: 30 * 60_000, tokenScript: new Script(),
     access: new Map(), byKey: new Map(), journals: [], refreshes: 0, calls: [] };
   const script = new Script();
+  // Connecting from the admin page: without `offline_access` Xero issues no refresh token, so the
+  // stand-in refuses a request for less; the tenant is learnt afterwards from GET /connections.
+  const codes = new AuthorizationCodes({ clientId, redirectUris, scopes: ["offline_access", "accounting.manualjournals"] });
+  state.revoked = [];
   const srv = await listen(async (req, body, res) => {
     const url = new URL(req.url, "http://x");
+    const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
+    if (req.method === "GET" && url.pathname === "/identity/connect/authorize") {
+      const [status, headers, text] = codes.authorize(url);
+      res.writeHead(status, { "content-type": "text/plain", ...headers });
+      return res.end(text);
+    }
+    if (req.method === "GET" && url.pathname === "/connections") {
+      const exp = state.access.get(String(req.headers.authorization ?? "").replace(/^Bearer /, ""));
+      if (!exp || exp < Date.now()) return json(res, 401, { Title: "Unauthorized" });
+      return json(res, 200, [{ id: "conn-1", authEventId: "ev-1", tenantId: tenant, tenantType: "ORGANISATION", tenantName: "Demo Company (Global)",
+        createdDateUtc: new Date().toISOString(), updatedDateUtc: new Date().toISOString() }]);
+    }
+    if (req.method === "POST" && url.pathname === "/connect/revocation") {
+      // RFC 7009: form `token=…` from the authenticated client; the whole grant ends.
+      if (req.headers.authorization !== `Basic ${basic}`) return json(res, 400, { error: "invalid_client" });
+      const token = new URLSearchParams(body.toString("utf8")).get("token");
+      state.revoked.push(token);
+      state.valid.delete(token);
+      return json(res, 200, {});
+    }
     if (req.method === "POST" && url.pathname === "/connect/token") {
-      const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
       const form = new URLSearchParams(body.toString("utf8"));
       if (req.headers.authorization !== `Basic ${basic}`) return json(res, 400, { error: "invalid_client" });
       const used = form.get("refresh_token");
       const inGrace = (state.retired.get(used) ?? 0) > Date.now();
-      if (!state.valid.has(used) && !inGrace) return json(res, 400, { error: "invalid_grant" });
-      if (!(seedReusable && used === refreshToken) && state.valid.delete(used)) state.retired.set(used, Date.now() + state.graceMs);
+      if (form.get("grant_type") === "authorization_code") {
+        if (!codes.redeem(form)) return json(res, 400, { error: "invalid_grant" });
+      } else if (!state.valid.has(used) && !inGrace) return json(res, 400, { error: "invalid_grant" });
+      else if (!(seedReusable && used === refreshToken) && state.valid.delete(used)) state.retired.set(used, Date.now() + state.graceMs);
       state.refreshes += 1;
       state.refreshToken = `xrt-${crypto.randomUUID()}`;
       state.valid.add(state.refreshToken);
@@ -74,5 +100,6 @@ export async function startXero({ tenant, clientId, clientSecret, refreshToken, 
     return json(res, 200, answer, limits);
   });
   const expireAccess = () => { for (const k of state.access.keys()) state.access.set(k, 0); };
-  return { ...srv, state, script, expireAccess, tokenUrl: `${srv.url}/connect/token` };
+  return { ...srv, state, script, expireAccess, codes, tokenUrl: `${srv.url}/connect/token`,
+    authorizeUrl: `${srv.url}/identity/connect/authorize`, revokeUrl: `${srv.url}/connect/revocation`, connectionsUrl: `${srv.url}/connections` };
 }
