@@ -57,9 +57,46 @@ pub struct ShopConfig {
     /// A WooCommerce store's REST API, for the reconciliation pull of lost webhooks.
     #[serde(default)]
     pub woocommerce: Option<WooCommerceConfig>,
-    /// Stripe's API, for the pull of events Stripe failed to deliver.
+    /// Stripe's API, for the pull of events Stripe failed to deliver and for fetching each
+    /// charge's balance transaction (its fee) and each payout's items before mapping.
     #[serde(default)]
     pub stripe: Option<StripeConfig>,
+    /// A Shopify shop's Admin API, for order fees and Shopify Payments payouts.
+    #[serde(default)]
+    pub shopify: Option<ShopifyConfig>,
+}
+
+/// The Admin API of one Shopify shop. Without a token the shop's orders map as their webhooks
+/// say (no fees) and its payouts are not polled.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShopifyConfig {
+    /// Default `https://{shop}` (the shop's own domain, as the Admin API is addressed).
+    #[serde(default)]
+    pub admin_base: Option<String>,
+    /// The secret holding this shop's Admin API access token; default `SHOPIFY_ADMIN_TOKEN`.
+    /// Each shop (custom app install) has its own token, so several shops need several secrets.
+    #[serde(default)]
+    pub token_secret: Option<String>,
+}
+
+pub const SHOPIFY_TOKEN_SECRET: &str = "SHOPIFY_ADMIN_TOKEN";
+
+impl ShopConfig {
+    /// The shop's Admin API base and access token, when a token is configured for it.
+    pub fn shopify_admin(&self, env: &Env, shop: &str) -> Option<(String, String)> {
+        let c = self.shopify.clone().unwrap_or_default();
+        let token = text(
+            env,
+            c.token_secret.as_deref().unwrap_or(SHOPIFY_TOKEN_SECRET),
+        )?;
+        let base = c
+            .admin_base
+            .unwrap_or_else(|| format!("https://{shop}"))
+            .trim_end_matches('/')
+            .to_string();
+        Some((base, token))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -215,6 +252,15 @@ impl Settings {
         self.shops
             .iter()
             .filter_map(|(shop, c)| Some((shop.clone(), c.stripe.as_ref()?.api_base.clone())))
+            .collect()
+    }
+
+    /// Shops with a `shopify` block (their payouts are polled when a token is configured).
+    pub fn shopify_shops(&self) -> Vec<(String, ShopConfig)> {
+        self.shops
+            .iter()
+            .filter(|(shop, c)| c.shopify.is_some() && shop.as_str() != "*")
+            .map(|(shop, c)| (shop.clone(), c.clone()))
             .collect()
     }
 
