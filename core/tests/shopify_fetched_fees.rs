@@ -240,3 +240,67 @@ fn the_query_selects_what_the_adapter_reads() {
         Some("123")
     );
 }
+
+/// Σ debit − credit of `account` over every entry the payloads map to, in cents.
+fn net_cents(payloads: &[Vec<u8>], account: &str) -> i64 {
+    let config = Config::default();
+    let mut cents = 0i64;
+    for p in payloads {
+        for entry in map(Platform::Shopify, p, &config).unwrap().entries {
+            for l in entry.lines.iter().filter(|l| l.account == account) {
+                let v = serde_json::to_value(l).unwrap();
+                let amount =
+                    |k: &str| -> i64 { v[k].as_str().unwrap().replace('.', "").parse().unwrap() };
+                cents += amount("debit") - amount("credit");
+            }
+        }
+    }
+    cents
+}
+
+fn fixture(case: &str) -> Vec<u8> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/shopify");
+    std::fs::read(root.join(case).join("input.json")).unwrap()
+}
+
+#[test]
+fn a_payout_after_fetched_fees_books_each_fee_once_and_empties_clearing() {
+    let sale = fixture("fees-fetched");
+    let payout = fixture("payout-after-fetched-fees");
+    let both = [sale.clone(), payout.clone()];
+    assert_eq!(net_cents(&both, "Assets:Clearing:Shopify-Payments"), 0);
+    assert_eq!(
+        net_cents(&both, "Expenses:PaymentFees:Shopify-Payments"),
+        300
+    );
+
+    // Without the flag the payout books the charge's fee a second time: the default is for
+    // shops whose orders carry no fee.
+    let mut unflagged: Value = serde_json::from_slice(&payout).unwrap();
+    unflagged
+        .as_object_mut()
+        .unwrap()
+        .remove("fees_booked_with_orders");
+    let unflagged = serde_json::to_vec(&unflagged).unwrap();
+    let fee_first_seen = [unflagged.clone()];
+    assert_eq!(
+        net_cents(&fee_first_seen, "Expenses:PaymentFees:Shopify-Payments"),
+        300
+    );
+    // …and the refund items of a flagged payout keep their fees unbooked: the order books none.
+    let mut with_refund: Value = serde_json::from_slice(&payout).unwrap();
+    with_refund["payout"]["amount"] = json!("80.20");
+    let txns = with_refund["balance_transactions"].as_array_mut().unwrap();
+    txns.insert(
+        1,
+        json!({"id": 8203, "type": "refund", "currency": "USD", "amount": "-9.00",
+        "fee": "1.00", "net": "-10.00", "source_id": 1, "source_order_id": 6_123_400_002_001_u64}),
+    );
+    txns[2]["amount"] = json!("-80.20");
+    txns[2]["net"] = json!("-80.20");
+    let refund_fee = [serde_json::to_vec(&with_refund).unwrap()];
+    assert_eq!(
+        net_cents(&refund_fee, "Expenses:PaymentFees:Shopify-Payments"),
+        100
+    );
+}
