@@ -13,7 +13,7 @@ use crate::model::{
 };
 use crate::money::{round_to, Currency};
 use crate::platforms::de::required;
-use crate::platforms::totals::{self, Declared, Stated};
+use crate::platforms::totals::{self, non_negative, Declared, Stated};
 use rust_decimal::Decimal;
 
 /// Statuses in which no money has been taken (unless `date_paid_gmt` says otherwise).
@@ -45,6 +45,7 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
     limit(p.fee_lines.len(), "fee_lines")?;
     limit(p.shipping_lines.len(), "shipping_lines")?;
     limit(p.refunds.len(), "refunds")?;
+    refuse_negatives(&p)?;
     let rates = taxes::rates(&p.tax_lines);
     let coupon = coupon_label(&p.coupon_lines);
 
@@ -282,6 +283,31 @@ fn summary_refund(
             fee: None,
         }],
     }
+}
+
+/// Woo documents negative amounts only for refunds (their own objects, and the `refunds[]`
+/// summaries) and for `fee_lines` (a negative fee is a cart discount, with negative tax). A
+/// negative price, shipping charge or tax anywhere else would book revenue backwards unnoticed.
+fn refuse_negatives(p: &wire::Payload) -> Result<()> {
+    for (i, l) in p.line_items.iter().enumerate() {
+        non_negative(l.subtotal.0, || format!("line_items[{i}].subtotal"))?;
+        non_negative(l.total.0, || format!("line_items[{i}].total"))?;
+        for (j, t) in l.taxes.iter().enumerate() {
+            non_negative(t.total.0, || format!("line_items[{i}].taxes[{j}].total"))?;
+        }
+    }
+    for (i, s) in p.shipping_lines.iter().enumerate() {
+        non_negative(s.total.0, || format!("shipping_lines[{i}].total"))?;
+        for (j, t) in s.taxes.iter().enumerate() {
+            non_negative(t.total.0, || {
+                format!("shipping_lines[{i}].taxes[{j}].total")
+            })?;
+        }
+    }
+    if let Some(total) = p.total {
+        non_negative(total.0, || "total".to_string())?;
+    }
+    Ok(())
 }
 
 fn coupon_label(coupons: &[wire::CouponLine]) -> Option<String> {
