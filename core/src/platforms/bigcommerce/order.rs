@@ -258,6 +258,7 @@ fn tender(id: &str, gateway: &str, kind: TenderKind, amount: Decimal) -> Tender 
         kind,
         amount,
         fee: None,
+        fee_unbooked: None,
     }
 }
 

@@ -187,6 +187,7 @@ fn tenders(transactions: Vec<GqlTransaction>, shop_currency: &str) -> Result<Vec
             kind: TenderKind::Payment,
             amount,
             fee,
+            fee_unbooked: None,
         });
     }
     Ok(out)

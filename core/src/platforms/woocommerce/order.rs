@@ -5,6 +5,7 @@
 //! line `subtotal`, the coupon discount is `subtotal − total` (how Woo allocates coupons to lines),
 //! and the tax booked is the tax after discount.
 
+use super::gateway_fee::{self, GatewayFee};
 use super::taxes::{self, Pool};
 use super::{currency, gateway, limit, timestamp, wire};
 use crate::error::{LedgerError, Result};
@@ -119,13 +120,19 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         })
         .collect();
 
+    let (fee, fee_unbooked) = match gateway_fee::read(&p.meta_data, &p.payment_method, currency)? {
+        GatewayFee::Unknown => (None, None),
+        GatewayFee::Booked(fee) => (Some(fee), None),
+        GatewayFee::Unbookable(why) => (None, Some(why)),
+    };
     let tenders = match p.total {
         Some(total) if !total.0.is_zero() => vec![Tender {
             id: p.transaction_id.clone().filter(|t| !t.is_empty()),
             gateway: gateway.clone(),
             kind: TenderKind::Payment,
             amount: total.0,
-            fee: None,
+            fee,
+            fee_unbooked,
         }],
         _ => Vec::new(),
     };
@@ -281,6 +288,7 @@ fn summary_refund(
             kind: TenderKind::Refund,
             amount,
             fee: None,
+            fee_unbooked: None,
         }],
     }
 }
