@@ -1,8 +1,8 @@
-//! The fee booked with a sale's payment: the one the source reports.
+//! The fee booked with a sale's payment: the one the source reports, else a configured estimate.
 
 use super::{at_scale, Ctx, Lazy};
 use crate::error::Result;
-use crate::model::Tender;
+use crate::model::{Tender, GIFT_CARD_GATEWAY};
 use crate::money::{Currency, Shown};
 use rust_decimal::Decimal;
 
@@ -12,7 +12,7 @@ pub(crate) fn payment_fee(
     ctx: &mut Ctx<'_>,
     cur: Currency,
     gateway: &str,
-    _paid: Decimal,
+    paid: Decimal,
     tender: Option<&Tender>,
     path: &str,
 ) -> Result<Option<(Decimal, String)>> {
@@ -34,5 +34,29 @@ pub(crate) fn payment_fee(
         );
         return Ok(None);
     }
-    Ok(None)
+    if gateway == GIFT_CARD_GATEWAY || !paid.is_sign_positive() || paid.is_zero() {
+        return Ok(None);
+    }
+    let Some(rule) = ctx.config.fee_estimate(gateway) else {
+        return Ok(None);
+    };
+    let Some(fee) = rule.estimate(cur, paid).filter(|f| !f.is_zero()) else {
+        return Ok(None);
+    };
+    let rate = rule.describe();
+    ctx.warn(
+        "W_ESTIMATED_FEE",
+        format!("{path}.fee"),
+        format!(
+            "{gateway} reported no fee: {} estimated at {rate}",
+            Shown(cur, fee)
+        ),
+    );
+    Ok(Some((
+        fee,
+        format!(
+            "{path}: estimated fee {rate} of {} through {gateway} (none reported), trued up when the {gateway} statement is reconciled",
+            Shown(cur, paid)
+        ),
+    )))
 }
