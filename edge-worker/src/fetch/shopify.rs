@@ -8,6 +8,9 @@ use super::{retry_after_s, Prepared};
 use crate::config::{Settings, ShopConfig};
 use crate::http::{backoff, call, excerpt};
 use crate::store::{order_key, Db, EventRow};
+// The query's text is the core's: the adapter reading the answer and the query asking for it
+// change together.
+use ledgerbridge_core::platforms::shopify::{ORDER_TRANSACTIONS_KEY, ORDER_TRANSACTIONS_QUERY};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeSet;
@@ -16,9 +19,6 @@ use worker::{Env, Method, Result};
 /// The Admin API version every call names (its path carries it). Shopify supports each stable
 /// version for a year; moving it is a code change reviewed against the release notes.
 pub const API_VERSION: &str = "2025-10";
-
-/// The query the fee fetch sends: an order's transactions and their fees.
-pub const ORDER_TRANSACTIONS_QUERY: &str = "query OrderTransactions($id: ID!) { order(id: $id) { id transactions(first: 250) { id kind status gateway processedAt test amountSet { shopMoney { amount currencyCode } } parentTransaction { id } fees { id type rateName flatFeeName amount { amount currencyCode } taxAmount { amount currencyCode } } } } }";
 
 #[derive(Deserialize)]
 struct Peek<'a> {
@@ -217,7 +217,7 @@ pub async fn order_fees(
     }
     Prepared::Ready {
         payload: Some(format!(
-            "{{\"order\":{},\"order_transactions\":{}}}",
+            "{{\"order\":{},\"{ORDER_TRANSACTIONS_KEY}\":{}}}",
             event.payload.trim(),
             reply.body.trim()
         )),
