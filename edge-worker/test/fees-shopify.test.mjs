@@ -11,6 +11,7 @@ import { balances, drain, fixtureOf, rows, sendShopify, startWorker, waitFor } f
 
 const SHOP = "demo.myshopify.com";
 const TOKEN = "shpat_test_fees";
+const PLAIN = "plain.myshopify.com";
 const ORDER = 6123400000012;
 let mf, admin;
 
@@ -44,7 +45,9 @@ const payout1Items = [
 
 before(async () => {
   admin = await startShopifyAdmin({ token: TOKEN, orders: new Map([[String(ORDER), [sale]]]), gql: { maximumAvailable: 100, restoreRate: 10 } });
-  mf = await startWorker({ shops: { [SHOP]: { shopify: { admin_base: admin.url } } }, vars: { SHOPIFY_ADMIN_TOKEN: TOKEN } });
+  mf = await startWorker({ shops: { [SHOP]: { shopify: { admin_base: admin.url } },
+    // A shop whose token secret is not set: mapped as before the fetch, with a note.
+    [PLAIN]: { shopify: { admin_base: admin.url, token_secret: "PLAIN_SHOP_ADMIN_TOKEN" } } }, vars: { SHOPIFY_ADMIN_TOKEN: TOKEN } });
 });
 after(async () => { await mf?.dispose(); await admin?.close(); });
 
@@ -145,4 +148,18 @@ test("a refused token parks the order's event with a readable reason", async () 
   const ev = await waitFor("parked", async () => (await rows(mf, "SELECT status, reason FROM events WHERE order_id = '6123400000099' AND status = 'parked'"))[0]);
   assert.match(ev.reason, /refused the Admin API token \(401\)/);
   assert.equal((await rows(mf, "SELECT id FROM entries WHERE json LIKE '%6123400000099%'")).length, 0);
+});
+
+test("a shop without an Admin token maps its orders as the webhook says, noting that fees were not fetched", async () => {
+  const calls = admin.state.calls.length;
+  const o = { ...order, id: 6123400000077 };
+  assert.equal((await sendShopify(mf, o, { shop: PLAIN, topic: "orders/paid" })).status, 202);
+  await drain(mf);
+  const [ev] = await rows(mf, "SELECT status, reason, payload FROM events WHERE shop = ?", PLAIN);
+  assert.equal(ev.status, "mapped");
+  assert.match(ev.reason, /fees not fetched: no Admin API token/);
+  assert.deepEqual(JSON.parse(ev.payload), o, "the payload stays the webhook's");
+  assert.ok(!admin.state.calls.slice(calls).some((c) => c.path.endsWith("/graphql.json")), "nothing asked without a token");
+  const [entry] = (await rows(mf, "SELECT json FROM entries WHERE shop = ?", PLAIN)).map((r) => JSON.parse(r.json));
+  assert.ok(!entry.lines.some((l) => l.account.startsWith("Expenses:PaymentFees")));
 });
