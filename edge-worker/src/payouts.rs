@@ -259,7 +259,10 @@ mod tests {
             link_next(h).as_deref(),
             Some("https://s.myshopify.com/admin/api/2025-10/x.json?page_info=n2&limit=2")
         );
-        assert_eq!(link_next(r#"<https://a/x?page_info=p>; rel="previous""#), None);
+        assert_eq!(
+            link_next(r#"<https://a/x?page_info=p>; rel="previous""#),
+            None
+        );
         assert_eq!(link_next(""), None);
     }
 }

@@ -17,7 +17,8 @@ pub async fn run(env: &Env) -> Result<(usize, usize)> {
     queue::enqueue(env, &events, &rows).await?;
     db.prune_budgets(now).await?;
     db.prune_intake(now).await?;
-    let pulled = reconcile::run(env, &settings, &db, now).await? + payouts::run(env, &settings, &db, now).await?;
+    let pulled = reconcile::run(env, &settings, &db, now).await?
+        + payouts::run(env, &settings, &db, now).await?;
     if pulled > 0 {
         worker::console_log!("reconciliation pull recorded {pulled} events");
     }

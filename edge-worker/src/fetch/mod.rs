@@ -58,6 +58,10 @@ pub async fn prepare(
 /// The HTTP-date form (and anything unreadable) is treated as a minute.
 pub fn retry_after_s(reply: &Reply) -> Option<u32> {
     let v = reply.header("retry-after")?;
-    let secs = v.trim().parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0);
+    let secs = v
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0);
     Some(secs.map_or(60, |s| (s.ceil() as u32).clamp(1, 3600)))
 }

@@ -114,8 +114,7 @@ pub async fn order_fees(
         };
     };
     let order_id = event.order_id.clone().unwrap_or_default();
-    if order_id.is_empty() || order_id.len() > 19 || !order_id.bytes().all(|b| b.is_ascii_digit())
-    {
+    if order_id.is_empty() || order_id.len() > 19 || !order_id.bytes().all(|b| b.is_ascii_digit()) {
         return Prepared::Park(format!(
             "{:?} is not a Shopify order id: its fees cannot be fetched",
             excerpt(&order_id)
@@ -210,7 +209,11 @@ pub async fn order_fees(
             .join("; ");
         return Prepared::Park(format!("Shopify order fees: {}", excerpt(&why)));
     }
-    if answer.data.and_then(|d| d.order).is_none_or(|o| o.get() == "null") {
+    if answer
+        .data
+        .and_then(|d| d.order)
+        .is_none_or(|o| o.get() == "null")
+    {
         return Prepared::Park(format!(
             "Shopify has no order {order_id} for this token (orders older than 60 days need read_all_orders)"
         ));
@@ -292,7 +295,9 @@ mod tests {
 
     #[test]
     fn a_payload_with_transactions_is_not_fetched_again() {
-        assert!(has_transactions(r#"{"order":{"id":1},"order_transactions":{"data":{}}}"#));
+        assert!(has_transactions(
+            r#"{"order":{"id":1},"order_transactions":{"data":{}}}"#
+        ));
         assert!(!has_transactions(r#"{"id":1,"line_items":[]}"#));
     }
 }

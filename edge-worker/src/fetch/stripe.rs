@@ -145,7 +145,11 @@ pub async fn expand(
     };
     let fetched = match want {
         Want::Charge { with_refunds } => {
-            let extra = if with_refunds { "&expand[]=refunds" } else { "" };
+            let extra = if with_refunds {
+                "&expand[]=refunds"
+            } else {
+                ""
+            };
             let url = format!("/v1/charges/{}?expand[]=balance_transaction{extra}", obj.id);
             api.object(&url, "charge").await
         }
@@ -337,13 +341,28 @@ mod tests {
 
     #[test]
     fn only_what_lacks_its_balance_transaction_is_fetched() {
-        let id = obj(r#"{"id":"ch_1","object":"charge","status":"succeeded","captured":true,"balance_transaction":"txn_1"}"#);
-        assert!(matches!(want("charge.succeeded", &id), Want::Charge { with_refunds: false }));
-        let null = obj(r#"{"id":"ch_1","object":"charge","status":"succeeded","balance_transaction":null}"#);
-        assert!(matches!(want("charge.succeeded", &null), Want::Charge { .. }));
-        let full = obj(r#"{"id":"ch_1","object":"charge","status":"succeeded","balance_transaction":{"id":"txn_1"}}"#);
+        let id = obj(
+            r#"{"id":"ch_1","object":"charge","status":"succeeded","captured":true,"balance_transaction":"txn_1"}"#,
+        );
+        assert!(matches!(
+            want("charge.succeeded", &id),
+            Want::Charge {
+                with_refunds: false
+            }
+        ));
+        let null = obj(
+            r#"{"id":"ch_1","object":"charge","status":"succeeded","balance_transaction":null}"#,
+        );
+        assert!(matches!(
+            want("charge.succeeded", &null),
+            Want::Charge { .. }
+        ));
+        let full = obj(
+            r#"{"id":"ch_1","object":"charge","status":"succeeded","balance_transaction":{"id":"txn_1"}}"#,
+        );
         assert!(matches!(want("charge.updated", &full), Want::Nothing));
-        let failed = obj(r#"{"id":"ch_1","object":"charge","status":"failed","balance_transaction":null}"#);
+        let failed =
+            obj(r#"{"id":"ch_1","object":"charge","status":"failed","balance_transaction":null}"#);
         assert!(matches!(want("charge.failed", &failed), Want::Nothing));
         let manual = obj(r#"{"id":"po_1","object":"payout","status":"paid","automatic":false}"#);
         assert!(matches!(want("payout.paid", &manual), Want::Nothing));
