@@ -21,6 +21,7 @@ pub mod intake;
 pub mod payouts;
 pub mod queue;
 pub mod reconcile;
+pub mod reconcile_shopify;
 pub mod routes;
 pub mod seal;
 pub mod sinks;

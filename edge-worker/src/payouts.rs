@@ -237,7 +237,7 @@ impl Poll<'_> {
 }
 
 /// `<https://…page_info=x&limit=50>; rel="next", <…>; rel="previous"` → the next URL.
-fn link_next(header: &str) -> Option<String> {
+pub(crate) fn link_next(header: &str) -> Option<String> {
     header.split(',').find_map(|part| {
         let (url, params) = part.split_once(';')?;
         let is_next = params

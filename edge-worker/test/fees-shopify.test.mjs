@@ -163,3 +163,27 @@ test("a shop without an Admin token maps its orders as the webhook says, noting 
   const [entry] = (await rows(mf, "SELECT json FROM entries WHERE shop = ?", PLAIN)).map((r) => JSON.parse(r.json));
   assert.ok(!entry.lines.some((l) => l.account.startsWith("Expenses:PaymentFees")));
 });
+
+test("an order whose webhook was lost is pulled by the sweep, booked with its fee; its late webhook changes nothing", async () => {
+  const lost = { ...order, id: 6123400000055, updated_at: new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, "-00:00") };
+  admin.state.orders.set(String(lost.id), [{ ...sale, id: "gid://shopify/OrderTransaction/5123400005501" }]);
+  admin.state.restOrders.push(lost);
+  await sweep();
+  const ev = await waitFor("the pulled order", async () =>
+    (await rows(mf, "SELECT delivery_id, topic FROM events WHERE order_id = ?", String(lost.id)))[0]);
+  assert.equal(ev.delivery_id, `pull:${lost.id}:${lost.updated_at}`);
+  assert.equal(ev.topic, "orders/reconciled");
+  await drain(mf);
+  const mine = async () => (await rows(mf, "SELECT json FROM entries WHERE json LIKE ?", `%${lost.id}%`)).map((r) => JSON.parse(r.json));
+  const booked = await mine();
+  assert.equal(booked.length, 1);
+  assert.ok(booked[0].lines.some((l) => l.account.startsWith("Expenses:PaymentFees") && l.debit === "1.03"), JSON.stringify(booked[0].lines));
+  const list = admin.state.calls.filter((c) => c.path.endsWith("/orders.json"));
+  assert.ok(list.every((c) => c.query.page_info || (c.query.status === "any" && c.query.updated_at_min)), JSON.stringify(list.at(-1)));
+  assert.equal((await sendShopify(mf, lost, { topic: "orders/updated" })).status, 202);
+  await sweep();
+  await drain(mf);
+  assert.deepEqual(await mine(), booked, "the late webhook and the next pull book nothing more");
+  const [cursor] = await rows(mf, "SELECT cursor FROM pull_cursors WHERE source = 'shopify' AND shop = ?", SHOP);
+  assert.equal(cursor.cursor, String(Math.floor(Date.parse(lost.updated_at) / 1000)));
+});

@@ -5,6 +5,7 @@
 //   (`extensions.cost.throttleStatus`) that answers 200 with `errors[].extensions.code THROTTLED`
 //   when the query's cost no longer fits, refilling at `restoreRate` points a second;
 // - REST: a leaky bucket per shop (`X-Shopify-Shop-Api-Call-Limit`), 429 + `Retry-After` when full;
+//   `orders.json?updated_at_min=` (REST orders, the webhook shape),
 //   `shopify_payments/payouts.json` (`since_id`, ascending ids) and
 //   `shopify_payments/balance/transactions.json?payout_id=` with cursor pagination by `Link`
 //   (`page_info` opaque; a `page_info` request may carry nothing but `limit`: 400 otherwise).
@@ -18,7 +19,7 @@ const GRAPHQL_COST = 12;
  */
 export async function startShopifyAdmin({ token, version = "2025-10", orders = new Map(), payouts = [], transactions = [],
   gql = { maximumAvailable: 1000, restoreRate: 50 }, rest = { size: 40, leakPerS: 2 } } = {}) {
-  const state = { orders, payouts, transactions, calls: [], throttled: { graphql: 0, rest: 0 } };
+  const state = { orders, payouts, transactions, restOrders: [], calls: [], throttled: { graphql: 0, rest: 0 } };
   const script = new Script(); // scripted answers for the next calls: {status, headers?, body?}
   const once = []; // {match(url), step}: the first matching call gets `step`
   let bucket = { points: gql.maximumAvailable, at: Date.now() };
@@ -52,6 +53,14 @@ export async function startShopifyAdmin({ token, version = "2025-10", orders = n
         const since = BigInt(q.get("since_id") ?? "0");
         return state.payouts.filter((p) => BigInt(p.id) > since && (!q.get("status") || p.status === q.get("status")))
           .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      });
+    }
+    if (m[2] === "orders.json") {
+      // REST orders (the webhook shape) updated at or after `updated_at_min`.
+      return page(url, res, limitHeader, "orders", (q) => {
+        const min = q.get("updated_at_min") ? Date.parse(q.get("updated_at_min")) : -Infinity;
+        if (Number.isNaN(min)) return [];
+        return state.restOrders.filter((o) => Date.parse(o.updated_at) >= min).sort((a, b) => a.id - b.id);
       });
     }
     if (m[2] === "shopify_payments/balance/transactions.json") {
