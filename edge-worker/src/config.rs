@@ -90,13 +90,26 @@ impl ShopConfig {
             env,
             c.token_secret.as_deref().unwrap_or(SHOPIFY_TOKEN_SECRET),
         )?;
-        let base = c
-            .admin_base
-            .unwrap_or_else(|| format!("https://{shop}"))
-            .trim_end_matches('/')
-            .to_string();
-        Some((base, token))
+        // The shop name comes from an unsigned header: the token goes to it only when it is a
+        // `*.myshopify.com` host (a relabelled `evil.example` would otherwise receive the token).
+        let base = match c.admin_base {
+            Some(base) => base,
+            None if is_myshopify_host(shop) => format!("https://{shop}"),
+            None => return None,
+        };
+        Some((base.trim_end_matches('/').to_string(), token))
     }
+}
+
+/// `name.myshopify.com`, with a name of lower-case letters, digits and hyphens only.
+pub fn is_myshopify_host(shop: &str) -> bool {
+    shop.strip_suffix(".myshopify.com").is_some_and(|name| {
+        (1..=63).contains(&name.len())
+            && !name.starts_with('-')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -348,6 +361,25 @@ mod tests {
         assert!(!listed.accepts_shop("b.myshopify.com"));
         assert!(!settings("{}").accepts_shop("a.myshopify.com"));
         assert!(settings(r#"{"*": {}}"#).accepts_shop("b.myshopify.com"));
+    }
+
+    /// The Admin token goes to the shop's own domain only when that is a Shopify host.
+    #[test]
+    fn only_myshopify_hosts_are_default_admin_bases() {
+        assert!(is_myshopify_host("demo.myshopify.com"));
+        assert!(is_myshopify_host("my-shop-2.myshopify.com"));
+        for bad in [
+            "evil.example",
+            "myshopify.com",
+            ".myshopify.com",
+            "a.b.myshopify.com",
+            "evil.com/x.myshopify.com",
+            "Demo.myshopify.com",
+            "-x.myshopify.com",
+            "demo.myshopify.com.evil.example",
+        ] {
+            assert!(!is_myshopify_host(bad), "{bad}");
+        }
     }
 
     #[test]

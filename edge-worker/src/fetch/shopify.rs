@@ -109,7 +109,7 @@ pub async fn order_fees(
         return Prepared::Ready {
             payload: None,
             note: Some(
-                "fees not fetched: no Admin API token for this shop (SHOPIFY_ADMIN_TOKEN)".into(),
+                "fees not fetched: no Admin API token for this shop (SHOPIFY_ADMIN_TOKEN), or it is not a *.myshopify.com shop without shopify.admin_base".into(),
             ),
         };
     };
