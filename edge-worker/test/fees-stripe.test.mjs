@@ -179,3 +179,30 @@ test("a connected account's charge is fetched with Stripe-Account (the stand-in 
   assert.equal(entry.shop, "acct_connected");
   assert.ok(JSON.parse(entry.json).lines.some((l) => l.account === "Expenses:PaymentFees:Stripe" && l.debit === "1.17"));
 });
+
+test("a payout Stripe is still reconciling waits; once reconciled it is itemised", async () => {
+  const po = { ...payout, id: "po_late", amount: 500, balance_transaction: "txn_polate", reconciliation_status: "in_progress" };
+  stripe.put(po);
+  stripe.putTxn(txn("txn_late_ch", 500, 0, "charge", "ch_late", T), { payout: "po_late" });
+  stripe.putTxn(txn("txn_polate", -500, 0, "payout", "po_late", T + 1), { payout: "po_late" });
+  assert.equal((await sendStripe(mf, event("payout.paid", po, "evt_po_late"))).status, 202);
+  const waiting = await waitFor("the payout to wait", async () =>
+    (await rows(mf, "SELECT status, reason FROM events WHERE delivery_id = 'evt_po_late'")).find((e) => /not reconciled yet/.test(e.reason ?? "")));
+  assert.equal(waiting.status, "received");
+  assert.ok(!stripe.state.calls.some((c) => c.path === "/v1/balance_transactions" && c.query.payout === "po_late"), "not listed before it is reconciled");
+  stripe.put({ ...po, reconciliation_status: "completed" });
+  await drain(mf, { ms: 60000 });
+  const [ev] = await rows(mf, "SELECT status, payload FROM events WHERE delivery_id = 'evt_po_late'");
+  assert.equal(ev.status, "mapped");
+  assert.equal(JSON.parse(ev.payload).balance_transactions.length, 2);
+});
+
+test("a manual payout is booked bare: Dr bank / Cr clearing, no listing asked of Stripe", async () => {
+  const po = { ...payout, id: "po_manual", amount: 1234, automatic: false, balance_transaction: "txn_pomanual" };
+  stripe.put(po);
+  assert.equal((await sendStripe(mf, event("payout.paid", po, "evt_po_manual"))).status, 202);
+  await drain(mf, { ms: 60000 });
+  assert.ok(!stripe.state.calls.some((c) => c.query.payout === "po_manual" || c.path === "/v1/payouts/po_manual"));
+  const [entry] = (await rows(mf, "SELECT json FROM entries WHERE id LIKE '%payout:po_manual%'")).map((r) => JSON.parse(r.json));
+  assert.deepEqual(entry.lines.map((l) => [l.account, l.debit, l.credit]), [["Assets:Bank", "12.34", "0.00"], ["Assets:Clearing:Stripe", "0.00", "12.34"]]);
+});
