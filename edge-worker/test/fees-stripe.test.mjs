@@ -206,3 +206,20 @@ test("a manual payout is booked bare: Dr bank / Cr clearing, no listing asked of
   const [entry] = (await rows(mf, "SELECT json FROM entries WHERE id LIKE '%payout:po_manual%'")).map((r) => JSON.parse(r.json));
   assert.deepEqual(entry.lines.map((l) => [l.account, l.debit, l.credit]), [["Assets:Bank", "12.34", "0.00"], ["Assets:Clearing:Stripe", "0.00", "12.34"]]);
 });
+
+test("a payment intent is fetched with its charge and balance transaction: the fee is booked, the charge's own event is a duplicate", async () => {
+  stripe.put(charge("ch_pi1", 4000, "txn_pi1"));
+  stripe.putTxn(txn("txn_pi1", 4000, 146, "charge", "ch_pi1", T));
+  const pi = { id: "pi_ch_pi1", object: "payment_intent", amount: 4000, amount_received: 4000, currency: "usd", created: T, status: "succeeded", latest_charge: "ch_pi1" };
+  stripe.put(pi);
+  assert.equal((await sendStripe(mf, event("payment_intent.succeeded", pi, "evt_pi1"))).status, 202);
+  await drain(mf, { ms: 60000 });
+  const call = stripe.state.calls.find((c) => c.path === "/v1/payment_intents/pi_ch_pi1");
+  assert.deepEqual(call.expand, ["latest_charge.balance_transaction"]);
+  const mine = async () => (await rows(mf, "SELECT json FROM entries WHERE json LIKE '%ch_pi1%'")).map((r) => JSON.parse(r.json));
+  const [entry] = await mine();
+  assert.ok(entry.lines.some((l) => l.account === "Expenses:PaymentFees:Stripe" && l.debit === "1.46"), JSON.stringify(entry.lines));
+  assert.equal((await sendStripe(mf, event("charge.succeeded", charge("ch_pi1", 4000, "txn_pi1"), "evt_pi1_charge"))).status, 202);
+  await drain(mf, { ms: 60000 });
+  assert.equal((await mine()).length, 1, "one sale, with its fee");
+});

@@ -53,6 +53,9 @@ struct Obj<'a> {
     balance_transaction: Option<&'a RawValue>,
     #[serde(borrow, default)]
     refunds: Option<&'a RawValue>,
+    /// A payment intent's charge: an id in a webhook, the charge when expanded.
+    #[serde(borrow, default)]
+    latest_charge: Option<&'a RawValue>,
     #[serde(default)]
     automatic: Option<bool>,
     #[serde(default)]
@@ -60,10 +63,15 @@ struct Obj<'a> {
 }
 
 impl Obj<'_> {
-    /// The balance transaction is there in full (not an id, not null).
+    /// The balance transaction is there in full (not an id, not null); for a payment intent,
+    /// that of its expanded charge.
     fn expanded(&self) -> bool {
         self.balance_transaction
             .is_some_and(|b| b.get().trim_start().starts_with('{'))
+            || self
+                .latest_charge
+                .and_then(|c| serde_json::from_str::<Obj>(c.get()).ok())
+                .is_some_and(|c| c.expanded())
     }
 }
 
@@ -72,6 +80,7 @@ enum Want {
     Nothing,
     Charge { with_refunds: bool },
     Refund,
+    PaymentIntent,
     Payout,
 }
 
@@ -82,6 +91,9 @@ fn want(kind: &str, obj: &Obj<'_>) -> Want {
             with_refunds: obj.refunds.is_some(),
         },
         "refund" if succeeded && !obj.expanded() => Want::Refund,
+        // Mapped without its charge, a payment intent books the sale under the charge id with no
+        // fee, and the charge's own event of the same version would then be a no-op.
+        "payment_intent" if succeeded && !obj.expanded() => Want::PaymentIntent,
         // Stripe itemises only automatic payouts; a manual one is booked bare (docs/payouts.md).
         "payout" if kind == "payout.paid" && obj.automatic != Some(false) => Want::Payout,
         _ => Want::Nothing,
@@ -156,6 +168,13 @@ pub async fn expand(
         Want::Refund => {
             let url = format!("/v1/refunds/{}?expand[]=balance_transaction", obj.id);
             api.object(&url, "refund").await
+        }
+        Want::PaymentIntent => {
+            let url = format!(
+                "/v1/payment_intents/{}?expand[]=latest_charge.balance_transaction",
+                obj.id
+            );
+            api.object(&url, "payment intent").await
         }
         Want::Payout => return api.payout(&obj.id).await,
         Want::Nothing => return Prepared::unchanged(),
@@ -369,6 +388,20 @@ mod tests {
         let auto = obj(r#"{"id":"po_1","object":"payout","status":"paid","automatic":true}"#);
         assert!(matches!(want("payout.paid", &auto), Want::Payout));
         assert!(matches!(want("payout.created", &auto), Want::Nothing));
+        let pi = obj(
+            r#"{"id":"pi_1","object":"payment_intent","status":"succeeded","latest_charge":"ch_1"}"#,
+        );
+        assert!(matches!(
+            want("payment_intent.succeeded", &pi),
+            Want::PaymentIntent
+        ));
+        let pi_full = obj(
+            r#"{"id":"pi_1","object":"payment_intent","status":"succeeded","latest_charge":{"id":"ch_1","balance_transaction":{"id":"txn_1"}}}"#,
+        );
+        assert!(matches!(
+            want("payment_intent.succeeded", &pi_full),
+            Want::Nothing
+        ));
     }
 
     #[test]

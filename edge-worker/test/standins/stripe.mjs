@@ -5,6 +5,8 @@
 //   first with `has_more`, as List Events does;
 // - GET /v1/charges/{id}, /v1/refunds/{id}, /v1/payouts/{id}: `balance_transaction` is an id unless
 //   `expand[]=balance_transaction` (then the object); a charge's `refunds` only with `expand[]=refunds`;
+//   GET /v1/payment_intents/{id}: `latest_charge` an id unless expanded (`latest_charge.balance_transaction`
+//   expands its balance transaction too);
 // - GET /v1/balance_transactions?payout=po_…: `limit` (1–100, default 10), `starting_after`,
 //   newest first, `has_more`; only for automatic payouts (Stripe cannot itemise a manual one: 400);
 // - scripted answers (`script.push({status: 429, headers: {"retry-after": "1"}})`) for the next calls.
@@ -48,7 +50,7 @@ export async function startStripe({ key }) {
         .sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
       return listPage(res, "/v1/balance_transactions", list, q);
     }
-    const m = url.pathname.match(/^\/v1\/(charges|refunds|payouts)\/([A-Za-z0-9_]+)$/);
+    const m = url.pathname.match(/^\/v1\/(charges|refunds|payouts|payment_intents)\/([A-Za-z0-9_]+)$/);
     if (!m) return json(res, 404, { error: { type: "invalid_request_error", message: "Unrecognized request URL" } });
     const found = state.objects.get(m[2]);
     if (!found || found.account !== account) return json(res, 404, notFound(m[1].slice(0, -1), m[2]));
@@ -56,6 +58,14 @@ export async function startStripe({ key }) {
     const out = structuredClone(found.object);
     if (expand.includes("balance_transaction") && typeof out.balance_transaction === "string") {
       out.balance_transaction = state.balanceTransactions.get(out.balance_transaction)?.object ?? out.balance_transaction;
+    }
+    if (m[1] === "payment_intents" && typeof out.latest_charge === "string"
+      && (expand.includes("latest_charge") || expand.includes("latest_charge.balance_transaction"))) {
+      const ch = structuredClone(state.objects.get(out.latest_charge)?.object ?? null);
+      if (ch && expand.includes("latest_charge.balance_transaction") && typeof ch.balance_transaction === "string") {
+        ch.balance_transaction = state.balanceTransactions.get(ch.balance_transaction)?.object ?? ch.balance_transaction;
+      }
+      if (ch) { delete ch.refunds; out.latest_charge = ch; }
     }
     if (m[1] === "charges") {
       if (expand.includes("refunds")) {
