@@ -61,8 +61,8 @@ test("the order is booked with the fee GraphQL reports, after a throttled first 
   await drain(mf);
   assert.ok(admin.state.throttled.graphql >= 1, "the first query was throttled");
   const queries = admin.state.calls.filter((c) => c.path.endsWith("/graphql.json"));
-  // Every query but the last was throttled; the sweeper may re-enqueue the waiting event once more.
-  assert.ok(queries.length >= 2 && queries.length <= 3, `asked again after the bucket refilled, not hammered: ${queries.length}`);
+  // Every query but the last was throttled; the test sweeps every 2 s and re-enqueues the waiting event (SWEEP_AFTER_S=0).
+  assert.ok(queries.length >= 2 && queries.length <= 4, `asked again after the bucket refilled, not hammered: ${queries.length}`);
   const [ev] = await rows(mf, "SELECT status, reason, payload FROM events WHERE topic = 'orders/paid'");
   assert.equal(ev.status, "mapped", ev.reason);
   const stored = JSON.parse(ev.payload);

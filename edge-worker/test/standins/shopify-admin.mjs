@@ -23,6 +23,7 @@ export async function startShopifyAdmin({ token, version = "2025-10", orders = n
   const script = new Script(); // scripted answers for the next calls: {status, headers?, body?}
   const once = []; // {match(url), step}: the first matching call gets `step`
   let bucket = { points: gql.maximumAvailable, at: Date.now() };
+  let spend = false; // drainBucket(): the next query finds the bucket empty, however late it comes
   let leaky = { used: 0, at: Date.now() };
   let url0;
   const srv = await listen(async (req, raw, res) => {
@@ -101,6 +102,7 @@ export async function startShopifyAdmin({ token, version = "2025-10", orders = n
     const now = Date.now();
     bucket = { points: Math.min(gql.maximumAvailable, bucket.points + ((now - bucket.at) / 1000) * gql.restoreRate), at: now };
     const throttleStatus = () => ({ maximumAvailable: gql.maximumAvailable, currentlyAvailable: Math.floor(bucket.points), restoreRate: gql.restoreRate });
+    if (spend) { spend = false; bucket = { points: 0, at: now }; } // the bucket is spent by "other calls" now
     if (bucket.points < GRAPHQL_COST) {
       state.throttled.graphql += 1;
       return json(res, 200, {
@@ -122,5 +124,5 @@ export async function startShopifyAdmin({ token, version = "2025-10", orders = n
   }
 
   const failOnce = (match, step) => once.push({ match, step });
-  return { ...srv, state, script, failOnce, drainBucket: () => { bucket = { points: 0, at: Date.now() }; } };
+  return { ...srv, state, script, failOnce, drainBucket: () => { spend = true; } };
 }
