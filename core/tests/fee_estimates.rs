@@ -223,6 +223,8 @@ fn bad_estimate_rules_name_their_field() {
         )),
         at("fee_estimates[1].gateway")
     );
+    // Stripe payouts settle charges net, so an estimate for an unexpanded charge is not booked twice.
+    assert!(Config::load(rule("gateway = \"stripe\"\npercent = \"2.9\"").as_str()).is_ok());
     let (code, path) = config_error(&rule("gateway = \"paypal\"\nrate = \"2.9\""));
     assert_eq!(code, "E_CONFIG");
     assert!(path.starts_with("fee_estimates[0]"), "{path}");

@@ -3,7 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ledgerbridge_core::platforms::shopify::{gid_number, ORDER_TRANSACTIONS_QUERY};
+use ledgerbridge_core::platforms::shopify::{
+    gid_number, order_envelope, order_transactions_request, FEES_BOOKED_WITH_ORDERS_KEY,
+    ORDER_TRANSACTIONS_QUERY,
+};
 use ledgerbridge_core::{map, Config, Platform};
 use serde_json::{json, Value};
 
@@ -280,7 +283,7 @@ fn a_payout_after_fetched_fees_books_each_fee_once_and_empties_clearing() {
     unflagged
         .as_object_mut()
         .unwrap()
-        .remove("fees_booked_with_orders");
+        .remove(FEES_BOOKED_WITH_ORDERS_KEY);
     let unflagged = serde_json::to_vec(&unflagged).unwrap();
     let fee_first_seen = [unflagged.clone()];
     assert_eq!(
@@ -303,4 +306,34 @@ fn a_payout_after_fetched_fees_books_each_fee_once_and_empties_clearing() {
         net_cents(&refund_fee, "Expenses:PaymentFees:Shopify-Payments"),
         100
     );
+}
+
+#[test]
+fn the_worker_helpers_build_the_request_and_the_envelope() {
+    let request: Value =
+        serde_json::from_str(&order_transactions_request("6123400002001")).unwrap();
+    assert_eq!(request["query"], ORDER_TRANSACTIONS_QUERY);
+    assert_eq!(
+        request["variables"],
+        json!({"id": "gid://shopify/Order/6123400002001"})
+    );
+
+    // The fixture's two bodies, each kept byte for byte, map as the fixture does.
+    let parts: Value = serde_json::from_slice(&fixture("fees-fetched")).unwrap();
+    let order = serde_json::to_vec_pretty(&parts["order"]).unwrap();
+    let graphql = serde_json::to_vec(&parts["order_transactions"]).unwrap();
+    let envelope = order_envelope(&order, &graphql);
+    let text = String::from_utf8(envelope.clone()).unwrap();
+    assert!(text.starts_with("{\"order\":{\n"));
+    assert!(text.contains(&String::from_utf8(graphql).unwrap()));
+    let config = Config::default();
+    let ours = map(Platform::Shopify, &envelope, &config).unwrap();
+    let theirs = map(Platform::Shopify, &fixture("fees-fetched"), &config).unwrap();
+    assert_eq!(ours.entries, theirs.entries);
+    assert!(payout_flag_is(FEES_BOOKED_WITH_ORDERS_KEY));
+}
+
+fn payout_flag_is(key: &str) -> bool {
+    let payout: Value = serde_json::from_slice(&fixture("payout-after-fetched-fees")).unwrap();
+    payout[key] == json!(true)
 }

@@ -7,10 +7,11 @@ use crate::money::{parse_decimal, Currency};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-/// Gateways whose fee always reaches the books another way, so an estimate would book it twice:
-/// Shopify Payments' fee is booked by its payout (or fetched with the order), Stripe's with the
-/// charge's balance transaction.
-const FEE_ALWAYS_BOOKED: [&str; 2] = ["shopify_payments", "stripe"];
+/// Shopify Payments' fee is booked by its payout, whose charge items say `fee_booked: false` unless
+/// the worker fetched the fee with the order: an estimate booked with the sale would then be booked
+/// a second time by the payout. (A Stripe estimate is harmless: Stripe payouts settle charges net,
+/// so the estimate's difference to the real fee stays visible in clearing.)
+const FEE_BOOKED_BY_PAYOUT: [&str; 1] = ["shopify_payments"];
 
 /// One estimate rule: `percent` of the tender plus `fixed`, in the order's booking currency.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -61,14 +62,14 @@ pub(super) fn validate(rules: &[FeeEstimate]) -> Result<()> {
                 "name the gateway the estimate is for",
             ));
         }
-        if FEE_ALWAYS_BOOKED
+        if FEE_BOOKED_BY_PAYOUT
             .iter()
             .any(|g| g.eq_ignore_ascii_case(gateway))
         {
             return Err(invalid(
                 at("gateway"),
                 gateway,
-                "this gateway's fee is always booked from its own data; an estimate would book it twice",
+                "its fee is booked by the payout (or fetched with the order); an estimate would book it twice",
             ));
         }
         if let Some(j) = rules[..i]

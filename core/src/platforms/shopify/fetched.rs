@@ -16,7 +16,6 @@ use crate::money::checked::add;
 use crate::platforms::de::{self, limit, Dec};
 use crate::platforms::totals::non_negative;
 use rust_decimal::Decimal;
-use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 /// The GraphQL Admin query whose response body is the envelope's `order_transactions`, sent with
@@ -28,8 +27,38 @@ amountSet { shopMoney { amount currencyCode } presentmentMoney { amount currency
 fees { amount { amount currencyCode } flatFee { amount currencyCode } rate rateName flatFeeName \
 taxAmount { amount currencyCode } type } parentTransaction { id } } } }";
 
-/// The envelope key holding the GraphQL response; its presence beside `order` selects this adapter.
+/// The envelope key holding the webhook body; its presence at the top selects this adapter.
+pub const ORDER_KEY: &str = "order";
+
+/// The envelope key holding the GraphQL response body.
 pub const ORDER_TRANSACTIONS_KEY: &str = "order_transactions";
+
+/// The JSON body to POST to `/admin/api/<version>/graphql.json` for the transactions of order
+/// `order_id` (the webhook's numeric `id`).
+pub fn order_transactions_request(order_id: &str) -> String {
+    serde_json::json!({
+        "query": ORDER_TRANSACTIONS_QUERY,
+        "variables": {"id": format!("gid://shopify/Order/{order_id}")},
+    })
+    .to_string()
+}
+
+/// The payload to store for an order event: both bodies verbatim, byte for byte, so nothing is
+/// re-rendered (amounts stay the text the platform sent). Neither body is checked here; mapping the
+/// result reports any fault with its path.
+pub fn order_envelope(order: &[u8], order_transactions: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(order.len() + order_transactions.len() + 40);
+    out.extend_from_slice(b"{\"");
+    out.extend_from_slice(ORDER_KEY.as_bytes());
+    out.extend_from_slice(b"\":");
+    out.extend_from_slice(order);
+    out.extend_from_slice(b",\"");
+    out.extend_from_slice(ORDER_TRANSACTIONS_KEY.as_bytes());
+    out.extend_from_slice(b"\":");
+    out.extend_from_slice(order_transactions);
+    out.push(b'}');
+    out
+}
 
 const BASE: &str = "order_transactions.data.order";
 
@@ -77,9 +106,6 @@ struct GqlTransaction {
     amount_set: MoneyBag,
     #[serde(default)]
     fees: Vec<GqlFee>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    parent_transaction: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]

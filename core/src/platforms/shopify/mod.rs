@@ -14,7 +14,11 @@ use crate::model::SourceFields;
 use crate::platforms::de::{self, currency, limit, timestamp, Dec};
 use crate::platforms::totals::non_negative;
 
-pub use fetched::{gid_number, ORDER_TRANSACTIONS_KEY, ORDER_TRANSACTIONS_QUERY};
+pub use fetched::{
+    gid_number, order_envelope, order_transactions_request, ORDER_KEY, ORDER_TRANSACTIONS_KEY,
+    ORDER_TRANSACTIONS_QUERY,
+};
+pub use payout::FEES_BOOKED_WITH_ORDERS_KEY;
 
 pub static FIELDS: SourceFields = SourceFields {
     platform: "shopify",

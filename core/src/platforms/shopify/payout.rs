@@ -13,6 +13,10 @@ use serde::Deserialize;
 /// The gateway whose balance Shopify Payments pays out.
 pub const GATEWAY: &str = "shopify_payments";
 
+/// The payout envelope's flag (beside `payout` and `balance_transactions`) that the charges' fees
+/// were booked with their sales through the fetched-transactions order envelope.
+pub const FEES_BOOKED_WITH_ORDERS_KEY: &str = "fees_booked_with_orders";
+
 /// More balance transactions than this in one payout is not a payload to trust.
 pub const BALANCE_TRANSACTIONS_MAX: usize = 50_000;
 
