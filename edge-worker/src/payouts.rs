@@ -16,6 +16,7 @@ use crate::fetch::shopify::API_VERSION;
 use crate::http::{call, excerpt, Reply};
 use crate::queue;
 use crate::store::{Db, NewEvent, Recorded};
+use ledgerbridge_core::platforms::shopify::FEES_BOOKED_WITH_ORDERS_KEY;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use worker::{Env, Method, Result};
@@ -173,7 +174,7 @@ impl Poll<'_> {
         // The flag: this shop's orders are mapped with their fees (the poll needs the token the
         // fee fetch uses), so the payout settles each charge's net and books no fee again.
         let payload = format!(
-            "{{\"payout\":{},\"balance_transactions\":[{}],\"fees_booked_with_orders\":true}}",
+            "{{\"payout\":{},\"balance_transactions\":[{}],\"{FEES_BOOKED_WITH_ORDERS_KEY}\":true}}",
             payout.get(),
             items.join(",")
         );

@@ -10,7 +10,7 @@ use crate::http::{backoff, call, excerpt};
 use crate::store::{order_key, Db, EventRow};
 // The query's text is the core's: the adapter reading the answer and the query asking for it
 // change together.
-use ledgerbridge_core::platforms::shopify::{ORDER_TRANSACTIONS_KEY, ORDER_TRANSACTIONS_QUERY};
+use ledgerbridge_core::platforms::shopify::{order_envelope, order_transactions_request};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeSet;
@@ -120,11 +120,7 @@ pub async fn order_fees(
             excerpt(&order_id)
         ));
     }
-    let body = serde_json::json!({
-        "query": ORDER_TRANSACTIONS_QUERY,
-        "variables": {"id": format!("gid://shopify/Order/{order_id}")},
-    })
-    .to_string();
+    let body = order_transactions_request(&order_id);
     let url = format!("{base}/admin/api/{API_VERSION}/graphql.json");
     let headers = [
         ("x-shopify-access-token", token.as_str()),
@@ -218,13 +214,17 @@ pub async fn order_fees(
             "Shopify has no order {order_id} for this token (orders older than 60 days need read_all_orders)"
         ));
     }
-    Prepared::Ready {
-        payload: Some(format!(
-            "{{\"order\":{},\"{ORDER_TRANSACTIONS_KEY}\":{}}}",
-            event.payload.trim(),
-            reply.body.trim()
-        )),
-        note: None,
+    // Both bodies are UTF-8 text already, so their concatenation is too.
+    let envelope = order_envelope(
+        event.payload.trim().as_bytes(),
+        reply.body.trim().as_bytes(),
+    );
+    match String::from_utf8(envelope) {
+        Ok(payload) => Prepared::Ready {
+            payload: Some(payload),
+            note: None,
+        },
+        Err(_) => Prepared::Park("the order envelope is not UTF-8".into()),
     }
 }
 
