@@ -74,6 +74,7 @@ fn order(i: usize, s: &Sale) -> Event {
             kind: TenderKind::Payment,
             amount: dec(s.cents),
             fee: s.fee_on_sale.then(|| dec(s.fee)),
+            fee_unbooked: None,
         }],
         gateway: Some(GATEWAY.to_string()),
         refunds: Vec::new(),
@@ -102,6 +103,7 @@ fn refund(i: usize, s: &Sale) -> Event {
                 kind: TenderKind::Refund,
                 amount: dec(s.refund),
                 fee: None,
+                fee_unbooked: None,
             }],
         },
     })

@@ -58,7 +58,8 @@ pub struct ShopConfig {
     /// A WooCommerce store's REST API, for the reconciliation pull of lost webhooks.
     #[serde(default)]
     pub woocommerce: Option<WooCommerceConfig>,
-    /// Stripe's API, for the pull of events Stripe failed to deliver.
+    /// Stripe's API, for the pull of events Stripe failed to deliver and for fetching each
+    /// charge's balance transaction (its fee) and each payout's items before mapping.
     #[serde(default)]
     pub stripe: Option<StripeConfig>,
     /// Posting mode per target, e.g. `{"qbo": "per-payout", "xero": "daily"}` (default per-order;
@@ -68,6 +69,9 @@ pub struct ShopConfig {
     /// Where the shop's days end for `daily`: a fixed UTC offset such as `-05:00` (default UTC).
     #[serde(default, deserialize_with = "utc_offset")]
     pub timezone: Option<String>,
+    /// A Shopify shop's Admin API, for order fees and Shopify Payments payouts.
+    #[serde(default)]
+    pub shopify: Option<ShopifyConfig>,
 }
 
 /// Modes are read (and a bad one refused, like any bad SHOPS field) when SHOPS is parsed.
@@ -96,6 +100,51 @@ fn utc_offset<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Erro
         shop_today(0, Some(text)).map_err(serde::de::Error::custom)?;
     }
     Ok(raw)
+
+/// The Admin API of one Shopify shop. Without a token the shop's orders map as their webhooks
+/// say (no fees) and its payouts are not polled.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShopifyConfig {
+    /// Default `https://{shop}` (the shop's own domain, as the Admin API is addressed).
+    #[serde(default)]
+    pub admin_base: Option<String>,
+    /// The secret holding this shop's Admin API access token; default `SHOPIFY_ADMIN_TOKEN`.
+    /// Each shop (custom app install) has its own token, so several shops need several secrets.
+    #[serde(default)]
+    pub token_secret: Option<String>,
+}
+
+pub const SHOPIFY_TOKEN_SECRET: &str = "SHOPIFY_ADMIN_TOKEN";
+
+impl ShopConfig {
+    /// The shop's Admin API base and access token, when a token is configured for it.
+    pub fn shopify_admin(&self, env: &Env, shop: &str) -> Option<(String, String)> {
+        let c = self.shopify.clone().unwrap_or_default();
+        let token = text(
+            env,
+            c.token_secret.as_deref().unwrap_or(SHOPIFY_TOKEN_SECRET),
+        )?;
+        // The shop name comes from an unsigned header: the token goes to it only when it is a
+        // `*.myshopify.com` host (a relabelled `evil.example` would otherwise receive the token).
+        let base = match c.admin_base {
+            Some(base) => base,
+            None if is_myshopify_host(shop) => format!("https://{shop}"),
+            None => return None,
+        };
+        Some((base.trim_end_matches('/').to_string(), token))
+    }
+}
+
+/// `name.myshopify.com`, with a name of lower-case letters, digits and hyphens only.
+pub fn is_myshopify_host(shop: &str) -> bool {
+    shop.strip_suffix(".myshopify.com").is_some_and(|name| {
+        (1..=63).contains(&name.len())
+            && !name.starts_with('-')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -383,6 +432,15 @@ impl Settings {
             .collect()
     }
 
+    /// Shops with a `shopify` block (their payouts are polled when a token is configured).
+    pub fn shopify_shops(&self) -> Vec<(String, ShopConfig)> {
+        self.shops
+            .iter()
+            .filter(|(shop, c)| c.shopify.is_some() && shop.as_str() != "*")
+            .map(|(shop, c)| (shop.clone(), c.clone()))
+            .collect()
+    }
+
     /// Whether deliveries for `shop` are booked: it is a key of `SHOPS`, or `SHOPS` has a `"*"`
     /// key (any shop; with a multi-shop app secret that lets one shop's signed body be booked
     /// into another: docs/worker.md, trust model).
@@ -502,6 +560,25 @@ pub(crate) mod tests {
         assert!(!listed.accepts_shop("b.myshopify.com"));
         assert!(!settings("{}").accepts_shop("a.myshopify.com"));
         assert!(settings(r#"{"*": {}}"#).accepts_shop("b.myshopify.com"));
+    }
+
+    /// The Admin token goes to the shop's own domain only when that is a Shopify host.
+    #[test]
+    fn only_myshopify_hosts_are_default_admin_bases() {
+        assert!(is_myshopify_host("demo.myshopify.com"));
+        assert!(is_myshopify_host("my-shop-2.myshopify.com"));
+        for bad in [
+            "evil.example",
+            "myshopify.com",
+            ".myshopify.com",
+            "a.b.myshopify.com",
+            "evil.com/x.myshopify.com",
+            "Demo.myshopify.com",
+            "-x.myshopify.com",
+            "demo.myshopify.com.evil.example",
+        ] {
+            assert!(!is_myshopify_host(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -58,6 +58,7 @@ pub async fn run(env: &Env, settings: &Settings, db: &Db, now: i64) -> Result<us
             }
         }
     }
+    recorded += crate::reconcile_shopify::run(env, settings, db, now).await?;
     Ok(recorded)
 }
 

@@ -4,7 +4,7 @@
 
 use crate::config::Settings;
 use crate::store::{now_ms, Db};
-use crate::{posting, privacy, queue, reconcile};
+use crate::{payouts, posting, privacy, queue, reconcile};
 use worker::{Env, Result};
 
 pub async fn run(env: &Env) -> Result<(usize, usize)> {
@@ -20,7 +20,8 @@ pub async fn run(env: &Env) -> Result<(usize, usize)> {
     db.prune_intake(now).await?;
     db.prune_authorizations(now).await?;
     privacy::sweep(&db, &settings, now).await?;
-    let pulled = reconcile::run(env, &settings, &db, now).await?;
+    let pulled = reconcile::run(env, &settings, &db, now).await?
+        + payouts::run(env, &settings, &db, now).await?;
     if pulled > 0 {
         worker::console_log!("reconciliation pull recorded {pulled} events");
     }

@@ -6,7 +6,8 @@ use ledgerbridge_core::{Config, ConfigInput, Platform};
 use ledgerbridge_fuzz::{assert_typed, check_map_with};
 use libfuzzer_sys::fuzz_target;
 
-// Orders that reach the sales rules, tax map, gateways and refunds a config can redirect.
+// Orders that reach the sales rules, tax map, gateways, refunds and fee estimates a config can
+// redirect.
 const ORDERS: &[(Platform, &[u8])] = &[
     (
         Platform::Shopify,
@@ -19,6 +20,11 @@ const ORDERS: &[(Platform, &[u8])] = &[
     (
         Platform::Stripe,
         include_bytes!("../../tests/fixtures/stripe/payout-refunds-fees/input.json"),
+    ),
+    // Paid through `paypal` with no fee reported: a `[[fee_estimates]]` rule for it books here.
+    (
+        Platform::Shopify,
+        include_bytes!("../../tests/fixtures/shopify/fee-estimate/input.json"),
     ),
 ];
 

@@ -229,6 +229,16 @@ export interface Exports {
   xero: { [key in string]: string };
 }
 
+/** One estimate rule: `percent` of the tender plus `fixed`, in the order's booking currency. */
+export interface FeeEstimate {
+  /** Gateway name as the platform sends it (`paypal`, `ppcp-gateway`), matched case-insensitively. */
+  gateway: string;
+  /** Percent of the tender amount, a decimal string (`"2.9"`). */
+  percent: DecimalString;
+  /** Fixed part per tender, a decimal string in the order's currency (`"0.30"`). */
+  fixed: DecimalString;
+}
+
 /**
  * The mapping config. Every field has a default, so a serialized config (what `validateConfig`
  * returns) lists them all.
@@ -250,4 +260,6 @@ export interface Config {
   exports: Exports;
   /** Who pays platform charges (subscription, apps, labels) not deducted from a payout. */
   expenses_paid_from: ExpensesPaidFrom;
+  /** Fees estimated for gateways that report none (docs/payouts.md). */
+  fee_estimates: Array<FeeEstimate>;
 }

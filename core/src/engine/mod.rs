@@ -2,6 +2,7 @@
 
 mod dispute;
 mod expense;
+mod fee;
 mod payout;
 mod profit;
 mod refund;

@@ -1,5 +1,6 @@
 //! The sale entry of an order.
 
+use super::fee::payment_fee;
 use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, Head, ItemPath, Lazy, PathArg};
 use crate::error::Result;
 use crate::journal::{Built, EntryBuilder, Role};
@@ -119,7 +120,9 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         let gateway = ctx.gateway(order.gateway.as_deref().unwrap_or("manual"), f.gateway);
         let why = format!("order total owed through {gateway:?} (no transaction in the payload)");
         let account = ctx.account(AccountKind::Clearing, gateway);
-        b.debit(account, due, why, Role::Other);
+        b.debit(account.clone(), due, why, Role::Other);
+        let fee = payment_fee(ctx, cur, gateway, due, None, f.gateway)?;
+        book_fee(&mut b, ctx, gateway, account, fee);
     }
     for (i, tender) in payments {
         let path = ItemPath(f.tenders, i);
@@ -132,17 +135,8 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
             format!("{path}: {} paid through {gateway}", amount(paid))
         };
         b.debit(account.clone(), paid, why, Role::Other);
-        if let Some(fee) = tender.fee.filter(|fee| !fee.is_zero()) {
-            let fee = at_scale(cur, fee, Lazy(|| format!("{path}.fee")))?;
-            let why = format!("{path}.fee: {} kept by {gateway}", amount(fee));
-            b.debit(
-                ctx.account(AccountKind::Fee, gateway),
-                fee,
-                why.clone(),
-                Role::Fee,
-            );
-            b.credit(account, fee, why, Role::Other);
-        }
+        let fee = payment_fee(ctx, cur, gateway, paid, Some(tender), &path.to_string())?;
+        book_fee(&mut b, ctx, gateway, account, fee);
     }
 
     if b.is_empty() {
@@ -162,6 +156,25 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         ));
     }
     ctx.finish(b, head(order, memo)).map(Some)
+}
+
+/// The fee pair: the gateway kept `fee` of what its clearing account was debited with.
+fn book_fee(
+    b: &mut EntryBuilder,
+    ctx: &mut Ctx<'_>,
+    gateway: &str,
+    clearing: String,
+    fee: Option<(Decimal, String)>,
+) {
+    if let Some((fee, why)) = fee {
+        b.debit(
+            ctx.account(AccountKind::Fee, gateway),
+            fee,
+            why.clone(),
+            Role::Fee,
+        );
+        b.credit(clearing, fee, why, Role::Other);
+    }
 }
 
 /// What names an order's sale entry, booked or not.

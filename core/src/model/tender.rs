@@ -22,6 +22,11 @@ pub struct Tender {
     /// Processing fee the gateway kept, when the source says.
     #[serde(default, with = "strict_opt", skip_serializing_if = "Option::is_none")]
     pub fee: Option<Decimal>,
+    /// A fee the source reports but that cannot be booked with this tender (WooCommerce's Stripe
+    /// fee in a settlement currency other than the order's): why, for the mapping warning. It also
+    /// keeps a fee estimate off the tender, since the fee is known, just not bookable here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_unbooked: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

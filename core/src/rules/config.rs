@@ -32,6 +32,8 @@ pub struct Config {
     pub exports: Exports,
     /// Who pays platform charges (subscription, apps, labels) not deducted from a payout.
     pub expenses_paid_from: ExpensesPaidFrom,
+    /// Fees estimated for gateways that report none (docs/payouts.md).
+    pub fee_estimates: Vec<super::FeeEstimate>,
 }
 
 /// The account that pays platform expenses when the expense does not say.
@@ -69,6 +71,7 @@ impl Default for Config {
             costs: BTreeMap::new(),
             exports: Exports::default(),
             expenses_paid_from: ExpensesPaidFrom::default(),
+            fee_estimates: Vec::new(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Mapping rules: which account each fact lands in. Knows accounts, nothing about wire formats.
 
 mod config;
+mod fee_estimate;
 mod load;
 mod names;
 mod toml_lines;
@@ -8,6 +9,7 @@ mod toml_lines;
 pub use config::{
     Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
 };
+pub use fee_estimate::FeeEstimate;
 pub use load::ConfigInput;
 pub use names::{check_account, component, ROOTS};
 
@@ -96,7 +98,14 @@ impl Config {
                 check(&format!("gateways.{gateway:?}.fees"), name)?;
             }
         }
-        Ok(())
+        fee_estimate::validate(&self.fee_estimates)
+    }
+
+    /// The estimate rule for a gateway that reported no fee, if one is configured.
+    pub fn fee_estimate(&self, gateway: &str) -> Option<&FeeEstimate> {
+        self.fee_estimates
+            .iter()
+            .find(|r| r.gateway.trim().eq_ignore_ascii_case(gateway))
     }
 
     /// The sales account for a line, and the index of the rule that chose it (`None` = default).

@@ -5,6 +5,7 @@ use super::Next;
 use crate::bigcommerce::{self, Fetched};
 use crate::config::{Settings, Target};
 use crate::erasure;
+use crate::fetch::{self, Prepared};
 use crate::posting;
 use crate::queue::{self, Job};
 use crate::store::{now_ms, Db, EventRow, EventStatus};
@@ -77,6 +78,22 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
             Fetched::Park(why) => return park(why).await,
         }
     }
+    // Fees and payout items the webhook lacks (fetch/): never mapped without them when configured.
+    let fetch_note = match fetch::prepare(env, settings, &shop_config, db, &event).await? {
+        Prepared::Ready { payload, note } => {
+            if let Some(p) = payload {
+                db.set_event_payload(id, &p).await?;
+                event.payload = p;
+            }
+            note
+        }
+        Prepared::Retry { reason, after_s } => {
+            db.set_event_status(id, EventStatus::Received, Some(&reason), now)
+                .await?;
+            return Ok(Next::RetryIn(after_s));
+        }
+        Prepared::Park(why) => return park(why).await,
+    };
     let config = match shop_config.mapping(&event.shop) {
         Ok(c) => c,
         Err(e) => return park(e).await,
@@ -105,13 +122,14 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
     let targets = shop_config.all_targets();
     let names: Vec<&str> = targets.iter().map(Target::as_str).collect();
     let held = shop_config.held_targets();
-    let note = (!plan.skipped.is_empty()).then(|| {
-        plan.skipped
-            .iter()
-            .map(|(id, why)| format!("{why}: {id}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    });
+    let note = plan
+        .skipped
+        .iter()
+        .map(|(id, why)| format!("{why}: {id}"))
+        .chain(fetch_note)
+        .collect::<Vec<_>>()
+        .join("; ");
+    let note = (!note.is_empty()).then_some(note);
     db.commit(&event, &plan, &names, &held, note.as_deref(), now)
         .await?;
     if !rejected.is_empty() {

@@ -7,8 +7,9 @@ use crate::model::{
     Adjustment, AdjustmentKind, Discount, LineItem, Order, Refund, ShippingLine, TaxLine, Tender,
     TenderKind,
 };
+use crate::money::Currency;
 use crate::platforms::de;
-use crate::platforms::totals::{self, Declared, Stated};
+use crate::platforms::totals::{self, non_negative, Declared, Stated};
 use rust_decimal::Decimal;
 
 /// `status_id`s with no money taken: Incomplete, Pending, Cancelled, Declined, Awaiting Payment.
@@ -40,7 +41,7 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
     };
     let inclusive = o.is_tax_inclusive_pricing;
     let money = |value: Option<crate::platforms::de::Dec>, path: &str| {
-        exact(cur, value.map(|v| v.0).unwrap_or_default(), path)
+        amount(cur, value.map(|v| v.0).unwrap_or_default(), path)
     };
     if e.products.len() > de::ITEMS_MAX {
         return Err(LedgerError::LimitExceeded {
@@ -54,15 +55,15 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
     let mut allocated = Decimal::ZERO;
     for (i, p) in e.products.iter().enumerate() {
         let path = format!("products[{i}]");
-        let ex = exact(cur, p.total_ex_tax.0, &format!("{path}.total_ex_tax"))?;
-        let inc = exact(cur, p.total_inc_tax.0, &format!("{path}.total_inc_tax"))?;
+        let ex = amount(cur, p.total_ex_tax.0, &format!("{path}.total_ex_tax"))?;
+        let inc = amount(cur, p.total_inc_tax.0, &format!("{path}.total_inc_tax"))?;
         let tax = match p.total_tax {
-            Some(t) => exact(cur, t.0, &format!("{path}.total_tax"))?,
-            None => inc - ex,
+            Some(t) => amount(cur, t.0, &format!("{path}.total_tax"))?,
+            None => non_negative(inc - ex, || format!("{path}.total_inc_tax"))?,
         };
         let mut discounts = Vec::with_capacity(p.applied_discounts.len());
         for (j, d) in p.applied_discounts.iter().enumerate() {
-            let amount = exact(
+            let amount = amount(
                 cur,
                 d.amount.0,
                 &format!("{path}.applied_discounts[{j}].amount"),
@@ -160,7 +161,7 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
     for (title, ex, inc, path) in charges {
         let ex = money(ex, &format!("{path}_ex_tax"))?;
         let inc = match inc {
-            Some(v) => exact(cur, v.0, &format!("{path}_inc_tax"))?,
+            Some(v) => amount(cur, v.0, &format!("{path}_inc_tax"))?,
             None => ex,
         };
         if ex.is_zero() && inc.is_zero() {
@@ -170,12 +171,14 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
             title: title.to_string(),
             price: if inclusive { inc } else { ex },
             discounts: Vec::new(),
-            taxes: tax_line(checked(inc.checked_sub(ex), path)?),
+            taxes: tax_line(non_negative(checked(inc.checked_sub(ex), path)?, || {
+                format!("{path}_inc_tax")
+            })?),
         });
     }
 
     let gateway = gateway(&o.payment_method);
-    let total = exact(cur, o.total_inc_tax.0, "order.total_inc_tax")?;
+    let total = amount(cur, o.total_inc_tax.0, "order.total_inc_tax")?;
     let gift = money(o.gift_certificate_amount, "order.gift_certificate_amount")?;
     let credit = money(o.store_credit_amount, "order.store_credit_amount")?;
     let charged = checked(
@@ -231,6 +234,12 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
     Ok(order)
 }
 
+/// BigCommerce documents no negative order amount (refunds are their own resource, with
+/// `refunded_amount` positive), so every figure is exact to the minor unit and not negative.
+fn amount(cur: Currency, value: Decimal, path: &str) -> Result<Decimal> {
+    non_negative(exact(cur, value, path)?, || path.to_string())
+}
+
 fn tax_line(amount: Decimal) -> Vec<TaxLine> {
     if amount.is_zero() {
         return Vec::new();
@@ -249,6 +258,7 @@ fn tender(id: &str, gateway: &str, kind: TenderKind, amount: Decimal) -> Tender 
         kind,
         amount,
         fee: None,
+        fee_unbooked: None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! Shopify: the REST-shaped webhook JSON of `orders/create|paid|updated|cancelled` and
-//! `refunds/create`.
+//! `refunds/create`, and the worker's envelopes: an order with its fetched GraphQL transactions
+//! (`fetched`) and a Shopify Payments payout (`payout`).
 
+mod fetched;
 mod order;
 mod payout;
 mod refund;
@@ -11,6 +13,12 @@ use crate::model::Event;
 use crate::model::SourceFields;
 use crate::platforms::de::{self, currency, limit, timestamp, Dec};
 use crate::platforms::totals::non_negative;
+
+pub use fetched::{
+    gid_number, order_envelope, order_transactions_request, ORDER_KEY, ORDER_TRANSACTIONS_KEY,
+    ORDER_TRANSACTIONS_QUERY,
+};
+pub use payout::FEES_BOOKED_WITH_ORDERS_KEY;
 
 pub static FIELDS: SourceFields = SourceFields {
     platform: "shopify",
@@ -30,6 +38,9 @@ pub fn parse(bytes: &[u8]) -> Result<Event> {
     let payload: wire::Payload = de::from_json(bytes)?;
     if payload.payout.is_some() {
         return payout::payout(bytes).map(Event::Payout);
+    }
+    if payload.order.is_some() {
+        return fetched::order(bytes).map(Event::Order);
     }
     if payload.refund_line_items.is_some() && payload.line_items.is_none() {
         refund::standalone(payload).map(Event::Refund)

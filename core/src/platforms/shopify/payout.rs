@@ -2,6 +2,7 @@
 //! payout's `balance_transactions?payout_id=` list,
 //! `{"payout": {...}, "balance_transactions": [...]}`. Amounts are decimal strings in the payout
 //! currency; charges are positive, refunds and dispute withdrawals negative, `net = amount − fee`.
+//! An optional `"fees_booked_with_orders": true` says the charges' fees were booked with their sales.
 
 use super::{currency, timestamp};
 use crate::error::{LedgerError, Result};
@@ -12,6 +13,10 @@ use serde::Deserialize;
 /// The gateway whose balance Shopify Payments pays out.
 pub const GATEWAY: &str = "shopify_payments";
 
+/// The payout envelope's flag (beside `payout` and `balance_transactions`) that the charges' fees
+/// were booked with their sales through the fetched-transactions order envelope.
+pub const FEES_BOOKED_WITH_ORDERS_KEY: &str = "fees_booked_with_orders";
+
 /// More balance transactions than this in one payout is not a payload to trust.
 pub const BALANCE_TRANSACTIONS_MAX: usize = 50_000;
 
@@ -20,6 +25,10 @@ struct Envelope {
     payout: WirePayout,
     #[serde(default)]
     balance_transactions: Vec<WireTransaction>,
+    /// Set by a worker that maps every order through the fetched-transactions envelope: each
+    /// charge's fee was then booked with its sale and must not be booked again here.
+    #[serde(default)]
+    fees_booked_with_orders: bool,
 }
 
 #[derive(Deserialize)]
@@ -77,7 +86,8 @@ pub(super) fn payout(bytes: &[u8]) -> Result<Payout> {
                 reason: format!("a {cur} payout settles {cur} balance transactions only"),
             });
         }
-        // Order webhooks do not carry Shopify Payments' fees, so every fee is first seen here.
+        // Order webhooks do not carry Shopify Payments' fees, so a fee is first seen here unless the
+        // worker fetched it with the order. Refund fees never are: the order books no refund fee.
         let (kind, expense) = match t.kind.as_str() {
             "charge" => (PayoutItemKind::Charge, None),
             "refund" => (PayoutItemKind::Refund, None),
@@ -95,7 +105,7 @@ pub(super) fn payout(bytes: &[u8]) -> Result<Payout> {
             gross: t.amount.0,
             fee: t.fee.0,
             net: t.net.0,
-            fee_booked: false,
+            fee_booked: e.fees_booked_with_orders && kind == PayoutItemKind::Charge,
             booked: false,
             expense,
             description: (kind == PayoutItemKind::Adjustment).then_some(t.kind),

@@ -180,6 +180,7 @@ pub(super) fn tenders(
             kind,
             amount,
             fee,
+            fee_unbooked: None,
         });
     }
     Ok(out)

@@ -12,6 +12,9 @@ pub struct Payload {
     /// Present only in a Shopify Payments payout envelope (`{"payout": …, "balance_transactions": …}`),
     /// which is then parsed by its own adapter; skipped without building anything here.
     pub payout: Option<serde::de::IgnoredAny>,
+    /// Present only in the envelope of an order body with its fetched GraphQL transactions
+    /// (`{"order": …, "order_transactions": …}`), parsed by its own adapter.
+    pub order: Option<serde::de::IgnoredAny>,
     // Order fields.
     pub name: Option<String>,
     pub created_at: Option<String>,

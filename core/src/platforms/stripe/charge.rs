@@ -128,6 +128,7 @@ pub(super) fn charge(c: wire::Charge) -> Result<Order> {
             kind: TenderKind::Payment,
             amount: s.gross,
             fee: s.fee,
+            fee_unbooked: None,
         }],
         gateway: Some(GATEWAY.to_string()),
         refunds,
@@ -203,6 +204,7 @@ pub(super) fn refund(r: wire::Refund) -> Result<StandaloneRefund> {
             kind: TenderKind::Refund,
             amount: s.gross,
             fee: s.fee.filter(|f| !f.is_zero()),
+            fee_unbooked: None,
         };
         (vec![adjustment], vec![tender])
     } else {

@@ -2,6 +2,7 @@
 //! delivery time from `/wc/v3/orders/{id}`), and the refund object of
 //! `GET /wc/v3/orders/{id}/refunds/{refund_id}` as the worker fetches it.
 
+mod gateway_fee;
 mod order;
 mod refund;
 mod taxes;

@@ -5,6 +5,7 @@
 //! line `subtotal`, the coupon discount is `subtotal − total` (how Woo allocates coupons to lines),
 //! and the tax booked is the tax after discount.
 
+use super::gateway_fee::{self, GatewayFee};
 use super::taxes::{self, Pool};
 use super::{currency, gateway, limit, timestamp, wire};
 use crate::error::{LedgerError, Result};
@@ -13,7 +14,7 @@ use crate::model::{
 };
 use crate::money::{round_to, Currency};
 use crate::platforms::de::required;
-use crate::platforms::totals::{self, Declared, Stated};
+use crate::platforms::totals::{self, non_negative, Declared, Stated};
 use rust_decimal::Decimal;
 
 /// Statuses in which no money has been taken (unless `date_paid_gmt` says otherwise).
@@ -45,6 +46,7 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
     limit(p.fee_lines.len(), "fee_lines")?;
     limit(p.shipping_lines.len(), "shipping_lines")?;
     limit(p.refunds.len(), "refunds")?;
+    refuse_negatives(&p)?;
     let rates = taxes::rates(&p.tax_lines);
     let coupon = coupon_label(&p.coupon_lines);
 
@@ -118,13 +120,19 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         })
         .collect();
 
+    let (fee, fee_unbooked) = match gateway_fee::read(&p.meta_data, &p.payment_method, currency)? {
+        GatewayFee::Unknown => (None, None),
+        GatewayFee::Booked(fee) => (Some(fee), None),
+        GatewayFee::Unbookable(why) => (None, Some(why)),
+    };
     let tenders = match p.total {
         Some(total) if !total.0.is_zero() => vec![Tender {
             id: p.transaction_id.clone().filter(|t| !t.is_empty()),
             gateway: gateway.clone(),
             kind: TenderKind::Payment,
             amount: total.0,
-            fee: None,
+            fee,
+            fee_unbooked,
         }],
         _ => Vec::new(),
     };
@@ -280,8 +288,34 @@ fn summary_refund(
             kind: TenderKind::Refund,
             amount,
             fee: None,
+            fee_unbooked: None,
         }],
     }
+}
+
+/// Woo documents negative amounts only for refunds (their own objects, and the `refunds[]`
+/// summaries) and for `fee_lines` (a negative fee is a cart discount, with negative tax). A
+/// negative price, shipping charge or tax anywhere else would book revenue backwards unnoticed.
+fn refuse_negatives(p: &wire::Payload) -> Result<()> {
+    for (i, l) in p.line_items.iter().enumerate() {
+        non_negative(l.subtotal.0, || format!("line_items[{i}].subtotal"))?;
+        non_negative(l.total.0, || format!("line_items[{i}].total"))?;
+        for (j, t) in l.taxes.iter().enumerate() {
+            non_negative(t.total.0, || format!("line_items[{i}].taxes[{j}].total"))?;
+        }
+    }
+    for (i, s) in p.shipping_lines.iter().enumerate() {
+        non_negative(s.total.0, || format!("shipping_lines[{i}].total"))?;
+        for (j, t) in s.taxes.iter().enumerate() {
+            non_negative(t.total.0, || {
+                format!("shipping_lines[{i}].taxes[{j}].total")
+            })?;
+        }
+    }
+    if let Some(total) = p.total {
+        non_negative(total.0, || "total".to_string())?;
+    }
+    Ok(())
 }
 
 fn coupon_label(coupons: &[wire::CouponLine]) -> Option<String> {

@@ -153,6 +153,7 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
         kind: TenderKind::Refund,
         amount,
         fee: None,
+        fee_unbooked: None,
     }];
     Ok(StandaloneRefund {
         currency,

@@ -39,6 +39,9 @@ pub struct Payload {
     pub coupon_lines: Vec<CouponLine>,
     #[serde(default)]
     pub refunds: Vec<RefundSummary>,
+    /// Gateway plugins keep the processing fee here (`_stripe_fee`, `_ppcp_paypal_fees`, ...).
+    #[serde(default)]
+    pub meta_data: Vec<Meta>,
     // Refund-object fields. `order_id` is not part of Woo's refund object: the worker that fetched
     // the refund adds it (with `currency` and `payment_method`) from the order it belongs to.
     pub amount: Option<Dec>,
