@@ -100,6 +100,7 @@ fn utc_offset<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Erro
         shop_today(0, Some(text)).map_err(serde::de::Error::custom)?;
     }
     Ok(raw)
+}
 
 /// The Admin API of one Shopify shop. Without a token the shop's orders map as their webhooks
 /// say (no fees) and its payouts are not polled.
