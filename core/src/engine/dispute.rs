@@ -59,9 +59,12 @@ pub(crate) fn dispute_entry(dispute: &Dispute, ctx: &mut Ctx<'_>) -> Result<Opti
         "{} dispute {} {stage} on charge {charge}",
         f.label, dispute.id
     );
+    // Each stage is its own event in the books (funds withdrawn, then reinstated or written off),
+    // not a newer version of the one before: the source kind carries the stage, so the ledger
+    // never plans `lost` as a replacement that reverses the withdrawal.
     let id_kind = format!("dispute-{stage}");
     let head = Head {
-        kind: "dispute",
+        kind: &id_kind,
         id_kind: &id_kind,
         resource: "dispute",
         id: &dispute.id,

@@ -121,7 +121,8 @@ fn by_date(entries: &[Entry], len: usize) -> Vec<Group> {
 }
 
 /// The names an entry answers to in a payout's `links`: `<resource>:<source id>`. A sale is named
-/// by its order, or by the charge that was the sale (a Stripe-only merchant has no order).
+/// by its order, or by the charge that was the sale (a Stripe-only merchant has no order); every
+/// stage of a dispute by the dispute.
 fn own_keys(entry: &Entry) -> Vec<String> {
     let kind = entry
         .source
@@ -131,6 +132,8 @@ fn own_keys(entry: &Entry) -> Vec<String> {
     let id = &entry.source.id;
     match kind {
         "sale" => vec![format!("order:{id}"), format!("charge:{id}")],
+        // `dispute-opened`, `-won`, `-lost`: one dispute, named `dispute:<id>` by payouts.
+        stage if stage.starts_with("dispute-") => vec![format!("dispute:{id}")],
         other => vec![format!("{other}:{id}")],
     }
 }
