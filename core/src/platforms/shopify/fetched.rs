@@ -13,10 +13,12 @@ use super::{currency, wire};
 use crate::error::{LedgerError, Result};
 use crate::model::{Order, Tender, TenderKind};
 use crate::money::checked::add;
-use crate::platforms::de::{self, limit, Dec};
+use crate::money::{parse_decimal, NumeralError};
+use crate::platforms::de::{self, limit};
 use crate::platforms::totals::non_negative;
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
 
 /// The GraphQL Admin query whose response body is the envelope's `order_transactions`, sent with
 /// the variables `{"id": "gid://shopify/Order/<order id>"}`. It needs the `read_orders` scope
@@ -62,72 +64,10 @@ pub fn order_envelope(order: &[u8], order_transactions: &[u8]) -> Vec<u8> {
 
 const BASE: &str = "order_transactions.data.order";
 
-#[derive(Deserialize)]
-struct Envelope {
-    order: wire::Payload,
-    order_transactions: Response,
-}
-
-#[derive(Deserialize)]
-struct Response {
-    data: Option<Data>,
-    errors: Option<Vec<GraphqlError>>,
-}
-
-#[derive(Deserialize)]
-struct GraphqlError {
-    message: Option<String>,
-    extensions: Option<ErrorExtensions>,
-}
-
-#[derive(Deserialize)]
-struct ErrorExtensions {
-    code: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Data {
-    order: Option<GqlOrder>,
-}
-
-#[derive(Deserialize)]
-struct GqlOrder {
-    id: String,
-    transactions: Vec<GqlTransaction>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct GqlTransaction {
-    id: String,
-    kind: String,
-    status: String,
-    gateway: Option<String>,
-    amount_set: MoneyBag,
-    #[serde(default)]
-    fees: Vec<GqlFee>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct MoneyBag {
-    shop_money: Money,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Money {
-    amount: Dec,
-    currency_code: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct GqlFee {
-    amount: Money,
-    tax_amount: Option<Money>,
-}
-
+// The GraphQL part is walked as a `serde_json::Value` rather than derived structs: the canonical
+// adapter already links Value's parser, while nine small derived structs added 26 KB of
+// deserializer code to the wasm module. Shopify's `Decimal` scalar is always a JSON string, so no
+// amount passes through a float.
 /// The numeric id inside a GraphQL global id (`gid://shopify/OrderTransaction/123` → `123`).
 pub fn gid_number(gid: &str) -> Option<&str> {
     let rest = gid.strip_prefix("gid://shopify/")?;
@@ -137,79 +77,116 @@ pub fn gid_number(gid: &str) -> Option<&str> {
     (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())).then_some(number)
 }
 
-pub(super) fn order(bytes: &[u8]) -> Result<Order> {
-    let e: Envelope = de::from_json(bytes)?;
-    if let Some(first) = e.order_transactions.errors.as_ref().and_then(|v| v.first()) {
-        let code = first.extensions.as_ref().and_then(|x| x.code.as_deref());
+/// `order` and `transactions` are the envelope's two members, as the Shopify payload read them.
+pub(super) fn order(order: &RawValue, transactions: Option<&RawValue>) -> Result<Order> {
+    let p: wire::Payload =
+        de::from_json(order.get().as_bytes()).map_err(|e| e.within(ORDER_KEY))?;
+    let raw = transactions.ok_or_else(|| LedgerError::MissingField {
+        path: ORDER_TRANSACTIONS_KEY.to_string(),
+    })?;
+    // The text was already parsed once as a raw value, so it is well-formed JSON.
+    let response: Value =
+        serde_json::from_slice(raw.get().as_bytes()).map_err(|e| LedgerError::Json {
+            path: ORDER_TRANSACTIONS_KEY.to_string(),
+            message: e.to_string(),
+        })?;
+    if let Some(first) = response
+        .get("errors")
+        .filter(|e| !e.is_null())
+        .map(|e| e.get(0).unwrap_or(e))
+    {
+        let code = first.pointer("/extensions/code").and_then(Value::as_str);
+        let message = first.get("message").and_then(Value::as_str);
         return Err(LedgerError::InvalidValue {
-            path: "order_transactions.errors".to_string(),
+            path: format!("{ORDER_TRANSACTIONS_KEY}.errors"),
             value: code.unwrap_or("").to_string(),
             reason: format!(
                 "the GraphQL query failed: {}",
-                first.message.as_deref().unwrap_or("no message")
+                message.unwrap_or("no message")
             ),
         });
     }
-    let fetched = e
-        .order_transactions
-        .data
-        .and_then(|d| d.order)
+    let fetched = response
+        .pointer("/data/order")
+        .filter(|o| o.is_object())
         .ok_or_else(|| LedgerError::InvalidValue {
             path: BASE.to_string(),
             value: "null".to_string(),
             reason: "the GraphQL response holds no order (unknown id, or no access)".to_string(),
         })?;
-    let mut order = super::order::order(e.order).map_err(|e| e.within("order"))?;
-    if gid_number(&fetched.id) != Some(order.id.as_str()) {
+    let mut order = super::order::order(p).map_err(|e| e.within(ORDER_KEY))?;
+    let gid = text(fetched, "id", BASE)?;
+    if gid_number(gid) != Some(order.id.as_str()) {
         return Err(LedgerError::InvalidValue {
             path: format!("{BASE}.id"),
-            value: fetched.id,
+            value: gid.to_string(),
             reason: format!(
                 "the transactions fetched are not those of order {}",
                 order.id
             ),
         });
     }
-    limit(fetched.transactions.len(), &format!("{BASE}.transactions"))?;
-    order.tenders = tenders(fetched.transactions, order.currency.code())?;
+    let list = array(fetched, "transactions", BASE)?;
+    let list_path = format!("{BASE}.transactions");
+    limit(list.len(), &list_path)?;
+    order.tenders = tenders(list, &list_path, order.currency.code())?;
     Ok(order)
 }
 
 /// Successful SALE and CAPTURE transactions, each with the sum of its fees (and their tax).
-fn tenders(transactions: Vec<GqlTransaction>, shop_currency: &str) -> Result<Vec<Tender>> {
+fn tenders(transactions: &[Value], base: &str, shop_currency: &str) -> Result<Vec<Tender>> {
     let mut out = Vec::new();
-    for (i, t) in transactions.into_iter().enumerate() {
-        let path = format!("{BASE}.transactions[{i}]");
-        if !matches!(t.kind.as_str(), "SALE" | "CAPTURE") || t.status != "SUCCESS" {
+    for (i, t) in transactions.iter().enumerate() {
+        let path = format!("{base}[{i}]");
+        let kind = text(t, "kind", &path)?;
+        let status = text(t, "status", &path)?;
+        if !matches!(kind, "SALE" | "CAPTURE") || status != "SUCCESS" {
             continue;
         }
-        let amount = shop_money(&t.amount_set.shop_money, shop_currency, || {
-            format!("{path}.amountSet.shopMoney")
-        })?;
+        let bag = field(t, "amountSet", &path)?;
+        let amount = shop_money(
+            field(bag, "shopMoney", &format!("{path}.amountSet"))?,
+            shop_currency,
+            &format!("{path}.amountSet.shopMoney"),
+        )?;
+        let fees = match t.get("fees").filter(|f| !f.is_null()) {
+            Some(_) => array(t, "fees", &path)?,
+            None => &[],
+        };
         let mut fee: Option<Decimal> = None;
-        for (j, f) in t.fees.iter().enumerate() {
-            let at = |field: &str| format!("{path}.fees[{j}].{field}");
-            let mut sum = fee.unwrap_or_default();
-            let charged = shop_money(&f.amount, shop_currency, || at("amount"))?;
-            sum = add(sum, charged, &at("amount.amount"))?;
+        for (j, f) in fees.iter().enumerate() {
+            let at = format!("{path}.fees[{j}]");
+            let charged = shop_money(
+                field(f, "amount", &at)?,
+                shop_currency,
+                &format!("{at}.amount"),
+            )?;
+            let mut sum = add(
+                fee.unwrap_or_default(),
+                charged,
+                &format!("{at}.amount.amount"),
+            )?;
             // Tax on the fee is withheld with it, so it is part of the cost of taking the payment.
-            if let Some(tax) = &f.tax_amount {
-                let tax = shop_money(tax, shop_currency, || at("taxAmount"))?;
-                sum = add(sum, tax, &at("taxAmount.amount"))?;
+            if let Some(tax) = f.get("taxAmount").filter(|t| !t.is_null()) {
+                let tax = shop_money(tax, shop_currency, &format!("{at}.taxAmount"))?;
+                sum = add(sum, tax, &format!("{at}.taxAmount.amount"))?;
             }
             fee = Some(sum);
         }
-        let id = gid_number(&t.id).ok_or_else(|| LedgerError::InvalidValue {
+        let gid = text(t, "id", &path)?;
+        let id = gid_number(gid).ok_or_else(|| LedgerError::InvalidValue {
             path: format!("{path}.id"),
-            value: t.id.clone(),
+            value: gid.to_string(),
             reason: "expected a global id like gid://shopify/OrderTransaction/123".to_string(),
         })?;
+        let gateway = t
+            .get("gateway")
+            .and_then(Value::as_str)
+            .filter(|g| !g.is_empty())
+            .unwrap_or("manual");
         out.push(Tender {
             id: Some(id.to_string()),
-            gateway: t
-                .gateway
-                .filter(|g| !g.is_empty())
-                .unwrap_or_else(|| "manual".to_string()),
+            gateway: gateway.to_string(),
             kind: TenderKind::Payment,
             amount,
             fee,
@@ -219,19 +196,62 @@ fn tenders(transactions: Vec<GqlTransaction>, shop_currency: &str) -> Result<Vec
     Ok(out)
 }
 
-/// A non-negative amount in the shop's currency; `owner` is the MoneyV2's path.
-fn shop_money(m: &Money, shop_currency: &str, owner: impl Fn() -> String) -> Result<Decimal> {
-    let code = currency(&m.currency_code, &format!("{}.currencyCode", owner()))?;
+/// A MoneyV2 (`{amount, currencyCode}`) at `path`: a non-negative amount in the shop's currency.
+fn shop_money(m: &Value, shop_currency: &str, path: &str) -> Result<Decimal> {
+    let code_text = text(m, "currencyCode", path)?;
+    let code = currency(code_text, &format!("{path}.currencyCode"))?;
     if !code.code().eq_ignore_ascii_case(shop_currency) {
         return Err(LedgerError::InvalidValue {
-            path: format!("{}.currencyCode", owner()),
-            value: m.currency_code.clone(),
+            path: format!("{path}.currencyCode"),
+            value: code_text.to_string(),
             reason: format!(
                 "the order books in {shop_currency}; shop money must be {shop_currency}"
             ),
         });
     }
-    non_negative(m.amount.0, || format!("{}.amount", owner()))
+    let amount_path = format!("{path}.amount");
+    let text = text(m, "amount", path)?;
+    let amount = parse_decimal(text).map_err(|e| match e {
+        NumeralError::TooLarge => LedgerError::AmountTooLarge {
+            path: amount_path.clone(),
+            value: text.to_string(),
+        },
+        other => LedgerError::InvalidAmount {
+            path: amount_path.clone(),
+            value: text.to_string(),
+            reason: other.reason().to_string(),
+        },
+    })?;
+    non_negative(amount, || amount_path)
+}
+
+/// The member `key` of the object at `path`; missing or `null` is a missing field.
+fn field<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a Value> {
+    v.get(key)
+        .filter(|x| !x.is_null())
+        .ok_or_else(|| LedgerError::MissingField {
+            path: format!("{path}.{key}"),
+        })
+}
+
+fn text<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a str> {
+    field(v, key, path)?
+        .as_str()
+        .ok_or_else(|| wrong_type(path, key, "a string"))
+}
+
+fn array<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a [Value]> {
+    field(v, key, path)?
+        .as_array()
+        .map(Vec::as_slice)
+        .ok_or_else(|| wrong_type(path, key, "an array"))
+}
+
+fn wrong_type(path: &str, key: &str, expected: &str) -> LedgerError {
+    LedgerError::InvalidType {
+        path: format!("{path}.{key}"),
+        message: format!("expected {expected}"),
+    }
 }
 
 #[cfg(test)]

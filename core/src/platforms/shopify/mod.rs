@@ -39,8 +39,8 @@ pub fn parse(bytes: &[u8]) -> Result<Event> {
     if payload.payout.is_some() {
         return payout::payout(bytes).map(Event::Payout);
     }
-    if payload.order.is_some() {
-        return fetched::order(bytes).map(Event::Order);
+    if let Some(order) = &payload.order {
+        return fetched::order(order, payload.order_transactions.as_deref()).map(Event::Order);
     }
     if payload.refund_line_items.is_some() && payload.line_items.is_none() {
         refund::standalone(payload).map(Event::Refund)

@@ -14,7 +14,8 @@ pub struct Payload {
     pub payout: Option<serde::de::IgnoredAny>,
     /// Present only in the envelope of an order body with its fetched GraphQL transactions
     /// (`{"order": …, "order_transactions": …}`), parsed by its own adapter.
-    pub order: Option<serde::de::IgnoredAny>,
+    pub order: Option<Box<serde_json::value::RawValue>>,
+    pub order_transactions: Option<Box<serde_json::value::RawValue>>,
     // Order fields.
     pub name: Option<String>,
     pub created_at: Option<String>,

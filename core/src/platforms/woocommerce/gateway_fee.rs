@@ -7,10 +7,10 @@
 use super::wire::Meta;
 use crate::error::{LedgerError, Result};
 use crate::money::Currency;
-use crate::platforms::de::Dec;
+use crate::money::{parse_decimal, NumeralError};
 use crate::platforms::totals::non_negative;
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde_json::Value;
 
 /// What the order's meta says about its tender's fee.
 #[derive(Debug, PartialEq)]
@@ -21,24 +21,6 @@ pub(super) enum GatewayFee {
     Booked(Decimal),
     /// A fee the plugin reports in another currency: not bookable with the sale, and why.
     Unbookable(String),
-}
-
-#[derive(Deserialize)]
-struct PaypalBreakdown {
-    paypal_fee: Option<PaypalMoney>,
-    #[serde(default)]
-    platform_fees: Vec<PlatformFee>,
-}
-
-#[derive(Deserialize)]
-struct PlatformFee {
-    amount: PaypalMoney,
-}
-
-#[derive(Deserialize)]
-struct PaypalMoney {
-    currency_code: String,
-    value: Dec,
 }
 
 pub(super) fn read(meta: &[Meta], payment_method: &str, currency: Currency) -> Result<GatewayFee> {
@@ -64,15 +46,36 @@ fn find<'a>(meta: &'a [Meta], keys: &[&str]) -> Option<(usize, &'a str)> {
     })
 }
 
+/// A decimal meta value: a JSON string (what the plugins store) or number, read from its text so
+/// it never passes through a float.
 fn amount(raw: &str, path: &str) -> Result<Decimal> {
-    let value = crate::json::from_json::<Dec>(raw.as_bytes())
-        .map_err(|e| e.within(path))?
-        .0;
+    let text = raw
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(raw);
+    let value = parse_decimal(text).map_err(|e| match e {
+        NumeralError::TooLarge => LedgerError::AmountTooLarge {
+            path: path.to_string(),
+            value: text.to_string(),
+        },
+        other => LedgerError::InvalidAmount {
+            path: path.to_string(),
+            value: text.to_string(),
+            reason: other.reason().to_string(),
+        },
+    })?;
     non_negative(value, || path.to_string())
 }
 
-fn text(raw: &str, path: &str) -> Result<String> {
-    crate::json::from_json::<String>(raw.as_bytes()).map_err(|e| e.within(path))
+/// A plain string meta value (a currency code); anything else is the wrong type.
+fn text<'a>(raw: &'a str, path: &str) -> Result<&'a str> {
+    raw.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .filter(|t| !t.contains('\\'))
+        .ok_or_else(|| LedgerError::InvalidType {
+            path: path.to_string(),
+            message: format!("expected a currency code string, found {raw}"),
+        })
 }
 
 /// `_stripe_fee` (legacy `Stripe Fee`) is cumulative: the plugin adds each refund's balance
@@ -96,36 +99,69 @@ fn stripe(meta: &[Meta], currency: Currency) -> Result<GatewayFee> {
 }
 
 /// `_ppcp_paypal_fees` is PayPal's `seller_receivable_breakdown` of the capture: `paypal_fee` and
-/// any `platform_fees[]` are both withheld from the gross, so both are the cost of the payment.
+/// any `platform_fees[]` are both withheld from the gross, so both are the cost of the payment. Each
+/// money is `{currency_code, value}` with `value` a decimal string.
 fn paypal(meta: &[Meta], currency: Currency) -> Result<GatewayFee> {
     let Some((i, raw)) = find(meta, &["_ppcp_paypal_fees"]) else {
         return Ok(GatewayFee::Unknown);
     };
     let path = format!("meta_data[{i}].value");
-    let b: PaypalBreakdown = crate::json::from_json(raw.as_bytes()).map_err(|e| e.within(&path))?;
+    // Walked as a Value (the canonical adapter already links its parser): one more derived struct
+    // per money shape would add deserializer code to the wasm module for three fields.
+    let b: Value = serde_json::from_slice(raw.as_bytes()).map_err(|e| LedgerError::Json {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    if !b.is_object() {
+        return Err(LedgerError::InvalidType {
+            path,
+            message: "expected PayPal's seller_receivable_breakdown object".to_string(),
+        });
+    }
     let mut parts = Vec::new();
-    if let Some(fee) = &b.paypal_fee {
+    if let Some(fee) = b.get("paypal_fee").filter(|f| !f.is_null()) {
         parts.push((fee, format!("{path}.paypal_fee")));
     }
-    for (k, p) in b.platform_fees.iter().enumerate() {
-        parts.push((&p.amount, format!("{path}.platform_fees[{k}].amount")));
+    if let Some(list) = b.get("platform_fees").and_then(Value::as_array) {
+        for (k, p) in list.iter().enumerate() {
+            let at = format!("{path}.platform_fees[{k}].amount");
+            let amount = p
+                .get("amount")
+                .ok_or_else(|| LedgerError::MissingField { path: at.clone() })?;
+            parts.push((amount, at));
+        }
     }
     if parts.is_empty() {
         return Ok(GatewayFee::Unknown);
     }
     let mut total = Decimal::ZERO;
     for (money, at) in parts {
-        let value = non_negative(money.value.0, || format!("{at}.value"))?;
-        if !money.currency_code.eq_ignore_ascii_case(currency.code()) {
+        let value_path = format!("{at}.value");
+        let value = match money.get("value") {
+            Some(Value::String(text)) => amount(text, &value_path)?,
+            Some(_) => {
+                return Err(LedgerError::InvalidType {
+                    path: value_path,
+                    message: "expected a decimal string".to_string(),
+                })
+            }
+            None => return Err(LedgerError::MissingField { path: value_path }),
+        };
+        let code = money
+            .get("currency_code")
+            .and_then(Value::as_str)
+            .ok_or_else(|| LedgerError::MissingField {
+                path: format!("{at}.currency_code"),
+            })?;
+        if !code.eq_ignore_ascii_case(currency.code()) {
             return Ok(GatewayFee::Unbookable(format!(
-                "{at} PayPal fee {value} is in {}, not the order's {currency}",
-                money.currency_code
+                "{at} PayPal fee {value} is in {code}, not the order's {currency}"
             )));
         }
         total = total
             .checked_add(value)
             .ok_or_else(|| LedgerError::AmountTooLarge {
-                path: format!("{at}.value"),
+                path: value_path,
                 value: value.to_string(),
             })?;
     }
