@@ -33,6 +33,7 @@ pub mod model;
 pub mod money;
 pub mod platforms;
 pub mod records;
+pub mod reports;
 pub mod rules;
 
 pub use engine::{map_event, Mapped, Profit, Rejected, Unbooked};
