@@ -13,6 +13,7 @@ use ledgerbridge_core::engine::{Mapped, Profit, Unbooked};
 use ledgerbridge_core::error::{ErrorDetail, Warning, ERROR_CODES};
 use ledgerbridge_core::exporters::Format;
 use ledgerbridge_core::journal::{Entry, EntryTotals, Line, Source, SummaryBy};
+use ledgerbridge_core::reports::{GroupBy, Report, ReportOptions};
 use ledgerbridge_core::rules::{
     Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
 };
@@ -180,6 +181,13 @@ fn main() -> std::io::Result<()> {
         "SummaryBy",
         &union(&summaries, false),
     );
+    let groupings: Vec<&str> = GroupBy::ALL.iter().map(|b| b.as_str()).collect();
+    alias(
+        &mut out,
+        "How a report groups its figures (docs/reports.md says which report takes which).",
+        "ReportBy",
+        &union(&groupings, false),
+    );
     alias(
         &mut out,
         "Stable error codes (never renamed or reused).",
@@ -209,5 +217,7 @@ fn main() -> std::io::Result<()> {
     decls.visit::<ExpensesPaidFrom>();
     decls.visit::<Exports>();
     decls.visit::<Config>();
+    decls.visit::<ReportOptions>();
+    decls.visit::<Report>();
     std::io::stdout().lock().write_all(out.as_bytes())
 }

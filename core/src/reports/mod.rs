@@ -99,7 +99,7 @@ pub struct ReportOptions {
     pub to: Option<String>,
     /// `day`, `week` (ISO), `month`, `quarter`, `order`, `channel`, `sku`; which a report accepts
     /// is listed in docs/reports.md.
-    #[cfg_attr(feature = "ts", ts(optional, type = "string"))]
+    #[cfg_attr(feature = "ts", ts(optional, type = "ReportBy"))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
     /// Only entries in this currency (ISO 4217).
