@@ -17,7 +17,9 @@ fn fixtures() -> PathBuf {
 fn entries_of(case: &Value) -> (Vec<Entry>, Config) {
     let platform: Platform = case["platform"].as_str().unwrap().parse().unwrap();
     let config = match case["config"].as_str() {
-        Some(path) => Config::load(fs::read_to_string(fixtures().join(path)).unwrap().as_str()).unwrap(),
+        Some(path) => {
+            Config::load(fs::read_to_string(fixtures().join(path)).unwrap().as_str()).unwrap()
+        }
         None => Config::default(),
     };
     let mut entries = Vec::new();
@@ -49,7 +51,9 @@ fn every_golden_matches() {
 
 fn one_sale() -> Vec<Entry> {
     let input = fs::read(fixtures().join("shopify/simple/input.json")).unwrap();
-    map(Platform::Shopify, &input, &Config::default()).unwrap().entries
+    map(Platform::Shopify, &input, &Config::default())
+        .unwrap()
+        .entries
 }
 
 fn error(kind: ReportKind, options: &str) -> (String, String) {
@@ -61,15 +65,33 @@ fn error(kind: ReportKind, options: &str) -> (String, String) {
 #[test]
 fn bad_options_are_typed_errors_with_their_path() {
     let pair = |c: &str, p: &str| (c.to_string(), p.to_string());
-    assert_eq!(error(ReportKind::Tax, r#"{"from":"2026-02-30"}"#), pair("E_INVALID_VALUE", "options.from"));
     assert_eq!(
-        error(ReportKind::Tax, r#"{"from":"2026-05-02","to":"2026-05-01"}"#),
+        error(ReportKind::Tax, r#"{"from":"2026-02-30"}"#),
+        pair("E_INVALID_VALUE", "options.from")
+    );
+    assert_eq!(
+        error(
+            ReportKind::Tax,
+            r#"{"from":"2026-05-02","to":"2026-05-01"}"#
+        ),
         pair("E_INVALID_VALUE", "options.to")
     );
-    assert_eq!(error(ReportKind::Tax, r#"{"by":"year"}"#), pair("E_INVALID_VALUE", "options.by"));
-    assert_eq!(error(ReportKind::Tax, r#"{"by":"order"}"#), pair("E_INVALID_VALUE", "options.by"));
-    assert_eq!(error(ReportKind::Profit, r#"{"by":"sku"}"#), pair("E_INVALID_VALUE", "options.by"));
-    assert_eq!(error(ReportKind::Profit, r#"{"currency":"XYZ"}"#), pair("E_UNKNOWN_CURRENCY", "options.currency"));
+    assert_eq!(
+        error(ReportKind::Tax, r#"{"by":"year"}"#),
+        pair("E_INVALID_VALUE", "options.by")
+    );
+    assert_eq!(
+        error(ReportKind::Tax, r#"{"by":"order"}"#),
+        pair("E_INVALID_VALUE", "options.by")
+    );
+    assert_eq!(
+        error(ReportKind::Profit, r#"{"by":"sku"}"#),
+        pair("E_INVALID_VALUE", "options.by")
+    );
+    assert_eq!(
+        error(ReportKind::Profit, r#"{"currency":"XYZ"}"#),
+        pair("E_UNKNOWN_CURRENCY", "options.currency")
+    );
     assert!("ledger".parse::<ReportKind>().is_err());
 }
 
@@ -77,8 +99,13 @@ fn bad_options_are_typed_errors_with_their_path() {
 fn an_unbalanced_entry_is_refused_with_its_index() {
     let mut entries = one_sale();
     entries[0].lines[0].debit.0 += rust_decimal::Decimal::ONE;
-    let e = report(ReportKind::Profit, &entries, &Config::default(), &ReportOptions::default())
-        .unwrap_err();
+    let e = report(
+        ReportKind::Profit,
+        &entries,
+        &Config::default(),
+        &ReportOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "E_UNBALANCED");
     assert_eq!(e.path(), "entries[0]");
 }
@@ -89,9 +116,31 @@ fn dates_and_currency_filter_what_is_reported() {
     let date = entries[0].date.clone();
     let only = |options: ReportOptions| {
         let got = report(ReportKind::Profit, &entries, &Config::default(), &options).unwrap();
-        serde_json::to_value(got).unwrap()["rows"].as_array().unwrap().len()
+        serde_json::to_value(got).unwrap()["rows"]
+            .as_array()
+            .unwrap()
+            .len()
     };
-    assert_eq!(only(ReportOptions { from: Some(date.clone()), to: Some(date.clone()), ..Default::default() }), 1);
-    assert_eq!(only(ReportOptions { from: Some("2099-01-01".into()), ..Default::default() }), 0);
-    assert_eq!(only(ReportOptions { currency: Some("JPY".into()), ..Default::default() }), 0);
+    assert_eq!(
+        only(ReportOptions {
+            from: Some(date.clone()),
+            to: Some(date.clone()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        only(ReportOptions {
+            from: Some("2099-01-01".into()),
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        only(ReportOptions {
+            currency: Some("JPY".into()),
+            ..Default::default()
+        }),
+        0
+    );
 }

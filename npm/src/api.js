@@ -98,7 +98,9 @@ export function reportJson(kind, entries, options) {
   if (options !== null && typeof options === "object" && !Array.isArray(options) && "config" in options) {
     ({ config, ...rest } = options);
   }
-  return raw.reportJson(kind, utf8(entries), utf8(rest), config);
+  // Options cross as text, not through `utf8`: its scratch buffer holds the entries' bytes.
+  const optionsText = rest !== null && typeof rest === "object" ? JSON.stringify(rest) : rest;
+  return raw.reportJson(kind, utf8(entries), optionsText, config);
 }
 
 /** Parses and validates a config (TOML/JSON text or an object); returns it with defaults filled. */

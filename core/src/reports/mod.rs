@@ -69,9 +69,10 @@ impl FromStr for ReportKind {
             .iter()
             .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
             .copied()
-            .ok_or_else(|| LedgerError::UnsupportedFormat {
+            .ok_or_else(|| LedgerError::InvalidValue {
+                path: "kind".to_string(),
                 value: s.to_string(),
-                expected: "tax, profit, clearing, giftcards, refunds".to_string(),
+                reason: "expected tax, profit, clearing, giftcards or refunds".to_string(),
             })
     }
 }

@@ -42,10 +42,15 @@ function columns(rows) {
   return [...seen];
 }
 
-const csvCell = (v) => (/[",\r\n]/.test(v) || /^[=+\-@\t\r]/.test(v) && !/^-?\d/.test(v) ? `"${String(v).replaceAll('"', '""')}"` : v);
+// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first, other than a number) gets
+// a leading apostrophe, the usual CSV-injection guard; then RFC 4180 quoting where needed.
+function csvCell(value) {
+  let v = String(value);
+  if (/^[=+\-@\t\r]/.test(v) && !/^-?\d+(\.\d+)?$/.test(v)) v = `'${v}`;
+  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
 
-/** RFC 4180 CSV, CRLF line ends, one header row; a cell that a spreadsheet would run as a
- *  formula (`=`, `+`, `@`...) is quoted. */
+/** RFC 4180 CSV, CRLF line ends, one header row. */
 export function reportCsv(report) {
   const rows = reportRows(report);
   const cols = columns(rows);
