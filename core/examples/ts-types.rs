@@ -13,7 +13,10 @@ use ledgerbridge_core::engine::{Mapped, Profit, Unbooked};
 use ledgerbridge_core::error::{ErrorDetail, Warning, ERROR_CODES};
 use ledgerbridge_core::exporters::Format;
 use ledgerbridge_core::journal::{Entry, EntryTotals, Line, Source, SummaryBy};
-use ledgerbridge_core::reports::{GroupBy, Report, ReportOptions};
+use ledgerbridge_core::reports::{
+    ClearingAccount, ClearingPayout, ClearingPeriod, ClearingReport, Figure, GiftCardReport,
+    GroupBy, ProfitReport, RefundReport, Report, ReportOptions, TaxReport, UnsettledItem,
+};
 use ledgerbridge_core::rules::{
     Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
 };
@@ -218,6 +221,18 @@ fn main() -> std::io::Result<()> {
     decls.visit::<Exports>();
     decls.visit::<Config>();
     decls.visit::<ReportOptions>();
+    // Each report by name before the enum: ts-rs visits an enum's variants in no fixed order, and
+    // the file must come out the same on every run for `--check`.
+    decls.visit::<Figure>();
+    decls.visit::<TaxReport>();
+    decls.visit::<ProfitReport>();
+    decls.visit::<UnsettledItem>();
+    decls.visit::<ClearingPeriod>();
+    decls.visit::<ClearingPayout>();
+    decls.visit::<ClearingAccount>();
+    decls.visit::<ClearingReport>();
+    decls.visit::<GiftCardReport>();
+    decls.visit::<RefundReport>();
     decls.visit::<Report>();
     std::io::stdout().lock().write_all(out.as_bytes())
 }

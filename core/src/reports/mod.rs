@@ -16,7 +16,9 @@ mod profit;
 mod refunds;
 mod tax;
 
-pub use clearing::{ClearingPayout, ClearingPeriod, ClearingReport, UnsettledItem};
+pub use clearing::{
+    ClearingAccount, ClearingPayout, ClearingPeriod, ClearingReport, UnsettledItem,
+};
 pub use giftcards::{GiftCardPeriod, GiftCardReport};
 pub use period::GroupBy;
 pub use profit::{ProfitReport, ProfitRow};
