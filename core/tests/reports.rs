@@ -144,3 +144,90 @@ fn dates_and_currency_filter_what_is_reported() {
         0
     );
 }
+
+/// A hand-written sale entry: `(account, debit, credit, why)` lines.
+fn entry(id: &str, date: &str, lines: &[(&str, &str, &str, &str)]) -> Entry {
+    let lines: Vec<Value> = lines
+        .iter()
+        .map(|(a, d, c, w)| serde_json::json!({"account": a, "debit": d, "credit": c, "why": w}))
+        .collect();
+    serde_json::from_value(serde_json::json!({
+        "id": format!("shopify:s:order:{id}:sale:1"), "date": date, "currency": "USD", "memo": "m",
+        "source": {"platform": "shopify", "shop": "s", "kind": "sale", "id": id, "version": "1"},
+        "lines": lines,
+    }))
+    .unwrap()
+}
+
+#[test]
+fn item_level_tax_splits_taxable_from_untaxed_and_order_level_tax_covers_the_untaxed_items() {
+    const TAX: &str = "Liabilities:SalesTax:State";
+    // Order 1: only line 0 is taxed (5.00 on 60.00); line 1 (40.00) is not.
+    let one = entry(
+        "1",
+        "2026-05-01",
+        &[
+            (
+                "Assets:Clearing:Stripe",
+                "105.00",
+                "0.00",
+                "payment[0]: paid",
+            ),
+            ("Income:Sales", "0.00", "60.00", "line_items[0]: A"),
+            (TAX, "0.00", "5.00", "line_items[0].tax_lines[0]: \"State\""),
+            ("Income:Sales", "0.00", "40.00", "line_items[1]: B"),
+        ],
+    );
+    // Order 2: a tax on the order, not on a line: both lines (70.00 + 30.00) count as taxed.
+    let two = entry(
+        "2",
+        "2026-05-02",
+        &[
+            (
+                "Assets:Clearing:Stripe",
+                "110.00",
+                "0.00",
+                "payment[0]: paid",
+            ),
+            ("Income:Sales", "0.00", "70.00", "line_items[0]: A"),
+            ("Income:Sales", "0.00", "30.00", "line_items[1]: B"),
+            (TAX, "0.00", "10.00", "tax_lines[0]: \"State\""),
+        ],
+    );
+    let got = report(
+        ReportKind::Tax,
+        &[one.clone(), two.clone()],
+        &Config::default(),
+        &ReportOptions::default(),
+    )
+    .unwrap();
+    let got = serde_json::to_value(got).unwrap();
+    let period = &got["periods"][0];
+    // By hand: total 60 + 40 + 70 + 30 = 200; taxed 60 + 100 = 160; untaxed 40 (order 1's B).
+    assert_eq!(period["total_sales"]["amount"], "200.00");
+    assert_eq!(period["untaxed_sales"]["amount"], "40.00");
+    assert_eq!(
+        period["untaxed_sales"]["entries"],
+        serde_json::json!([one.id])
+    );
+    let row = &period["accounts"][0];
+    assert_eq!(row["taxable_sales"]["amount"], "160.00");
+    assert_eq!(row["non_taxable_sales"]["amount"], "40.00");
+    assert_eq!(row["tax_collected"]["amount"], "15.00");
+    assert_eq!(row["orders"], 2);
+    // 15 / 160 = 0.09375, a midpoint: rates round half to even, to 0.0938.
+    assert_eq!(row["effective_rate"], "0.0938");
+
+    // Cancelling order 1 (its reversal) takes its sales back but is not another order.
+    let reversed = one.reversal("2026-05-03");
+    let refunds = report(
+        ReportKind::Refunds,
+        &[one, two, reversed],
+        &Config::default(),
+        &ReportOptions::default(),
+    )
+    .unwrap();
+    let refunds = serde_json::to_value(refunds).unwrap();
+    assert_eq!(refunds["periods"][0]["orders"], 2);
+    assert_eq!(refunds["periods"][0]["sales"]["amount"], "100.00");
+}

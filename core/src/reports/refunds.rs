@@ -82,7 +82,6 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
         let p = periods
             .entry((scope.period_of(&entry.date), entry.currency))
             .or_default();
-        let sign = if reversal { "-" } else { "" };
         for line in &entry.lines {
             let c = class(config, &line.account);
             match kind {
@@ -93,14 +92,17 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
                 _ => {}
             }
         }
-        match kind {
-            "sale" => {
-                p.orders.insert(format!("{sign}{}", entry.source.id));
+        // A reversal (a cancelled order, an undone refund) takes its amounts back above but is
+        // not another order or refund to count.
+        match (kind, reversal) {
+            ("sale", false) => {
+                p.orders.insert(entry.source.id.clone());
             }
-            "refund" => {
-                p.refunds.insert(format!("{sign}{}", entry.source.id));
+            ("refund", false) => {
+                p.refunds.insert(entry.source.id.clone());
             }
-            _ => dispute(entry, config, p, &mut disputes),
+            ("dispute", _) => dispute(entry, config, p, &mut disputes),
+            _ => {}
         }
     }
     let periods = periods
