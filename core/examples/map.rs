@@ -89,6 +89,12 @@ fn parse_args() -> Result<Args, String> {
             other => input = Some(other.to_string()),
         }
     }
+    if report_kind.is_some() && format != Format::Json {
+        return Err(
+            "--report prints JSON; csv and table views are the npm CLI's (ledgerbridge report)"
+                .to_string(),
+        );
+    }
     if let Some(shop) = shop {
         if config.shop != DEFAULT_SHOP && config.shop != shop {
             return Err(format!(

@@ -231,3 +231,23 @@ fn item_level_tax_splits_taxable_from_untaxed_and_order_level_tax_covers_the_unt
     assert_eq!(refunds["periods"][0]["orders"], 2);
     assert_eq!(refunds["periods"][0]["sales"]["amount"], "100.00");
 }
+
+#[test]
+fn gift_cards_outstanding_before_the_range_still_show() {
+    let path = fixtures().join("reports/giftcards-sold-and-redeemed.json");
+    let case: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    let (entries, config) = entries_of(&case);
+    // Both entries are dated 2026-05-06: 50.00 sold − 25.00 redeemed = 25.00 owed on 7 May.
+    let options = ReportOptions {
+        from: Some("2026-05-07".into()),
+        ..Default::default()
+    };
+    let got =
+        serde_json::to_value(report(ReportKind::GiftCards, &entries, &config, &options).unwrap())
+            .unwrap();
+    let expected = serde_json::json!({"kind": "giftcards", "periods": [{
+        "period": "all", "currency": "USD", "opening": "25.00",
+        "sold": {"amount": "0.00", "entries": []}, "redeemed": {"amount": "0.00", "entries": []},
+        "closing": "25.00"}]});
+    assert_eq!(got, expected);
+}

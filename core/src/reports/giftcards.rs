@@ -84,5 +84,20 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
             closing: text(currency, close),
         });
     }
+    // A currency with cards outstanding but no activity in the range still has a balance to show.
+    for (currency, acc) in &opening {
+        if !out.iter().any(|p| p.currency == *currency) {
+            let period = scope.period_of(scope.from.as_deref().unwrap_or_default());
+            out.push(GiftCardPeriod {
+                period,
+                currency: *currency,
+                opening: text(*currency, acc.amount),
+                sold: Acc::default().figure(*currency),
+                redeemed: Acc::default().figure(*currency),
+                closing: text(*currency, acc.amount),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.currency, &a.period).cmp(&(b.currency, &b.period)));
     Ok(GiftCardReport { periods: out })
 }

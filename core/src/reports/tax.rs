@@ -164,9 +164,12 @@ fn items(index: usize, entry: &Entry, config: &Config) -> Vec<Item> {
     for line in &entry.lines {
         let c = class(config, &line.account);
         let key = item_of(&line.why);
+        // Credit-positive on a sale (a discount is a debit, so it lowers the item's sales);
+        // debit-positive on a refund.
         let amount = match (c, kind) {
-            (Class::Sales | Class::Shipping, "sale") => Some((-line.signed(), Decimal::ZERO)),
-            (Class::Discount, "sale") => Some((-line.signed(), Decimal::ZERO)),
+            (Class::Sales | Class::Shipping | Class::Discount, "sale") => {
+                Some((-line.signed(), Decimal::ZERO))
+            }
             (Class::Sales | Class::Shipping | Class::Refund, "refund") => {
                 Some((Decimal::ZERO, line.signed()))
             }
