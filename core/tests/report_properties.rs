@@ -306,6 +306,30 @@ proptest! {
     }
 
     #[test]
+    fn refunds_report_agrees_with_profit_and_date_ranges_partition(orders in proptest::collection::vec(order(), 1..5), split in 1u32..24) {
+        let case = build(&orders);
+        let Report::Refunds(refunds) = report(ReportKind::Refunds, &case.entries, &config(), &opts(Some("week"))).unwrap() else { panic!() };
+        let sales: Decimal = refunds.periods.iter().map(|p| dec(&p.sales)).sum();
+        let refunded: Decimal = refunds.periods.iter().map(|p| dec(&p.refunded)).sum();
+        prop_assert_eq!(sales, case.engine[0]);
+        prop_assert_eq!(refunded, case.engine[2]);
+        let orders_counted: u32 = refunds.periods.iter().map(|p| p.orders).sum();
+        prop_assert_eq!(orders_counted as usize, orders.len());
+        let refunds_counted: u32 = refunds.periods.iter().map(|p| p.refunds).sum();
+        prop_assert_eq!(refunds_counted as usize, orders.iter().filter(|o| o.refund).count());
+        // Two ranges that split the month add up to the whole, figure by figure.
+        let range = |from: Option<String>, to: Option<String>| {
+            let options = ReportOptions { from, to, ..ReportOptions::default() };
+            let Report::Profit(p) = report(ReportKind::Profit, &case.entries, &config(), &options).unwrap() else { panic!() };
+            p.rows.iter().map(|r| (dec(&r.revenue), dec(&r.margin))).fold((Decimal::ZERO, Decimal::ZERO), |a, b| (a.0 + b.0, a.1 + b.1))
+        };
+        let whole = range(None, None);
+        let before = range(None, Some(format!("2026-05-{split:02}")));
+        let after = range(Some(format!("2026-05-{:02}", split + 1)), None);
+        prop_assert_eq!((before.0 + after.0, before.1 + after.1), whole);
+    }
+
+    #[test]
     fn clearing_and_gift_cards_close_at_the_ledger(orders in proptest::collection::vec(order(), 1..5), by in prop::sample::select(vec![None, Some("day"), Some("month")])) {
         let case = build(&orders);
         let Report::Clearing(clearing) = report(ReportKind::Clearing, &case.entries, &config(), &opts(by)).unwrap() else { panic!() };
