@@ -7,8 +7,10 @@
 const isFigure = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.amount === "string" && Array.isArray(v.entries);
 
 function walk(obj, inherited, section, out) {
-  const own = { ...inherited };
-  const plain = { ...inherited };
+  // Inherited fields the record has itself give way to its own, in its own order.
+  const kept = Object.fromEntries(Object.entries(inherited).filter(([key]) => !(key in obj)));
+  const own = { ...kept };
+  const plain = { ...kept };
   const children = [];
   for (const [key, value] of Object.entries(obj)) {
     if (key === "kind") continue;
@@ -17,7 +19,8 @@ function walk(obj, inherited, section, out) {
     else {
       const text = value === null || value === undefined ? "" : Array.isArray(value) ? value.join(" ") : String(value);
       own[key] = text;
-      plain[key] = text;
+      // Lists (`titles`, an empty `unsettled`) stay on their own row; scalars name the children.
+      if (!Array.isArray(value)) plain[key] = text;
     }
   }
   const nonEmpty = children.filter(([, list]) => list.length > 0);
