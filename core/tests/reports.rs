@@ -111,6 +111,24 @@ fn an_unbalanced_entry_is_refused_with_its_index() {
 }
 
 #[test]
+fn summary_entries_are_refused() {
+    let summary = ledgerbridge_core::journal::summarize(
+        &one_sale(),
+        ledgerbridge_core::journal::SummaryBy::Day,
+    )
+    .unwrap();
+    let e = report(
+        ReportKind::Tax,
+        &summary,
+        &Config::default(),
+        &ReportOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "E_INVALID_VALUE");
+    assert_eq!(e.path(), "entries[0].source.kind");
+}
+
+#[test]
 fn dates_and_currency_filter_what_is_reported() {
     let entries = one_sale();
     let date = entries[0].date.clone();

@@ -27,11 +27,12 @@ const REPORT_FORMATS = ["json", "csv", "table"];
 const REPORT_USAGE = `usage: ledgerbridge report tax|profit|clearing|giftcards|refunds (--platform P | --entries)
                         [--shop NAME] [--config FILE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                         [--by day|week|month|quarter|order|channel] [--currency C]
-                        [--format json|csv|table] [--quiet] FILE|-
+                        [--format json|csv|table] FILE|-
 
 Maps the payloads in FILE or stdin (-) as \`map\` does (one JSON payload or JSONL), then reports
-on all their entries. With --entries, FILE is instead a JSON array of entries (what \`map
---format json --summary ...\` or the worker's ledger gives).
+on all their entries. With --entries, FILE is instead a JSON array of entries (as
+exportEntries(entries, "json") writes them, or exported from the worker's ledger; not summary
+entries, which have lost the per-order detail).
   tax        sales tax per period and tax account: taxable sales, tax collected/refunded, net
   profit     revenue, discounts, refunds, fees, COGS, shipping, margin (--by order|channel|period)
   clearing   gateway clearing balances, items no payout settles yet, payouts that do not tie out

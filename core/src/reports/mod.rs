@@ -144,6 +144,15 @@ pub fn report(
         entry
             .check()
             .map_err(|e| e.within(&format!("entries[{i}]")))?;
+        // A summary nets whole days or payouts into one entry: its lines no longer say which
+        // order, item or tax they came from, so every report on it would be quietly wrong.
+        if entry.source.kind == "summary" {
+            return Err(LedgerError::InvalidValue {
+                path: format!("entries[{i}].source.kind"),
+                value: entry.source.kind.clone(),
+                reason: "reports read the entries a summary covers, not the summary".to_string(),
+            });
+        }
     }
     let scope = Scope::new(options)?;
     Ok(match kind {
