@@ -432,6 +432,17 @@ export interface GiftCardReport {
   periods: Array<GiftCardPeriod>;
 }
 
+export interface DisputeRow {
+  /** `platform:shop:dispute id`. */
+  dispute: string;
+  currency: string;
+  /** `opened`, `won` or `lost`: the latest stage booked. */
+  status: string;
+  date: string;
+  /** The disputed amount (the largest move on the disputed-funds account of its entries). */
+  amount: Figure;
+}
+
 export interface RefundPeriod {
   period: string;
   currency: string;
@@ -448,17 +459,6 @@ export interface RefundPeriod {
   disputes_opened: Figure;
   disputes_won: Figure;
   disputes_lost: Figure;
-}
-
-export interface DisputeRow {
-  /** `platform:shop:dispute id`. */
-  dispute: string;
-  currency: string;
-  /** `opened`, `won` or `lost`: the latest stage booked. */
-  status: string;
-  date: string;
-  /** The disputed amount (the largest move on the disputed-funds account of its entries). */
-  amount: Figure;
 }
 
 export interface RefundReport {
