@@ -2,8 +2,12 @@
 //!
 //! ```text
 //! cargo run -p ledgerbridge-core --example map -- --platform shopify [--config FILE] [--shop NAME]
-//!     [--format json|qbo|xero|beancount|hledger|csv] [--summary payout|day|month] FILE|-
+//!     [--format json|qbo|xero|beancount|hledger|csv] [--summary payout|day|month]
+//!     [--report tax|profit|clearing|giftcards|refunds [--from D] [--to D] [--by B] [--currency C]]
+//!     FILE|-
 //! ```
+//! `--report KIND` maps every record, then prints the report over all their entries as one
+//! compact JSON line: the same bytes as the npm CLI's `ledgerbridge report KIND --format json`.
 //! Entry ids name the shop (`--shop`, else the config's `shop`, else `default`). The worker books
 //! under the shop's domain, so output meant for posting next to it must name the same shop or
 //! every entry would post twice: `--format qbo|xero` refuses to run without one, and any other
@@ -18,6 +22,7 @@
 use ledgerbridge_core::exporters::{export, Format};
 use ledgerbridge_core::journal::{summarize, SummaryBy};
 use ledgerbridge_core::records::split_records;
+use ledgerbridge_core::reports::{self, ReportKind, ReportOptions};
 use ledgerbridge_core::{map, Config, Entry, LedgerError, Platform};
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
@@ -27,6 +32,7 @@ struct Args {
     config: Config,
     format: Format,
     summary: Option<SummaryBy>,
+    report: Option<(ReportKind, ReportOptions)>,
     input: String,
 }
 
@@ -36,6 +42,8 @@ fn parse_args() -> Result<Args, String> {
     let mut shop = None;
     let mut format = Format::Json;
     let mut summary = None;
+    let mut report_kind = None;
+    let mut options = ReportOptions::default();
     let mut input = None;
     // `--name=value` is split into `--name` `value` before matching.
     let mut args = std::env::args()
@@ -66,12 +74,26 @@ fn parse_args() -> Result<Args, String> {
                 let value = args.next().ok_or("--summary needs a value")?;
                 summary = Some(value.parse::<SummaryBy>().map_err(|e| e.to_string())?);
             }
+            "--report" => {
+                let value = args.next().ok_or("--report needs a kind")?;
+                report_kind = Some(value.parse::<ReportKind>().map_err(|e| e.to_string())?);
+            }
+            "--from" => options.from = Some(args.next().ok_or("--from needs a date")?),
+            "--to" => options.to = Some(args.next().ok_or("--to needs a date")?),
+            "--by" => options.by = Some(args.next().ok_or("--by needs a grouping")?),
+            "--currency" => options.currency = Some(args.next().ok_or("--currency needs a code")?),
             "-h" | "--help" => return Err(USAGE.to_string()),
             other if other.starts_with("--") => {
                 return Err(format!("unknown option {other}\n{USAGE}"))
             }
             other => input = Some(other.to_string()),
         }
+    }
+    if report_kind.is_some() && format != Format::Json {
+        return Err(
+            "--report prints JSON; csv and table views are the npm CLI's (ledgerbridge report)"
+                .to_string(),
+        );
     }
     if let Some(shop) = shop {
         if config.shop != DEFAULT_SHOP && config.shop != shop {
@@ -104,6 +126,7 @@ fn parse_args() -> Result<Args, String> {
         config,
         format,
         summary,
+        report: report_kind.map(|k| (k, options)),
         input: input.ok_or(format!(
             "an input FILE (or - for stdin) is required\n{USAGE}"
         ))?,
@@ -114,7 +137,8 @@ fn parse_args() -> Result<Args, String> {
 const DEFAULT_SHOP: &str = "default";
 
 const USAGE: &str = "usage: map --platform shopify [--config FILE] [--shop NAME] \
-[--format json|qbo|xero|beancount|hledger|csv] [--summary payout|day|month] FILE|-";
+[--format json|qbo|xero|beancount|hledger|csv] [--summary payout|day|month] \
+[--report tax|profit|clearing|giftcards|refunds] [--from D] [--to D] [--by B] [--currency C] FILE|-";
 
 fn read_input(path: &str) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
@@ -159,6 +183,15 @@ fn run_export(args: &Args, bytes: &[u8], out: &mut impl Write) -> Result<usize, 
             }
         }
     }
+    if let Some((kind, options)) = &args.report {
+        let built = reports::report(*kind, &entries, &args.config, options)
+            .map_err(|e| format!("report: {e} [{} at {}]", e.code(), e.path()))?;
+        let mut text = serde_json::to_string(&built).map_err(|e| format!("report: {e}"))?;
+        text.push('\n');
+        out.write_all(text.as_bytes())
+            .map_err(|e| format!("writing output: {e}"))?;
+        return Ok(failed);
+    }
     if let Some(by) = args.summary {
         entries = summarize(&entries, by).map_err(|e| format!("summary: {e} [{}]", e.code()))?;
     }
@@ -189,7 +222,7 @@ fn main() -> ExitCode {
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    if args.format != Format::Json || args.summary.is_some() {
+    if args.format != Format::Json || args.summary.is_some() || args.report.is_some() {
         return match run_export(&args, &bytes, &mut out) {
             Ok(failed) if out.flush().is_ok() && failed == 0 => ExitCode::SUCCESS,
             Ok(_) => ExitCode::from(1),

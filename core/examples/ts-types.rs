@@ -13,6 +13,11 @@ use ledgerbridge_core::engine::{Mapped, Profit, Unbooked};
 use ledgerbridge_core::error::{ErrorDetail, Warning, ERROR_CODES};
 use ledgerbridge_core::exporters::Format;
 use ledgerbridge_core::journal::{Entry, EntryTotals, Line, Source, SummaryBy};
+use ledgerbridge_core::reports::{
+    ClearingAccount, ClearingPayout, ClearingPeriod, ClearingReport, DisputeRow, Figure,
+    GiftCardPeriod, GiftCardReport, GroupBy, ProfitReport, ProfitRow, RefundPeriod, RefundReport,
+    Report, ReportOptions, TaxAccountRow, TaxPeriod, TaxReport, UnsettledItem,
+};
 use ledgerbridge_core::rules::{
     Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
 };
@@ -180,6 +185,13 @@ fn main() -> std::io::Result<()> {
         "SummaryBy",
         &union(&summaries, false),
     );
+    let groupings: Vec<&str> = GroupBy::ALL.iter().map(|b| b.as_str()).collect();
+    alias(
+        &mut out,
+        "How a report groups its figures (docs/reports.md says which report takes which).",
+        "ReportBy",
+        &union(&groupings, false),
+    );
     alias(
         &mut out,
         "Stable error codes (never renamed or reused).",
@@ -209,5 +221,26 @@ fn main() -> std::io::Result<()> {
     decls.visit::<ExpensesPaidFrom>();
     decls.visit::<Exports>();
     decls.visit::<Config>();
+    decls.visit::<ReportOptions>();
+    // Every report type by name, leaves first: ts-rs visits the dependencies of a type with
+    // several (an enum's variants, a struct's distinct field types) in no fixed order, and the
+    // file must come out the same on every run for `--check`.
+    decls.visit::<Figure>();
+    decls.visit::<TaxAccountRow>();
+    decls.visit::<TaxPeriod>();
+    decls.visit::<TaxReport>();
+    decls.visit::<ProfitRow>();
+    decls.visit::<ProfitReport>();
+    decls.visit::<UnsettledItem>();
+    decls.visit::<ClearingPeriod>();
+    decls.visit::<ClearingPayout>();
+    decls.visit::<ClearingAccount>();
+    decls.visit::<ClearingReport>();
+    decls.visit::<GiftCardPeriod>();
+    decls.visit::<GiftCardReport>();
+    decls.visit::<DisputeRow>();
+    decls.visit::<RefundPeriod>();
+    decls.visit::<RefundReport>();
+    decls.visit::<Report>();
     std::io::stdout().lock().write_all(out.as_bytes())
 }

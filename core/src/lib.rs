@@ -20,7 +20,8 @@
 //!
 //! Layout, lowest layer first: [`money`] (exact amounts), [`model`] (the canonical commerce model),
 //! [`platforms`] (wire formats → model), [`rules`] (accounts), [`journal`] (entries, balanced by
-//! construction), [`engine`] (model + rules → entries), [`exporters`] (entries → ledgers);
+//! construction), [`engine`] (model + rules → entries), [`reports`] (entries → tax, profit,
+//! clearing, gift-card and refund reports), [`exporters`] (entries → ledgers);
 //! [`records`] splits an input file into payloads. A module uses only those before it (the engine
 //! builds journal entries, so the journal sits below it); `tests/layering.rs` keeps it so.
 
@@ -33,6 +34,7 @@ pub mod model;
 pub mod money;
 pub mod platforms;
 pub mod records;
+pub mod reports;
 pub mod rules;
 
 pub use engine::{map_event, Mapped, Profit, Rejected, Unbooked};

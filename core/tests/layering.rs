@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 /// Lowest first. `error` and `json` are shared by everything that reads input; `records` splits an
 /// input file into payloads before any of them is parsed. The engine builds journal entries, so
-/// the journal sits below it.
+/// the journal sits below it. Reports read entries only (never the engine's roles), so they sit
+/// above the engine and below the exporters, which may one day render them.
 const LAYERS: &[&str] = &[
     "error",
     "json",
@@ -20,6 +21,7 @@ const LAYERS: &[&str] = &[
     "rules",
     "journal",
     "engine",
+    "reports",
     "exporters",
 ];
 

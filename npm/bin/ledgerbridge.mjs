@@ -3,8 +3,9 @@
 // With `--format json` (the default) and no `--summary`, stdout is byte-identical to the native
 // `cargo run -p ledgerbridge-core --example map` output: one compact Mapped JSON per record.
 import { createReadStream, readFileSync, statSync } from "node:fs";
-import { createMapper, formats, platforms, splitRecords, validateConfig, version } from "../src/entrypoints/node.js";
+import { createMapper, formats, platforms, reportJson, splitRecords, validateConfig, version } from "../src/entrypoints/node.js";
 import { progress } from "../src/cli/progress.js";
+import { reportCsv, reportTable } from "../src/cli/report-table.js";
 
 const MAP_USAGE = `usage: ledgerbridge map --platform P [--shop NAME] [--config FILE] [--format F]
                         [--summary payout|day|month] [--quiet] FILE|-
@@ -20,17 +21,42 @@ Reads one JSON payload or JSONL (one payload per line) from FILE or stdin (-).
   --quiet     nothing on stderr but errors (no counts, no shop warning)
 Options take --name value or --name=value.`;
 
+const REPORT_KINDS = ["tax", "profit", "clearing", "giftcards", "refunds"];
+const REPORT_FORMATS = ["json", "csv", "table"];
+
+const REPORT_USAGE = `usage: ledgerbridge report tax|profit|clearing|giftcards|refunds (--platform P | --entries)
+                        [--shop NAME] [--config FILE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                        [--by day|week|month|quarter|order|channel] [--currency C]
+                        [--format json|csv|table] FILE|-
+
+Maps the payloads in FILE or stdin (-) as \`map\` does (one JSON payload or JSONL), then reports
+on all their entries. With --entries, FILE is instead a JSON array of entries (as
+exportEntries(entries, "json") writes them, or exported from the worker's ledger; not summary
+entries, which have lost the per-order detail).
+  tax        sales tax per period and tax account: taxable sales, tax collected/refunded, net
+  profit     revenue, discounts, refunds, fees, COGS, shipping, margin (--by order|channel|period)
+  clearing   gateway clearing balances, items no payout settles yet, payouts that do not tie out
+  giftcards  gift-card liability: opening, sold, redeemed, closing
+  refunds    refund rate and disputes opened/won/lost
+  --config    the mapping rules (TOML or JSON): they also say which accounts are which
+  --format    json (one line, byte-identical to the native \`map --report\`), csv (for
+              spreadsheets) or table (default on a terminal; json otherwise)
+Each figure in the JSON lists the entry ids behind it. See docs/reports.md.
+Options take --name value or --name=value.`;
+
 const VALIDATE_USAGE = `usage: ledgerbridge validate-config FILE
 
 Checks a config (TOML or JSON). A bad field is named with its value and, in TOML, its line.`;
 
 const USAGE = `usage:
   ledgerbridge map --platform P [--shop NAME] [--config FILE] [--format F] [--summary S] [--quiet] FILE|-
+  ledgerbridge report KIND (--platform P | --entries) [--config FILE] [--from D] [--to D] [--by B]
+                          [--format json|csv|table] FILE|-
   ledgerbridge validate-config FILE
   ledgerbridge --version
   ledgerbridge COMMAND --help`;
 
-const HELP = { map: MAP_USAGE, "validate-config": VALIDATE_USAGE };
+const HELP = { map: MAP_USAGE, report: REPORT_USAGE, "validate-config": VALIDATE_USAGE };
 
 /** Entry ids under this shop match no worker's; `Config::default()` uses it. */
 const DEFAULT_SHOP = "default";
@@ -41,12 +67,16 @@ class UsageError extends Error {}
 /** A named file that is not there: said plainly, without the usage text. */
 class MissingFile extends Error {}
 
-const VALUE_OPTIONS = { "--platform": "platform", "--config": "config", "--format": "format", "--summary": "summary", "--shop": "shop" };
+const VALUE_OPTIONS = {
+  "--platform": "platform", "--config": "config", "--format": "format", "--summary": "summary", "--shop": "shop",
+  "--from": "from", "--to": "to", "--by": "by", "--currency": "currency",
+};
 
 function parseArgs(argv) {
   const [command, ...rest] = argv;
   const opts = {
-    command, platform: null, config: null, format: "json", summary: null, shop: null, quiet: false, help: false, input: null,
+    command, platform: null, config: null, format: null, summary: null, shop: null, quiet: false, help: false, input: null,
+    kind: null, from: null, to: null, by: null, currency: null, entries: false,
   };
   for (let i = 0; i < rest.length; i++) {
     const raw = rest[i];
@@ -63,7 +93,9 @@ function parseArgs(argv) {
     if (arg in VALUE_OPTIONS) opts[VALUE_OPTIONS[arg]] = value();
     else if (arg === "--quiet" || arg === "-q") opts.quiet = true;
     else if (arg === "--help" || arg === "-h") opts.help = true;
+    else if (arg === "--entries" && command === "report") opts.entries = true;
     else if (arg.startsWith("--") && arg !== "-") throw new UsageError(`unknown option ${arg}`);
+    else if (command === "report" && opts.kind === null) opts.kind = arg;
     else if (opts.input !== null) throw new UsageError(`one input only (got ${opts.input} and ${arg})`);
     else opts.input = arg;
   }
@@ -133,6 +165,7 @@ function batchedStdout() {
 const NEWLINE = Buffer.from("\n");
 
 async function map(opts) {
+  opts.format ??= "json";
   if (!opts.platform) throw new UsageError(`--platform is required (one of: ${platforms().join(", ")})`);
   if (opts.input === null) throw new UsageError("an input FILE (or - for stdin) is required");
   if (!formats().includes(opts.format.toLowerCase())) {
@@ -211,6 +244,77 @@ async function map(opts) {
   return failed > 0 ? 1 : 0;
 }
 
+/** The input's entries: mapped from payloads (errors named per record), or read as entries. */
+async function reportEntries(opts, config) {
+  if (opts.entries) {
+    try {
+      const text = opts.input === "-" ? await readStdin() : readFileSync(opts.input, "utf8");
+      return { text, failed: 0 };
+    } catch (e) {
+      throw fileError(opts.input, e);
+    }
+  }
+  let mapper;
+  try {
+    mapper = createMapper(opts.platform, config);
+  } catch (e) {
+    throw new UsageError(`${opts.config ?? "--platform"}: ${describe(e)}`);
+  }
+  let source = process.stdin;
+  if (opts.input !== "-") {
+    try {
+      statSync(opts.input);
+    } catch (e) {
+      throw fileError(opts.input, e);
+    }
+    source = createReadStream(opts.input, { highWaterMark: 1 << 20 });
+  }
+  let index = 0;
+  let failed = 0;
+  for await (const record of splitRecords(source)) {
+    index++;
+    try {
+      mapper.keep(record);
+    } catch (e) {
+      failed++;
+      process.stderr.write(`record ${index}: ${describe(e)}\n`);
+    }
+  }
+  const text = mapper.exportKept("json");
+  mapper.free();
+  return { text, failed };
+}
+
+async function readStdin() {
+  const parts = [];
+  for await (const chunk of process.stdin) parts.push(chunk);
+  return Buffer.concat(parts).toString("utf8");
+}
+
+async function report(opts) {
+  if (opts.kind === null) throw new UsageError(`report needs a kind (one of: ${REPORT_KINDS.join(", ")})`);
+  if (!REPORT_KINDS.includes(opts.kind)) throw new UsageError(`unknown report ${opts.kind} (one of: ${REPORT_KINDS.join(", ")})`);
+  if (!opts.entries && !opts.platform) throw new UsageError(`--platform is required (one of: ${platforms().join(", ")}), or --entries`);
+  if (opts.entries && opts.platform) throw new UsageError("--entries reads entries, not payloads: leave out --platform");
+  if (opts.input === null) throw new UsageError("an input FILE (or - for stdin) is required");
+  const format = (opts.format ?? (process.stdout.isTTY ? "table" : "json")).toLowerCase();
+  if (!REPORT_FORMATS.includes(format)) throw new UsageError(`unknown --format ${opts.format} (one of: ${REPORT_FORMATS.join(", ")})`);
+  const { config } = resolveConfig(opts);
+  const { text: entries, failed } = await reportEntries(opts, config);
+  const options = {};
+  for (const key of ["from", "to", "by", "currency"]) if (opts[key] !== null) options[key] = opts[key];
+  let json;
+  try {
+    json = reportJson(opts.kind, entries, { ...options, config });
+  } catch (e) {
+    process.stderr.write(`report ${opts.kind}: ${describe(e)}\n`);
+    return 1;
+  }
+  const out = format === "json" ? `${json}\n` : format === "csv" ? reportCsv(JSON.parse(json)) : reportTable(JSON.parse(json));
+  process.stdout.write(out);
+  return failed > 0 ? 1 : 0;
+}
+
 function validate(opts) {
   if (opts.input === null) throw new UsageError("validate-config needs a FILE");
   const text = readConfig(opts.input);
@@ -234,6 +338,8 @@ async function main(argv) {
     switch (opts.command) {
       case "map":
         return await map(opts);
+      case "report":
+        return await report(opts);
       case "validate-config":
         return validate(opts);
       case "--version":

@@ -82,6 +82,27 @@ export function summarize(entries, by) {
   return JSON.parse(raw.summarizeJson(utf8(entries), by));
 }
 
+/**
+ * A report over entries: `kind` is `tax`, `profit`, `clearing`, `giftcards` or `refunds`;
+ * `options` is `{ from, to, by, currency, config }` (`config` names the accounts, as for
+ * `mapEvent`; the rest go to the core as they are). Every figure names the entries behind it.
+ */
+export function report(kind, entries, options) {
+  return JSON.parse(reportJson(kind, entries, options));
+}
+
+/** As `report`, returning the compact JSON text (byte-identical to the native `map --report`). */
+export function reportJson(kind, entries, options) {
+  let config;
+  let rest = options;
+  if (options !== null && typeof options === "object" && !Array.isArray(options) && "config" in options) {
+    ({ config, ...rest } = options);
+  }
+  // Options cross as text, not through `utf8`: its scratch buffer holds the entries' bytes.
+  const optionsText = rest !== null && typeof rest === "object" ? JSON.stringify(rest) : rest;
+  return raw.reportJson(kind, utf8(entries), optionsText, config);
+}
+
 /** Parses and validates a config (TOML/JSON text or an object); returns it with defaults filled. */
 export function validateConfig(config) {
   return raw.validateConfig(config);

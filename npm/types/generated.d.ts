@@ -27,6 +27,9 @@ export type ExportFormat =
 /** How `summarize` groups entries. */
 export type SummaryBy = "payout" | "day" | "month";
 
+/** How a report groups its figures (docs/reports.md says which report takes which). */
+export type ReportBy = "day" | "week" | "month" | "quarter" | "order" | "channel" | "sku";
+
 /** Stable error codes (never renamed or reused). */
 export type LedgerErrorCode =
   | "E_JSON"
@@ -263,3 +266,218 @@ export interface Config {
   /** Fees estimated for gateways that report none (docs/payouts.md). */
   fee_estimates: Array<FeeEstimate>;
 }
+
+/**
+ * What to report on. Every field is optional: no dates means every entry, no grouping means one
+ * period covering the whole range, no currency means every currency (each reported apart: money
+ * in two currencies is never added).
+ */
+export interface ReportOptions {
+  /** First day included, `YYYY-MM-DD`. */
+  from?: string;
+  /** Last day included, `YYYY-MM-DD`. */
+  to?: string;
+  /**
+   * `day`, `week` (ISO), `month`, `quarter`, `order`, `channel`, `sku`; which a report accepts
+   * is listed in docs/reports.md.
+   */
+  by?: ReportBy;
+  /** Only entries in this currency (ISO 4217). */
+  currency?: string;
+}
+
+/** One figure and the entries behind it, ids in input order. */
+export interface Figure {
+  amount: DecimalString;
+  entries: Array<string>;
+}
+
+/** One tax liability account within a period. */
+export interface TaxAccountRow {
+  account: string;
+  /** The tax titles the config maps to this account (empty when it was derived from the title). */
+  titles: Array<string>;
+  /** Sales of items that carried this tax. */
+  taxable_sales: Figure;
+  /** `total_sales` minus `taxable_sales`: sold in the period but not taxed under this account. */
+  non_taxable_sales: Figure;
+  /** Refunded sales of items whose refund gave back this tax. */
+  taxable_refunds: Figure;
+  /** Credits to the account. */
+  tax_collected: Figure;
+  /** Debits to the account (refunds, reversals). */
+  tax_refunded: Figure;
+  /** `tax_collected − tax_refunded`: what the period adds to the liability. */
+  net_tax: Figure;
+  /** Orders with a line taxed under this account. */
+  orders: number;
+  /** `tax_collected / taxable_sales`, 4 places; a check against the statutory rate, not a fact. */
+  effective_rate: string | null;
+}
+
+/**
+ * One period in one currency. Sales are net of discounts and exclude tax, whether the shop's
+ * prices included tax or not (the entries book revenue with the tax removed); tips are not
+ * sales.
+ */
+export interface TaxPeriod {
+  period: string;
+  currency: string;
+  /** Goods and shipping sold, after discounts, before tax. */
+  total_sales: Figure;
+  /** The part of `total_sales` on which no tax at all was booked. */
+  untaxed_sales: Figure;
+  /** Sales given back by refunds (before tax). */
+  refunds: Figure;
+  /** Sale entries (orders) in the period. */
+  orders: number;
+  accounts: Array<TaxAccountRow>;
+}
+
+export interface TaxReport {
+  periods: Array<TaxPeriod>;
+}
+
+/**
+ * One group (order id, `platform:shop`, period, or `all`) in one currency.
+ * `margin = revenue − discounts − refunds − fees − cogs − shipping_labels − chargebacks`.
+ */
+export interface ProfitRow {
+  /**
+   * The order id, `platform:shop`, the period, or `all`; `unattributed` for entries of no
+   * order (payouts, platform expenses) when grouping by order.
+   */
+  group: string;
+  currency: string;
+  /** Goods, shipping and tips sold, before discounts and tax. */
+  revenue: Figure;
+  /** The shipping part of `revenue`. */
+  shipping_income: Figure;
+  discounts: Figure;
+  refunds: Figure;
+  fees: Figure;
+  cogs: Figure;
+  shipping_labels: Figure;
+  /** Disputes lost. */
+  chargebacks: Figure;
+  margin: Figure;
+  /** `margin / (revenue − discounts − refunds)` in percent, 2 places; `null` when that is zero. */
+  margin_percent: string | null;
+  orders: number;
+  /** Orders with a sold item that has no cost-of-goods line: their margin is overstated. */
+  orders_missing_cost: Array<string>;
+}
+
+export interface ProfitReport {
+  rows: Array<ProfitRow>;
+}
+
+/** An entry on the account that no payout (dated up to `as_of`) settles. */
+export interface UnsettledItem {
+  entry: string;
+  date: string;
+  /** Debit-positive amount on the account. */
+  amount: DecimalString;
+  age_days: number;
+}
+
+export interface ClearingPeriod {
+  period: string;
+  /** Debits: sales paid through the gateway. */
+  money_in: Figure;
+  /** Credits: payouts, refunds, fees taken. */
+  money_out: Figure;
+  /** The balance at the end of the period. */
+  closing: DecimalString;
+}
+
+/** A payout whose settled entries leave the account non-zero. */
+export interface ClearingPayout {
+  /** `platform:shop:payout id`. */
+  payout: string;
+  date: string;
+  /**
+   * What is left on the account: debit-positive = the payout paid less than the entries it
+   * names put in (an entry missing from the list, a fee not booked).
+   */
+  residual: Figure;
+}
+
+/**
+ * One clearing account in one currency. Balances are debit-positive: money the gateway holds
+ * for the merchant.
+ */
+export interface ClearingAccount {
+  account: string;
+  currency: string;
+  /** The balance from every entry before `options.from`. */
+  opening: Figure;
+  periods: Array<ClearingPeriod>;
+  /** `opening` plus every period's `money_in − money_out`. */
+  closing: DecimalString;
+  unsettled: Array<UnsettledItem>;
+  payouts_not_tied: Array<ClearingPayout>;
+}
+
+export interface ClearingReport {
+  /** The day ages are counted to: `options.to`, else the latest entry's date. */
+  as_of: string;
+  accounts: Array<ClearingAccount>;
+}
+
+/**
+ * Credit-positive (what the shop owes card holders). `closing = opening + sold − redeemed`,
+ * and the next period's opening is this closing.
+ */
+export interface GiftCardPeriod {
+  period: string;
+  currency: string;
+  opening: DecimalString;
+  /** Credits to the account in the period. */
+  sold: Figure;
+  /** Debits to the account in the period. */
+  redeemed: Figure;
+  closing: DecimalString;
+}
+
+export interface GiftCardReport {
+  periods: Array<GiftCardPeriod>;
+}
+
+export interface DisputeRow {
+  /** `platform:shop:dispute id`. */
+  dispute: string;
+  currency: string;
+  /** `opened`, `won` or `lost`: the latest stage booked. */
+  status: string;
+  date: string;
+  /** The disputed amount (the largest move on the disputed-funds account of its entries). */
+  amount: Figure;
+}
+
+export interface RefundPeriod {
+  period: string;
+  currency: string;
+  /** Goods, shipping and tips sold (sale entries), before discounts and tax. */
+  sales: Figure;
+  orders: number;
+  /** Sales given back by refund entries, before tax. */
+  refunded: Figure;
+  refunds: number;
+  /** `refunded / sales` in percent, 2 places; `null` without sales. */
+  refund_rate: string | null;
+  /** `refunds / orders` in percent, 2 places; `null` without orders. */
+  refund_count_rate: string | null;
+  disputes_opened: Figure;
+  disputes_won: Figure;
+  disputes_lost: Figure;
+}
+
+export interface RefundReport {
+  periods: Array<RefundPeriod>;
+  /** Every dispute with an entry in the range, at its latest stage. */
+  disputes: Array<DisputeRow>;
+}
+
+/** Any report, tagged by `kind` in JSON. */
+export type Report = { "kind": "tax" } & TaxReport | { "kind": "profit" } & ProfitReport | { "kind": "clearing" } & ClearingReport | { "kind": "giftcards" } & GiftCardReport | { "kind": "refunds" } & RefundReport;

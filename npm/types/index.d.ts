@@ -12,6 +12,8 @@ import type {
   LedgerErrorCode,
   Mapped,
   PlatformName,
+  Report,
+  ReportOptions,
   SummaryBy,
 } from "./generated.js";
 
@@ -44,6 +46,21 @@ export function mapEventJson(platform: PlatformName, payload: PayloadInput, conf
 export function exportEntries(entries: Entry[] | string, format: ExportFormat, config?: ConfigInput | null): string;
 /** One summary entry per payout, day or month and currency; `links` lists the covered entry ids. */
 export function summarize(entries: Entry[] | string, by: SummaryBy): Entry[];
+/** The reports `report` builds. */
+export type ReportKind = "tax" | "profit" | "clearing" | "giftcards" | "refunds";
+/** Report options, plus the config that names the accounts (default chart when left out). */
+export type ReportInput = ReportOptions & { config?: ConfigInput | null };
+/**
+ * A report over entries (array or JSON text); each figure is `{amount, entries}`, the ids behind
+ * it. Throws `LedgerError` (`E_INVALID_VALUE` at `options.by` for a grouping the report lacks).
+ */
+export function report<K extends ReportKind>(
+  kind: K,
+  entries: Entry[] | string,
+  options?: ReportInput | null,
+): Extract<Report, { kind: K }>;
+/** As `report`, returning the compact JSON text (byte-identical to the native `map --report`). */
+export function reportJson(kind: ReportKind, entries: Entry[] | string, options?: ReportInput | null): string;
 /** Parses and validates a config; returns it with defaults filled in. Throws `E_CONFIG` with the path. */
 export function validateConfig(config: ConfigInput): Config;
 /** Per-entry totals for display. */

@@ -5,6 +5,7 @@
 
 use crate::error::wrong_type;
 use js_sys::{Uint8Array, JSON};
+use ledgerbridge_core::reports::ReportOptions;
 use ledgerbridge_core::{Config, ConfigInput, Entry, LedgerError, Result};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -41,6 +42,15 @@ pub fn config(value: &JsValue) -> Result<Config> {
 pub fn entries(value: &JsValue) -> Result<Vec<Entry>> {
     let bytes = json_bytes(value, "entries")?;
     ledgerbridge_core::json::from_json::<Vec<Entry>>(&bytes)
+}
+
+/// Report options as a JSON object (text or an object); `undefined`/`null` → no options.
+pub fn report_options(value: &JsValue) -> Result<ReportOptions> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(ReportOptions::default());
+    }
+    let bytes = json_bytes(value, "options")?;
+    ledgerbridge_core::json::from_json::<ReportOptions>(&bytes).map_err(|e| e.within("options"))
 }
 
 /// Compact JSON text of a public shape, exactly as the native example prints it.

@@ -12,6 +12,7 @@ mod records;
 use error::js_err;
 use ledgerbridge_core::exporters::{export, Format};
 use ledgerbridge_core::journal::{summarize as summarize_entries, SummaryBy};
+use ledgerbridge_core::reports::{self, ReportKind};
 use ledgerbridge_core::{map, Config, Entry, LedgerError, Mapped, Platform};
 pub use records::RecordSplitter;
 use wasm_bindgen::prelude::*;
@@ -68,6 +69,24 @@ pub fn summarize_json(entries: JsValue, by: &str) -> JsResult<String> {
     let entries = convert::entries(&entries).map_err(js_err)?;
     let summary = summarize_entries(&entries, by).map_err(js_err)?;
     convert::to_json(&summary).map_err(js_err)
+}
+
+/// A report (`tax`, `profit`, `clearing`, `giftcards`, `refunds`) over entries, as compact JSON
+/// text (byte-identical to the native `map --report`). `options` is `{from, to, by, currency}`;
+/// `config` names the accounts, as for `mapEvent`.
+#[wasm_bindgen(js_name = reportJson)]
+pub fn report_json(
+    kind: &str,
+    entries: JsValue,
+    options: JsValue,
+    config: JsValue,
+) -> JsResult<String> {
+    let kind = kind.parse::<ReportKind>().map_err(js_err)?;
+    let entries = convert::entries(&entries).map_err(js_err)?;
+    let options = convert::report_options(&options).map_err(js_err)?;
+    let config = convert::config(&config).map_err(js_err)?;
+    let built = reports::report(kind, &entries, &config, &options).map_err(js_err)?;
+    convert::to_json(&built).map_err(js_err)
 }
 
 /// Parses and validates a config; returns it normalised (every default filled in).

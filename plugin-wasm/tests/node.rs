@@ -6,8 +6,8 @@
 use js_sys::{Array, Reflect, Uint8Array, JSON};
 use ledgerbridge_core::Platform;
 use ledgerbridge_wasm::{
-    export_entries, formats, map_event, map_event_json, platforms, summarize_json, validate_config,
-    version, Mapper,
+    export_entries, formats, map_event, map_event_json, platforms, report_json, summarize_json,
+    validate_config, version, Mapper,
 };
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
@@ -135,6 +135,43 @@ fn export_and_summarize_take_the_mapped_entries() {
     assert_eq!(days.as_array().unwrap().len(), 1);
     assert_eq!(days[0]["date"], "2026-05-08");
     assert_eq!(days[0]["links"].as_array().unwrap().len(), 2);
+}
+
+/// tests/fixtures/reports/tax-ny-two-rates.json, worked out by hand there.
+const TAX_GOLDEN: &str = include_str!("../../tests/fixtures/reports/tax-ny-two-rates.json");
+
+#[wasm_bindgen_test]
+fn report_json_matches_the_hand_worked_golden_and_maps_errors() {
+    let mapped: Value =
+        serde_json::from_str(&map_event_json("shopify", js(INPUT), js(CONFIG)).unwrap()).unwrap();
+    let entries = mapped["entries"].to_string();
+    let golden: Value = serde_json::from_str(TAX_GOLDEN).unwrap();
+    let text = report_json(
+        "tax",
+        js(&entries),
+        js(&golden["options"].to_string()),
+        js(CONFIG),
+    )
+    .unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).unwrap(),
+        golden["expected"]
+    );
+    let err = report_json(
+        "profit",
+        js(&entries),
+        js(r#"{"by":"sku"}"#),
+        JsValue::UNDEFINED,
+    )
+    .unwrap_err();
+    assert_eq!(prop(&err, "code").as_string().unwrap(), "E_INVALID_VALUE");
+    assert_eq!(prop(&err, "path").as_string().unwrap(), "options.by");
+    for bad in ["[", "7", r#"{"from":"\u0000"}"#, r#"{"by":["day"]}"#] {
+        assert!(
+            report_json("tax", js(&entries), js(bad), JsValue::UNDEFINED).is_err(),
+            "{bad}"
+        );
+    }
 }
 
 #[wasm_bindgen_test]

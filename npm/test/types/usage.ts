@@ -2,7 +2,7 @@
 // the documented uses and reject misuse (each @ts-expect-error must be an error, or tsc fails).
 import {
   createMapper, entryTotals, exportEntries, isLedgerError, mapEvent, mapEventJson, RecordSplitter,
-  splitRecords, summarize, validateConfig, version, type Config, type Entry, type LedgerErrorCode,
+  report, reportJson, splitRecords, summarize, validateConfig, version, type Config, type Entry, type LedgerErrorCode,
   type Mapped,
 } from "ledgerbridge";
 import { LedgerPreview } from "ledgerbridge/widget";
@@ -75,4 +75,16 @@ const unbooked: unknown[] = mapped.unbooked;
 // @ts-expect-error sales rules need an account
 validateConfig({ sales: [{ sku: "MUG-*" }] });
 
+// Reports: the kind picks the document type; figures are {amount, entries}.
+const tax = report("tax", mapped.entries, { by: "quarter", from: "2026-04-01", to: "2026-06-30", config: { shop: "x" } });
+const netTax: string = tax.periods[0].accounts[0].net_tax.amount;
+const behind: string[] = tax.periods[0].accounts[0].net_tax.entries;
+const missing: string[] = report("profit", mapped.entries, { by: "order" }).rows[0].orders_missing_cost;
+const reportText: string = reportJson("clearing", JSON.stringify(mapped.entries));
+// @ts-expect-error a tax report has no rows
+report("tax", mapped.entries).rows;
+// @ts-expect-error groupings are a fixed list
+report("profit", mapped.entries, { by: "year" });
+
+void [netTax, behind, missing, reportText];
 void [debit, margin, text, csv, refunds, balanced, v, code, bytes, scoped, asNumber, links, unbooked, records, backfill, refused, firstRefused];

@@ -1,0 +1,296 @@
+//! Reports: insight and tax figures read off journal entries (issue #13).
+//!
+//! Each report is a pure function of entries, the config (which names the accounts) and
+//! [`ReportOptions`]; one file per report. Every figure is a [`Figure`]: an amount plus the ids of
+//! the entries behind it, so a reader can drill from any number down to the postings, and every
+//! figure equals the sum of those entries' lines on the accounts it covers (tests/report_*.rs
+//! check that over generated orders). Reports sit above the journal (they read entries and reuse
+//! its payout grouping) and below nothing but the faces; they never see the engine's line roles,
+//! only what the public entry shape carries, so the worker can run them on stored entries.
+
+mod accounts;
+mod clearing;
+mod giftcards;
+mod period;
+mod profit;
+mod refunds;
+mod tax;
+
+pub use clearing::{
+    ClearingAccount, ClearingPayout, ClearingPeriod, ClearingReport, UnsettledItem,
+};
+pub use giftcards::{GiftCardPeriod, GiftCardReport};
+pub use period::GroupBy;
+pub use profit::{ProfitReport, ProfitRow};
+pub use refunds::{DisputeRow, RefundPeriod, RefundReport};
+pub use tax::{TaxAccountRow, TaxPeriod, TaxReport};
+
+use crate::error::{LedgerError, Result};
+use crate::journal::Entry;
+use crate::money::{self, Currency};
+use crate::rules::Config;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Which report to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportKind {
+    Tax,
+    Profit,
+    Clearing,
+    GiftCards,
+    Refunds,
+}
+
+impl ReportKind {
+    pub const ALL: [ReportKind; 5] = [
+        ReportKind::Tax,
+        ReportKind::Profit,
+        ReportKind::Clearing,
+        ReportKind::GiftCards,
+        ReportKind::Refunds,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ReportKind::Tax => "tax",
+            ReportKind::Profit => "profit",
+            ReportKind::Clearing => "clearing",
+            ReportKind::GiftCards => "giftcards",
+            ReportKind::Refunds => "refunds",
+        }
+    }
+}
+
+impl FromStr for ReportKind {
+    type Err = LedgerError;
+    fn from_str(s: &str) -> Result<Self> {
+        ReportKind::ALL
+            .iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+            .copied()
+            .ok_or_else(|| LedgerError::InvalidValue {
+                path: "kind".to_string(),
+                value: s.to_string(),
+                reason: "expected tax, profit, clearing, giftcards or refunds".to_string(),
+            })
+    }
+}
+
+impl fmt::Display for ReportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What to report on. Every field is optional: no dates means every entry, no grouping means one
+/// period covering the whole range, no currency means every currency (each reported apart: money
+/// in two currencies is never added).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default, deny_unknown_fields)]
+pub struct ReportOptions {
+    /// First day included, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Last day included, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// `day`, `week` (ISO), `month`, `quarter`, `order`, `channel`, `sku`; which a report accepts
+    /// is listed in docs/reports.md.
+    #[cfg_attr(feature = "ts", ts(optional, type = "ReportBy"))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Only entries in this currency (ISO 4217).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+/// One figure and the entries behind it, ids in input order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Figure {
+    #[cfg_attr(feature = "ts", ts(type = "DecimalString"))]
+    pub amount: String,
+    pub entries: Vec<String>,
+}
+
+/// Any report, tagged by `kind` in JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Report {
+    Tax(TaxReport),
+    Profit(ProfitReport),
+    Clearing(ClearingReport),
+    GiftCards(GiftCardReport),
+    Refunds(RefundReport),
+}
+
+/// Builds one report. Every entry is re-checked first (balanced, amounts at the currency's
+/// scale), so a hand-edited or corrupted entry is refused with its index, never summed.
+pub fn report(
+    kind: ReportKind,
+    entries: &[Entry],
+    config: &Config,
+    options: &ReportOptions,
+) -> Result<Report> {
+    for (i, entry) in entries.iter().enumerate() {
+        entry
+            .check()
+            .map_err(|e| e.within(&format!("entries[{i}]")))?;
+        // A summary nets whole days or payouts into one entry: its lines no longer say which
+        // order, item or tax they came from, so every report on it would be quietly wrong.
+        if entry.source.kind == "summary" {
+            return Err(LedgerError::InvalidValue {
+                path: format!("entries[{i}].source.kind"),
+                value: entry.source.kind.clone(),
+                reason: "reports read the entries a summary covers, not the summary".to_string(),
+            });
+        }
+    }
+    let scope = Scope::new(options)?;
+    Ok(match kind {
+        ReportKind::Tax => Report::Tax(tax::build(entries, config, &scope)?),
+        ReportKind::Profit => Report::Profit(profit::build(entries, config, &scope)?),
+        ReportKind::Clearing => Report::Clearing(clearing::build(entries, config, &scope)?),
+        ReportKind::GiftCards => Report::GiftCards(giftcards::build(entries, config, &scope)?),
+        ReportKind::Refunds => Report::Refunds(refunds::build(entries, config, &scope)?),
+    })
+}
+
+/// Options, checked: dates are real calendar dates, the currency is known.
+pub(crate) struct Scope {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub by: Option<GroupBy>,
+    pub currency: Option<Currency>,
+}
+
+impl Scope {
+    fn new(options: &ReportOptions) -> Result<Self> {
+        let date = |value: &Option<String>, path: &str| -> Result<Option<String>> {
+            match value {
+                None => Ok(None),
+                Some(d) if period::days(d).is_some() => Ok(Some(d.clone())),
+                Some(d) => Err(LedgerError::InvalidValue {
+                    path: path.to_string(),
+                    value: d.clone(),
+                    reason: "expected a calendar date YYYY-MM-DD".to_string(),
+                }),
+            }
+        };
+        let from = date(&options.from, "options.from")?;
+        let to = date(&options.to, "options.to")?;
+        if let (Some(f), Some(t)) = (&from, &to) {
+            if f > t {
+                return Err(LedgerError::InvalidValue {
+                    path: "options.to".to_string(),
+                    value: t.clone(),
+                    reason: format!("before options.from {f}"),
+                });
+            }
+        }
+        let by = match &options.by {
+            None => None,
+            Some(b) => Some(b.parse::<GroupBy>()?),
+        };
+        let currency = match &options.currency {
+            None => None,
+            Some(c) => {
+                Some(
+                    Currency::from_code(c).ok_or_else(|| LedgerError::UnknownCurrency {
+                        path: "options.currency".to_string(),
+                        value: c.clone(),
+                    })?,
+                )
+            }
+        };
+        Ok(Self {
+            from,
+            to,
+            by,
+            currency,
+        })
+    }
+
+    /// Inside the date range and of the chosen currency.
+    pub fn covers(&self, entry: &Entry) -> bool {
+        self.in_currency(entry) && self.in_range(&entry.date)
+    }
+
+    pub fn in_currency(&self, entry: &Entry) -> bool {
+        self.currency.is_none_or(|c| c == entry.currency)
+    }
+
+    pub fn in_range(&self, date: &str) -> bool {
+        self.from.as_deref().is_none_or(|f| date >= f)
+            && self.to.as_deref().is_none_or(|t| date <= t)
+    }
+
+    /// The period key of a date under the time grouping (`all` when there is none).
+    pub fn period_of(&self, date: &str) -> String {
+        match self.by {
+            Some(by) => by.period(date).unwrap_or_else(|| date.to_string()),
+            None => "all".to_string(),
+        }
+    }
+
+    /// Refuses a grouping this report has no meaning for, naming the ones it has.
+    pub fn only(&self, allowed: &[GroupBy]) -> Result<()> {
+        match self.by {
+            Some(by) if !allowed.contains(&by) => Err(LedgerError::InvalidValue {
+                path: "options.by".to_string(),
+                value: by.as_str().to_string(),
+                reason: format!(
+                    "this report groups by {}",
+                    allowed
+                        .iter()
+                        .map(|b| b.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A running amount and the entries that moved it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Acc {
+    pub amount: Decimal,
+    pub entries: Vec<String>,
+}
+
+impl Acc {
+    /// Adds `amount` for `entry`. A zero amount still names nothing, so drill-down lists only
+    /// entries that moved the figure. Sums stay far below Decimal's range: entries cap each amount
+    /// at 10^15 and a report sums at most what fits in memory.
+    pub fn add(&mut self, entry: &Entry, amount: Decimal) {
+        if amount.is_zero() {
+            return;
+        }
+        self.amount += amount;
+        if self.entries.last() != Some(&entry.id) {
+            self.entries.push(entry.id.clone());
+        }
+    }
+
+    pub fn figure(&self, currency: Currency) -> Figure {
+        Figure {
+            amount: money::format_amount(currency, self.amount),
+            entries: self.entries.clone(),
+        }
+    }
+}
+
+/// `amount` of `currency` as text at its minor units.
+pub(crate) fn text(currency: Currency, amount: Decimal) -> String {
+    money::format_amount(currency, amount)
+}
