@@ -79,12 +79,19 @@ pub(crate) fn class(config: &Config, account: &str) -> Class {
     }
 }
 
-/// The source kind without a `-reversal` suffix, and whether it was there.
+/// The source kind without a `-reversal` suffix (every dispute stage as `dispute`), and whether it
+/// was there.
 pub(crate) fn base_kind(entry: &Entry) -> (&str, bool) {
-    match entry.source.kind.strip_suffix("-reversal") {
+    let (kind, reversal) = match entry.source.kind.strip_suffix("-reversal") {
         Some(kind) => (kind, true),
         None => (entry.source.kind.as_str(), false),
+    };
+    // Each dispute stage is its own source kind (`dispute-opened`, `-won`, `-lost`); the reports
+    // read the stage from the entry id and treat them all as the dispute.
+    if kind.starts_with("dispute-") {
+        return ("dispute", reversal);
     }
+    (kind, reversal)
 }
 
 /// The source item a line was booked from: the first segment of the path its `why` starts with
