@@ -26,7 +26,11 @@ fn entries(bytes: &[u8]) -> Vec<Entry> {
 
 #[test]
 fn a_lost_dispute_does_not_reverse_its_withdrawal() {
-    let opened = entries(&dispute_event("funds_withdrawn", "needs_response", 1778200000));
+    let opened = entries(&dispute_event(
+        "funds_withdrawn",
+        "needs_response",
+        1778200000,
+    ));
     let lost = entries(&dispute_event("closed", "lost", 1779100000));
     assert_eq!((opened.len(), lost.len()), (1, 1));
     assert_ne!(logical_key(&opened[0].source), logical_key(&lost[0].source));
@@ -48,6 +52,9 @@ fn a_lost_dispute_does_not_reverse_its_withdrawal() {
         .collect();
     let existing: BTreeSet<String> = opened.iter().map(|e| e.id.clone()).collect();
     let second = plan(lost.clone(), vec![], &heads, &existing);
-    assert_eq!(second.book, lost, "the lost entry only, no reversal of the withdrawal");
+    assert_eq!(
+        second.book, lost,
+        "the lost entry only, no reversal of the withdrawal"
+    );
     assert!(second.reversed.is_empty());
 }

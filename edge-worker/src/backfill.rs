@@ -69,6 +69,14 @@ struct Pulled {
     next: Option<String>,
 }
 
+/// The shop has no credentials or address for its platform's API: 409, as connecting a shop's
+/// books answers when its app credentials are missing.
+fn not_configured(path: &str, message: String) -> HttpError {
+    let mut e = HttpError::new(409, "E_NOT_CONFIGURED", message);
+    e.path = path.into();
+    e
+}
+
 fn bad(code: &'static str, path: &str, message: impl Into<String>) -> HttpError {
     let mut e = HttpError::bad_request(code, message);
     e.path = path.into();
@@ -248,17 +256,15 @@ async fn pull_woocommerce(
         .find(|(s, _)| s == shop)
         .map(|(_, b)| b)
         .ok_or_else(|| {
-            bad(
-                "E_NOT_CONFIGURED",
+            not_configured(
                 "shop",
                 format!("SHOPS[{shop}].woocommerce.base_url is not set"),
             )
         })?;
     let basic = woo_basic(env).ok_or_else(|| {
-        bad(
-            "E_NOT_CONFIGURED",
+        not_configured(
             "",
-            "WOOCOMMERCE_API_KEY and WOOCOMMERCE_API_SECRET are not set",
+            "WOOCOMMERCE_API_KEY and WOOCOMMERCE_API_SECRET are not set".into(),
         )
     })?;
     let first: usize = match cursor {
@@ -323,10 +329,9 @@ async fn pull_shopify(
     limit: usize,
 ) -> HttpResult<Pulled> {
     let (base, token) = shop_config.shopify_admin(env, shop).ok_or_else(|| {
-        bad(
-            "E_NOT_CONFIGURED",
+        not_configured(
             "shop",
-            format!("no Admin API token or shopify block for {shop}"),
+            format!("no Admin API token (SHOPIFY_ADMIN_TOKEN or shopify.token_secret) for {shop}, or it is not a *.myshopify.com shop without shopify.admin_base"),
         )
     })?;
     let list = format!("{base}/admin/api/{API_VERSION}/orders.json");

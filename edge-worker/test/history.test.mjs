@@ -138,6 +138,12 @@ test("refused: no credentials, a bad date, an unknown platform, a store that ref
   assert.equal(anon.status, 401);
   const date = await backfill({ ...may, from: "May 1" });
   assert.deepEqual([date.status, date.body.error.code, date.body.error.path], [400, "E_BAD_DATE", "from"]);
+  const unknown = await backfill({ ...may, shop: "other.example.test" });
+  assert.deepEqual([unknown.status, unknown.body.error.code, unknown.body.error.path], [409, "E_NOT_CONFIGURED", "shop"]);
+  const limit = await backfill({ ...may, limit: 51 });
+  assert.deepEqual([limit.status, limit.body.error.code], [400, "E_BAD_LIMIT"]);
+  const stray = await backfill({ ...may, dry: true });
+  assert.deepEqual([stray.status, stray.body.error.code], [400, "E_BAD_BODY"], "an unknown field is refused, not ignored");
   const bc = await backfill({ ...may, platform: "bigcommerce" });
   assert.deepEqual([bc.status, bc.body.error.code, bc.body.error.path], [400, "E_UNSUPPORTED_PLATFORM", "platform"]);
   const other = await startWorker({ shops: { [SHOP]: { woocommerce: { base_url: woo.url } } }, vars: { WOOCOMMERCE_API_KEY: KEY, WOOCOMMERCE_API_SECRET: "wrong" } });
