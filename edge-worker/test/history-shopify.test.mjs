@@ -1,7 +1,7 @@
 // Historical import of Shopify orders, `POST /api/backfill` (issue #11 item 4): REST orders created
 // in the window (`status=any`, `created_at_min/max`, `Link` pages with `page_info` alone), each
 // with its fees from the GraphQL fetch the consumer uses. An order booked by webhook first (fee
-// included) is therefore unchanged, not "changed"; confirm books the rest once.
+// included) and fulfilled since is therefore unchanged, not "changed"; confirm books the rest once.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startShopifyAdmin } from "./standins/shopify-admin.mjs";
@@ -20,11 +20,14 @@ const sale = (orderId) => ({ id: `gid://shopify/OrderTransaction/${orderId}1`, k
   fees: [{ amount: { amount: "1.03", currencyCode: "USD" }, flatFee: { amount: "0.3", currencyCode: "USD" }, rate: "0.029", rateName: "Online",
     flatFeeName: "Flat fee", taxAmount: { amount: "0.0", currencyCode: "USD" }, type: "processing_fee" }], parentTransaction: null });
 const orders = [1, 2, 3, 4].map((n) => orderOn(n));
+// The webhooked order was fulfilled since: a newer version that books the same money. Mapped with
+// its fee it is unchanged; mapped without, it would differ from what was booked and look changed.
+const fulfilled = { ...structuredClone(orders[0]), updated_at: "2026-05-02T12:00:00-04:00", fulfillment_status: "fulfilled" };
 const april = { ...orderOn(1, 6123400000099), created_at: "2026-04-30T19:59:59-04:00" }; // 23:59:59 UTC: the window is in UTC days
 
 before(async () => {
   admin = await startShopifyAdmin({ token: TOKEN, orders: new Map([...orders, april].map((o) => [String(o.id), [sale(o.id)]])) });
-  admin.state.restOrders.push(...orders, april);
+  admin.state.restOrders.push(fulfilled, ...orders.slice(1), april);
   mf = await startWorker({ shops: { [SHOP]: { shopify: { admin_base: admin.url } } }, vars: { SHOPIFY_ADMIN_TOKEN: TOKEN } });
   // The first order came by webhook, and was booked with the fee the consumer fetched.
   assert.equal((await sendShopify(mf, orders[0], { topic: "orders/paid" })).status, 202);
@@ -51,7 +54,7 @@ test("the dry run maps each order with its fees: the webhook's order is unchange
   const r = await backfill(may);
   assert.equal(r.status, 200, JSON.stringify(r.body));
   dry = r.body;
-  assert.deepEqual(dry.changed, [], "fees fetched: the booked order does not look changed");
+  assert.deepEqual(dry.changed, [], "fees fetched: the fulfilled order does not look changed");
   assert.equal(dry.unchanged, booked.length);
   assert.equal(dry.documents, 4, "April's order is outside the window");
   assert.equal(new Set(dry.new.map((e) => e.id.split(":")[3])).size, 3);
