@@ -8,13 +8,15 @@
 //!   consumer books it like any other delivery. A second run records nothing (same delivery ids),
 //!   and an order that also came by webhook maps to the same entry id, which the plan skips.
 //!
-//! Shopify orders are listed by REST (the webhook shape) and get their fees from the GraphQL fetch
-//! the consumer uses (fetch/shopify.rs): mapped without them, every booked order would differ.
+//! WooCommerce orders and Stripe charges (with their balance transactions expanded) are listed
+//! as the reconciliation pull and the consumer's fetch read them. Shopify orders are listed by
+//! REST (the webhook shape) and get their fees from the GraphQL fetch the consumer uses
+//! (fetch/shopify.rs): mapped without them, a booked order updated since would look changed.
 //! The work per request is bounded (Workers' CPU time and subrequests): a few list pages per call,
 //! then `truncated: true` with `next`, to pass back as `cursor`.
 
 use crate::api::authorize;
-use crate::config::{Settings, ShopConfig};
+use crate::config::{text, Settings, ShopConfig};
 use crate::consumer::mapping::plan_against_ledger;
 use crate::fetch::shopify::{fees_of, API_VERSION};
 use crate::fetch::Prepared;
@@ -38,6 +40,7 @@ const LIMIT_MAX: usize = 50;
 /// List pages per call. A Shopify order costs one more subrequest (its fees), so fewer pages.
 const PAGES_WOOCOMMERCE: usize = 4;
 const PAGES_SHOPIFY: usize = 2;
+const PAGES_STRIPE: usize = 4;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,11 +121,12 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     let platform = match body.platform.as_str() {
         "woocommerce" => Platform::WooCommerce,
         "shopify" => Platform::Shopify,
+        "stripe" => Platform::Stripe,
         other => {
             return Err(bad(
                 "E_UNSUPPORTED_PLATFORM",
                 "platform",
-                format!("no backfill for {other:?}: woocommerce or shopify"),
+                format!("no backfill for {other:?}: woocommerce, shopify or stripe"),
             ))
         }
     };
@@ -144,6 +148,18 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     let pulled = match platform {
         Platform::Shopify => {
             pull_shopify(
+                env,
+                settings,
+                &shop_config,
+                &shop,
+                (from, to),
+                cursor,
+                limit,
+            )
+            .await?
+        }
+        Platform::Stripe => {
+            pull_stripe(
                 env,
                 settings,
                 &shop_config,
@@ -215,9 +231,11 @@ async fn record(
     shop: &str,
     docs: &[Doc],
 ) -> HttpResult<usize> {
-    let topic = match platform {
-        Platform::Shopify => "orders/reconciled",
-        _ => "order.reconciled",
+    // The reconciliation pulls' shapes: Stripe events there carry no order id either.
+    let (topic, resource) = match platform {
+        Platform::Shopify => ("orders/reconciled", "order"),
+        Platform::Stripe => ("charge.reconciled", "other"),
+        _ => ("order.reconciled", "order"),
     };
     let now = now_ms();
     let mut fresh = Vec::new();
@@ -227,8 +245,8 @@ async fn record(
             shop,
             topic,
             delivery_id: &format!("backfill:{}:{}:{}", platform.as_str(), doc.id, doc.version),
-            resource: "order",
-            order_id: Some(&doc.id),
+            resource,
+            order_id: (resource == "order").then_some(doc.id.as_str()),
             payload: &doc.payload,
             body_sha256: None,
         };
@@ -384,6 +402,95 @@ async fn pull_shopify(
         next = more;
     }
     pulled.next = next.as_deref().and_then(page_info);
+    Ok(pulled)
+}
+
+#[derive(Deserialize)]
+struct ChargeList<'a> {
+    #[serde(borrow)]
+    data: Vec<&'a RawValue>,
+    #[serde(default)]
+    has_more: bool,
+}
+
+#[derive(Deserialize)]
+struct ChargePeek {
+    id: String,
+    created: i64,
+}
+
+/// Stripe charges created in the window, newest first as Stripe lists them, each with its balance
+/// transaction (its fee) expanded: the bare charge the core maps as the consumer's fetch leaves
+/// it. The cursor is the last charge id read (`starting_after`). Refunds are separate objects and
+/// are not listed here.
+async fn pull_stripe(
+    env: &Env,
+    settings: &Settings,
+    shop_config: &ShopConfig,
+    shop: &str,
+    (from, to): (i64, i64),
+    cursor: Option<&str>,
+    limit: usize,
+) -> HttpResult<Pulled> {
+    let base = shop_config
+        .stripe
+        .as_ref()
+        .map(|s| s.api_base.trim_end_matches('/').to_string())
+        .ok_or_else(|| not_configured("shop", format!("SHOPS[{shop}].stripe is not set")))?;
+    let key = text(env, "STRIPE_API_KEY")
+        .ok_or_else(|| not_configured("", "STRIPE_API_KEY is not set".into()))?;
+    let bearer = format!("Bearer {key}");
+    let mut headers = vec![("authorization", bearer.as_str())];
+    // A connected account's charges are its own: listed under `Stripe-Account`.
+    if shop.starts_with("acct_") {
+        headers.push(("stripe-account", shop));
+    }
+    let mut after = match cursor {
+        Some(c) if c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => Some(c.to_string()),
+        Some(_) => {
+            return Err(bad(
+                "E_BAD_CURSOR",
+                "cursor",
+                "pass back the previous answer's next",
+            ))
+        }
+        None => None,
+    };
+    let mut pulled = Pulled {
+        docs: Vec::new(),
+        pages: 0,
+        next: None,
+    };
+    for _ in 0..PAGES_STRIPE {
+        let mut url = format!(
+            "{base}/v1/charges?created[gte]={from}&created[lte]={to}&limit={limit}&expand[]=data.balance_transaction"
+        );
+        if let Some(last) = &after {
+            url.push_str(&format!("&starting_after={last}"));
+        }
+        let body = list_page(settings, &url, &headers, "charges list")
+            .await
+            .map_err(source_error)?;
+        let list: ChargeList = serde_json::from_str(&body)
+            .map_err(|e| source_error(worker::Error::RustError(format!("charges list: {e}"))))?;
+        pulled.pages += 1;
+        for raw in list.data {
+            let Ok(peek) = serde_json::from_str::<ChargePeek>(raw.get()) else {
+                continue;
+            };
+            after = Some(peek.id.clone());
+            pulled.docs.push(Doc {
+                id: peek.id,
+                version: peek.created.to_string(),
+                payload: raw.get().to_string(),
+                failed: None,
+            });
+        }
+        pulled.next = if list.has_more { after.clone() } else { None };
+        if pulled.next.is_none() {
+            break;
+        }
+    }
     Ok(pulled)
 }
 
