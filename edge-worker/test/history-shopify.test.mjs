@@ -5,7 +5,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startShopifyAdmin } from "./standins/shopify-admin.mjs";
-import { API_KEY, fixtureOf, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import crypto from "node:crypto";
+import { API_KEY, CLIENT_ID, SHOPIFY_SECRET, fixtureOf, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
 
 const SHOP = "demo.myshopify.com";
 const TOKEN = "shpat_test_history";
@@ -35,9 +36,17 @@ before(async () => {
 });
 after(async () => { await mf?.dispose(); await admin?.close(); });
 
-const backfill = async (body) => {
+const b64url = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
+/** A Shopify session token for `shop`, as App Bridge would fetch it (admin.test.mjs has the checks). */
+function sessionToken(shop) {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: `https://${shop}/admin`, dest: `https://${shop}`, aud: CLIENT_ID, sub: "42", exp: now + 60, nbf: now - 5, iat: now - 5 };
+  const unsigned = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url(claims)}`;
+  return `${unsigned}.${crypto.createHmac("sha256", SHOPIFY_SECRET).update(unsigned).digest("base64url")}`;
+}
+const backfill = async (body, key = API_KEY) => {
   const res = await mf.dispatchFetch("http://localhost/api/backfill", {
-    method: "POST", headers: { authorization: `Bearer ${API_KEY}` }, body: JSON.stringify(body),
+    method: "POST", headers: { authorization: `Bearer ${key}` }, body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
 };
@@ -89,4 +98,12 @@ test("confirm books exactly the dry run's new entries, with fees; a second confi
   await waitFor("idle", () => idle(mf));
   assert.equal((await entries()).length, booked.length);
   assert.equal(admin.state.calls.filter((c) => c.path.endsWith("/graphql.json")).length, graphql + 4, "the consumer fetched no fee again");
+});
+
+test("a session token backfills its own shop only", async () => {
+  const own = await backfill(may, sessionToken(SHOP));
+  assert.equal(own.status, 200, JSON.stringify(own.body));
+  assert.equal(own.body.dry_run, true);
+  const other = await backfill({ ...may, shop: "other.myshopify.com" }, sessionToken(SHOP));
+  assert.deepEqual([other.status, other.body.error.code], [403, "E_FORBIDDEN"]);
 });
