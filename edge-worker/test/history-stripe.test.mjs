@@ -70,10 +70,13 @@ test("the dry run lists the charges not booked, the webhook's as unchanged, and 
   assert.deepEqual([list.query["created[gte]"], list.query["created[lte]"], list.expand], [String(MAY), String(MAY + 31 * 86400 - 1), ["data.balance_transaction"]]);
 });
 
-test("one charge a page: starting_after pages; confirm books the two once, twice books nothing", async () => {
+test("one charge a page: two pages a call, starting_after continues; confirm books the two once, twice books nothing", async () => {
   const paged = await backfill({ ...may, limit: 1 });
-  assert.deepEqual([paged.body.pages, paged.body.documents, paged.body.truncated], [3, 3, false]);
-  assert.deepEqual(stripe.state.calls.filter((c) => c.path === "/v1/charges").slice(-2).map((c) => c.query.starting_after), ["ch_hist3", "ch_hist2"]);
+  assert.deepEqual([paged.body.pages, paged.body.documents, paged.body.truncated, paged.body.next], [2, 2, true, "ch_hist2"]);
+  const rest = await backfill({ ...may, limit: 1, cursor: paged.body.next });
+  assert.deepEqual([rest.body.pages, rest.body.documents, rest.body.truncated, rest.body.next], [1, 1, false, null]);
+  assert.deepEqual(stripe.state.calls.filter((c) => c.path === "/v1/charges").slice(-3).map((c) => c.query.starting_after), [undefined, "ch_hist3", "ch_hist2"]);
+  assert.deepEqual([...paged.body.new, ...rest.body.new].map((e) => e.id), [charges[2], charges[1]].flatMap(want).map((e) => e.id));
   const before = await ids();
   const r = await backfill({ ...may, confirm: true });
   assert.equal(r.body.recorded, 3);
