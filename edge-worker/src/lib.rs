@@ -13,6 +13,7 @@
 pub mod admin_page;
 pub mod api;
 pub mod auth;
+pub mod backfill;
 pub mod bigcommerce;
 pub mod browse;
 pub mod clearing;

@@ -33,14 +33,28 @@ struct Peek {
     date_modified_gmt: Option<String>,
 }
 
+/// The WooCommerce REST credentials (one consumer key for the deployment) as a Basic header.
+pub(crate) fn woo_basic(env: &Env) -> Option<String> {
+    let key = text(env, "WOOCOMMERCE_API_KEY")?;
+    let secret = text(env, "WOOCOMMERCE_API_SECRET")?;
+    Some(format!("Basic {}", B64.encode(format!("{key}:{secret}"))))
+}
+
+/// A listed WooCommerce order's id and `date_modified_gmt` (its version): what names its event.
+pub(crate) fn woo_peek(raw: &RawValue) -> Option<(String, String)> {
+    let peek = serde_json::from_str::<Peek>(raw.get()).ok()?;
+    let id = match &peek.id {
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        _ => return None,
+    };
+    Some((id, peek.date_modified_gmt.unwrap_or_default()))
+}
+
 /// Pulls every store that has `woocommerce.base_url` configured; returns the events recorded.
 pub async fn run(env: &Env, settings: &Settings, db: &Db, now: i64) -> Result<usize> {
     let mut recorded = 0;
-    if let (Some(key), Some(secret)) = (
-        text(env, "WOOCOMMERCE_API_KEY"),
-        text(env, "WOOCOMMERCE_API_SECRET"),
-    ) {
-        let basic = format!("Basic {}", B64.encode(format!("{key}:{secret}")));
+    if let Some(basic) = woo_basic(env) {
         for (shop, base_url) in settings.woocommerce_stores() {
             match pull_store(env, settings, db, &shop, &base_url, &basic, now).await {
                 Ok(n) => recorded += n,
@@ -170,15 +184,9 @@ async fn pull_store(
             .map_err(|e| worker::Error::RustError(format!("orders list: {e}")))?;
         let count = orders.len();
         for raw in orders {
-            let Ok(peek) = serde_json::from_str::<Peek>(raw.get()) else {
+            let Some((id, modified)) = woo_peek(raw) else {
                 continue;
             };
-            let id = match &peek.id {
-                serde_json::Value::Number(n) => n.to_string(),
-                serde_json::Value::String(s) => s.clone(),
-                _ => continue,
-            };
-            let modified = peek.date_modified_gmt.unwrap_or_default();
             let event = NewEvent {
                 platform: "woocommerce",
                 shop,
@@ -207,7 +215,7 @@ async fn pull_store(
 }
 
 /// One page of a source's list endpoint; anything but a 2xx ends this store's pull for the sweep.
-async fn list_page(
+pub(crate) async fn list_page(
     settings: &Settings,
     url: &str,
     headers: &[(&str, &str)],
@@ -226,7 +234,7 @@ async fn list_page(
 }
 
 /// `YYYY-MM-DDTHH:MM:SS` in UTC, as WooCommerce's `*_gmt` fields and `modified_after` read it.
-fn gmt_text(ms: i64) -> String {
+pub(crate) fn gmt_text(ms: i64) -> String {
     Timestamp::from_unix(ms.div_euclid(1000))
         .map(|t| t.as_str().chars().take(19).collect())
         .unwrap_or_else(|| "1970-01-01T00:00:00".to_string())

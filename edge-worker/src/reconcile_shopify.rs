@@ -78,10 +78,6 @@ async fn pull_shop(
     let mut next = Some(format!(
         "{base}/admin/api/{API_VERSION}/orders.json?status=any&updated_at_min={since}&limit={PAGE}"
     ));
-    let headers = [
-        ("x-shopify-access-token", token),
-        ("accept", "application/json"),
-    ];
     let mut fresh = Vec::new();
     let mut newest = cursor;
     let mut complete = false;
@@ -91,34 +87,13 @@ async fn pull_shop(
                 complete = true;
                 break;
             };
-            let reply = call(
-                Method::Get,
-                &url,
-                &headers,
-                None,
-                settings.target_timeout_ms,
-            )
-            .await
-            .map_err(|e| fail(format!("orders list: {e}")))?;
-            if !(200..300).contains(&reply.status) {
-                return Err(fail(format!(
-                    "orders list answered {}: {}",
-                    reply.status,
-                    excerpt(&reply.body)
-                )));
-            }
-            let page: Orders =
-                serde_json::from_str(&reply.body).map_err(|e| fail(format!("orders list: {e}")))?;
-            for raw in page.orders {
-                let Ok(peek) = serde_json::from_str::<Peek>(raw.get()) else {
-                    continue;
-                };
-                let id = peek.id.to_string();
+            let (body, more) = orders_page(settings, base, token, &url).await?;
+            for (id, updated_at, raw) in order_peeks(&body)? {
                 let event = NewEvent {
                     platform: "shopify",
                     shop,
                     topic: "orders/reconciled",
-                    delivery_id: &format!("pull:{id}:{}", peek.updated_at),
+                    delivery_id: &format!("pull:{id}:{updated_at}"),
                     resource: "order",
                     order_id: Some(&id),
                     payload: raw.get(),
@@ -127,20 +102,11 @@ async fn pull_shop(
                 if let Recorded::New(event_id) = db.record_event(&event, now).await? {
                     fresh.push(event_id);
                 }
-                if let Some(t) = Timestamp::parse(&peek.updated_at) {
+                if let Some(t) = Timestamp::parse(&updated_at) {
                     newest = newest.max(t.unix());
                 }
             }
-            next = match reply
-                .header("link")
-                .as_deref()
-                .and_then(crate::payouts::link_next)
-            {
-                // The token goes only to the shop's own Admin API.
-                Some(u) if u.starts_with(&format!("{base}/")) => Some(u),
-                Some(u) => return Err(fail(format!("a next page elsewhere: {}", excerpt(&u)))),
-                None => None,
-            };
+            next = more;
         }
         complete |= next.is_none();
         Ok::<(), worker::Error>(())
@@ -152,4 +118,52 @@ async fn pull_shop(
     }
     queue::enqueue(env, &fresh, &[]).await?;
     outcome.map(|()| fresh.len())
+}
+
+/// One page of a shop's REST order list (the webhook shape): its body and the next page's URL,
+/// which must be the shop's own Admin API (the token goes nowhere else).
+pub(crate) async fn orders_page(
+    settings: &Settings,
+    base: &str,
+    token: &str,
+    url: &str,
+) -> Result<(String, Option<String>)> {
+    let headers = [
+        ("x-shopify-access-token", token),
+        ("accept", "application/json"),
+    ];
+    let reply = call(Method::Get, url, &headers, None, settings.target_timeout_ms)
+        .await
+        .map_err(|e| fail(format!("orders list: {e}")))?;
+    if !(200..300).contains(&reply.status) {
+        return Err(fail(format!(
+            "orders list answered {}: {}",
+            reply.status,
+            excerpt(&reply.body)
+        )));
+    }
+    let next = match reply
+        .header("link")
+        .as_deref()
+        .and_then(crate::payouts::link_next)
+    {
+        Some(u) if u.starts_with(&format!("{base}/")) => Some(u),
+        Some(u) => return Err(fail(format!("a next page elsewhere: {}", excerpt(&u)))),
+        None => None,
+    };
+    Ok((reply.body, next))
+}
+
+/// The orders of a list page with their id and `updated_at` (the version that names an event);
+/// an order without a readable id is left out.
+pub(crate) fn order_peeks(body: &str) -> Result<Vec<(String, String, &RawValue)>> {
+    let page: Orders = serde_json::from_str(body).map_err(|e| fail(format!("orders list: {e}")))?;
+    Ok(page
+        .orders
+        .into_iter()
+        .filter_map(|raw| {
+            let peek = serde_json::from_str::<Peek>(raw.get()).ok()?;
+            Some((peek.id.to_string(), peek.updated_at, raw))
+        })
+        .collect())
 }

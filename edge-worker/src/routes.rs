@@ -3,7 +3,7 @@
 
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
-use crate::{admin_page, api, browse, connect, data_request, intake, privacy, ratelimit};
+use crate::{admin_page, api, backfill, browse, connect, data_request, intake, privacy, ratelimit};
 use ledgerbridge_core::Platform;
 use worker::{Env, Method, Request, Response, Result};
 
@@ -46,6 +46,7 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "orders"]) => browse::orders(&req, &env, &settings).await,
         (Method::Get, ["api", "attention"]) => browse::attention(&req, &env, &settings).await,
         (Method::Get, ["api", "clearing"]) => crate::clearing::handle(&req, &env, &settings).await,
+        (Method::Post, ["api", "backfill"]) => backfill::handle(req, &env, &settings).await,
         (Method::Post, ["api", "replay"]) => api::replay(req, &env, &settings).await,
         (Method::Post, ["api", "erasure"]) => privacy::erasure(req, &env, &settings).await,
         (Method::Get, ["api", "data-requests"]) => data_request::list(&req, &env, &settings).await,

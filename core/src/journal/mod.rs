@@ -2,6 +2,7 @@
 
 mod builder;
 pub mod clearing;
+pub mod diff;
 mod entry;
 pub mod plan;
 pub mod posting;

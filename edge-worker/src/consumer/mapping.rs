@@ -9,8 +9,8 @@ use crate::fetch::{self, Prepared};
 use crate::posting;
 use crate::queue::{self, Job};
 use crate::store::{now_ms, Db, EventRow, EventStatus};
-use ledgerbridge_core::journal::plan::{logical_key, plan};
-use ledgerbridge_core::{map, Platform};
+use ledgerbridge_core::journal::plan::{logical_key, plan, Plan};
+use ledgerbridge_core::{map, Mapped, Platform};
 use std::collections::BTreeSet;
 use worker::{Env, Result};
 
@@ -103,22 +103,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
         Err(e) => return park(format!("{e} [{} at {}]", e.code(), e.path())).await,
     };
     let rejected = std::mem::take(&mut mapped.rejected);
-    let keys: BTreeSet<String> = mapped
-        .entries
-        .iter()
-        .map(|e| &e.source)
-        .chain(mapped.unbooked.iter().map(|u| &u.source))
-        .map(logical_key)
-        .collect();
-    let ids: Vec<&str> = mapped.entries.iter().map(|e| e.id.as_str()).collect();
-    let heads = db.heads(&keys).await?;
-    let existing = db.existing_ids(&ids).await?;
-    let unbooked = mapped
-        .unbooked
-        .into_iter()
-        .map(|u| (u.source, u.date))
-        .collect();
-    let plan = plan(mapped.entries, unbooked, &heads, &existing);
+    let plan = plan_against_ledger(db, mapped).await?;
     let targets = shop_config.all_targets();
     let names: Vec<&str> = targets.iter().map(Target::as_str).collect();
     let held = shop_config.held_targets();
@@ -185,6 +170,27 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
     }
     log_mapped(&event, plan.book.len());
     Ok(Next::Ack)
+}
+
+/// The core's plan for a mapped document against the D1 ledger's heads and booked ids: what the
+/// consumer commits, and what the backfill's dry run reports without committing.
+pub(crate) async fn plan_against_ledger(db: &Db, mapped: Mapped) -> Result<Plan> {
+    let keys: BTreeSet<String> = mapped
+        .entries
+        .iter()
+        .map(|e| &e.source)
+        .chain(mapped.unbooked.iter().map(|u| &u.source))
+        .map(logical_key)
+        .collect();
+    let ids: Vec<&str> = mapped.entries.iter().map(|e| e.id.as_str()).collect();
+    let heads = db.heads(&keys).await?;
+    let existing = db.existing_ids(&ids).await?;
+    let unbooked = mapped
+        .unbooked
+        .into_iter()
+        .map(|u| (u.source, u.date))
+        .collect();
+    Ok(plan(mapped.entries, unbooked, &heads, &existing))
 }
 
 fn log_mapped(event: &EventRow, booked: usize) {

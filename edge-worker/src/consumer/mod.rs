@@ -3,7 +3,7 @@
 //! batch's jobs and answers the queue for each.
 
 mod delivery;
-mod mapping;
+pub(crate) mod mapping;
 
 use crate::config::Settings;
 use crate::queue::{Job, MAX_QUEUE_DELAY_S};

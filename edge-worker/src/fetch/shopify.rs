@@ -100,10 +100,32 @@ pub async fn order_fees(
     shop_config: &ShopConfig,
     event: &EventRow,
 ) -> Prepared {
-    if has_transactions(&event.payload) {
+    let order_id = event.order_id.as_deref().unwrap_or_default();
+    fees_of(
+        env,
+        settings,
+        shop_config,
+        &event.shop,
+        order_id,
+        &event.payload,
+    )
+    .await
+}
+
+/// The order `payload` (REST, the webhook shape) with its transactions and fees: what a webhook's
+/// event and a backfilled order are both mapped from, so the two book the same entry.
+pub async fn fees_of(
+    env: &Env,
+    settings: &Settings,
+    shop_config: &ShopConfig,
+    shop: &str,
+    order_id: &str,
+    payload: &str,
+) -> Prepared {
+    if has_transactions(payload) {
         return Prepared::unchanged();
     }
-    let Some((base, token)) = shop_config.shopify_admin(env, &event.shop) else {
+    let Some((base, token)) = shop_config.shopify_admin(env, shop) else {
         // Mapped as before the fetch existed: the fee is then first seen in the payout, which
         // books it there (the payout's flag tells the core whether fees came with the orders).
         return Prepared::Ready {
@@ -113,14 +135,13 @@ pub async fn order_fees(
             ),
         };
     };
-    let order_id = event.order_id.clone().unwrap_or_default();
     if order_id.is_empty() || order_id.len() > 19 || !order_id.bytes().all(|b| b.is_ascii_digit()) {
         return Prepared::Park(format!(
             "{:?} is not a Shopify order id: its fees cannot be fetched",
-            excerpt(&order_id)
+            excerpt(order_id)
         ));
     }
-    let body = order_transactions_request(&order_id);
+    let body = order_transactions_request(order_id);
     let url = format!("{base}/admin/api/{API_VERSION}/graphql.json");
     let headers = [
         ("x-shopify-access-token", token.as_str()),
@@ -215,10 +236,7 @@ pub async fn order_fees(
         ));
     }
     // Both bodies are UTF-8 text already, so their concatenation is too.
-    let envelope = order_envelope(
-        event.payload.trim().as_bytes(),
-        reply.body.trim().as_bytes(),
-    );
+    let envelope = order_envelope(payload.trim().as_bytes(), reply.body.trim().as_bytes());
     match String::from_utf8(envelope) {
         Ok(payload) => Prepared::Ready {
             payload: Some(payload),

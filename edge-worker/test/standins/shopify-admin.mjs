@@ -5,7 +5,8 @@
 //   (`extensions.cost.throttleStatus`) that answers 200 with `errors[].extensions.code THROTTLED`
 //   when the query's cost no longer fits, refilling at `restoreRate` points a second;
 // - REST: a leaky bucket per shop (`X-Shopify-Shop-Api-Call-Limit`), 429 + `Retry-After` when full;
-//   `orders.json?updated_at_min=` (REST orders, the webhook shape),
+//   `orders.json?updated_at_min=` or `created_at_min=&created_at_max=` (inclusive; REST orders,
+//   the webhook shape),
 //   `shopify_payments/payouts.json` (`since_id`, ascending ids) and
 //   `shopify_payments/balance/transactions.json?payout_id=` with cursor pagination by `Link`
 //   (`page_info` opaque; a `page_info` request may carry nothing but `limit`: 400 otherwise).
@@ -59,9 +60,11 @@ export async function startShopifyAdmin({ token, version = "2025-10", orders = n
     if (m[2] === "orders.json") {
       // REST orders (the webhook shape) updated at or after `updated_at_min`.
       return page(url, res, limitHeader, "orders", (q) => {
-        const min = q.get("updated_at_min") ? Date.parse(q.get("updated_at_min")) : -Infinity;
-        if (Number.isNaN(min)) return [];
-        return state.restOrders.filter((o) => Date.parse(o.updated_at) >= min).sort((a, b) => a.id - b.id);
+        const at = (k, none) => (q.get(k) ? Date.parse(q.get(k)) : none);
+        const [min, cmin, cmax] = [at("updated_at_min", -Infinity), at("created_at_min", -Infinity), at("created_at_max", Infinity)];
+        if ([min, cmin, cmax].some(Number.isNaN)) return [];
+        return state.restOrders.filter((o) => Date.parse(o.updated_at) >= min)
+          .filter((o) => Date.parse(o.created_at) >= cmin && Date.parse(o.created_at) <= cmax).sort((a, b) => a.id - b.id);
       });
     }
     if (m[2] === "shopify_payments/balance/transactions.json") {

@@ -3,6 +3,7 @@
 // of another account); and
 // - GET /v1/events: `delivery_success=false`, `created[gte]`, `limit`, `starting_after`, newest
 //   first with `has_more`, as List Events does;
+// - GET /v1/charges: `created[gte]`, `created[lte]`, `expand[]=data.balance_transaction`, pages as above;
 // - GET /v1/charges/{id}, /v1/refunds/{id}, /v1/payouts/{id}: `balance_transaction` is an id unless
 //   `expand[]=balance_transaction` (then the object); a charge's `refunds` only with `expand[]=refunds`;
 //   GET /v1/payment_intents/{id}: `latest_charge` an id unless expanded (`latest_charge.balance_transaction`
@@ -36,6 +37,22 @@ export async function startStripe({ key }) {
         .filter((e) => !q.has("created[gte]") || e.created >= Number(q.get("created[gte]")))
         .sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
       return listPage(res, "/v1/events", list, q);
+    }
+    if (url.pathname === "/v1/charges") {
+      // List Charges: `created[gte]`/`created[lte]`, newest first; `expand[]=data.balance_transaction`.
+      const expandBt = q.getAll("expand[]").includes("data.balance_transaction");
+      const list = [...state.objects.values()]
+        .filter((o) => o.account === account && o.object.object === "charge")
+        .map((o) => structuredClone(o.object))
+        .filter((c) => (!q.has("created[gte]") || c.created >= Number(q.get("created[gte]")))
+          && (!q.has("created[lte]") || c.created <= Number(q.get("created[lte]"))))
+        .map((c) => {
+          delete c.refunds;
+          if (expandBt && typeof c.balance_transaction === "string") c.balance_transaction = state.balanceTransactions.get(c.balance_transaction)?.object ?? c.balance_transaction;
+          return c;
+        })
+        .sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
+      return listPage(res, "/v1/charges", list, q);
     }
     if (url.pathname === "/v1/balance_transactions") {
       const payout = q.get("payout");

@@ -13,14 +13,19 @@ export async function startWooCommerce({ key, secret }) {
       return json(res, 401, { code: "woocommerce_rest_cannot_view", message: "Sorry, you cannot list resources." });
     }
     const after = url.searchParams.get("modified_after");
-    if (url.searchParams.get("dates_are_gmt") !== "true" || url.searchParams.get("orderby") !== "modified") {
+    const orderby = url.searchParams.get("orderby");
+    if (url.searchParams.get("dates_are_gmt") !== "true" || !["modified", "date"].includes(orderby)) {
       return json(res, 400, { code: "rest_invalid_param" });
     }
+    const createdAfter = url.searchParams.get("after");
+    const createdBefore = url.searchParams.get("before");
+    const field = orderby === "date" ? "date_created_gmt" : "date_modified_gmt";
     const perPage = Number(url.searchParams.get("per_page") ?? 10);
     const page = Number(url.searchParams.get("page") ?? 1);
     const list = [...state.orders.values()]
       .filter((o) => !after || o.date_modified_gmt > after)
-      .sort((a, b) => a.date_modified_gmt.localeCompare(b.date_modified_gmt) || a.id - b.id);
+      .filter((o) => (!createdAfter || o.date_created_gmt > createdAfter) && (!createdBefore || o.date_created_gmt < createdBefore))
+      .sort((a, b) => a[field].localeCompare(b[field]) || a.id - b.id);
     return json(res, 200, list.slice((page - 1) * perPage, page * perPage), { "x-wp-total": String(list.length) });
   });
   return { ...srv, state };
