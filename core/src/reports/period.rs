@@ -2,8 +2,8 @@
 //! non-time groupings (order, channel, sku). Plain calendar arithmetic, no clock and no time zone:
 //! entry dates are already the shop's local dates.
 
-use crate::model::time::{civil_from_days, days_from_civil, days_in_month};
 use crate::error::{LedgerError, Result};
+use crate::model::time::{civil_from_days, days_from_civil, days_in_month};
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
