@@ -10,7 +10,7 @@ mod order;
 mod payout;
 mod refund;
 mod tender;
-mod time;
+pub(crate) mod time;
 
 pub use dispute::{Dispute, DisputeStage};
 pub use expense::{Expense, ExpenseKind, PaidFrom};

@@ -3,6 +3,7 @@
 //! entry dates are already the shop's local dates.
 
 use crate::error::{LedgerError, Result};
+use crate::model::time::{civil_from_days, days_from_civil, days_in_month};
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -89,27 +90,13 @@ fn ymd(date: &str) -> Option<(i64, i64, i64)> {
             .then(|| s.parse().ok())?
     };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let len = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=len).contains(&d).then_some((y, m, d))
+    ((1..=12).contains(&m) && (1..=days_in_month(y, m)).contains(&d)).then_some((y, m, d))
 }
 
-/// Days since 1970-01-01 (Howard Hinnant's days-from-civil), `None` for a non-date.
+/// Days since 1970-01-01, `None` for a non-date.
 pub(crate) fn days(date: &str) -> Option<i64> {
     let (y, m, d) = ymd(date)?;
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+    Some(days_from_civil(y, m, d))
 }
 
 /// ISO 8601 week-numbering year and week: weeks start on Monday, week 1 holds the year's first
@@ -119,29 +106,9 @@ fn iso_week(date: &str) -> Option<(i64, i64)> {
     // 1970-01-01 was a Thursday: weekday 1 = Monday … 7 = Sunday.
     let weekday = (n + 3).rem_euclid(7) + 1;
     let thursday = n - weekday + 4;
-    let (year, _, _) = civil(thursday);
+    let (year, _, _) = civil_from_days(thursday);
     let jan1 = days(&format!("{year:04}-01-01"))?;
     Some((year, (thursday - jan1) / 7 + 1))
-}
-
-fn civil(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
 }
 
 #[cfg(test)]
