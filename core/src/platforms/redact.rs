@@ -89,18 +89,29 @@ pub fn redact_personal_data(payload: &[u8]) -> Result<String> {
     Ok(out)
 }
 
+/// Whether an object is an address (it has one of the address fields), so its `name` is a
+/// person's name rather than a product's.
+fn is_address(members: &[(String, &RawValue)]) -> bool {
+    members
+        .iter()
+        .any(|(k, _)| ADDRESS_MARKERS.contains(&k.as_str()))
+}
+
+/// The one rule of what is personal: redaction removes exactly what an access request lists.
+fn is_personal(key: &str, in_address: bool) -> bool {
+    PERSONAL.contains(&key) || (in_address && key == "name")
+}
+
 fn write_redacted(value: &RawValue, out: &mut String) -> Result<()> {
     let text = value.get();
     match text.as_bytes().first() {
         Some(b'{') => {
             let Members(members) = parse(text)?;
-            let address = members
-                .iter()
-                .any(|(k, _)| ADDRESS_MARKERS.contains(&k.as_str()));
+            let address = is_address(&members);
             out.push('{');
             let mut first = true;
             for (key, value) in &members {
-                if PERSONAL.contains(&key.as_str()) || (address && key == "name") {
+                if is_personal(key, address) {
                     continue;
                 }
                 if !first {
@@ -158,11 +169,9 @@ fn collect_personal(value: &RawValue, path: &str, out: &mut Vec<PersonalField>) 
     match text.as_bytes().first() {
         Some(b'{') => {
             let Members(members) = parse(text)?;
-            let address = members
-                .iter()
-                .any(|(k, _)| ADDRESS_MARKERS.contains(&k.as_str()));
+            let address = is_address(&members);
             for (key, value) in &members {
-                if PERSONAL.contains(&key.as_str()) || (address && key == "name") {
+                if is_personal(key, address) {
                     out.push(PersonalField {
                         path: join(key),
                         value: serde_json::from_str(value.get()).map_err(invalid)?,
