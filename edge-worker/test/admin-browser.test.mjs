@@ -42,7 +42,7 @@ test("/admin previews a stored order with the widget: the fixture's accounts and
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   // The page runs under its Content-Security-Policy (issue #15 item 9): nothing it needs, the
-  // inline module, the widget's shadow styles, its wasm, its API calls, may be refused.
+  // page's modules, the widget's shadow styles, its wasm, its API calls, may be refused.
   const refused = [];
   page.on("console", (m) => { if (/Content[- ]Security[- ]Policy/i.test(m.text())) refused.push(m.text()); });
   await page.exposeFunction("reportCspViolation", (v) => refused.push(v));
