@@ -119,7 +119,16 @@ test("health, the admin page and the widget files it imports (static assets)", a
   const page = await get("/admin");
   assert.equal(page.status, 200);
   assert.match(page.headers.get("content-type"), /text\/html/);
-  const widgetPath = page.text.match(/import\("([^"]+ledger-preview\.js)"\)/)?.[1];
+  // page → its module (app.js) → the shared helpers (ui.js) → the widget: every link is served
+  const appPath = page.text.match(/<script type="module" src="([^"]+)"/)?.[1];
+  assert.equal(appPath, "/ledgerbridge/admin/app.js");
+  const app = await get(appPath);
+  assert.equal(app.status, 200);
+  assert.match(app.headers.get("content-type"), /javascript/);
+  assert.match(app.text, /from "\.\/ui\.js"/);
+  const ui = await get("/ledgerbridge/admin/ui.js");
+  assert.equal(ui.status, 200);
+  const widgetPath = ui.text.match(/import\("([^"]+ledger-preview\.js)"\)/)?.[1];
   assert.equal(widgetPath, "/ledgerbridge/src/widget/ledger-preview.js");
   const widget = await get(widgetPath);
   assert.equal(widget.status, 200);
