@@ -119,9 +119,9 @@ async function openOrder(platform, shop, orderId) {
   target.focus();
 }
 
-let ledger = [], entriesCursor = null;
+let ledger = [], ledgerTotals = [], entriesCursor = null;
 async function loadEntries(append = false) {
-  const params = new URLSearchParams({ format: "json", limit: String(PAGE) });
+  const params = new URLSearchParams({ format: "json", limit: String(PAGE), totals: "1" }); // totals: the widget needs no wasm
   const s = $("shop").value.trim(); if (s) params.set("shop", s);
   if (append && entriesCursor) params.set("cursor", entriesCursor);
   const res = await fetch(`/api/entries?${params}`, { headers: { authorization: `Bearer ${await credential()}` } });
@@ -129,10 +129,11 @@ async function loadEntries(append = false) {
   if (!res.ok) throw new Error(`${body?.error?.message ?? res.statusText} [${body?.error?.code}]`);
   entriesCursor = res.headers.get("x-next-cursor");
   $("entries-more").hidden = !entriesCursor;
-  ledger = append ? ledger.concat(body) : body;
+  ledger = append ? ledger.concat(body.entries) : body.entries;
+  ledgerTotals = append ? ledgerTotals.concat(body.totals) : body.totals;
   if (!ledger.length) { $("entries").className = "muted"; $("entries").textContent = "No entries yet."; return; }
   $("entries").className = "";
-  $("entries").replaceChildren(await preview({ entries: ledger, warnings: [] }, "Ledger entries"));
+  $("entries").replaceChildren(await preview({ entries: ledger, warnings: [], totals: ledgerTotals }, "Ledger entries"));
 }
 
 async function refresh(done = "") {

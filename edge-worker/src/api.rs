@@ -8,6 +8,7 @@ use crate::intake::read_capped;
 use crate::queue;
 use crate::store::{now_ms, order_key, Db};
 use ledgerbridge_core::exporters::{export, Format};
+use ledgerbridge_core::journal::{totals as entry_total, EntryTotals};
 use ledgerbridge_core::{map, Entry, Platform};
 use serde::Deserialize;
 use serde_json::json;
@@ -72,6 +73,7 @@ struct Query {
     format: Option<String>,
     limit: Option<String>,
     cursor: Option<String>,
+    totals: Option<String>,
 }
 
 fn query(req: &Request) -> HttpResult<Query> {
@@ -80,7 +82,8 @@ fn query(req: &Request) -> HttpResult<Query> {
 }
 
 /// `GET /api/preview/:platform/:order_id[?shop=]`: the stored order's newest version mapped with
-/// the shop's current rules (`{entries, warnings, profit}`), plus what was posted for it where.
+/// the shop's current rules (`{entries, warnings, profit}`), each entry's `totals`, and what was
+/// posted for it where.
 pub async fn preview(
     req: &Request,
     env: &Env,
@@ -120,11 +123,14 @@ pub async fn preview(
             json!({"id": event.id, "topic": event.topic, "status": event.status}),
         );
         obj.insert("postings".into(), json!(postings));
+        // The totals row of each entry, from the core's balance check: with it the widget shows
+        // the entries without downloading the wasm core (it loads it only to map or when absent).
+        obj.insert("totals".into(), json!(entry_totals(&mapped.entries)));
     }
     Ok(Response::from_json(&body)?)
 }
 
-/// `GET /api/entries?since=&format=&shop=`: the ledger as the core exports it.
+/// `GET /api/entries?since=&format=&shop=[&totals=1]`: the ledger as the core exports it.
 pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
     let q = query(req)?;
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
@@ -170,7 +176,14 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
         .shop(shop_name)
         .mapping(shop_name)
         .map_err(HttpError::internal)?;
-    let text = export(&entries, format, &config)?;
+    let mut text = export(&entries, format, &config)?;
+    // `totals=1` with JSON: `{entries, totals}`, the totals row of each entry from the core, so the
+    // admin page's widget shows the ledger without downloading the wasm core.
+    if format.as_str() == "json" && q.totals.as_deref() == Some("1") {
+        let totals = serde_json::to_string(&entry_totals(&entries))
+            .map_err(|e| HttpError::internal(e.to_string()))?;
+        text = format!("{{\"entries\":{text},\"totals\":{totals}}}");
+    }
     let content_type = match format.as_str() {
         "csv" => "text/csv; charset=utf-8",
         "json" | "qbo" | "xero" => "application/json",
@@ -283,4 +296,8 @@ pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
         "postings": postings.len(),
         "events": events.len(),
     }))?)
+}
+
+fn entry_totals(entries: &[Entry]) -> Vec<EntryTotals> {
+    entries.iter().map(entry_total).collect()
 }

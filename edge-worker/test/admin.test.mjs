@@ -38,6 +38,8 @@ test("valid session token → the order's entries as the core maps them, and whe
   const body = JSON.parse(r.text);
   assert.deepEqual(body.entries, coreMap(fixture("simple"), fixtureConfig("simple", SHOP)).entries);
   assert.deepEqual(body.postings.map((p) => [p.target, p.state]), [["d1", "posted"]]);
+  // The widget's totals row, from the core (shopify/simple: one 25.00 sale, its expected.json).
+  assert.deepEqual(body.totals, [{ debits: "25.00", credits: "25.00", balanced: true }]);
   assert.equal((await preview(sessionToken(), "")).status, 200, "shop taken from the token");
 });
 
@@ -96,6 +98,10 @@ test("entries export: json equals the booked entries, csv and beancount come fro
   assert.ok(bean.text.includes("Income:Sales"));
   assert.equal(JSON.parse((await get("/api/entries?since=2026-06-01", { "x-api-key": API_KEY })).text).length, 0);
   assert.equal((await get("/api/entries?format=xml", { "x-api-key": API_KEY })).status, 400);
+  // totals=1: the same entries beside each one's totals row (what the admin page's widget shows).
+  const withTotals = JSON.parse((await get(`/api/entries?format=json&totals=1&shop=${SHOP}`, { "x-api-key": API_KEY })).text);
+  assert.deepEqual(withTotals, { entries: mine, totals: [{ debits: "25.00", credits: "25.00", balanced: true }] });
+  assert.ok(Array.isArray(JSON.parse((await get("/api/entries?format=json&totals=0", { "x-api-key": API_KEY })).text)));
 });
 
 test("status: the API key sees every shop and the rejections; a session token only its shop", async () => {

@@ -2,7 +2,7 @@
 // Tiny static server for the demo and the browser test: serves the repository root (so the page
 // can load npm/src, npm/dist and tests/fixtures) with correct MIME types, plus a stand-in for the
 // edge worker's preview endpoint:
-//   GET /api/preview/<platform>/<fixture case>   Authorization: Bearer demo-token  → Mapped JSON
+//   GET /api/preview/<platform>/<fixture case>   Authorization: Bearer demo-token  → Mapped JSON + totals
 //
 //   node npm/demo/serve.mjs [PORT]      (0 = any free port; prints the URL)
 import { createServer } from "node:http";
@@ -34,10 +34,12 @@ async function preview(platform, name, req, res) {
   if (!/^[a-z0-9-]+$/.test(platform + name) || !existsSync(join(dir, "input.json"))) {
     return send(res, 404, TYPES[".json"], JSON.stringify({ code: "E_NOT_FOUND", path: "", message: `no order ${name}` }));
   }
-  const { mapEventJson } = await import("../src/entrypoints/node.js");
+  const { entryTotals, mapEvent } = await import("../src/entrypoints/node.js");
   const config = existsSync(join(dir, "config.toml")) ? readFileSync(join(dir, "config.toml"), "utf8") : undefined;
   try {
-    send(res, 200, TYPES[".json"], mapEventJson(platform, readFileSync(join(dir, "input.json")), config));
+    // As the worker answers: the Mapped document plus each entry's totals row from the core.
+    const mapped = mapEvent(platform, readFileSync(join(dir, "input.json")), config);
+    send(res, 200, TYPES[".json"], JSON.stringify({ ...mapped, totals: entryTotals(mapped.entries) }));
   } catch (e) {
     send(res, 422, TYPES[".json"], JSON.stringify({ code: e.code, path: e.path, message: e.message }));
   }

@@ -94,6 +94,39 @@ test("src + token fetch the preview from an endpoint; a bad token shows the erro
   assert.deepEqual(errors.splice(0), ["Failed to load resource: the server responded with a status of 401 (Unauthorized)"]);
 });
 
+test("entries that arrive with their totals render without the wasm; without them the core is loaded", async () => {
+  const bare = await context.newPage();
+  const wasm = [];
+  bare.on("request", (r) => r.url().endsWith(".wasm") && wasm.push(r.url()));
+  await bare.goto(`${base}/npm/README.md`); // any same-origin document without a widget of its own
+  const footers = () => bare.locator("ledger-preview table.entry tfoot tr.totals").evaluateAll((rows) =>
+    rows.map((r) => [...r.children].map((c) => c.textContent.trim()).slice(1)));
+  await bare.evaluate(async () => {
+    await import("/npm/src/widget/ledger-preview.js");
+    const w = document.createElement("ledger-preview");
+    w.setAttribute("src", "/api/preview/shopify/partial-refund-restock");
+    w.setAttribute("token", "demo-token");
+    w.setAttribute("locale", "en-US");
+    document.body.append(w);
+  });
+  await bare.locator("ledger-preview table.entry").nth(1).waitFor();
+  assert.deepEqual(await footers(), TOTALS.map((t) => [t, t, "✓ Balanced"]));
+  assert.deepEqual(wasm, [], "src with totals: no .wasm requested");
+
+  await bare.evaluate(async () => {
+    const w = document.querySelector("ledger-preview");
+    const mapped = await (await fetch("/api/preview/shopify/partial-refund-restock", { headers: { authorization: "Bearer demo-token" } })).json();
+    delete mapped.totals;
+    w.removeAttribute("src");
+    w.mapped = mapped;
+  });
+  await bare.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith(".wasm")));
+  await bare.locator("ledger-preview table.entry").nth(1).waitFor();
+  assert.deepEqual(await footers(), TOTALS.map((t) => [t, t, "✓ Balanced"]));
+  assert.equal(wasm.length, 1, "no totals given: the core computes them");
+  await bare.close();
+});
+
 test("a bad payload shows an alert with the error code and JSON path; fixing it re-renders", async () => {
   const preview = page.locator("#preview");
   await page.evaluate(() => {

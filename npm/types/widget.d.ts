@@ -1,5 +1,5 @@
 // `ledgerbridge/widget`: importing it defines <ledger-preview>.
-import type { ConfigInput, Mapped, PayloadInput, PlatformName } from "./index.js";
+import type { ConfigInput, EntryTotals, Mapped, PayloadInput, PlatformName } from "./index.js";
 
 export class LedgerPreview extends HTMLElement {
   static readonly observedAttributes: string[];
@@ -18,8 +18,9 @@ export class LedgerPreview extends HTMLElement {
   /** Accessible name of the entries region (default "Journal entries"); give each widget its own
    *  when a page shows several, so assistive technology can tell them apart. Attribute: `label`. */
   label: string | null;
-  /** A `Mapped` document to show as is. */
-  mapped: Mapped | null;
+  /** A `Mapped` document to show as is; with `totals` (one per entry, as the edge worker's preview
+   *  sends) the widget shows it without loading the wasm core. */
+  mapped: (Mapped & { totals?: EntryTotals[] }) | null;
 }
 
 export interface LedgerPreviewEventMap {

@@ -13,10 +13,19 @@ import { entryTable, errorBox, h, profitList, rejectedList, warningList } from "
 
 const INPUTS = ["platform", "payload", "config", "src", "token", "locale", "label"];
 
-// The wasm core is loaded on first use only: a `src`-only widget still needs it for the totals row,
-// but a page that never renders one pays nothing.
+// The wasm core is loaded on first use only: to map a payload, or for the totals row of entries
+// that arrive without theirs (`mapped.totals`, one per entry, as the edge worker's preview sends).
+// Entries from the worker therefore render without downloading the wasm at all.
 let core;
 const loadCore = () => (core ??= import("../entrypoints/browser.js"));
+
+/** The core's totals row of each entry: the ones given with them when there is one per entry. */
+async function totalsOf(entries, given) {
+  if (Array.isArray(given) && given.length === entries.length) return given;
+  if (!entries.length) return [];
+  const { entryTotals } = await loadCore();
+  return entryTotals(entries);
+}
 
 export class LedgerPreview extends HTMLElement {
   static observedAttributes = INPUTS;
@@ -114,9 +123,9 @@ export class LedgerPreview extends HTMLElement {
         this.#show(h("p", { class: "empty" }, "No order to preview."));
         return;
       }
-      const { entryTotals } = await loadCore();
+      const totals = await totalsOf(mapped.entries ?? [], mapped.totals);
       if (!current()) return;
-      this.#showMapped(mapped, entryTotals(mapped.entries ?? []));
+      this.#showMapped(mapped, totals);
       this.dispatchEvent(new CustomEvent("ledger-preview:render", { detail: mapped }));
     } catch (error) {
       if (!current() || error?.name === "AbortError") return;
