@@ -4,7 +4,8 @@
 // the parameter it names.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { API_KEY, fixture, fixtureConfig, idle, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import crypto from "node:crypto";
+import { API_KEY, CLIENT_ID, SHOPIFY_SECRET, fixture, fixtureConfig, idle, sendShopify, startWorker, waitFor } from "./helpers.mjs";
 
 const US = "demo.myshopify.com"; // discount-shipping-tax: NY state 4% + NYC 4.875% on one order
 const EU = "demo-eu.myshopify.com"; // refund-tax-inclusive: VAT 20% incl., partial refund 2 days later
@@ -97,4 +98,22 @@ test("bad input: 400 with a stable code and the parameter named", async () => {
   // Exactly 366 days (2024 was a leap year) is allowed.
   assert.equal((await report("tax", { shop: US, from: "2024-01-01", to: "2024-12-31" })).status, 200);
   assert.equal((await report("tax", base, {})).status, 401);
+});
+
+/** A Shopify session token for `shop` (HS256 with the app secret), as App Bridge hands out. */
+function sessionToken(shop) {
+  const b64url = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const body = { iss: `https://${shop}/admin`, dest: `https://${shop}`, aud: CLIENT_ID, sub: "42", exp: now + 60, nbf: now - 5, iat: now - 5, jti: crypto.randomUUID() };
+  const unsigned = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url(body)}`;
+  return `${unsigned}.${crypto.createHmac("sha256", SHOPIFY_SECRET).update(unsigned).digest("base64url")}`;
+}
+
+test("a session token reads its own shop's report (shop optional) and never another's", async () => {
+  const auth = { authorization: `Bearer ${sessionToken(US)}` };
+  const own = await report("tax", { from: "2026-05-01", to: "2026-05-31" }, auth);
+  assert.equal(own.status, 200, JSON.stringify(own.body));
+  assert.equal(own.body.periods[0].total_sales.amount, "82.40");
+  const other = await report("tax", { shop: EU, from: "2026-05-01", to: "2026-05-31" }, auth);
+  assert.deepEqual([other.status, other.body.error.code], [403, "E_FORBIDDEN"]);
 });
