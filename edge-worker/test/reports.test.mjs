@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import { API_KEY, CLIENT_ID, SHOPIFY_SECRET, fixture, fixtureConfig, idle, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import { API_KEY, CLIENT_ID, SHOPIFY_SECRET, fixture, fixtureConfig, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
 
 const US = "demo.myshopify.com"; // discount-shipping-tax: NY state 4% + NYC 4.875% on one order
 const EU = "demo-eu.myshopify.com"; // refund-tax-inclusive: VAT 20% incl., partial refund 2 days later
@@ -116,4 +116,19 @@ test("a session token reads its own shop's report (shop optional) and never anot
   assert.equal(own.body.periods[0].total_sales.amount, "82.40");
   const other = await report("tax", { shop: EU, from: "2026-05-01", to: "2026-05-31" }, auth);
   assert.deepEqual([other.status, other.body.error.code], [403, "E_FORBIDDEN"]);
+});
+
+test("more than 10 000 entries to read: 422 E_REPORT_TOO_LARGE naming from, nothing summed", async () => {
+  // Rows written straight into D1 (10 001 webhooks would take minutes), each a copy of the US
+  // shop's stored entry: the bound is on the rows read, checked before anything is summed.
+  const BIG = "big.myshopify.com";
+  await rows(mf, `INSERT INTO entries (id, shop, platform, source_kind, source_id, source_version, date, json, created_at)
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001)
+    SELECT 'big-' || i, ?1, 'shopify', 'order', 'o' || i, '1', '2026-03-' || printf('%02d', 1 + i % 28),
+      (SELECT json FROM entries WHERE shop = ?2 LIMIT 1), i FROM n`, BIG, US);
+  const big = await report("profit", { shop: BIG, from: "2026-03-01", to: "2026-03-31" });
+  assert.deepEqual([big.status, big.body.error?.code, big.body.error?.path], [422, "E_REPORT_TOO_LARGE", "from"]);
+  // One day of it (358 rows) is under the bound and answered.
+  const small = await report("profit", { shop: BIG, from: "2026-03-02", to: "2026-03-02" });
+  assert.equal(small.status, 200, JSON.stringify(small.body));
 });
