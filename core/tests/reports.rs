@@ -269,3 +269,19 @@ fn gift_cards_outstanding_before_the_range_still_show() {
         "closing": "25.00"}]});
     assert_eq!(got, expected);
 }
+
+#[test]
+fn span_days_counts_both_ends_and_only_ordered_dates() {
+    let opts = |from: &str, to: &str| ReportOptions {
+        from: Some(from.into()),
+        to: Some(to.into()),
+        ..Default::default()
+    };
+    assert_eq!(opts("2024-01-01", "2024-01-01").span_days(), Some(1));
+    // 2024 is a leap year: 366 days from New Year's Day to New Year's Eve.
+    assert_eq!(opts("2024-01-01", "2024-12-31").span_days(), Some(366));
+    assert_eq!(opts("2023-03-01", "2024-02-29").span_days(), Some(366));
+    assert_eq!(opts("2024-02-02", "2024-02-01").span_days(), None);
+    assert_eq!(opts("2024-02-30", "2024-03-01").span_days(), None);
+    assert_eq!(ReportOptions::default().span_days(), None);
+}

@@ -33,6 +33,7 @@ pub mod queue;
 pub mod ratelimit;
 pub mod reconcile;
 pub mod reconcile_shopify;
+pub mod reports;
 pub mod routes;
 pub mod seal;
 pub mod sinks;

@@ -46,6 +46,9 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "orders"]) => browse::orders(&req, &env, &settings).await,
         (Method::Get, ["api", "attention"]) => browse::attention(&req, &env, &settings).await,
         (Method::Get, ["api", "clearing"]) => crate::clearing::handle(&req, &env, &settings).await,
+        (Method::Get, ["api", "reports", kind]) => {
+            crate::reports::handle(&req, &env, &settings, kind).await
+        }
         (Method::Post, ["api", "backfill"]) => backfill::handle(req, &env, &settings).await,
         (Method::Post, ["api", "replay"]) => api::replay(req, &env, &settings).await,
         (Method::Post, ["api", "erasure"]) => privacy::erasure(req, &env, &settings).await,

@@ -111,6 +111,16 @@ pub struct ReportOptions {
     pub currency: Option<String>,
 }
 
+impl ReportOptions {
+    /// Days from `from` to `to`, both included, when both are calendar dates in order: what a
+    /// face that bounds a request's range (the worker) compares with its limit.
+    pub fn span_days(&self) -> Option<i64> {
+        let from = period::days(self.from.as_deref()?)?;
+        let to = period::days(self.to.as_deref()?)?;
+        (to >= from).then_some(to - from + 1)
+    }
+}
+
 /// One figure and the entries behind it, ids in input order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

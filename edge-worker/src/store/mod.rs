@@ -8,6 +8,7 @@ mod connect;
 mod erasure;
 mod outbox;
 pub mod privacy;
+mod reports;
 mod state;
 mod status;
 mod summaries;
