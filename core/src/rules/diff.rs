@@ -135,8 +135,10 @@ mod tests {
 
     #[test]
     fn the_shop_name_is_not_a_change_and_the_summary_counts_what_it_does_not_name() {
-        let mut before = Config::default();
-        before.shop = "a.myshopify.com".into();
+        let before = Config {
+            shop: "a.myshopify.com".into(),
+            ..Config::default()
+        };
         let mut after = load(
             "[exports.qbo]\n\"Income:Sales\" = \"79\"\n\"Income:Shipping\" = \"80\"\n\"Income:Tips\" = \"81\"\n\"Assets:Bank\" = \"35\"\n\"Expenses:COGS\" = \"60\"\n\"Expenses:Rounding\" = \"61\"\n\"Assets:Inventory\" = \"62\"",
         );
