@@ -35,6 +35,7 @@ pub mod reconcile;
 pub mod reconcile_shopify;
 pub mod routes;
 pub mod seal;
+pub mod setup;
 pub mod sinks;
 pub mod store;
 pub mod sweeper;
