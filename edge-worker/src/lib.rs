@@ -16,6 +16,7 @@ pub mod auth;
 pub mod backfill;
 pub mod bigcommerce;
 pub mod browse;
+pub mod chart;
 pub mod clearing;
 pub mod config;
 pub mod connect;

@@ -75,6 +75,10 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
             setup::versions(&req, &env, &settings).await
         }
         (Method::Post, ["api", "config", "preview"]) => setup::preview(req, &env, &settings).await,
+        (Method::Get, ["api", "accounts", p]) => match connect::Provider::parse(p) {
+            Ok(p) => crate::chart::accounts(&req, &env, &settings, p).await,
+            Err(e) => Err(e),
+        },
         (Method::Get, ["admin"]) => admin_page::page(&req, &settings),
         _ => Err(HttpError::not_found(format!("no route for {path}"))),
     };

@@ -1,5 +1,6 @@
 //! Mapping rules: which account each fact lands in. Knows accounts, nothing about wire formats.
 
+mod chart;
 mod config;
 mod diff;
 mod fee_estimate;
@@ -8,6 +9,7 @@ mod names;
 mod roles;
 mod toml_lines;
 
+pub use chart::{qbo_chart, xero_chart, RoleChoice, TargetAccount};
 pub use config::{
     Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
 };
