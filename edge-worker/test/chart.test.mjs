@@ -48,7 +48,7 @@ test("QBO: the company's active accounts, and each role offered only the classes
   const ids = r.body.accounts.map((a) => a.id);
   assert.ok(ids.includes("79") && ids.includes("35"));
   assert.ok(!ids.includes("87"), "inactive account listed");
-  assert.deepEqual(r.body.accounts.find((a) => a.id === "89"), { id: "89", name: "Sales Tax Payable", type: "Other Current Liability", class: "liability" });
+  assert.deepEqual(r.body.accounts.find((a) => a.id === "89"), { id: "89", name: "Sales Tax Payable", type: "Other Current Liability", class: "liability", ledger: "Liabilities:Sales-Tax-Payable" });
   const sales = role(r.body, "accounts.sales");
   assert.equal(sales.mapped, "79");
   assert.deepEqual(sales.allowed, ["79", "83", "86"]);

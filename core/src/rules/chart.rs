@@ -17,6 +17,21 @@ pub struct TargetAccount {
     pub kind: String,
     /// `None`: a type no role may use (QBO `Non-Posting`).
     pub class: Option<AccountClass>,
+    /// The ledger account a role mapped to this one books to: the class's root and the target's
+    /// name as one component (`Income:Sales-of-Product-Income`), so entries read in the
+    /// merchant's own words and `exports` ties the name to `id`.
+    pub ledger: Option<String>,
+}
+
+fn ledger_name(class: Option<AccountClass>, name: &str) -> Option<String> {
+    let root = match class? {
+        AccountClass::Asset => "Assets",
+        AccountClass::Liability => "Liabilities",
+        AccountClass::Equity => "Equity",
+        AccountClass::Income => "Income",
+        AccountClass::Expense => "Expenses",
+    };
+    Some(format!("{root}:{}", super::component(name)))
 }
 
 /// A role with the target account it is exported to now and the accounts it may be mapped to.
@@ -92,6 +107,7 @@ pub fn qbo_chart(answer: &str) -> Result<Vec<TargetAccount>> {
         .filter(|a| a.active)
         .map(|a| TargetAccount {
             class: qbo_class(&a.account_type),
+            ledger: ledger_name(qbo_class(&a.account_type), &a.name),
             id: a.id,
             name: a.name,
             kind: a.account_type,
@@ -109,8 +125,10 @@ pub fn xero_chart(answer: &str) -> Result<Vec<TargetAccount>> {
         .filter(|a| a.status.as_deref().is_none_or(|s| s == "ACTIVE"))
         .filter_map(|a| {
             let code = a.code.filter(|c| !c.trim().is_empty())?;
+            let class = xero_class(a.class.as_deref(), &a.kind);
             Some(TargetAccount {
-                class: xero_class(a.class.as_deref(), &a.kind),
+                class,
+                ledger: ledger_name(class, &a.name),
                 id: code,
                 name: a.name,
                 kind: a.kind,
@@ -202,6 +220,7 @@ mod tests {
         .expect("valid answer");
         assert_eq!(chart.len(), 2);
         assert_eq!(chart[1].class, Some(AccountClass::Liability));
+        assert_eq!(chart[1].ledger.as_deref(), Some("Liabilities:GST"));
         assert_eq!(chart[0].id, "200");
     }
 
