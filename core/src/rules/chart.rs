@@ -18,7 +18,7 @@ pub struct TargetAccount {
     /// `None`: a type no role may use (QBO `Non-Posting`).
     pub class: Option<AccountClass>,
     /// The ledger account a role mapped to this one books to: the class's root and the target's
-    /// name as one component (`Income:Sales-of-Product-Income`), so entries read in the
+    /// name as one component (`Income:Sales-Of-Product-Income`), so entries read in the
     /// merchant's own words and `exports` ties the name to `id`.
     pub ledger: Option<String>,
 }
@@ -206,6 +206,18 @@ mod tests {
         assert!(choices
             .iter()
             .all(|c| !c.allowed.contains(&"99".to_string())));
+        let ledger = |id: &str| {
+            chart
+                .iter()
+                .find(|a| a.id == id)
+                .and_then(|a| a.ledger.clone())
+        };
+        assert_eq!(
+            ledger("79").as_deref(),
+            Some("Income:Sales-Of-Product-Income")
+        );
+        assert_eq!(ledger("35").as_deref(), Some("Assets:Checking"));
+        assert_eq!(ledger("99"), None);
     }
 
     #[test]
