@@ -110,6 +110,7 @@ pub async fn accounts(
             ),
         )
     })?;
+    let seen = crate::setup::seen(&db, &shop).await?;
     let (config, version) = crate::setup::effective_mapping(&db, &shop_config, &shop)
         .await
         .map_err(HttpError::internal)?;
@@ -118,7 +119,7 @@ pub async fn accounts(
         "shop": shop,
         "version": version,
         "accounts": chart,
-        "roles": config.role_choices(name, &chart, &[], &[]),
+        "roles": config.role_choices(name, &chart, &seen.gateways(), &seen.tax_titles()),
     }))?)
 }
 

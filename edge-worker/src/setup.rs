@@ -17,6 +17,7 @@ use crate::api::{authorize, Caller};
 use crate::config::{Settings, ShopConfig};
 use crate::http_error::{HttpError, HttpResult};
 use crate::store::{now_ms, Db, NewConfig};
+use ledgerbridge_core::engine::Seen;
 use ledgerbridge_core::rules::summarize;
 use ledgerbridge_core::{map, Config, ConfigInput, Platform};
 use serde::Deserialize;
@@ -51,6 +52,17 @@ pub async fn effective_mapping(
         }
         None => shop_config.mapping(shop).map(|c| (c, None)),
     }
+}
+
+/// The gateways and tax titles of the shop's recent orders, so each gets its roles.
+pub(crate) async fn seen(db: &Db, shop: &str) -> HttpResult<Seen> {
+    let mut seen = Seen::default();
+    for order in db.recent_orders(shop, PREVIEW_MAX).await? {
+        if let Some(p) = Platform::ALL.iter().find(|p| p.as_str() == order.platform) {
+            seen.add(*p, order.payload.as_bytes());
+        }
+    }
+    Ok(seen)
 }
 
 #[derive(Deserialize, Default)]
@@ -124,6 +136,7 @@ pub async fn get(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Re
         .await
         .map_err(HttpError::internal)?;
     let latest = db.latest_config(&shop).await?;
+    let seen = seen(&db, &shop).await?;
     let pending = latest
         .filter(|l| Some(l.version) != version)
         .map(|l| json!({"version": l.version, "effective_at": l.effective_at}));
@@ -132,7 +145,7 @@ pub async fn get(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Re
         "version": version,
         "source": if version.is_some() { "saved" } else { "deployment" },
         "pending": pending,
-        "roles": config.roles(&[], &[]),
+        "roles": config.roles(&seen.gateways(), &seen.tax_titles()),
         "config": to_json(&config)?,
     }))?)
 }

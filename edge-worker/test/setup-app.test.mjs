@@ -93,6 +93,10 @@ test("on a 390 px phone in dark mode: connect, import, map, see the preview chan
   assert.ok(!(await sideText(page, "before")).includes("Sales-Of-Product-Income"));
   const bankOffered = await (await roleSelect(page, "accounts.bank")).evaluate((s) => [...s.options].map((o) => o.value).filter(Boolean));
   assert.deepEqual(bankOffered, ["35", "4", "81", "84", "82"], "assets only for the bank");
+  // Gateways and tax titles of the recorded orders have roles too.
+  const clearingOffered = await (await roleSelect(page, 'gateways."shopify_payments".clearing')).evaluate((s) => [...s.options].map((o) => o.value).filter(Boolean));
+  assert.deepEqual(clearingOffered, bankOffered, "no income account for a clearing role");
+  assert.ok(await page.evaluate(() => [...document.querySelectorAll("#setup-roles select")].some((s) => s.dataset.path.startsWith("tax."))), "a tax title seen has its role");
   assert.equal(await rows(mf, "SELECT count(*) AS n FROM shop_configs").then((r) => r[0].n), 0, "a preview saves nothing");
 
   const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: innerWidth }));

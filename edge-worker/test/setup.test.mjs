@@ -39,6 +39,10 @@ test("without a saved version the deployment's mapping is in effect, and entries
   assert.equal(r.body.roles.find((x) => x.path === "accounts.sales").account, "Income:Sales");
   const entries = await book(order());
   assert.ok(entries.every((e) => e.config_version === null));
+  // The gateway of a recorded order gets its clearing and fee roles.
+  const roles = (await api("GET", `/api/config${q}`)).body.roles;
+  const clearing = roles.find((x) => x.path === 'gateways."shopify_payments".clearing');
+  assert.deepEqual([clearing.account, clearing.classes], ["Assets:Clearing:Shopify-Payments", ["asset"]]);
 });
 
 test("a config the core refuses is a 400 at its field, in TOML or JSON, and nothing is stored", async () => {
