@@ -113,6 +113,9 @@ async function save(body) {
   try {
     const r = await api(`/api/config${shopParam()}`, { method: "PUT", headers: { "content-type": "application/json" }, body });
     await loadSetup(true);
+    // What was previewed is now in effect: an old before/after would only mislead.
+    $("setup-preview").replaceChildren(el("p", { className: "muted", textContent: `Version ${r.version} is saved. Change a role to preview again.` }));
+    $("setup-save").disabled = true;
     say(`Saved as version ${r.version}: ${r.summary}.`);
   } catch (e) { showRefusal(e); }
 }
