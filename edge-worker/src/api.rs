@@ -104,10 +104,10 @@ pub async fn preview(
         .latest_order_event(platform.as_str(), shop.as_deref(), order_id)
         .await?
         .ok_or_else(|| HttpError::not_found(format!("no {platform} order {order_id} recorded")))?;
-    let config = settings
-        .shop(&event.shop)
-        .mapping(&event.shop)
-        .map_err(HttpError::internal)?;
+    let (config, _) =
+        crate::setup::effective_mapping(&db, &settings.shop(&event.shop), &event.shop)
+            .await
+            .map_err(HttpError::internal)?;
     let mapped = map(platform, event.payload.as_bytes(), &config)?;
     let postings = db
         .order_postings(&order_key(platform.as_str(), &event.shop, order_id))

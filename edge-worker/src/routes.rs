@@ -3,7 +3,9 @@
 
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
-use crate::{admin_page, api, backfill, browse, connect, data_request, intake, privacy, ratelimit};
+use crate::{
+    admin_page, api, backfill, browse, connect, data_request, intake, privacy, ratelimit, setup,
+};
 use ledgerbridge_core::Platform;
 use worker::{Env, Method, Request, Response, Result};
 
@@ -70,6 +72,16 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
             Ok(p) => connect::callback(&req, &env, p).await,
             Err(e) => Err(e),
         },
+        (Method::Get, ["api", "config"]) => setup::get(&req, &env, &settings).await,
+        (Method::Put, ["api", "config"]) => setup::put(req, &env, &settings).await,
+        (Method::Get, ["api", "config", "versions"]) => {
+            setup::versions(&req, &env, &settings).await
+        }
+        (Method::Post, ["api", "config", "preview"]) => setup::preview(req, &env, &settings).await,
+        (Method::Get, ["api", "accounts", p]) => match connect::Provider::parse(p) {
+            Ok(p) => crate::chart::accounts(&req, &env, &settings, p).await,
+            Err(e) => Err(e),
+        },
         (Method::Get, ["admin"]) => admin_page::page(&req, &settings),
         _ => Err(HttpError::not_found(format!("no route for {path}"))),
     };
@@ -107,7 +119,10 @@ fn cors(mut resp: Response, origin: Option<&str>, settings: &Settings) -> Result
     h.set("vary", "Origin")?;
     if let Some(origin) = origin.filter(|o| settings.admin_origins.iter().any(|a| a == o)) {
         h.set("access-control-allow-origin", origin)?;
-        h.set("access-control-allow-methods", "GET, POST, DELETE, OPTIONS")?;
+        h.set(
+            "access-control-allow-methods",
+            "GET, POST, PUT, DELETE, OPTIONS",
+        )?;
         h.set(
             "access-control-allow-headers",
             "authorization, x-api-key, content-type",

@@ -7,8 +7,10 @@ mod payout;
 mod profit;
 mod refund;
 mod sale;
+mod seen;
 
 pub use profit::Profit;
+pub use seen::Seen;
 
 use crate::error::{LedgerError, Result, Warning};
 use crate::journal::{entry_id, Built, Closing, Entry, EntryBuilder, Source};

@@ -1,17 +1,23 @@
 //! Mapping rules: which account each fact lands in. Knows accounts, nothing about wire formats.
 
+mod chart;
 mod config;
+mod diff;
 mod fee_estimate;
 mod load;
 mod names;
+mod roles;
 mod toml_lines;
 
+pub use chart::{qbo_chart, xero_chart, RoleChoice, TargetAccount};
 pub use config::{
     Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
 };
+pub use diff::{summarize, ConfigChange};
 pub use fee_estimate::FeeEstimate;
 pub use load::ConfigInput;
 pub use names::{check_account, component, ROOTS};
+pub use roles::{qbo_class, xero_class, AccountClass, Role};
 
 use crate::error::{LedgerError, Result};
 use crate::model::{LineItem, Order, GIFT_CARD_GATEWAY};

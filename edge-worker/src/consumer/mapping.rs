@@ -94,10 +94,11 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
         }
         Prepared::Park(why) => return park(why).await,
     };
-    let config = match shop_config.mapping(&event.shop) {
-        Ok(c) => c,
-        Err(e) => return park(e).await,
-    };
+    let (config, config_version) =
+        match crate::setup::effective_mapping(db, &shop_config, &event.shop).await {
+            Ok(c) => c,
+            Err(e) => return park(e).await,
+        };
     let mut mapped = match map(platform, event.payload.as_bytes(), &config) {
         Ok(m) => m,
         Err(e) => return park(format!("{e} [{} at {}]", e.code(), e.path())).await,
@@ -115,8 +116,11 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
         .collect::<Vec<_>>()
         .join("; ");
     let note = (!note.is_empty()).then_some(note);
-    db.commit(&event, &plan, &names, &held, note.as_deref(), now)
-        .await?;
+    let how = crate::store::Booking {
+        note: note.as_deref(),
+        config_version,
+    };
+    db.commit(&event, &plan, &names, &held, &how, now).await?;
     if !rejected.is_empty() {
         // What booked stays booked; the event parks on the parts that did not, so they are listed
         // for attention and a replay (after a fix, or a corrected version) maps them again: the

@@ -36,10 +36,11 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
         };
     }
     let cfg = &cfg;
-    let body = match ctx
-        .shop_config
-        .mapping(ctx.shop)
-        .map_err(|e| e.to_string())
+    // The exports of the config in effect now: a saved mapping to the target's accounts applies
+    // to what is posted from then on.
+    let body = match crate::setup::effective_mapping(ctx.db, ctx.shop_config, ctx.shop)
+        .await
+        .map(|(config, _)| config)
         .and_then(|config| {
             qbo_journal_entry(entry, &config)
                 .map_err(|e| format!("{e} [{} at {}]", e.code(), e.path()))

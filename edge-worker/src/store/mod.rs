@@ -4,6 +4,7 @@
 
 mod browse;
 mod clearing;
+mod config;
 mod connect;
 mod erasure;
 mod outbox;
@@ -15,6 +16,7 @@ mod summaries;
 
 pub use browse::{Cursor, OrderFilter, OrderRow, ParkedEvent, ParkedPosting, ORDER_STATES};
 pub use clearing::ParkedPayout;
+pub use config::{ConfigVersion, NewConfig, RecentOrder, StoredConfig};
 pub use connect::{Connection, OAuthState};
 pub use state::{EventStatus, PostingState};
 pub use summaries::Settled;
@@ -81,6 +83,14 @@ pub struct NewEvent<'a> {
     /// and shop is a duplicate whatever its delivery id (which the signature does not cover).
     /// `None` for the reconciliation pull, whose payloads are the API's documents, not signed bodies.
     pub body_sha256: Option<&'a str>,
+}
+
+/// What a commit records beside the plan.
+pub struct Booking<'a> {
+    /// The event's note (what was skipped, what the fetch said).
+    pub note: Option<&'a str>,
+    /// The saved config version the entries were mapped with (`None`: the `SHOPS` var's).
+    pub config_version: Option<i64>,
 }
 
 pub enum Recorded {
@@ -317,10 +327,12 @@ impl Db {
         plan: &Plan,
         targets: &[&str],
         held: &[&str],
-        note: Option<&str>,
+        how: &Booking<'_>,
         now: i64,
     ) -> Result<()> {
+        let note = how.note;
         let mut batch = Vec::new();
+        let version = how.config_version.map_or(JsValue::NULL, n);
         let order_key = event.order_key();
         for entry in &plan.book {
             let json = serde_json::to_string(entry)
@@ -332,10 +344,10 @@ impl Db {
             };
             batch.push(self.q(
                 "INSERT OR IGNORE INTO entries (id, shop, platform, source_kind, source_id, source_version, order_key,
-                 date, json, event_id, state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 date, json, event_id, state, created_at, config_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 &[
                     s(&entry.id), s(&event.shop), s(&event.platform), s(&entry.source.kind), s(&entry.source.id),
-                    s(&entry.source.version), opt(order_key.as_deref()), s(&entry.date), s(&json), n(event.id), s(state), n(now),
+                    s(&entry.source.version), opt(order_key.as_deref()), s(&entry.date), s(&json), n(event.id), s(state), n(now), version.clone(),
                 ],
             )?);
             for target in targets {

@@ -4,6 +4,7 @@
 import crypto from "node:crypto";
 import { json, listen, Script, sleep } from "./common.mjs";
 import { AuthorizationCodes } from "./oauth-code.mjs";
+import { QBO_ACCOUNTS } from "./charts.mjs";
 
 // Options for soak runs: `faults` (a common.mjs Faults, keyed by requestid) and `seedReusable`
 // (the seed refresh token may start one chain per shop: the worker seeds every shop from one secret).
@@ -62,13 +63,16 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
     }
     const q = url.pathname.match(/^\/v3\/company\/([^/]+)\/query$/);
     if (req.method === "GET" && q) {
-      // The query API, as far as the worker uses it: journal entries by DocNumber.
+      // The query API, as far as the worker uses it: journal entries by DocNumber, the chart of accounts.
       const call = { query: url.searchParams.get("query"), at: Date.now() };
       state.calls.push(call);
       const exp = state.access.get(String(req.headers.authorization ?? "").replace(/^Bearer /, ""));
       if (!exp || exp < Date.now()) {
         call.status = 401;
         return json(res, 401, { fault: { error: [{ message: "AuthenticationFailed", code: "3200" }], type: "AUTHENTICATION" } });
+      }
+      if (q[1] === realm && /^select \* from Account( maxresults \d+)?$/i.test(call.query ?? "")) {
+        return json(res, 200, { QueryResponse: { Account: QBO_ACCOUNTS, startPosition: 1, maxResults: QBO_ACCOUNTS.length }, time: new Date().toISOString() });
       }
       const doc = /^select Id from JournalEntry where DocNumber = '([^']*)'$/i.exec(call.query ?? "")?.[1];
       if (q[1] !== realm || doc === undefined) return json(res, 400, { Fault: { Error: [{ Message: "query not understood", code: "4000" }] } });

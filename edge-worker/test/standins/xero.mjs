@@ -4,6 +4,7 @@
 import crypto from "node:crypto";
 import { json, listen, Script, sleep } from "./common.mjs";
 import { AuthorizationCodes } from "./oauth-code.mjs";
+import { XERO_ACCOUNTS } from "./charts.mjs";
 
 // Options for soak runs as in qbo.mjs: `faults` (keyed by Idempotency-Key) and `seedReusable`.
 export async function startXero({ tenant, clientId, clientSecret, refreshToken, perMinute = 60, perDay = 5000, faults, seedReusable = false, redirectUris = [] }) {
@@ -55,6 +56,12 @@ export async function startXero({ tenant, clientId, clientSecret, refreshToken, 
       const step = state.tokenScript.next();
       if (step?.rotateThenHang) await sleep(step.rotateThenHang);
       return json(res, 200, { access_token: access, expires_in: 1800, token_type: "Bearer", refresh_token: state.refreshToken });
+    }
+    if (req.method === "GET" && url.pathname === "/api.xro/2.0/Accounts") {
+      const exp = state.access.get(String(req.headers.authorization ?? "").replace(/^Bearer /, ""));
+      if (!exp || exp < Date.now()) return json(res, 401, { Title: "Unauthorized", Detail: "TokenExpired" });
+      if (req.headers["xero-tenant-id"] !== tenant) return json(res, 403, { Title: "Forbidden" });
+      return json(res, 200, { Id: crypto.randomUUID(), Status: "OK", ProviderName: "stand-in", DateTimeUTC: "/Date(1700000000000)/", Accounts: XERO_ACCOUNTS });
     }
     if (req.method !== "PUT" || url.pathname !== "/api.xro/2.0/ManualJournals") return json(res, 404, {});
     const bearer = String(req.headers.authorization ?? "").replace(/^Bearer /, "");

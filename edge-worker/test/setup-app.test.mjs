@@ -1,0 +1,143 @@
+// The mapping setup view of /admin in Chromium (issue #12 items 2 and 3): connect QuickBooks Online
+// (the OAuth flow against the stand-in), import its chart, map a role to one of the merchant's own
+// accounts, see the recent orders' entries change before anything is saved, save a version and
+// see it listed; a config the core refuses is shown at its role and not saved. On a 390 px phone
+// in dark mode and a 1280 px desktop in light mode, with axe-core finding no serious or critical
+// violation in each state.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+import { startQbo } from "./standins/qbo.mjs";
+import { API_KEY, fixture, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const SHOP = "mapped.myshopify.com";
+let mf, base, qbo, context, profileDir;
+
+before(async () => {
+  qbo = await startQbo({ realm: "4620816365", clientId: "qbo-id", clientSecret: "qbo-secret", refreshToken: "never-issued" });
+  mf = await startWorker({
+    shops: { [SHOP]: { qbo: { base_url: qbo.url, token_url: qbo.tokenUrl, authorize_url: qbo.authorizeUrl, revoke_url: qbo.revokeUrl } } },
+    vars: { QBO_CLIENT_ID: "qbo-id", QBO_CLIENT_SECRET: "qbo-secret" },
+    options: { host: "127.0.0.1", port: 0 },
+  });
+  base = (await mf.ready).href.replace(/\/$/, "");
+  qbo.codes.redirectUris = [`${base}/oauth/callback/qbo`];
+  for (const [i, name] of ["simple", "discount-shipping-tax", "simple"].entries()) {
+    const order = { ...JSON.parse(fixture(name)), id: 7400000000001 + i };
+    assert.equal((await sendShopify(mf, order, { shop: SHOP, topic: "orders/paid" })).status, 202);
+  }
+  await waitFor("mapped", () => idle(mf), 60_000);
+  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-setup-"));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, locale: "en-US",
+    viewport: { width: 390, height: 844 }, colorScheme: "dark",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
+  });
+});
+after(async () => {
+  await context?.close();
+  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await mf?.dispose(); await qbo?.close();
+});
+
+async function axe(page) {
+  await page.evaluate(AXE); // through DevTools, not an inline script: the page's CSP stays on
+  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
+}
+const sideText = (page, side) => page.evaluate((s) => document.querySelector(`#setup [data-side=${s}] ledger-preview`)?.shadowRoot?.textContent ?? "", side);
+const roleSelect = (page, p) => page.evaluateHandle((x) => [...document.querySelectorAll("#setup-roles select")].find((s) => s.dataset.path === x), p);
+
+async function open(page) {
+  page.setDefaultTimeout(60_000);
+  await page.goto(`${base}/admin`);
+  await page.fill("#key", API_KEY);
+  await page.fill("#shop", SHOP);
+  await page.click("#load");
+  await page.waitForFunction(() => document.querySelector("#setup-now")?.textContent);
+}
+
+async function importAndPick(page, rolePath, accountId, ledger) {
+  await page.selectOption("#setup-provider", "qbo");
+  await page.click("#setup-import");
+  await page.waitForFunction(() => document.querySelector("#setup-roles select:not([disabled])"));
+  const select = await roleSelect(page, rolePath);
+  // Only accounts of a class the role allows are offered.
+  const offered = await select.evaluate((s) => [...s.options].map((o) => o.value).filter(Boolean));
+  await select.selectOption(accountId);
+  await page.waitForFunction((l) => document.querySelector("#setup [data-side=after] ledger-preview")?.shadowRoot?.textContent.includes(l), ledger);
+  return offered;
+}
+
+test("on a 390 px phone in dark mode: connect, import, map, see the preview change, save, see the version; a refusal shows at its role", async () => {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await open(page);
+  assert.match(await page.textContent("#setup-now"), /deployment's mapping/);
+  await page.click(`#connections button:has-text("Connect QuickBooks Online")`);
+  await page.waitForURL(`${base}/admin`);
+  await page.waitForFunction(() => document.querySelector("#connections li[data-provider=qbo]")?.dataset.connected === "yes");
+  await page.waitForFunction(() => document.querySelector("#setup-now")?.textContent);
+
+  const offered = await importAndPick(page, "accounts.sales", "79", "Income:Sales-Of-Product-Income");
+  assert.deepEqual(offered, ["79", "83", "86"], "income accounts only for sales");
+  assert.ok((await sideText(page, "before")).includes("Income:Sales"));
+  assert.ok(!(await sideText(page, "before")).includes("Sales-Of-Product-Income"));
+  const bankOffered = await (await roleSelect(page, "accounts.bank")).evaluate((s) => [...s.options].map((o) => o.value).filter(Boolean));
+  assert.deepEqual(bankOffered, ["35", "4", "81", "84", "82"], "assets only for the bank");
+  // Gateways and tax titles of the recorded orders have roles too.
+  const clearingOffered = await (await roleSelect(page, 'gateways."shopify_payments".clearing')).evaluate((s) => [...s.options].map((o) => o.value).filter(Boolean));
+  assert.deepEqual(clearingOffered, bankOffered, "no income account for a clearing role");
+  assert.ok(await page.evaluate(() => [...document.querySelectorAll("#setup-roles select")].some((s) => s.dataset.path.startsWith("tax."))), "a tax title seen has its role");
+  assert.equal(await rows(mf, "SELECT count(*) AS n FROM shop_configs").then((r) => r[0].n), 0, "a preview saves nothing");
+
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: innerWidth }));
+  assert.ok(widths.page <= widths.view, `page is ${widths.page} px wide on a ${widths.view} px screen`);
+  assert.deepEqual(await axe(page), []);
+
+  await page.click("#setup-save");
+  await page.waitForFunction(() => /Saved as version 1/.test(document.querySelector("#msg").textContent));
+  await page.waitForSelector("#setup-versions li[data-version='1']");
+  assert.match(await page.textContent("#setup-versions"), /accounts\.sales: Income:Sales → Income:Sales-Of-Product-Income/);
+  assert.match(await page.textContent("#setup-now"), /version 1/);
+  const saved = JSON.parse((await rows(mf, "SELECT config FROM shop_configs WHERE shop = ?", SHOP))[0].config);
+  assert.equal(saved.exports.qbo["Income:Sales-Of-Product-Income"], "79");
+
+  // A config the core refuses: the error is shown at the role its path names, nothing saved.
+  await page.click("#setup details summary");
+  await page.fill("#setup-text", '[accounts]\nsales = "Sales"');
+  await page.click("#setup-save-text");
+  const invalid = await roleSelect(page, "accounts.sales");
+  await page.waitForFunction((s) => s.getAttribute("aria-invalid") === "true", invalid);
+  const message = await invalid.evaluate((s) => document.getElementById(`${s.id}-err`).textContent);
+  assert.match(message, /E_CONFIG at accounts\.sales/);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.path), "accounts.sales", "focus moved to the role");
+  assert.equal(await rows(mf, "SELECT count(*) AS n FROM shop_configs").then((r) => r[0].n), 1);
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-setup-phone.png"), fullPage: true });
+});
+
+test("on a 1280 px desktop in light mode: map shipping, preview, save version 2", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: "light" });
+  await open(page);
+  await page.waitForFunction(() => /version 1/.test(document.querySelector("#setup-now").textContent));
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(255, 255, 255)");
+  await importAndPick(page, "accounts.shipping", "83", "Income:Shipping-Income");
+  assert.ok((await sideText(page, "before")).includes("Income:Sales-Of-Product-Income"), "before is version 1");
+  assert.deepEqual(await axe(page), []);
+  await page.click("#setup-save");
+  await page.waitForSelector("#setup-versions li[data-version='2']");
+  assert.deepEqual(await axe(page), []);
+  await page.screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-setup-desktop.png"), fullPage: true });
+});
