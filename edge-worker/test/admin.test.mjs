@@ -126,8 +126,10 @@ test("health, the admin page and the widget files it imports (static assets)", a
   assert.equal(page.status, 200);
   assert.match(page.headers.get("content-type"), /text\/html/);
   // page → its module (app.js) → the shared helpers (ui.js) → the widget: every link is served
-  const appPath = page.text.match(/<script type="module" src="([^"]+)"/)?.[1];
-  assert.equal(appPath, "/ledgerbridge/admin/app.js");
+  const modules = [...page.text.matchAll(/<script type="module" src="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(modules.includes("/ledgerbridge/admin/app.js"), `the page loads app.js (${modules})`);
+  for (const path of modules) assert.equal((await get(path)).status, 200, path);
+  const appPath = "/ledgerbridge/admin/app.js";
   const app = await get(appPath);
   assert.equal(app.status, 200);
   assert.match(app.headers.get("content-type"), /javascript/);
