@@ -2,7 +2,7 @@
 // workerd: each chart is an SVG with role="img", a title and a desc; the table beside it shows
 // exactly what GET /api/reports answered (read from the tables' <data value>, compared with the
 // API's own JSON); the page fits 390 px in dark mode and 1280 px in light mode, passes axe-core,
-// and its screenshots are docs/reports-phone.png and docs/reports-desktop.png.
+// and leaves its screenshots in the temp dir (ledgerbridge-reports-*.png; docs/ holds copies).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
-import { API_KEY, ROOT, fixture, fixtureConfig, idle, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import { API_KEY, fixture, fixtureConfig, idle, sendShopify, startWorker, waitFor } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -110,7 +110,7 @@ test("390 px, dark: every chart and its table as the API answered, no sideways s
   await check(page, "day");
   assert.deepEqual(await axe(page), []);
   assert.deepEqual(errors, []);
-  await page.locator("section[aria-labelledby=h-reports]").screenshot({ path: path.join(ROOT, "docs/reports-phone.png") });
+  await page.locator("section[aria-labelledby=h-reports]").screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-reports-phone.png") });
 });
 
 test("1280 px, light: the same by month, CSV holds the table's amounts, axe clean", async () => {
@@ -127,5 +127,5 @@ test("1280 px, light: the same by month, CSV holds the table's amounts, axe clea
   assert.match(csv, /^Account,Currency,Taxable sales,Tax collected,Tax refunded,Net tax\r\n/);
   assert.match(csv, /Liabilities:SalesTax:NY-State-Tax,USD,82\.40,3\.30,0\.00,3\.30\r\n/);
   assert.deepEqual(await axe(page), []);
-  await page.locator("section[aria-labelledby=h-reports]").screenshot({ path: path.join(ROOT, "docs/reports-desktop.png") });
+  await page.locator("section[aria-labelledby=h-reports]").screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-reports-desktop.png") });
 });

@@ -124,6 +124,7 @@ test("on a 390 px phone in dark mode: connect, import, map, see the preview chan
   assert.deepEqual(await axe(page), []);
   assert.deepEqual(errors, []);
   await page.screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-setup-phone.png"), fullPage: true });
+  await page.locator("section[aria-labelledby=h-setup]").screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-mapping-phone.png") });
 });
 
 test("on a 1280 px desktop in light mode: map shipping, preview, save version 2", async () => {
@@ -140,4 +141,5 @@ test("on a 1280 px desktop in light mode: map shipping, preview, save version 2"
   await page.waitForSelector("#setup-versions li[data-version='2']");
   assert.deepEqual(await axe(page), []);
   await page.screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-setup-desktop.png"), fullPage: true });
+  await page.locator("section[aria-labelledby=h-setup]").screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-mapping-desktop.png") });
 });
