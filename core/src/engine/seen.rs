@@ -3,7 +3,7 @@
 //! still be mapped to the merchant's own account.
 
 use crate::model::Event;
-use crate::Platform;
+use crate::platforms::Platform;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
