@@ -2,6 +2,7 @@
 
 pub mod bigcommerce;
 pub mod canonical;
+pub(crate) mod customer;
 pub(crate) mod de;
 pub mod redact;
 pub mod shopify;

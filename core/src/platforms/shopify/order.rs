@@ -150,6 +150,12 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         parts: "line_items, shipping_lines, their tax_lines and discount_allocations, and total_tip_received",
     };
     let tip = p.total_tip_received.map(|t| t.0).unwrap_or_default();
+    let customer = crate::platforms::customer::customer(
+        p.customer.as_ref().and_then(|c| c.id.get()),
+        p.customer.as_ref(),
+        p.billing_address.as_ref(),
+        p.email.get().or(p.contact_email.get()),
+    );
     let order = Order {
         id,
         name: p.name.unwrap_or_default(),
@@ -167,6 +173,7 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         tenders,
         gateway,
         refunds,
+        customer,
     };
     totals::check(&order, &declared)?;
     Ok(order)

@@ -91,6 +91,12 @@ pub(super) fn charge(c: wire::Charge) -> Result<Order> {
             ..standalone.refund
         });
     }
+    let customer = crate::platforms::customer::customer(
+        c.customer.as_ref().and_then(|e| e.id(|p| p.id.get())),
+        c.customer.as_ref().and_then(wire::Expandable::object),
+        c.billing_details.as_ref(),
+        c.receipt_email.get(),
+    );
     let title = c
         .description
         .clone()
@@ -132,6 +138,7 @@ pub(super) fn charge(c: wire::Charge) -> Result<Order> {
         }],
         gateway: Some(GATEWAY.to_string()),
         refunds,
+        customer,
     })
 }
 
@@ -165,6 +172,9 @@ pub(super) fn payment_intent(p: wire::PaymentIntent) -> Result<Order> {
                 description: p.description,
                 balance_transaction: None,
                 refunds: None,
+                customer: p.customer,
+                billing_details: None,
+                receipt_email: p.receipt_email,
             })
         }
     }
@@ -222,5 +232,7 @@ pub(super) fn refund(r: wire::Refund) -> Result<StandaloneRefund> {
             adjustments,
             tenders,
         },
+        // A refund object names only the charge; the document side looks the customer up there.
+        customer: None,
     })
 }

@@ -1,6 +1,7 @@
 //! A serde mirror of the Stripe objects that move money: amounts are integers in the currency's
 //! minor units, currencies lower case, times Unix seconds. Unknown fields are ignored.
 
+use crate::platforms::customer::{Lenient, WirePerson};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -46,6 +47,14 @@ pub struct HasId {
 }
 
 impl<T> Expandable<T> {
+    /// The id, whether or not the request expanded the object (`id_of` reads it from the object).
+    pub fn id<'a>(&'a self, id_of: impl Fn(&'a T) -> Option<&'a str>) -> Option<&'a str> {
+        match self {
+            Expandable::Id(id) => Some(id),
+            Expandable::Object(o) => id_of(o),
+        }
+    }
+
     pub fn object(&self) -> Option<&T> {
         match self {
             Expandable::Object(o) => Some(o),
@@ -66,6 +75,12 @@ pub struct Charge {
     pub description: Option<String>,
     pub balance_transaction: Option<Expandable<BalanceTransaction>>,
     pub refunds: Option<List<Refund>>,
+    // The buyer (never booked; see `platforms::customer`).
+    #[serde(default)]
+    pub customer: Option<Expandable<WirePerson>>,
+    pub billing_details: Option<WirePerson>,
+    #[serde(default)]
+    pub receipt_email: Lenient,
 }
 
 #[derive(Deserialize)]
@@ -77,6 +92,10 @@ pub struct PaymentIntent {
     pub status: Option<String>,
     pub description: Option<String>,
     pub latest_charge: Option<Expandable<Charge>>,
+    #[serde(default)]
+    pub customer: Option<Expandable<WirePerson>>,
+    #[serde(default)]
+    pub receipt_email: Lenient,
 }
 
 #[derive(Deserialize)]
