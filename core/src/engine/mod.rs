@@ -8,6 +8,8 @@ mod profit;
 mod refund;
 mod sale;
 
+pub(crate) use refund::infer_taxes_included;
+
 pub use profit::Profit;
 
 use crate::error::{LedgerError, Result, Warning};

@@ -1,6 +1,7 @@
 //! Mapping rules: which account each fact lands in. Knows accounts, nothing about wire formats.
 
 mod config;
+mod documents;
 mod fee_estimate;
 mod load;
 mod names;
@@ -9,6 +10,7 @@ mod toml_lines;
 pub use config::{
     Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
 };
+pub use documents::{DocumentMode, DocumentTarget, Documents, GuestMode, DISPLAY_NAME_MAX};
 pub use fee_estimate::FeeEstimate;
 pub use load::ConfigInput;
 pub use names::{check_account, component, ROOTS};
@@ -98,7 +100,8 @@ impl Config {
                 check(&format!("gateways.{gateway:?}.fees"), name)?;
             }
         }
-        fee_estimate::validate(&self.fee_estimates)
+        fee_estimate::validate(&self.fee_estimates)?;
+        self.documents.validate()
     }
 
     /// The estimate rule for a gateway that reported no fee, if one is configured.
