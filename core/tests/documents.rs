@@ -326,3 +326,96 @@ fn posts_equal_the_reviewed_snapshots() {
     }
     assert!(compared >= 40, "only {compared} snapshots");
 }
+
+fn canonical_order(id: &str, customer: &str) -> String {
+    format!(
+        r##"{{"type": "order", "id": "{id}", "name": "#{id}", "processed_at": "2026-05-03T10:00:00Z",
+        "version": "2026-05-03T10:00:00Z", "currency": "EUR", "gateway": "stripe",
+        "lines": [{{"id": "1", "sku": "MUG", "quantity": 1, "unit_price": "5.00"}}], "customer": {customer}}}"##
+    )
+}
+
+fn customer_post(order: &str) -> Value {
+    let config = Config::load(DOCUMENTS).unwrap();
+    posts(Platform::Canonical, order.as_bytes(), &config, Target::Qbo)
+        .into_iter()
+        .next()
+        .unwrap()
+}
+
+/// The bad customers of issue #14, each with its documented result (docs/documents.md).
+#[test]
+fn bad_customers_get_their_documented_contact() {
+    let nobody = customer_post(&canonical_order("1", r#"{"id": "c-1", "company": " "}"#));
+    assert_eq!(
+        (&nobody["customer"], &nobody["body"]["DisplayName"]),
+        (&json("guest"), &json("Online customers"))
+    );
+
+    let long = format!("{}{}", "Bartholomew ".repeat(16), "Z".repeat(8)); // 200 characters
+    assert_eq!(long.chars().count(), 200);
+    let cut = customer_post(&canonical_order(
+        "2",
+        &format!(r#"{{"id": "c-2", "name": "{long}"}}"#),
+    ));
+    let display = cut["body"]["DisplayName"].as_str().unwrap();
+    assert_eq!(display, &long[..100]);
+    let unique = cut["on_duplicate_name"].as_str().unwrap();
+    // " (c-2)" is 6 characters: 94 of the name are left.
+    assert_eq!(unique, format!("{} (c-2)", &long[..94]));
+    assert_eq!(unique.chars().count(), 100);
+
+    let kanji = customer_post(&canonical_order(
+        "3",
+        r#"{"id": "c-3", "name": "山田 太郎"}"#,
+    ));
+    assert_eq!(kanji["body"]["DisplayName"], "山田 太郎");
+
+    // Two customers with one name: the same display name, told apart by key and fallback name.
+    let a = customer_post(&canonical_order(
+        "4",
+        r#"{"id": "c-4", "name": "Ana Lima"}"#,
+    ));
+    let b = customer_post(&canonical_order(
+        "5",
+        r#"{"id": "c-5", "name": "Ana Lima"}"#,
+    ));
+    assert_eq!(a["body"]["DisplayName"], b["body"]["DisplayName"]);
+    assert_ne!(a["customer"], b["customer"]);
+    assert_ne!(a["requestid"], b["requestid"]);
+    assert_eq!(a["on_duplicate_name"], "Ana Lima (c-4)");
+    assert_eq!(b["on_duplicate_name"], "Ana Lima (c-5)");
+}
+
+/// Two orders of one customer: one customer post (same key, same requestid), two documents.
+#[test]
+fn one_customer_across_orders_is_one_contact() {
+    let config = Config::load(DOCUMENTS).unwrap();
+    let who = r#"{"id": "c-9", "name": "Ana Lima", "email": "ana@example.test"}"#;
+    let first = posts(
+        Platform::Canonical,
+        canonical_order("10", who).as_bytes(),
+        &config,
+        Target::Xero,
+    );
+    let second = posts(
+        Platform::Canonical,
+        canonical_order("11", who).as_bytes(),
+        &config,
+        Target::Xero,
+    );
+    assert_eq!(
+        first[0], second[0],
+        "the contact post is the same for both orders"
+    );
+    assert_eq!(first[0]["body"]["Contacts"][0]["ContactNumber"], "id:c-9");
+    assert_ne!(first[1]["idempotency_key"], second[1]["idempotency_key"]);
+    assert_eq!(
+        first[1]["body"]["Invoices"][0]["Contact"]["ContactNumber"],
+        "id:c-9"
+    );
+}
+
+fn json(text: &str) -> Value {
+    Value::String(text.to_string())
+}
