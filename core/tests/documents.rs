@@ -99,7 +99,8 @@ fn every_document_total_is_what_the_journal_books() {
     for (platform, case) in cases() {
         let name = case.display().to_string();
         let input = std::fs::read(case.join("input.json")).unwrap();
-        let config = config(&case);
+        // The journal the document replaces: the same config in journal mode.
+        let config = in_mode(&case, "journals");
         let Ok(mapped) = map(platform, &input, &config) else {
             continue;
         };
@@ -418,4 +419,95 @@ fn one_customer_across_orders_is_one_contact() {
 
 fn json(text: &str) -> Value {
     Value::String(text.to_string())
+}
+
+fn in_mode(case: &Path, mode: &str) -> Config {
+    let mut config = config(case);
+    config.documents.mode = serde_json::from_value(json(mode)).unwrap();
+    config
+}
+
+/// The Stripe charge of `charge-fee-usd`, read by hand: 54.13 USD charged, Stripe kept 1.87. In
+/// document mode the invoice books the 54.13; the journal keeps only the fee.
+#[test]
+fn document_mode_keeps_the_stripe_fee_as_a_journal() {
+    let case = common::fixtures_root().join("stripe/charge-fee-usd");
+    let input = std::fs::read(case.join("input.json")).unwrap();
+    let mapped = map(Platform::Stripe, &input, &in_mode(&case, "documents")).unwrap();
+    assert_eq!(mapped.entries.len(), 1);
+    let e = &mapped.entries[0];
+    assert_eq!(
+        e.id,
+        "stripe:default:order:ch_3PcA1001:sale-costs:1777816800"
+    );
+    assert_eq!(
+        common::line_texts(e),
+        [
+            ("Expenses:PaymentFees:Stripe", "1.87".into(), "0.00".into()),
+            ("Assets:Clearing:Stripe", "0.00".into(), "1.87".into()),
+        ]
+    );
+    let docs = sales_documents(
+        Platform::Stripe,
+        &Platform::Stripe.parse(&input).unwrap(),
+        &in_mode(&case, "documents"),
+        Target::Xero,
+    )
+    .unwrap();
+    assert_eq!(docs[0].paid, Decimal::new(5413, 2));
+}
+
+/// On every fixture, document mode books no sale or refund journal; what it keeps of one (fees,
+/// cost of goods) is lines the journal-mode entry has, plus their clearing or inventory
+/// counterpart; payouts and disputes are untouched; the profit is the same.
+#[test]
+fn document_mode_journals_are_the_fee_and_cost_lines_of_every_fixture() {
+    let mut kept = 0;
+    for (platform, case) in cases() {
+        let name = case.display().to_string();
+        let input = std::fs::read(case.join("input.json")).unwrap();
+        let (Ok(journals), Ok(documents)) = (
+            map(platform, &input, &in_mode(&case, "journals")),
+            map(platform, &input, &in_mode(&case, "documents")),
+        ) else {
+            continue;
+        };
+        assert_eq!(journals.profit, documents.profit, "{name}");
+        let config = in_mode(&case, "documents");
+        for e in &documents.entries {
+            e.check().unwrap();
+            let Some(kind) = e.source.kind.strip_suffix("-costs") else {
+                assert!(
+                    !["sale", "refund"].contains(&e.source.kind.as_str()),
+                    "{name}"
+                );
+                assert!(journals.entries.contains(e), "{name}: {} changed", e.id);
+                continue;
+            };
+            let original = journals
+                .entries
+                .iter()
+                .find(|o| o.source.kind == kind && o.source.id == e.source.id)
+                .unwrap_or_else(|| panic!("{name}: no {kind} for {}", e.id));
+            for line in &e.lines {
+                let same = original.lines.iter().any(|o| {
+                    o.account == line.account && o.debit == line.debit && o.credit == line.credit
+                });
+                let counterpart = line.account == config.accounts.inventory
+                    || line.account.starts_with(&config.accounts.clearing_prefix)
+                    || config
+                        .gateways
+                        .values()
+                        .any(|g| g.clearing.as_deref() == Some(&line.account));
+                assert!(same || counterpart, "{name}: {} {line:?}", e.id);
+                assert!(
+                    line.account != config.accounts.sales
+                        && !line.account.starts_with("Liabilities:SalesTax"),
+                    "{name}: {line:?}"
+                );
+            }
+            kept += 1;
+        }
+    }
+    assert!(kept >= 10, "only {kept} fee/cost journals kept");
 }
