@@ -73,77 +73,76 @@ impl<'de> Deserialize<'de> for Lenient {
     }
 }
 
-/// A flag that is `true` only when the JSON says `true`, or `"exempt"` as Stripe's
-/// `customer.tax_exempt` does (anything else, or nothing, is `false`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Flag(pub bool);
+/// A person or address object in any platform's spelling, kept as the JSON it came in: absent or
+/// mistyped members are empty. Used for Shopify `customer`/`billing_address`, WooCommerce
+/// `billing`, BigCommerce `billing_address` and Stripe `customer`/`billing_details` (+ its
+/// `address`). A `serde_json::Value` rather than a struct of two dozen optional fields: the wasm
+/// module already carries Value's deserializer, and a derived struct cost ~30 KB gzipped there.
+#[derive(Debug, Default)]
+pub struct WirePerson(serde_json::Value);
 
-impl<'de> Deserialize<'de> for Flag {
+impl<'de> Deserialize<'de> for WirePerson {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        Ok(Flag(
-            value == serde_json::Value::Bool(true) || value.as_str() == Some("exempt"),
-        ))
+        serde_json::Value::deserialize(d).map(WirePerson)
     }
-}
-
-/// A person or address object in any platform's spelling; absent or mistyped members are empty.
-/// Used for Shopify `customer`/`billing_address`, WooCommerce `billing`, BigCommerce
-/// `billing_address` and Stripe `billing_details` (+ its `address`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct WirePerson {
-    pub id: Lenient,
-    pub first_name: Lenient,
-    pub last_name: Lenient,
-    /// Shopify's address `name`, Stripe's `billing_details.name`.
-    pub name: Lenient,
-    pub company: Lenient,
-    pub email: Lenient,
-    pub tax_exempt: Flag,
-    // Street, in each platform's spelling.
-    pub address1: Lenient,
-    pub address2: Lenient,
-    pub address_1: Lenient,
-    pub address_2: Lenient,
-    pub street_1: Lenient,
-    pub street_2: Lenient,
-    pub line1: Lenient,
-    pub line2: Lenient,
-    pub city: Lenient,
-    pub province: Lenient,
-    pub province_code: Lenient,
-    pub state: Lenient,
-    pub zip: Lenient,
-    pub postcode: Lenient,
-    pub postal_code: Lenient,
-    pub country: Lenient,
-    pub country_code: Lenient,
-    pub country_iso2: Lenient,
-    /// Stripe nests the address one level down (`billing_details.address`).
-    pub address: Option<Box<WirePerson>>,
 }
 
 impl WirePerson {
-    /// The person's name: `first last`, else the single `name` field.
-    pub fn name(&self) -> Option<String> {
-        full_name(self.first_name.get(), self.last_name.get()).or_else(|| text(self.name.get()))
+    /// Member `key` as text: a string, or an integer (ids, numeric zip codes).
+    fn text(&self, key: &str) -> Option<String> {
+        match self.0.get(key)? {
+            serde_json::Value::String(s) => text(Some(s)),
+            serde_json::Value::Number(n) if !n.is_f64() => Some(n.to_string()),
+            _ => None,
+        }
     }
 
-    /// The postal address, `None` when it has no part.
-    pub fn address(&self) -> Option<Address> {
-        if let Some(inner) = &self.address {
-            return inner.address();
+    fn first(&self, keys: &[&str]) -> Option<String> {
+        keys.iter().find_map(|k| self.text(k))
+    }
+
+    /// The platform's id of the person (Shopify `customer.id`, Stripe's expanded customer).
+    pub fn id(&self) -> Option<String> {
+        self.text("id")
+    }
+
+    /// `first_name last_name`, else the single `name` field (Shopify's address `name`, Stripe's
+    /// `billing_details.name`).
+    pub fn name(&self) -> Option<String> {
+        let (first, last) = (self.text("first_name"), self.text("last_name"));
+        full_name(first.as_deref(), last.as_deref()).or_else(|| self.text("name"))
+    }
+
+    pub fn company(&self) -> Option<String> {
+        self.text("company")
+    }
+
+    pub fn email(&self) -> Option<String> {
+        self.text("email")
+    }
+
+    /// `true` only for JSON `true`, or `"exempt"` as Stripe's `customer.tax_exempt` says.
+    pub fn tax_exempt(&self) -> bool {
+        match self.0.get("tax_exempt") {
+            Some(serde_json::Value::Bool(b)) => *b,
+            Some(serde_json::Value::String(s)) => s == "exempt",
+            _ => false,
         }
-        let first = |options: &[&Lenient]| options.iter().find_map(|o| text(o.get()));
+    }
+
+    /// The postal address, `None` when it has no part. Stripe nests it (`billing_details.address`).
+    pub fn address(&self) -> Option<Address> {
+        if let Some(inner) = self.0.get("address").filter(|a| a.is_object()) {
+            return WirePerson(inner.clone()).address();
+        }
         Address {
-            line1: first(&[&self.address1, &self.address_1, &self.street_1, &self.line1]),
-            line2: first(&[&self.address2, &self.address_2, &self.street_2, &self.line2]),
-            city: text(self.city.get()),
+            line1: self.first(&["address1", "address_1", "street_1", "line1"]),
+            line2: self.first(&["address2", "address_2", "street_2", "line2"]),
+            city: self.text("city"),
             // The code (`NY`) is what the targets' address fields expect; the name otherwise.
-            region: first(&[&self.province_code, &self.state, &self.province]),
-            postal_code: first(&[&self.zip, &self.postcode, &self.postal_code]),
-            country: first(&[&self.country_code, &self.country_iso2, &self.country]),
+            region: self.first(&["province_code", "state", "province"]),
+            postal_code: self.first(&["zip", "postcode", "postal_code"]),
+            country: self.first(&["country_code", "country_iso2", "country"]),
         }
         .non_empty()
     }
@@ -164,11 +163,11 @@ pub fn customer(
     let customer = Customer {
         guest: id.is_none(),
         id,
-        name: pick(&|p| p.name()),
-        company: pick(&|p| text(p.company.get())),
-        email: pick(&|p| text(p.email.get())).or_else(|| text(email)),
+        name: pick(&WirePerson::name),
+        company: pick(&WirePerson::company),
+        email: pick(&WirePerson::email).or_else(|| text(email)),
         billing_address: billing.and_then(WirePerson::address),
-        tax_exempt: person.is_some_and(|p| p.tax_exempt.0),
+        tax_exempt: person.is_some_and(WirePerson::tax_exempt),
         vat_number: None,
     };
     (!customer.is_empty()).then_some(customer)

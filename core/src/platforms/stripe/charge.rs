@@ -91,8 +91,13 @@ pub(super) fn charge(c: wire::Charge) -> Result<Order> {
             ..standalone.refund
         });
     }
+    let customer_id = match &c.customer {
+        Some(wire::Expandable::Id(id)) => Some(id.clone()),
+        Some(wire::Expandable::Object(person)) => person.id(),
+        None => None,
+    };
     let customer = crate::platforms::customer::customer(
-        c.customer.as_ref().and_then(|e| e.id(|p| p.id.get())),
+        customer_id.as_deref(),
         c.customer.as_ref().and_then(wire::Expandable::object),
         c.billing_details.as_ref(),
         c.receipt_email.get(),

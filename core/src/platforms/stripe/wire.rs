@@ -47,14 +47,6 @@ pub struct HasId {
 }
 
 impl<T> Expandable<T> {
-    /// The id, whether or not the request expanded the object (`id_of` reads it from the object).
-    pub fn id<'a>(&'a self, id_of: impl Fn(&'a T) -> Option<&'a str>) -> Option<&'a str> {
-        match self {
-            Expandable::Id(id) => Some(id),
-            Expandable::Object(o) => id_of(o),
-        }
-    }
-
     pub fn object(&self) -> Option<&T> {
         match self {
             Expandable::Object(o) => Some(o),
