@@ -106,6 +106,14 @@ impl WirePerson {
         self.text("id")
     }
 
+    /// Stripe's expandable `customer`: the id itself when not expanded, else the object's `id`.
+    pub fn id_or_self(&self) -> Option<String> {
+        match &self.0 {
+            serde_json::Value::String(id) => text(Some(id)),
+            _ => self.id(),
+        }
+    }
+
     /// `first_name last_name`, else the single `name` field (Shopify's address `name`, Stripe's
     /// `billing_details.name`).
     pub fn name(&self) -> Option<String> {

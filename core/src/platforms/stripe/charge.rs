@@ -91,14 +91,10 @@ pub(super) fn charge(c: wire::Charge) -> Result<Order> {
             ..standalone.refund
         });
     }
-    let customer_id = match &c.customer {
-        Some(wire::Expandable::Id(id)) => Some(id.clone()),
-        Some(wire::Expandable::Object(person)) => person.id(),
-        None => None,
-    };
+    let customer_id = c.customer.as_ref().and_then(|p| p.id_or_self());
     let customer = crate::platforms::customer::customer(
         customer_id.as_deref(),
-        c.customer.as_ref().and_then(wire::Expandable::object),
+        c.customer.as_ref(),
         c.billing_details.as_ref(),
         c.receipt_email.get(),
     );

@@ -68,8 +68,9 @@ pub struct Charge {
     pub balance_transaction: Option<Expandable<BalanceTransaction>>,
     pub refunds: Option<List<Refund>>,
     // The buyer (never booked; see `platforms::customer`).
+    /// An id, or the customer object when the request expanded it (read as JSON either way).
     #[serde(default)]
-    pub customer: Option<Expandable<WirePerson>>,
+    pub customer: Option<WirePerson>,
     pub billing_details: Option<WirePerson>,
     #[serde(default)]
     pub receipt_email: Lenient,
@@ -85,7 +86,7 @@ pub struct PaymentIntent {
     pub description: Option<String>,
     pub latest_charge: Option<Expandable<Charge>>,
     #[serde(default)]
-    pub customer: Option<Expandable<WirePerson>>,
+    pub customer: Option<WirePerson>,
     #[serde(default)]
     pub receipt_email: Lenient,
 }
