@@ -7,15 +7,13 @@
 mod common;
 
 use common::{cases, config_for, fixtures_root};
-use ledgerbridge_core::model::{Address, Customer, Event};
+use ledgerbridge_core::model::{Address, Customer};
 use ledgerbridge_core::{map, redact_personal_data, Platform};
 
+/// The customer the documents' pass reads, of a payload the adapter also accepts.
 fn customer_of(platform: Platform, payload: &[u8]) -> Option<Customer> {
-    match platform.parse(payload).unwrap() {
-        Event::Order(o) => o.customer,
-        Event::Refund(r) => r.customer,
-        _ => None,
-    }
+    platform.parse(payload).unwrap();
+    ledgerbridge_core::platforms::customer_of(platform, payload).unwrap()
 }
 
 fn fixture(platform: Platform, case: &str) -> Option<Customer> {
@@ -219,7 +217,12 @@ fn canonical_json_carries_the_customer_as_written() {
     let unknown =
         br#"{"type": "order", "id": "7", "processed_at": "2026-05-03", "version": "2026-05-03",
         "currency": "EUR", "customer": {"nickname": "x"}}"#;
-    assert!(Platform::Canonical.parse(unknown).is_err());
+    // Journals do not read the customer, so mapping takes the order; its documents are refused,
+    // naming the field.
+    assert!(Platform::Canonical.parse(unknown).is_ok());
+    let error =
+        ledgerbridge_core::platforms::customer_of(Platform::Canonical, unknown).unwrap_err();
+    assert!(error.to_string().contains("customer.nickname"), "{error}");
 }
 
 /// The customer never enters a journal entry: no name, email, company or street of the fixture's

@@ -13,6 +13,7 @@ mod openapi;
 
 use common::{cases, config_for};
 use ledgerbridge_core::exporters::{document_posts, sales_documents, DocumentKind, Target};
+use ledgerbridge_core::platforms::customer_of;
 use ledgerbridge_core::{map, Config, Entry, Platform};
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
@@ -106,7 +107,8 @@ fn every_document_total_is_what_the_journal_books() {
         };
         let event = platform.parse(&input).unwrap();
         for target in [Target::Qbo, Target::Xero] {
-            let docs = sales_documents(platform, &event, &config, target)
+            let customer = customer_of(platform, &input).unwrap();
+            let docs = sales_documents(platform, &event, customer.as_ref(), &config, target)
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
             for doc in docs {
                 let (kind, source_id) = doc
@@ -244,11 +246,18 @@ fn unpaid_orders_are_invoices_and_refunds_refund_receipts() {
         let dir = common::fixtures_root().join(platform.as_str()).join(case);
         let input = std::fs::read(dir.join("input.json")).unwrap();
         let event = platform.parse(&input).unwrap();
-        sales_documents(platform, &event, &config(&dir), Target::Qbo)
-            .unwrap()
-            .into_iter()
-            .map(|d| d.kind)
-            .collect()
+        let customer = customer_of(platform, &input).unwrap();
+        sales_documents(
+            platform,
+            &event,
+            customer.as_ref(),
+            &config(&dir),
+            Target::Qbo,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|d| d.kind)
+        .collect()
     };
     // manual-pending: gateway "manual", no transaction: the customer still owes it.
     assert_eq!(
@@ -450,6 +459,7 @@ fn document_mode_keeps_the_stripe_fee_as_a_journal() {
     let docs = sales_documents(
         Platform::Stripe,
         &Platform::Stripe.parse(&input).unwrap(),
+        customer_of(Platform::Stripe, &input).unwrap().as_ref(),
         &in_mode(&case, "documents"),
         Target::Xero,
     )

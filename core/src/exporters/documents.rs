@@ -6,7 +6,7 @@
 use super::contacts::{contact_for, Contact};
 use crate::engine::infer_taxes_included;
 use crate::error::{LedgerError, Result};
-use crate::model::{AdjustmentKind, Event, Order, Refund, TaxLine, TenderKind};
+use crate::model::{AdjustmentKind, Customer, Event, Order, Refund, TaxLine, TenderKind};
 use crate::money::{fits_minor_units, Currency};
 use crate::platforms::Platform;
 use crate::rules::{Config, DocumentTarget};
@@ -125,11 +125,13 @@ impl SalesDocument {
 pub fn sales_documents(
     platform: Platform,
     event: &Event,
+    customer: Option<&Customer>,
     config: &Config,
     target: Target,
 ) -> Result<Vec<SalesDocument>> {
     let b = Builder {
         platform,
+        customer,
         config,
         target,
         t: target.settings(config),
@@ -166,7 +168,7 @@ pub fn sales_documents(
                 tenders: Vec::new(),
                 gateway: r.gateway.clone(),
                 refunds: Vec::new(),
-                customer: r.customer.clone(),
+                customer: None,
             };
             let included = r
                 .taxes_included
@@ -181,6 +183,9 @@ pub fn sales_documents(
 
 struct Builder<'a> {
     platform: Platform,
+    /// The event's customer, from the payload (`platforms::customer_of`): the same for every
+    /// document of the event.
+    customer: Option<&'a Customer>,
     config: &'a Config,
     target: Target,
     t: &'a DocumentTarget,
@@ -297,7 +302,7 @@ impl Builder<'_> {
             currency: order.currency,
             taxes_included: order.taxes_included,
             lines,
-            contact: contact_for(order.customer.as_ref(), &self.config.documents),
+            contact: contact_for(self.customer, &self.config.documents),
             paid: Decimal::ZERO,
         };
         // Money on a receivable gateway (manual, COD, bank transfer) is still owed: an invoice.
@@ -459,7 +464,7 @@ impl Builder<'_> {
             currency,
             taxes_included,
             lines,
-            contact: contact_for(order.customer.as_ref(), &self.config.documents),
+            contact: contact_for(self.customer, &self.config.documents),
             paid,
         }))
     }

@@ -116,7 +116,9 @@ pub fn document_posts(
     target: Target,
 ) -> Result<String> {
     let event = platform.parse(payload)?;
-    let docs = sales_documents(platform, &event, config, target)?;
+    // A second read of the payload for its customer: journal mapping never needs it.
+    let customer = crate::platforms::customer_of(platform, payload)?;
+    let docs = sales_documents(platform, &event, customer.as_ref(), config, target)?;
     let mut posts: Vec<Box<RawValue>> = Vec::new();
     let mut contacts: Vec<&str> = Vec::new();
     let raw = |v: &dyn erased::Post| v.raw();

@@ -52,8 +52,9 @@ pub struct StandaloneRefund {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     pub refund: Refund,
-    /// The order's customer, when the refund body names one (most do not: a document for the
-    /// refund then goes to the guest contact unless the host adds the order's customer).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer: Option<Customer>,
+    /// The order's customer, when a canonical refund names one (platform refund bodies do not: a
+    /// document for the refund then goes to the guest contact unless the host adds the order's
+    /// customer). Accepted, not read here: `platforms::customer_of` reads it for the documents.
+    #[serde(default, skip_serializing)]
+    pub customer: Option<serde::de::IgnoredAny>,
 }

@@ -1,6 +1,6 @@
 //! A sale as the engine sees it, whatever storefront it came from.
 
-use super::{Customer, Refund, Tender, Timestamp};
+use super::{Refund, Tender, Timestamp};
 use crate::money::{strict, strict_opt, Currency};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -45,9 +45,11 @@ pub struct Order {
     pub gateway: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refunds: Vec<Refund>,
-    /// Who bought. Never booked: it stays with the event for sales documents (and redaction).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer: Option<Customer>,
+    /// Who bought ([`crate::model::Customer`], canonical JSON only). Accepted here but not read:
+    /// journals never need it, and the sales documents read it from the payload
+    /// (`platforms::customer_of`), which keeps the customer's code out of the mapping path.
+    #[serde(default, skip_serializing)]
+    pub customer: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

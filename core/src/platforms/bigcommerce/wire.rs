@@ -44,10 +44,6 @@ pub struct Order {
     pub refunded_amount: Option<Dec>,
     #[serde(default)]
     pub payment_method: String,
-    // The buyer (never booked; see `platforms::customer`). `customer_id` 0 = guest.
-    #[serde(default)]
-    pub customer_id: crate::platforms::customer::Lenient,
-    pub billing_address: Option<crate::platforms::customer::WirePerson>,
 }
 
 #[derive(Deserialize)]

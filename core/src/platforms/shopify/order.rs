@@ -150,13 +150,6 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         parts: "line_items, shipping_lines, their tax_lines and discount_allocations, and total_tip_received",
     };
     let tip = p.total_tip_received.map(|t| t.0).unwrap_or_default();
-    let customer_id = p.customer.as_ref().and_then(|c| c.id());
-    let customer = crate::platforms::customer::customer(
-        customer_id.as_deref(),
-        p.customer.as_ref(),
-        p.billing_address.as_ref(),
-        p.email.get().or(p.contact_email.get()),
-    );
     let order = Order {
         id,
         name: p.name.unwrap_or_default(),
@@ -174,7 +167,7 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         tenders,
         gateway,
         refunds,
-        customer,
+        customer: None,
     };
     totals::check(&order, &declared)?;
     Ok(order)

@@ -2,7 +2,6 @@
 //! identity. Unknown fields are ignored. One struct serves both order bodies (`orders/*`) and refund
 //! bodies (`refunds/create`), so a payload is parsed once whatever its topic.
 
-use crate::platforms::customer::{Lenient, WirePerson};
 use crate::platforms::de::{Dec, Id, Qty};
 use serde::Deserialize;
 
@@ -54,13 +53,6 @@ pub struct Payload {
     pub refund_line_items: Option<Vec<RefundLineItem>>,
     #[serde(default)]
     pub order_adjustments: Vec<OrderAdjustment>,
-    // The buyer (never booked; see `platforms::customer`).
-    pub customer: Option<WirePerson>,
-    pub billing_address: Option<WirePerson>,
-    #[serde(default)]
-    pub email: Lenient,
-    #[serde(default)]
-    pub contact_email: Lenient,
 }
 
 #[derive(Deserialize)]

@@ -91,13 +91,6 @@ pub(super) fn charge(c: wire::Charge) -> Result<Order> {
             ..standalone.refund
         });
     }
-    let customer_id = c.customer.as_ref().and_then(|p| p.id_or_self());
-    let customer = crate::platforms::customer::customer(
-        customer_id.as_deref(),
-        c.customer.as_ref(),
-        c.billing_details.as_ref(),
-        c.receipt_email.get(),
-    );
     let title = c
         .description
         .clone()
@@ -139,7 +132,7 @@ pub(super) fn charge(c: wire::Charge) -> Result<Order> {
         }],
         gateway: Some(GATEWAY.to_string()),
         refunds,
-        customer,
+        customer: None,
     })
 }
 
@@ -173,9 +166,6 @@ pub(super) fn payment_intent(p: wire::PaymentIntent) -> Result<Order> {
                 description: p.description,
                 balance_transaction: None,
                 refunds: None,
-                customer: p.customer,
-                billing_details: None,
-                receipt_email: p.receipt_email,
             })
         }
     }
@@ -233,7 +223,6 @@ pub(super) fn refund(r: wire::Refund) -> Result<StandaloneRefund> {
             adjustments,
             tenders,
         },
-        // A refund object names only the charge; the document side looks the customer up there.
         customer: None,
     })
 }

@@ -1,7 +1,6 @@
 //! A serde mirror of the Stripe objects that move money: amounts are integers in the currency's
 //! minor units, currencies lower case, times Unix seconds. Unknown fields are ignored.
 
-use crate::platforms::customer::{Lenient, WirePerson};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -67,13 +66,6 @@ pub struct Charge {
     pub description: Option<String>,
     pub balance_transaction: Option<Expandable<BalanceTransaction>>,
     pub refunds: Option<List<Refund>>,
-    // The buyer (never booked; see `platforms::customer`).
-    /// An id, or the customer object when the request expanded it (read as JSON either way).
-    #[serde(default)]
-    pub customer: Option<WirePerson>,
-    pub billing_details: Option<WirePerson>,
-    #[serde(default)]
-    pub receipt_email: Lenient,
 }
 
 #[derive(Deserialize)]
@@ -85,10 +77,6 @@ pub struct PaymentIntent {
     pub status: Option<String>,
     pub description: Option<String>,
     pub latest_charge: Option<Expandable<Charge>>,
-    #[serde(default)]
-    pub customer: Option<WirePerson>,
-    #[serde(default)]
-    pub receipt_email: Lenient,
 }
 
 #[derive(Deserialize)]

@@ -170,12 +170,7 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         tenders,
         gateway: Some(gateway),
         refunds,
-        customer: crate::platforms::customer::customer(
-            p.customer_id.get(),
-            None,
-            p.billing.as_ref(),
-            None,
-        ),
+        customer: None,
     };
     totals::check(&order, &declared)?;
     Ok(order)

@@ -42,10 +42,6 @@ pub struct Payload {
     /// Gateway plugins keep the processing fee here (`_stripe_fee`, `_ppcp_paypal_fees`, ...).
     #[serde(default)]
     pub meta_data: Vec<Meta>,
-    // The buyer (never booked; see `platforms::customer`). `customer_id` 0 = guest.
-    #[serde(default)]
-    pub customer_id: crate::platforms::customer::Lenient,
-    pub billing: Option<crate::platforms::customer::WirePerson>,
     // Refund-object fields. `order_id` is not part of Woo's refund object: the worker that fetched
     // the refund adds it (with `currency` and `payment_method`) from the order it belongs to.
     pub amount: Option<Dec>,
