@@ -1,8 +1,8 @@
-//! Who bought: the customer of an order, as every adapter reads it from its payload.
+//! Who bought: the customer of an order, as `platforms::customer_of` reads it from its payload.
 //!
-//! The customer travels with the event and never into a journal entry (no line's text, no memo, no
-//! id), so the ledger keeps no personal data and redacting a stored payload cannot change the
-//! books. Only the sales documents of `exporters::documents` carry it to an accounting system.
+//! The customer never enters the event or a journal entry (no line's text, no memo, no id), so the
+//! ledger keeps no personal data and redacting a stored payload cannot change the books. Only the
+//! sales documents of `exporters::documents` carry it to an accounting system.
 
 use serde::{Deserialize, Serialize};
 
