@@ -19,7 +19,8 @@ use ledgerbridge_core::reports::{
     Report, ReportOptions, TaxAccountRow, TaxPeriod, TaxReport, UnsettledItem,
 };
 use ledgerbridge_core::rules::{
-    Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
+    Accounts, Config, DocumentMode, DocumentTarget, Documents, ExpensesPaidFrom, Exports,
+    FeeEstimate, GatewayAccounts, GuestMode, RefundMode, SalesRule,
 };
 use ledgerbridge_core::Platform;
 use std::any::TypeId;
@@ -220,6 +221,12 @@ fn main() -> std::io::Result<()> {
     decls.visit::<RefundMode>();
     decls.visit::<ExpensesPaidFrom>();
     decls.visit::<Exports>();
+    // Config's other field types by name too, leaves first (see the reports below for why).
+    decls.visit::<FeeEstimate>();
+    decls.visit::<DocumentTarget>();
+    decls.visit::<GuestMode>();
+    decls.visit::<DocumentMode>();
+    decls.visit::<Documents>();
     decls.visit::<Config>();
     decls.visit::<ReportOptions>();
     // Every report type by name, leaves first: ts-rs visits the dependencies of a type with

@@ -78,6 +78,7 @@ fn order(i: usize, s: &Sale) -> Event {
         }],
         gateway: Some(GATEWAY.to_string()),
         refunds: Vec::new(),
+        customer: None,
     })
 }
 
@@ -106,6 +107,7 @@ fn refund(i: usize, s: &Sale) -> Event {
                 fee_unbooked: None,
             }],
         },
+        customer: None,
     })
 }
 

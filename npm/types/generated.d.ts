@@ -242,6 +242,47 @@ export interface FeeEstimate {
   fixed: DecimalString;
 }
 
+/** How one target names the things a document refers to. */
+export interface DocumentTarget {
+  /**
+   * SKU → item (QBO `Item` id, Xero item code). A key may use `*` as a wildcard; an exact key
+   * wins, then the longest matching pattern; `"*"` alone catches every line.
+   */
+  items: { [key in string]: string };
+  shipping_item?: string;
+  tip_item?: string;
+  gift_card_item?: string;
+  /** Refund amounts not tied to a line (a goodwill refund, a discrepancy). */
+  adjustment_item?: string;
+  /** Tax title (as the storefront names it) → tax code (QBO `TaxCode` id, Xero `TaxType`). */
+  tax_codes: { [key in string]: string };
+  /** The code for a line without tax (default: QBO `NON`, Xero `NONE`). */
+  untaxed_code?: string;
+  /**
+   * Where paid money goes: QBO `DepositToAccountRef` id (omitted: Undeposited Funds), Xero
+   * payment account code (required for paid orders and refunds).
+   */
+  account?: string;
+}
+
+export type GuestMode = "shared" | "individual";
+
+export type DocumentMode = "journals" | "documents";
+
+export interface Documents {
+  mode: DocumentMode;
+  /**
+   * Create/update the customer (QBO `Customer`, Xero `Contact`) a document names; off: every
+   * document goes to the guest contact and no customer body is made.
+   */
+  customers: boolean;
+  guests: GuestMode;
+  /** The one contact guest checkouts go to (and customers with no name and no email). */
+  guest_name: string;
+  qbo: DocumentTarget;
+  xero: DocumentTarget;
+}
+
 /**
  * The mapping config. Every field has a default, so a serialized config (what `validateConfig`
  * returns) lists them all.
@@ -265,6 +306,8 @@ export interface Config {
   expenses_paid_from: ExpensesPaidFrom;
   /** Fees estimated for gateways that report none (docs/payouts.md). */
   fee_estimates: Array<FeeEstimate>;
+  /** Sales documents instead of journals for orders and refunds (docs/documents.md). */
+  documents: Documents;
 }
 
 /**

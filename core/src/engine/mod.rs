@@ -1,6 +1,7 @@
 //! The engine joins the canonical model and the rules into journal entries.
 
 mod dispute;
+mod documents;
 mod expense;
 mod fee;
 mod payout;
@@ -8,6 +9,8 @@ mod profit;
 mod refund;
 mod sale;
 mod seen;
+
+pub(crate) use refund::infer_taxes_included;
 
 pub use profit::Profit;
 pub use seen::Seen;
@@ -17,7 +20,7 @@ use crate::journal::{entry_id, Built, Closing, Entry, EntryBuilder, Source};
 use crate::model::{Event, SourceFields, Timestamp};
 pub(crate) use crate::money::checked::{add, mul, sub, sum, ItemPath, Lazy, PathArg};
 use crate::money::Currency;
-use crate::rules::Config;
+use crate::rules::{Config, DocumentMode};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -142,6 +145,14 @@ impl<'a> Ctx<'a> {
         account
     }
 
+    /// The gateway whose fee account `account` is, among the gateways booked so far.
+    pub fn gateway_of_fee_account(&self, account: &str) -> Option<String> {
+        self.derived
+            .iter()
+            .find(|(kind, _, a)| *kind == AccountKind::Fee && a == account)
+            .map(|(_, gateway, _)| gateway.clone())
+    }
+
     /// The gateway name to book under. Shopify names none (`""`) for an order created through the
     /// Admin API with an outside payment; a clearing account for "no gateway" would never be
     /// cleared by a payout, so the money is owed like `manual`, as the other adapters already do.
@@ -232,6 +243,19 @@ pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Resul
         return Err(error.clone());
     }
     let profit = Profit::from_built(currency, &built);
+    // In document mode the sales documents book sales and refunds; their fees and cost of goods
+    // stay journals. The profit above is the business's either way.
+    if config.documents.mode == DocumentMode::Documents {
+        let mut kept = Vec::with_capacity(built.len());
+        for b in built {
+            if matches!(b.entry.source.kind.as_str(), "sale" | "refund") {
+                kept.extend(documents::costs_entry(&b, &mut ctx)?);
+            } else {
+                kept.push(b);
+            }
+        }
+        built = kept;
+    }
     Ok(Mapped {
         entries: built.into_iter().map(|b| b.entry).collect(),
         warnings: ctx.warnings,

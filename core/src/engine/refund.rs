@@ -282,7 +282,7 @@ fn book_refunded_tax(
 
 /// A refund that arrives alone does not say whether prices included tax. The refunded money does:
 /// with exclusive prices the transactions cover lines + tax, with inclusive prices the lines alone.
-fn infer_taxes_included(refund: &Refund) -> bool {
+pub(crate) fn infer_taxes_included(refund: &Refund) -> bool {
     let path = "";
     let lines = sum(refund.lines.iter().map(|l| &l.subtotal), path).unwrap_or_default();
     let taxes = sum(refund.lines.iter().map(|l| &l.tax), path).unwrap_or_default();

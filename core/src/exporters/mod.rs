@@ -4,15 +4,23 @@
 //! entry can always be traced back and deduplicated. Mapping tables: `docs/exports.md`.
 
 mod beancount;
+mod contacts;
 mod csv;
+mod documents;
 mod hledger;
 mod keys;
 mod qbo;
+mod qbo_documents;
 mod xero;
+mod xero_documents;
 
+pub use contacts::{contact_for, Contact};
+pub use documents::{sales_documents, DocumentKind, DocumentLine, LineKind, SalesDocument, Target};
 pub use keys::{doc_number, DOC_NUMBER_MAX, IDEMPOTENCY_KEY_MAX, REQUEST_ID_MAX};
 pub use qbo::{qbo_journal_entry, qbo_request_id};
+pub use qbo_documents::{qbo_customer, qbo_document, qbo_document_request_id, QboPost};
 pub use xero::{xero_idempotency_key, xero_manual_journal};
+pub use xero_documents::{xero_contact, xero_document, XeroPost};
 
 use crate::error::{LedgerError, Result};
 use crate::journal::Entry;
@@ -95,6 +103,60 @@ pub fn export(entries: &[Entry], format: Format, config: &Config) -> Result<Stri
         Format::Beancount => beancount::export(entries),
         Format::Hledger => hledger::export(entries),
         Format::Csv => Ok(csv::export(entries)),
+    }
+}
+
+/// Every request that posts an event's sales documents to `target`, in order, as a JSON array:
+/// the contact first (once), then per document the document and, for Xero, its payment. Empty for
+/// events that stay journals (payouts, disputes, platform expenses). docs/documents.md.
+pub fn document_posts(
+    platform: crate::platforms::Platform,
+    payload: &[u8],
+    config: &Config,
+    target: Target,
+) -> Result<String> {
+    let event = platform.parse(payload)?;
+    // A second read of the payload for its customer: journal mapping never needs it.
+    let customer = crate::platforms::customer_of(platform, payload)?;
+    let docs = sales_documents(platform, &event, customer.as_ref(), config, target)?;
+    let mut posts: Vec<Box<RawValue>> = Vec::new();
+    let mut contacts: Vec<&str> = Vec::new();
+    let raw = |v: &dyn erased::Post| v.raw();
+    for doc in &docs {
+        if !contacts.contains(&doc.contact.key.as_str()) {
+            contacts.push(&doc.contact.key);
+            posts.push(match target {
+                Target::Qbo => raw(&qbo_customer(&doc.contact))?,
+                Target::Xero => raw(&xero_contact(&doc.contact))?,
+            });
+        }
+        match target {
+            Target::Qbo => posts.push(raw(&qbo_document(doc, config)?)?),
+            Target::Xero => {
+                let (post, payment) = xero_document(doc, config)?;
+                posts.push(raw(&post)?);
+                if let Some(payment) = payment {
+                    posts.push(raw(&payment)?);
+                }
+            }
+        }
+    }
+    serde_json::to_string(&posts).map_err(serialize_error)
+}
+
+/// Posts of different body types in one array.
+mod erased {
+    use serde::Serialize;
+    use serde_json::value::RawValue;
+
+    pub trait Post {
+        fn raw(&self) -> crate::error::Result<Box<RawValue>>;
+    }
+
+    impl<T: Serialize> Post for T {
+        fn raw(&self) -> crate::error::Result<Box<RawValue>> {
+            serde_json::value::to_raw_value(self).map_err(super::serialize_error)
+        }
     }
 }
 

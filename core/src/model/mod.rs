@@ -3,6 +3,7 @@
 //! Amounts are exact decimals in the order's booking (shop) currency. The serde form of these types
 //! is the documented "canonical JSON" that any storefront can send without a dedicated adapter.
 
+mod customer;
 mod dispute;
 mod expense;
 mod fields;
@@ -12,6 +13,7 @@ mod refund;
 mod tender;
 pub(crate) mod time;
 
+pub use customer::{full_name, text, Address, Customer};
 pub use dispute::{Dispute, DisputeStage};
 pub use expense::{Expense, ExpenseKind, PaidFrom};
 pub use fields::SourceFields;
@@ -50,4 +52,9 @@ pub struct StandaloneRefund {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     pub refund: Refund,
+    /// The order's customer, when a canonical refund names one (platform refund bodies do not: a
+    /// document for the refund then goes to the guest contact unless the host adds the order's
+    /// customer). Accepted, not read here: `platforms::customer_of` reads it for the documents.
+    #[serde(default, skip_serializing)]
+    pub customer: Option<serde::de::IgnoredAny>,
 }

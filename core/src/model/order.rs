@@ -45,6 +45,11 @@ pub struct Order {
     pub gateway: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refunds: Vec<Refund>,
+    /// Who bought ([`crate::model::Customer`], canonical JSON only). Accepted here but not read:
+    /// journals never need it, and the sales documents read it from the payload
+    /// (`platforms::customer_of`), which keeps the customer's code out of the mapping path.
+    #[serde(default, skip_serializing)]
+    pub customer: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

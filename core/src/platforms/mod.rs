@@ -2,12 +2,15 @@
 
 pub mod bigcommerce;
 pub mod canonical;
+mod customer;
 pub(crate) mod de;
 pub mod redact;
 pub mod shopify;
 pub mod stripe;
 pub(crate) mod totals;
 pub mod woocommerce;
+
+pub use customer::customer_of;
 
 use crate::error::{LedgerError, Result};
 use crate::model::Event;

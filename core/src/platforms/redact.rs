@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
 
-/// Keys that hold a person's data, removed wherever they appear. None of them is read by any
-/// adapter (the redaction property test in `core/tests/redact.rs` maps every fixture both ways).
+/// Keys that hold a person's data, removed wherever they appear. No adapter books any of them: the
+/// customer adapter (`platforms::customer`) reads some for sales documents only, and the redaction
+/// property test in `core/tests/redact.rs` maps every fixture both ways.
 const PERSONAL: &[&str] = &[
     // contact
     "email",
@@ -45,6 +46,9 @@ const PERSONAL: &[&str] = &[
     "postal_code",
     "latitude",
     "longitude",
+    // the platform's customer id (WooCommerce, BigCommerce): it names the person as surely as an
+    // email once the store's records are at hand
+    "customer_id",
     // whole person objects
     "customer",
     "billing_address",

@@ -34,6 +34,8 @@ pub struct Config {
     pub expenses_paid_from: ExpensesPaidFrom,
     /// Fees estimated for gateways that report none (docs/payouts.md).
     pub fee_estimates: Vec<super::FeeEstimate>,
+    /// Sales documents instead of journals for orders and refunds (docs/documents.md).
+    pub documents: super::Documents,
 }
 
 /// The account that pays platform expenses when the expense does not say.
@@ -72,6 +74,7 @@ impl Default for Config {
             exports: Exports::default(),
             expenses_paid_from: ExpensesPaidFrom::default(),
             fee_estimates: Vec::new(),
+            documents: super::Documents::default(),
         }
     }
 }

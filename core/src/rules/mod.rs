@@ -3,6 +3,7 @@
 mod chart;
 mod config;
 mod diff;
+mod documents;
 mod fee_estimate;
 mod load;
 mod names;
@@ -14,6 +15,7 @@ pub use config::{
     Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
 };
 pub use diff::{summarize, ConfigChange};
+pub use documents::{DocumentMode, DocumentTarget, Documents, GuestMode, DISPLAY_NAME_MAX};
 pub use fee_estimate::FeeEstimate;
 pub use load::ConfigInput;
 pub use names::{check_account, component, ROOTS};
@@ -104,7 +106,8 @@ impl Config {
                 check(&format!("gateways.{gateway:?}.fees"), name)?;
             }
         }
-        fee_estimate::validate(&self.fee_estimates)
+        fee_estimate::validate(&self.fee_estimates)?;
+        self.documents.validate()
     }
 
     /// The estimate rule for a gateway that reported no fee, if one is configured.

@@ -25,17 +25,23 @@ impl Spec {
     /// Xero's full spec when `../shared` is there (checking that the in-repo copy of the manual
     /// journal schemas still equals it), else the in-repo copy.
     pub fn load() -> Spec {
-        let subset = schemas_of(SUBSET).unwrap_or_else(|| panic!("{SUBSET} is missing"));
+        Spec::load_subset(SUBSET, "ManualJournal")
+    }
+
+    /// As [`Spec::load`], with the in-repo copy `subset` (relative to `core/`), which must hold
+    /// schema `root`.
+    pub fn load_subset(subset_path: &str, root: &str) -> Spec {
+        let subset = schemas_of(subset_path).unwrap_or_else(|| panic!("{subset_path} is missing"));
         assert!(
-            subset.get("ManualJournal").is_some(),
-            "no ManualJournal schema in {SUBSET}"
+            subset.get(root).is_some(),
+            "no {root} schema in {subset_path}"
         );
         if let Some(full) = schemas_of(FULL) {
             for (name, schema) in subset.as_object().unwrap() {
                 assert_eq!(
                     Some(schema),
                     full.get(name),
-                    "{SUBSET}: {name} differs from {FULL}; copy it again"
+                    "{subset_path}: {name} differs from {FULL}; copy it again"
                 );
             }
             return Spec { schemas: full };

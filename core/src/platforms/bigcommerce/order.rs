@@ -221,6 +221,7 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
         tenders,
         gateway: Some(gateway),
         refunds,
+        customer: None,
     };
     // `total_inc_tax` is what the order came to before it was paid: gift certificates and store
     // credit pay part of it and are tenders, not lines, so they take nothing off the comparison.

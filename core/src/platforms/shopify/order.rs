@@ -167,6 +167,7 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         tenders,
         gateway,
         refunds,
+        customer: None,
     };
     totals::check(&order, &declared)?;
     Ok(order)

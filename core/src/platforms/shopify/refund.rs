@@ -69,6 +69,7 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
         taxes_included: None,
         gateway,
         refund: refund(body, &order_id, currency.code())?,
+        customer: None,
     })
 }
 

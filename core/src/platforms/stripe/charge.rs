@@ -132,6 +132,7 @@ pub(super) fn charge(c: wire::Charge) -> Result<Order> {
         }],
         gateway: Some(GATEWAY.to_string()),
         refunds,
+        customer: None,
     })
 }
 
@@ -222,5 +223,6 @@ pub(super) fn refund(r: wire::Refund) -> Result<StandaloneRefund> {
             adjustments,
             tenders,
         },
+        customer: None,
     })
 }

@@ -170,6 +170,7 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
         tenders,
         gateway: Some(gateway),
         refunds,
+        customer: None,
     };
     totals::check(&order, &declared)?;
     Ok(order)

@@ -167,6 +167,7 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
             adjustments,
             tenders,
         },
+        customer: None,
     })
 }
 
