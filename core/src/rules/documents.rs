@@ -2,7 +2,8 @@
 //! instead of journals for orders and refunds, with customers and items (issue #14,
 //! `docs/documents.md`). Fees, payouts and clearing still book as journals.
 
-use crate::error::{LedgerError, Result};
+use super::invalid;
+use crate::error::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -171,14 +172,6 @@ impl Documents {
             }
         }
         Ok(())
-    }
-}
-
-fn invalid(path: &str, value: &str, reason: &str) -> LedgerError {
-    LedgerError::Config {
-        path: path.to_string(),
-        value: value.to_string(),
-        reason: reason.to_string(),
     }
 }
 
