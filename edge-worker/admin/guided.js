@@ -130,23 +130,25 @@ const STEPS = [
 ];
 
 const day = (ms) => new Date(ms).toISOString().slice(0, 10);
-async function platformOf() {
+// The shop's platform (and, embedded in the Shopify admin where no shop is typed, its name) from
+// its newest order; a shop without orders yet can only be a Shopify one by its name.
+async function sourceOf() {
   const { orders } = await api(`/api/orders?limit=1${shopParam("&")}`);
-  if (orders[0]?.platform) return orders[0].platform;
-  return shop().endsWith(".myshopify.com") ? "shopify" : null;
+  if (orders[0]?.platform) return { platform: orders[0].platform, name: orders[0].shop };
+  return { platform: shop().endsWith(".myshopify.com") ? "shopify" : null, name: shop() };
 }
 async function dryRun(out, status) {
   status.textContent = "Running the dry run…";
-  const platform = await platformOf();
+  const { platform, name } = await sourceOf();
   const to = day(Date.now()), from = day(Date.now() - 29 * 86_400_000);
   let sum = null;
   try {
-    if (!platform) throw Object.assign(new Error("no orders yet"), { code: "E_UNSUPPORTED_PLATFORM" });
+    if (!platform || !name) throw Object.assign(new Error("no orders yet"), { code: "E_UNSUPPORTED_PLATFORM" });
     let cursor = null;
     // Each call covers a few list pages; a busy month takes several (bounded: a guide, not an import).
     for (let calls = 0; calls < 10; calls++) {
       const r = await api("/api/backfill", { method: "POST", headers: { "content-type": "application/json" },
-        body: JSON.stringify({ platform, shop: shop(), from, to, ...(cursor ? { cursor } : {}) }) });
+        body: JSON.stringify({ platform, shop: name, from, to, ...(cursor ? { cursor } : {}) }) });
       sum = sum ?? { new: 0, changed: 0, unchanged: 0, failed: 0, documents: 0, more: false };
       for (const k of ["new", "changed", "failed"]) sum[k] += r[k].length;
       sum.unchanged += r.unchanged; sum.documents += r.documents;
