@@ -136,6 +136,7 @@ test("a shop with no saved mapping is walked through the five steps, ending with
   assert.equal(call.query.created_at_min, `${from}T00:00:00Z`, "the window starts 30 days back, today included");
   assert.equal((await rows(mf, "SELECT count(*) AS n FROM entries WHERE shop = ?", SHOP))[0].n, 1, "a dry run writes nothing");
   await page.screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-guided-phone.png"), fullPage: true });
+  await page.locator("#guide").screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-guided-step5-phone.png") });
 
   // Finishing puts the borrowed controls back in the mapping view and closes the guide.
   await page.click("#guide-next");
