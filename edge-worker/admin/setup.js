@@ -23,6 +23,9 @@ let current = null;   // GET /api/config: the config in effect, its version and 
 let chart = null;     // GET /api/accounts/:provider: the accounts and each role's allowed ones
 let previewSeq = 0;
 
+// The guided first run (guided.js) follows the view through these events, not its internals.
+const tell = (kind, detail = {}) => document.dispatchEvent(new CustomEvent("lb-setup", { detail: { kind, ...detail } }));
+
 const shopNamed = () => $("shop").value.trim() || window.shopify?.idToken;
 
 // A role's path as the core names it (`accounts.sales`, `sales[0].account`, `tax."VAT 20%"`).
@@ -117,6 +120,7 @@ async function save(body) {
     $("setup-preview").replaceChildren(el("p", { className: "muted", textContent: `Version ${r.version} is saved. Change a role to preview again.` }));
     $("setup-save").disabled = true;
     say(`Saved as version ${r.version}: ${r.summary}.`);
+    tell("saved", { version: r.version });
   } catch (e) { showRefusal(e); }
 }
 
@@ -146,6 +150,7 @@ async function loadSetup(keepChart = false) {
   $("setup-text").value = JSON.stringify(current.config, null, 2);
   renderRoles();
   await loadVersions();
+  tell("loaded", { version: current.version });
 }
 
 function build() {
@@ -177,6 +182,7 @@ async function importChart() {
   chart = await api(`/api/accounts/${provider}${shopParam()}`);
   renderRoles();
   say(`${chart.accounts.length} ${PROVIDERS[provider]} accounts imported: pick one per role.`);
+  tell("imported", { provider, count: chart.accounts.length });
 }
 
 onLoad(loadSetup);

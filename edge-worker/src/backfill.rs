@@ -172,8 +172,12 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
         }
         _ => pull_woocommerce(env, settings, &shop, (from, to), cursor, limit).await?,
     };
-    let config = shop_config.mapping(&shop).map_err(HttpError::internal)?;
     let db = Db::new(env)?;
+    // The mapping the consumer would book these orders with: the shop's saved version in effect
+    // (from /admin), else the deployment's, so a dry run after a save shows what the save changed.
+    let (config, _) = crate::setup::effective_mapping(&db, &shop_config, &shop)
+        .await
+        .map_err(HttpError::internal)?;
     let (mut new, mut changed, mut failed) = (Vec::new(), Vec::new(), Vec::new());
     let mut unchanged = 0;
     for doc in &pulled.docs {

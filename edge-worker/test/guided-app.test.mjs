@@ -1,0 +1,174 @@
+// The guided first run of /admin in Chromium (issue #12 item 2): a shop with no saved mapping is
+// walked through five steps, one at a time, with "Step n of 5" shown and focus on each step's
+// heading: connect QuickBooks Online (the OAuth flow against the stand-in), import its chart, map
+// a role with the before/after preview, save version 1, and a dry run of the last 30 days
+// (POST /api/backfill against the Shopify Admin stand-in: its new/changed/unchanged counts). A
+// shop whose platform has no pull gets the preview of its recent orders instead. 390 px, dark,
+// axe-core finding no serious or critical violation at any step.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+import { startQbo } from "./standins/qbo.mjs";
+import { startShopifyAdmin } from "./standins/shopify-admin.mjs";
+import { API_KEY, fixture, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const SHOP = "guided.myshopify.com";
+const NO_PULL = "nopull.example.test"; // not *.myshopify.com, no admin_base: no Admin API to pull from
+const TOKEN = "shpat_test_guided";
+let mf, base, qbo, admin, context, profileDir;
+
+// Two orders of two days ago: the first came by webhook and is booked with the deployment's
+// mapping, and was fulfilled yesterday (a newer version, same money); the second only exists in
+// the shop (a lost webhook), so the dry run finds it new.
+const daysAgo = (n) => new Date(Date.now() - n * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
+const orderOf = (id) => ({ ...JSON.parse(fixture("simple")), id, created_at: daysAgo(2), updated_at: daysAgo(2) });
+const [booked, lost] = [orderOf(7500000000001), orderOf(7500000000002)];
+const sale = (orderId) => ({ id: `gid://shopify/OrderTransaction/${orderId}1`, kind: "SALE", status: "SUCCESS", gateway: "shopify_payments",
+  processedAt: daysAgo(2), amountSet: { shopMoney: { amount: "25.0", currencyCode: "USD" }, presentmentMoney: { amount: "25.0", currencyCode: "USD" } },
+  fees: [], parentTransaction: null });
+
+before(async () => {
+  qbo = await startQbo({ realm: "4620816365", clientId: "qbo-id", clientSecret: "qbo-secret", refreshToken: "never-issued" });
+  admin = await startShopifyAdmin({ token: TOKEN, orders: new Map([booked, lost].map((o) => [String(o.id), [sale(o.id)]])) });
+  admin.state.restOrders.push({ ...booked, updated_at: daysAgo(1), fulfillment_status: "fulfilled" }, lost);
+  const books = { base_url: qbo.url, token_url: qbo.tokenUrl, authorize_url: qbo.authorizeUrl, revoke_url: qbo.revokeUrl };
+  mf = await startWorker({
+    shops: { [SHOP]: { qbo: books, shopify: { admin_base: admin.url } }, [NO_PULL]: {} },
+    vars: { QBO_CLIENT_ID: "qbo-id", QBO_CLIENT_SECRET: "qbo-secret", SHOPIFY_ADMIN_TOKEN: TOKEN },
+    options: { host: "127.0.0.1", port: 0 },
+  });
+  base = (await mf.ready).href.replace(/\/$/, "");
+  qbo.codes.redirectUris = [`${base}/oauth/callback/qbo`];
+  assert.equal((await sendShopify(mf, booked, { shop: SHOP, topic: "orders/paid" })).status, 202);
+  assert.equal((await sendShopify(mf, orderOf(7500000000003), { shop: NO_PULL, topic: "orders/paid" })).status, 202);
+  await waitFor("booked", () => idle(mf), 60_000);
+  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-guided-"));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, locale: "en-US",
+    viewport: { width: 390, height: 844 }, colorScheme: "dark",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
+  });
+});
+after(async () => {
+  await context?.close();
+  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await mf?.dispose(); await qbo?.close(); await admin?.close();
+});
+
+async function axe(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
+}
+// Each step: its indicator, its heading focused, the page no wider than the phone, axe clean.
+async function atStep(page, n, title) {
+  await page.waitForFunction((t) => document.querySelector("#guide-h")?.textContent === t, title);
+  assert.equal(await page.textContent("#guide-step"), `Step ${n} of 5`);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "guide-h", `focus on step ${n}'s heading`);
+  const w = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: innerWidth }));
+  assert.ok(w.page <= w.view, `step ${n}: page is ${w.page} px wide on a ${w.view} px screen`);
+  assert.deepEqual(await axe(page), [], `step ${n}`);
+}
+const nextEnabled = (page) => page.waitForFunction(() => !document.querySelector("#guide-next").disabled);
+
+test("a shop with no saved mapping is walked through the five steps, ending with the last 30 days' dry run", async () => {
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${base}/admin`);
+  await page.fill("#key", API_KEY);
+  await page.fill("#shop", SHOP);
+  await page.click("#load");
+
+  await atStep(page, 1, "Connect your books");
+  assert.equal(await page.isDisabled("#guide-next"), true, "not connected: no next step");
+  assert.equal(await page.isDisabled("#guide-back"), true);
+  await page.evaluate(() => { window.beforeConsent = true; });
+  await page.click(`#guide button:has-text("Connect QuickBooks Online")`);
+  await page.waitForFunction(() => !window.beforeConsent && location.pathname === "/admin" && !location.search); // a new document, back from the provider
+  // Back from the consent page: the guide resumes at the step it was at, now done.
+  await atStep(page, 1, "Connect your books");
+  await page.waitForFunction(() => document.querySelector("#guide li[data-provider=qbo]")?.dataset.connected === "yes");
+  await nextEnabled(page);
+  await page.click("#guide-next");
+
+  await atStep(page, 2, "Import your chart of accounts");
+  assert.equal(await page.inputValue("#guide #setup-provider"), "qbo", "the connected books are chosen");
+  await page.click("#guide #setup-import");
+  await page.waitForFunction(() => /accounts imported/.test(document.querySelector("#guide-status").textContent));
+  assert.match(await page.textContent("#guide-status"), /^\d+ accounts imported\.$/);
+  await atStep(page, 2, "Import your chart of accounts");
+  await page.click("#guide-next");
+
+  await atStep(page, 3, "Map each role to one of your accounts");
+  const sales = await page.evaluateHandle(() => [...document.querySelectorAll("#guide #setup-roles select")].find((s) => s.dataset.path === "accounts.sales"));
+  assert.ok(await sales.evaluate((s) => !!s), "the role pickers are in the step");
+  await sales.selectOption("79");
+  await page.waitForFunction(() => document.querySelector("#guide [data-side=after] ledger-preview")?.shadowRoot?.textContent.includes("Income:Sales-Of-Product-Income"));
+  assert.deepEqual(await axe(page), [], "step 3 with the preview");
+  await page.click("#guide-next");
+
+  await atStep(page, 4, "Save the mapping");
+  assert.equal(await page.isDisabled("#guide-next"), true, "nothing saved yet");
+  await page.click("#guide #setup-save");
+  await page.waitForFunction(() => document.querySelector("#guide-status")?.textContent === "Saved as version 1.");
+  assert.equal((await rows(mf, "SELECT version FROM shop_configs WHERE shop = ?", SHOP))[0].version, 1);
+  await atStep(page, 4, "Save the mapping");
+  await page.click("#guide-next");
+
+  await atStep(page, 5, "Try it on the last 30 days");
+  await page.waitForFunction(() => /^Dry run done/.test(document.querySelector("#guide-status").textContent));
+  // The fulfilled version of the booked order is mapped with the saved version 1 (another sales
+  // account), as the consumer would book it: its entry changes. The lost order is new. Nothing
+  // is written.
+  assert.equal(await page.textContent("#guide-status"), "Dry run done: 1 new, 1 changed, 0 unchanged. Nothing was written.");
+  assert.equal(await page.getAttribute("#guide-dry", "data-kind"), "backfill");
+  const call = admin.state.calls.find((c) => c.path.endsWith("/orders.json") && c.query.created_at_min);
+  const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
+  assert.equal(call.query.created_at_min, `${from}T00:00:00Z`, "the window starts 30 days back, today included");
+  assert.equal((await rows(mf, "SELECT count(*) AS n FROM entries WHERE shop = ?", SHOP))[0].n, 1, "a dry run writes nothing");
+  await page.screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-guided-phone.png"), fullPage: true });
+  await page.locator("#guide").screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-guided-step5-phone.png") });
+
+  // Finishing puts the borrowed controls back in the mapping view and closes the guide.
+  await page.click("#guide-next");
+  assert.equal(await page.isHidden("#guide"), true);
+  for (const id of ["setup-form", "setup-roles", "setup-preview", "setup-save"]) {
+    assert.ok(await page.evaluate((x) => !!document.querySelector(`#setup #${x}`), id), `${id} back in the mapping view`);
+  }
+  // A shop with a saved version does not start the guide again; the button does.
+  await page.reload();
+  await page.fill("#shop", SHOP);
+  await page.click("#load");
+  await page.waitForSelector("#setup-guide");
+  assert.equal(await page.isHidden("#guide"), true);
+  await page.click("#setup-guide");
+  await atStep(page, 1, "Connect your books");
+  await page.click("#guide .leave");
+  assert.equal(await page.isHidden("#guide"), true);
+  assert.deepEqual(errors, []);
+});
+
+test("a shop whose platform has no pull gets the preview of its recent orders at step 5", async () => {
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  await page.goto(`${base}/admin`);
+  await page.evaluate((s) => sessionStorage.setItem("lb-guide", JSON.stringify({ shop: s, step: 4 })), NO_PULL);
+  await page.fill("#key", API_KEY);
+  await page.fill("#shop", NO_PULL);
+  await page.click("#load");
+  await atStep(page, 5, "Try it on the last 30 days");
+  await page.waitForFunction(() => /^Preview of/.test(document.querySelector("#guide-status").textContent));
+  assert.equal(await page.textContent("#guide-status"), "Preview of 1 recent orders shown. Nothing was written.");
+  assert.equal(await page.getAttribute("#guide-dry", "data-kind"), "preview");
+  await page.waitForFunction(() => document.querySelector("#guide-dry ledger-preview")?.shadowRoot?.textContent.includes("Income:Sales"));
+  assert.deepEqual(await axe(page), []);
+});
