@@ -172,9 +172,8 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;
     let shop_name = shop.as_deref().unwrap_or("*");
-    let config = settings
-        .shop(shop_name)
-        .mapping(shop_name)
+    let (config, _) = crate::setup::effective_mapping(&db, &settings.shop(shop_name), shop_name)
+        .await
         .map_err(HttpError::internal)?;
     let mut text = export(&entries, format, &config)?;
     // `totals=1` with JSON: `{entries, totals}`, the totals row of each entry from the core, so the

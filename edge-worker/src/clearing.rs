@@ -34,7 +34,9 @@ pub async fn handle(req: &Request, env: &Env, settings: &Settings) -> HttpResult
     let mut out = Vec::new();
     for shop in &shops {
         let config = settings.shop(shop);
-        let mapping = config.mapping(shop).map_err(HttpError::internal)?;
+        let (mapping, _) = crate::setup::effective_mapping(&db, &config, shop)
+            .await
+            .map_err(HttpError::internal)?;
         let rows = db.entries_since(Some(shop), None, None).await?;
         let entries = rows
             .iter()

@@ -108,9 +108,9 @@ async fn settle(
     let summaries = db.summary_ids(shop, name).await?;
     let today = shop_today(now / 1000, config.timezone.as_deref())
         .map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let prefix = config
-        .mapping(shop)
-        .map(|c| c.accounts.clearing_prefix)
+    let prefix = crate::setup::effective_mapping(db, &config, shop)
+        .await
+        .map(|(c, _)| c.accounts.clearing_prefix)
         .unwrap_or_else(|_| Config::default().accounts.clearing_prefix);
     let sent = Sent {
         per_order: &per_order,

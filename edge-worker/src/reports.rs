@@ -59,9 +59,11 @@ pub async fn handle(
         by: given(&q.by).map(str::to_string),
         currency: given(&q.currency).map(str::to_string),
     };
-    let config = settings
-        .shop(&shop)
-        .mapping(&shop)
+    let db = Db::new(env)?;
+    // The mapping in effect (a version saved from /admin, else the SHOPS var's), as the consumer
+    // maps with: reports name the accounts the entries were booked to.
+    let (config, _) = crate::setup::effective_mapping(&db, &settings.shop(&shop), &shop)
+        .await
         .map_err(HttpError::internal)?;
     // The core checks the options (dates, order, grouping for this kind, currency) on no entries
     // before anything is read, so a bad request costs no D1 read.
@@ -80,12 +82,7 @@ pub async fn handle(
             ))
         }
     }
-    // Clearing balances and gift-card liability open with everything before `from`.
-    let since = match kind {
-        ReportKind::Clearing | ReportKind::GiftCards => None,
-        _ => Some(from),
-    };
-    let db = Db::new(env)?;
+    let since = (!kind.opens_with_history()).then_some(from);
     let rows = db.report_entries(&shop, since, to, MAX_ENTRIES + 1).await?;
     if rows.len() > MAX_ENTRIES {
         let mut e = HttpError::new(

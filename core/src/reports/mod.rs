@@ -53,6 +53,12 @@ impl ReportKind {
         ReportKind::Refunds,
     ];
 
+    /// Whether the report opens with balances carried from before `from` (clearing, gift-card
+    /// liability), so it must be given every entry up to `to`, not only those in the range.
+    pub fn opens_with_history(&self) -> bool {
+        matches!(self, ReportKind::Clearing | ReportKind::GiftCards)
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             ReportKind::Tax => "tax",
