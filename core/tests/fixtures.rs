@@ -188,3 +188,46 @@ fn entries_survive_a_json_round_trip_unchanged() {
         }
     }
 }
+
+/// A sale's payment line says which of the payload's transactions it books (`transactions[1]: …`).
+/// A person follows that index into the payload, so it must be the payload's own index, not the
+/// rank among the kept transactions: Shopify lists the authorization before its capture, which
+/// once shifted every payment's index by one. (Other `why` paths name canonical fields, e.g.
+/// `line_items[0].discount_allocations` for WooCommerce's coupon lines; only the payment index
+/// is held to the payload here.)
+#[test]
+fn a_shopify_payment_line_names_the_payload_transaction() {
+    let mut checked = 0;
+    for (platform, case) in cases() {
+        if platform != Platform::Shopify {
+            continue;
+        }
+        let input: Value =
+            serde_json::from_slice(&std::fs::read(case.join("input.json")).unwrap()).unwrap();
+        let Some(transactions) = input["transactions"].as_array() else {
+            continue;
+        };
+        let got = serde_json::to_value(mapped(platform, &case)).unwrap();
+        let sales = got["entries"].as_array().unwrap().iter();
+        for entry in sales.filter(|e| e["source"]["kind"] == "sale") {
+            for line in entry["lines"].as_array().unwrap() {
+                let why = line["why"].as_str().unwrap();
+                let Some(index) = why
+                    .strip_prefix("transactions[")
+                    .and_then(|rest| rest.split(']').next())
+                else {
+                    continue;
+                };
+                let t = &transactions[index.parse::<usize>().unwrap()];
+                assert!(
+                    matches!(t["kind"].as_str(), Some("sale" | "capture")),
+                    "{}: {why:?} points at a {} transaction",
+                    case.display(),
+                    t["kind"]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 10, "only {checked} payment lines checked");
+}

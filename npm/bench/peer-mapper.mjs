@@ -175,15 +175,15 @@ export function peerMap(payload, configText) {
   const tip = p.total_tip_received == null ? 0n : minor(p.total_tip_received, scale, "total_tip_received");
   post("Income:Tips", -tip, "total_tip_received: tip received", "revenue");
 
-  // Successful sales and captures, numbered among the payments and refunds kept (as the core does).
+  // Successful sales and captures, named by their index in the payload (as the core does).
   const transactions = p.transactions ?? [];
   const foreign = transactions.some((t) => t.currency && t.currency.toUpperCase() !== cur && t.amount_set?.shop_money?.amount == null);
   const tenders = [];
-  for (const t of foreign ? [] : transactions) {
+  for (const [at, t] of (foreign ? [] : transactions).entries()) {
     const kind = t.kind === "sale" || t.kind === "capture" ? "payment" : t.kind === "refund" ? "refund" : null;
     if (!kind || !(t.status == null || t.status === "success")) continue;
     const fee = t.fee != null ? t.fee : t.fees?.length ? t.fees.reduce((a, f) => a + minor(f.amount, scale, "fees"), 0n) : null;
-    tenders.push({ kind, gateway: t.gateway, amount: t.amount_set?.shop_money?.amount ?? t.amount, fee });
+    tenders.push({ kind, at, gateway: t.gateway, amount: t.amount_set?.shop_money?.amount ?? t.amount, fee });
   }
   const bookFee = (gateway, clearing, fee, path) => {
     const units = typeof fee === "bigint" ? fee : minor(fee, scale, `${path}.fee`);
@@ -192,7 +192,7 @@ export function peerMap(payload, configText) {
     post(account(config, "fee", gateway), units, why, "fee");
     post(clearing, -units, why, "other");
   };
-  const payments = tenders.map((t, i) => [t, i]).filter(([t]) => t.kind === "payment");
+  const payments = tenders.filter((t) => t.kind === "payment");
   if (!payments.length) {
     const due = -postings.reduce((a, x) => a + x[1], 0n);
     const names = p.payment_gateway_names ?? [];
@@ -200,8 +200,8 @@ export function peerMap(payload, configText) {
     if (!gateway.trim()) throw new PeerError("unnamed gateway");
     post(account(config, "clearing", gateway), due, `order total owed through ${JSON.stringify(gateway)} (no transaction in the payload)`, "other");
   }
-  for (const [t, i] of payments) {
-    const path = `transactions[${i}]`;
+  for (const t of payments) {
+    const path = `transactions[${t.at}]`;
     const paid = minor(t.amount, scale, `${path}.amount`);
     if (!t.gateway.trim()) throw new PeerError("unnamed gateway");
     const clearing = account(config, "clearing", t.gateway);

@@ -169,7 +169,7 @@ pub(crate) fn refund_entry(
         .enumerate()
         .filter(|(_, t)| t.kind == TenderKind::Refund)
     {
-        let path = format!("{}[{i}]", f.tenders);
+        let path = format!("{}[{}]", f.tenders, tender.payload_index(i));
         let value = at_scale(cur, tender.amount, Lazy(|| format!("{path}.amount")))?;
         let gateway = ctx.gateway(&tender.gateway, Lazy(|| format!("{path}.gateway")));
         let account = ctx.account(AccountKind::Clearing, gateway);

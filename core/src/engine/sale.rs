@@ -125,7 +125,7 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         book_fee(&mut b, ctx, gateway, account, fee);
     }
     for (i, tender) in payments {
-        let path = ItemPath(f.tenders, i);
+        let path = ItemPath(f.tenders, tender.payload_index(i));
         let paid = at_scale(cur, tender.amount, Lazy(|| format!("{path}.amount")))?;
         let gateway = ctx.gateway(&tender.gateway, Lazy(|| format!("{path}.gateway")));
         let account = ctx.account(AccountKind::Clearing, gateway);

@@ -27,6 +27,18 @@ pub struct Tender {
     /// keeps a fee estimate off the tender, since the fee is known, just not bookable here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_unbooked: Option<String>,
+    /// Where the tender sits in the payload's own list, when the adapter skipped entries of it
+    /// (authorizations, failed attempts): error paths and line texts must name the element a
+    /// person can find in the payload, not its rank among the kept ones.
+    #[serde(skip)]
+    pub source_index: Option<usize>,
+}
+
+impl Tender {
+    /// The tender's index in the payload's list; `kept` is its rank among the tenders.
+    pub fn payload_index(&self, kept: usize) -> usize {
+        self.source_index.unwrap_or(kept)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -260,6 +260,7 @@ fn tender(id: &str, gateway: &str, kind: TenderKind, amount: Decimal) -> Tender 
         amount,
         fee: None,
         fee_unbooked: None,
+        source_index: None,
     }
 }
 

@@ -191,6 +191,7 @@ fn tenders(transactions: &[Value], base: &str, shop_currency: &str) -> Result<Ve
             amount,
             fee,
             fee_unbooked: None,
+            source_index: Some(i),
         });
     }
     Ok(out)

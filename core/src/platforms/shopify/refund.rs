@@ -182,6 +182,7 @@ pub(super) fn tenders(
             amount,
             fee,
             fee_unbooked: None,
+            source_index: Some(i),
         });
     }
     Ok(out)

@@ -129,6 +129,7 @@ pub(super) fn charge(c: wire::Charge) -> Result<Order> {
             amount: s.gross,
             fee: s.fee,
             fee_unbooked: None,
+            source_index: None,
         }],
         gateway: Some(GATEWAY.to_string()),
         refunds,
@@ -206,6 +207,7 @@ pub(super) fn refund(r: wire::Refund) -> Result<StandaloneRefund> {
             amount: s.gross,
             fee: s.fee.filter(|f| !f.is_zero()),
             fee_unbooked: None,
+            source_index: None,
         };
         (vec![adjustment], vec![tender])
     } else {

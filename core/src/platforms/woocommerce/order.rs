@@ -133,6 +133,7 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
             amount: total.0,
             fee,
             fee_unbooked,
+            source_index: None,
         }],
         _ => Vec::new(),
     };
@@ -290,6 +291,7 @@ fn summary_refund(
             amount,
             fee: None,
             fee_unbooked: None,
+            source_index: None,
         }],
     }
 }

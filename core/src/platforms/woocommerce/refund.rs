@@ -154,6 +154,7 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
         amount,
         fee: None,
         fee_unbooked: None,
+        source_index: None,
     }];
     Ok(StandaloneRefund {
         currency,
