@@ -2,11 +2,17 @@
 // `/api/preview` carries per connected target the posts the poster will send, byte for byte the
 // reviewed snapshot tests/fixtures/shopify/<case>/documents.json, and a view of each document whose
 // totals were worked by hand; a journal-mode shop's answer has no `documents`; a mapping that
-// cannot make a document says why per target instead of failing the preview.
+// cannot make a document says why per target instead of failing the preview. Then the admin page
+// in Debian's Chromium shows them through <ledger-preview>: contact, lines, tax codes and totals
+// read from the DOM, at 390 px dark and 1280 px light, nothing wider than the screen, axe-core
+// finding nothing serious; saves docs/documents-preview.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
 import { API_KEY, FIXTURES, ROOT, fixture, fixtureConfig, sendShopify, startWorker } from "./helpers.mjs";
 
 const CASE = "partial-refund-restock";
@@ -17,7 +23,8 @@ const DOCUMENTS = fs.readFileSync(path.join(ROOT, "tests/fixtures/documents.toml
 const golden = fs.readFileSync(path.join(FIXTURES, CASE, "documents.json"), "utf8");
 const order = JSON.parse(fixture(CASE));
 // QBO and Xero are named but never connected here: the cost journals park without a call out.
-let mf;
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+let mf, base, context, profileDir;
 
 before(async () => {
   mf = await startWorker({
@@ -27,12 +34,18 @@ before(async () => {
       // Only QBO, and its items name no SKU of the order.
       [NO_ITEM]: { targets: ["qbo"], mapping_toml: `${fixtureConfig(CASE, NO_ITEM)}\n${DOCUMENTS.replace('"*" = "1"', '"MUG-*" = "1"').replace('"HOOD-*" = "6"', "")}` },
     },
+    options: { host: "127.0.0.1", port: 0 },
   });
+  base = (await mf.ready).href.replace(/\/$/, "");
   for (const shop of [SHOP, JOURNALS, NO_ITEM]) {
     assert.equal((await sendShopify(mf, order, { shop, topic: "orders/updated" })).status, 202);
   }
 });
-after(() => mf?.dispose());
+after(async () => {
+  await context?.close();
+  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await mf?.dispose();
+});
 
 async function preview(shop) {
   const res = await mf.dispatchFetch(`http://localhost/api/preview/shopify/${order.id}?shop=${shop}`, {
@@ -99,4 +112,131 @@ test("a document the mapping cannot make: the preview names the config key per t
   assert.equal(qbo.error.code, "E_CONFIG");
   assert.equal(qbo.error.path, "documents.qbo.items");
   assert.match(qbo.error.message, /HOOD-1/);
+});
+
+// ------------------------------------------------------------------ the widget in Chromium
+
+const usd = (amount) => `$${amount}`; // every amount of this order is under $1 000
+
+/** What the widget shows of each document, read from its shadow DOM. */
+function readDocuments(page) {
+  return page.evaluate(() => {
+    const root = document.querySelector("#preview ledger-preview").shadowRoot;
+    const text = (el) => el?.textContent.trim();
+    return [...root.querySelectorAll("table.document")].map((t) => ({
+      target: t.dataset.target,
+      type: t.dataset.type,
+      contact: text(t.querySelector("caption .contact")),
+      sharedGuest: t.querySelector("caption .contact").dataset.sharedGuest,
+      heads: [...t.querySelectorAll("thead th[scope=col]")].map(text),
+      lines: [...t.querySelectorAll("tbody tr")].map((r) =>
+        [text(r.querySelector("th[scope=row] code.item")), ...[...r.querySelectorAll("td")].map(text)]),
+      totals: Object.fromEntries([...t.querySelectorAll("tfoot tr")].map((r) => [r.dataset.total, text(r.querySelector("td"))])),
+    }));
+  });
+}
+
+/** The documents the snapshot posts, as the widget should show them (amounts as dollars). */
+function wantDocuments() {
+  const want = JSON.parse(golden);
+  const qbo = want.qbo.filter((p) => p.resource !== "customer").map((p) => ({
+    target: "qbo",
+    type: { salesreceipt: "SalesReceipt", refundreceipt: "RefundReceipt", invoice: "Invoice" }[p.resource],
+    contact: want.qbo[0].body.DisplayName,
+    lines: p.body.Line.filter((l) => l.DetailType === "SalesItemLineDetail").map((l) => [
+      l.SalesItemLineDetail.ItemRef.value, String(l.SalesItemLineDetail.Qty), usd(l.Amount.toFixed(2)), l.SalesItemLineDetail.TaxCodeRef.value]),
+    tax: usd(p.body.TxnTaxDetail.TotalTax.toFixed(2)),
+  }));
+  const xero = want.xero.filter((p) => p.path === "/Invoices" || p.path === "/CreditNotes").map((p) => {
+    const doc = (p.body.Invoices ?? p.body.CreditNotes)[0];
+    return {
+      target: "xero",
+      type: p.path === "/Invoices" ? "Invoice" : "CreditNote",
+      contact: want.xero[0].body.Contacts[0].Name,
+      lines: doc.LineItems.map((l) => [l.ItemCode, String(l.Quantity), usd(l.LineAmount.toFixed(2)), l.TaxType]),
+      tax: usd((doc.LineItems.reduce((cents, l) => cents + Math.round(l.TaxAmount * 100), 0) / 100).toFixed(2)),
+    };
+  });
+  return [...qbo, ...xero];
+}
+
+async function openOrder(page) {
+  page.setDefaultTimeout(60_000);
+  await page.goto(`${base}/admin`);
+  await page.fill("#key", API_KEY);
+  await page.fill("#shop", SHOP);
+  await page.click("#load");
+  await page.waitForFunction(() => document.querySelectorAll("#orders tbody tr").length === 1);
+  await page.click("#orders tbody tr button");
+  await page.waitForFunction(() => document.querySelector("#preview ledger-preview")?.shadowRoot?.querySelector("table.document tbody tr"));
+}
+
+async function seriousAxe(page) {
+  await page.evaluate(AXE); // through DevTools, not an inline script: the page's CSP stays on
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) })));
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+function checkShown(shown) {
+  const want = wantDocuments();
+  assert.deepEqual(shown.map((d) => [d.target, d.type]), want.map((d) => [d.target, d.type]));
+  // Hand-worked (tests/fixtures/README.md): the sale 110.50 and the refund 59.50, on both targets.
+  const totals = { SalesReceipt: "$110.50", Invoice: "$110.50", RefundReceipt: "$59.50", CreditNote: "$59.50" };
+  for (const [i, d] of shown.entries()) {
+    const w = want[i];
+    assert.equal(d.contact, w.contact, `${d.target} ${d.type}`);
+    assert.equal(d.sharedGuest, "false");
+    assert.deepEqual(d.heads, ["Item", "Qty", "Amount", "Tax code"]);
+    assert.deepEqual(d.lines, w.lines, `${d.target} ${d.type}`);
+    assert.equal(d.totals.tax, w.tax, `${d.target} ${d.type}`);
+    assert.equal(d.totals.total, totals[d.type], `${d.target} ${d.type}`);
+  }
+  // Xero pays what went through the gateway with a Payment of its own, as the snapshot posts it.
+  const payments = JSON.parse(golden).xero.filter((p) => p.path === "/Payments").map((p) => usd(p.body.Payments[0].Amount.toFixed(2)));
+  assert.deepEqual(shown.filter((d) => d.target === "xero").map((d) => d.totals.payment), payments);
+}
+
+test("Chromium, 390 px dark: the admin page's preview shows the documents as the snapshot posts them", async () => {
+  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-preview-documents-"));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    locale: "en-US",
+    viewport: { width: 390, height: 844 },
+    colorScheme: "dark",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const page = await context.newPage();
+  const errors = [];
+  const wasm = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("request", (r) => r.url().endsWith(".wasm") && wasm.push(r.url()));
+  await openOrder(page);
+  checkShown(await readDocuments(page));
+  const widget = page.locator("#preview ledger-preview");
+  const headings = await widget.evaluate((w) => [...w.shadowRoot.querySelectorAll("h2, h3")].map((x) => x.textContent));
+  assert.deepEqual(headings, ["Documents to post (4)", "QuickBooks Online", "Xero", "Journals that still book (2)", "Order profit"]);
+  const bg = await widget.evaluate((w) => getComputedStyle(w.shadowRoot.querySelector(".root")).color);
+  assert.equal(bg, "rgb(230, 237, 243)", "the widget follows dark mode (--ledger-fg)");
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: innerWidth,
+    widget: [...document.querySelectorAll("ledger-preview")].map((w) => w.scrollWidth - w.clientWidth) }));
+  assert.ok(widths.page <= widths.view, `page is ${widths.page} px wide on a ${widths.view} px screen`);
+  assert.ok(widths.widget.every((d) => d <= 0), `a widget scrolls sideways: ${widths.widget}`);
+  assert.deepEqual(await seriousAxe(page), []);
+  assert.deepEqual(wasm, [], "the documents render without the wasm core");
+  assert.deepEqual(errors, []);
+  await widget.screenshot({ path: path.join(ROOT, "docs/documents-preview.png") });
+});
+
+test("Chromium, 1280 px light: the same documents, axe finds nothing serious", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: "light" });
+  await openOrder(page);
+  checkShown(await readDocuments(page));
+  const fg = await page.locator("#preview ledger-preview").evaluate((w) => getComputedStyle(w.shadowRoot.querySelector(".root")).color);
+  assert.equal(fg, "rgb(31, 35, 40)", "light mode (--ledger-fg)");
+  assert.deepEqual(await seriousAxe(page), []);
 });
