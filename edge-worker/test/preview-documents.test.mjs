@@ -19,13 +19,14 @@ const CASE = "partial-refund-restock";
 const SHOP = "demo.myshopify.com";
 const JOURNALS = "journals.myshopify.com";
 const NO_ITEM = "no-item.myshopify.com";
+const GUEST = "guest.myshopify.com"; // manual-pending: a guest's order still owed
 const DOCUMENTS = fs.readFileSync(path.join(ROOT, "tests/fixtures/documents.toml"), "utf8");
 const golden = fs.readFileSync(path.join(FIXTURES, CASE, "documents.json"), "utf8");
 const order = JSON.parse(fixture(CASE));
-// QBO and Xero are named but never connected here: the cost journals park without a call out.
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 let mf, base, context, profileDir;
 
+// QBO and Xero are named but never connected here: the cost journals park without a call out.
 before(async () => {
   mf = await startWorker({
     shops: {
@@ -33,6 +34,7 @@ before(async () => {
       [JOURNALS]: { targets: ["qbo", "xero"], mapping_toml: fixtureConfig(CASE, JOURNALS) },
       // Only QBO, and its items name no SKU of the order.
       [NO_ITEM]: { targets: ["qbo"], mapping_toml: `${fixtureConfig(CASE, NO_ITEM)}\n${DOCUMENTS.replace('"*" = "1"', '"MUG-*" = "1"').replace('"HOOD-*" = "6"', "")}` },
+      [GUEST]: { targets: ["qbo", "xero"], mapping_toml: DOCUMENTS },
     },
     options: { host: "127.0.0.1", port: 0 },
   });
@@ -40,6 +42,7 @@ before(async () => {
   for (const shop of [SHOP, JOURNALS, NO_ITEM]) {
     assert.equal((await sendShopify(mf, order, { shop, topic: "orders/updated" })).status, 202);
   }
+  assert.equal((await sendShopify(mf, fixture("manual-pending"), { shop: GUEST, topic: "orders/create" })).status, 202);
 });
 after(async () => {
   await context?.close();
@@ -47,8 +50,8 @@ after(async () => {
   await mf?.dispose();
 });
 
-async function preview(shop) {
-  const res = await mf.dispatchFetch(`http://localhost/api/preview/shopify/${order.id}?shop=${shop}`, {
+async function preview(shop, id = order.id) {
+  const res = await mf.dispatchFetch(`http://localhost/api/preview/shopify/${id}?shop=${shop}`, {
     headers: { authorization: `Bearer ${API_KEY}` },
   });
   const text = await res.text();
@@ -160,11 +163,11 @@ function wantDocuments() {
   return [...qbo, ...xero];
 }
 
-async function openOrder(page) {
+async function openOrder(page, shop = SHOP) {
   page.setDefaultTimeout(60_000);
   await page.goto(`${base}/admin`);
   await page.fill("#key", API_KEY);
-  await page.fill("#shop", SHOP);
+  await page.fill("#shop", shop);
   await page.click("#load");
   await page.waitForFunction(() => document.querySelectorAll("#orders tbody tr").length === 1);
   await page.click("#orders tbody tr button");
@@ -238,5 +241,25 @@ test("Chromium, 1280 px light: the same documents, axe finds nothing serious", a
   checkShown(await readDocuments(page));
   const fg = await page.locator("#preview ledger-preview").evaluate((w) => getComputedStyle(w.shadowRoot.querySelector(".root")).color);
   assert.equal(fg, "rgb(31, 35, 40)", "light mode (--ledger-fg)");
+  assert.deepEqual(await seriousAxe(page), []);
+});
+
+test("Chromium: a guest's unpaid order is an Invoice to the shared guest contact, with nothing paid", async () => {
+  const want = JSON.parse(fs.readFileSync(path.join(FIXTURES, "manual-pending", "documents.json"), "utf8"));
+  const { body } = await preview(GUEST, JSON.parse(fixture("manual-pending")).id);
+  assert.deepEqual(body.documents.map((d) => d.documents.map((v) => [v.type, v.contact.key, v.contact.shared_guest, v.payment])),
+    [[["Invoice", "guest", true, null]], [["Invoice", "guest", true, null]]]);
+  const page = await context.newPage();
+  await openOrder(page, GUEST);
+  const shown = await readDocuments(page);
+  assert.deepEqual(shown.map((d) => [d.target, d.type, d.contact, d.sharedGuest]), [
+    ["qbo", "Invoice", want.qbo[0].body.DisplayName, "true"], ["xero", "Invoice", want.xero[0].body.Contacts[0].Name, "true"]]);
+  const badges = await page.locator("#preview ledger-preview").evaluate((w) =>
+    [...w.shadowRoot.querySelectorAll("caption .badge")].map((b) => b.textContent));
+  assert.deepEqual(badges, ["shared guest contact", "shared guest contact"]);
+  // Hand-worked: 45.00 + 10.00 delivery, no tax; owed, so no payment row.
+  for (const d of shown) assert.deepEqual(d.totals, { subtotal: "$55.00", tax: "$0.00", total: "$55.00" });
+  assert.deepEqual(shown[0].lines, want.qbo[1].body.Line.map((l) =>
+    [l.SalesItemLineDetail.ItemRef.value, String(l.SalesItemLineDetail.Qty), usd(l.Amount.toFixed(2)), l.SalesItemLineDetail.TaxCodeRef.value]));
   assert.deepEqual(await seriousAxe(page), []);
 });
