@@ -22,31 +22,7 @@ use std::path::Path;
 
 /// A documents setup every fixture maps with: catch-all items and tax codes, so that the checks
 /// below run on every order and refund.
-const DOCUMENTS: &str = r#"
-[documents]
-mode = "documents"
-[documents.qbo]
-shipping_item = "2"
-tip_item = "3"
-gift_card_item = "4"
-adjustment_item = "5"
-account = "35"
-[documents.qbo.items]
-"*" = "1"
-"HOOD-*" = "6"
-[documents.qbo.tax_codes]
-"*" = "TAX"
-[documents.xero]
-shipping_item = "SHIP"
-tip_item = "TIP"
-gift_card_item = "GIFTCARD"
-adjustment_item = "REFUND"
-account = "090"
-[documents.xero.items]
-"*" = "SALE"
-[documents.xero.tax_codes]
-"*" = "OUTPUT"
-"#;
+const DOCUMENTS: &str = include_str!("../../tests/fixtures/documents.toml");
 
 fn config(case: &Path) -> Config {
     let mut config = config_for(case);

@@ -7,8 +7,9 @@ use crate::http_error::{HttpError, HttpResult};
 use crate::intake::read_capped;
 use crate::queue;
 use crate::store::{now_ms, order_key, Db};
-use ledgerbridge_core::exporters::{export, Format};
+use ledgerbridge_core::exporters::{document_preview, export, Format, Target as DocumentTarget};
 use ledgerbridge_core::journal::{totals as entry_total, EntryTotals};
+use ledgerbridge_core::rules::DocumentMode;
 use ledgerbridge_core::{map, Entry, Platform};
 use serde::Deserialize;
 use serde_json::json;
@@ -127,7 +128,50 @@ pub async fn preview(
         // the entries without downloading the wasm core (it loads it only to map or when absent).
         obj.insert("totals".into(), json!(entry_totals(&mapped.entries)));
     }
-    Ok(Response::from_json(&body)?)
+    let mut text = body.to_string();
+    // Document mode: beside the journals that still book, the documents themselves. Spliced in
+    // as text so the posts keep the core's bytes (`25.00`, not `25.0` through a float).
+    if config.documents.mode == DocumentMode::Documents && text.ends_with('}') {
+        let shop_config = settings.shop(&event.shop);
+        let documents =
+            preview_documents(platform, event.payload.as_bytes(), &config, &shop_config)?;
+        text.pop();
+        text.push_str(",\"documents\":");
+        text.push_str(&documents);
+        text.push('}');
+    }
+    let mut resp = Response::ok(text)?;
+    resp.headers_mut().set("content-type", "application/json")?;
+    Ok(resp)
+}
+
+/// Per accounting target of the shop (SHOPS `targets`: `qbo`, `xero`), what the poster will send
+/// for this order, from the same core call (`document_preview` shares `document_posts`' builder):
+/// `{target, posts, documents}`, or `{target, error: {code, path, message}}` when the mapping
+/// cannot make them (an SKU with no item), so the preview shows why instead of failing whole.
+fn preview_documents(
+    platform: Platform,
+    payload: &[u8],
+    config: &ledgerbridge_core::Config,
+    shop: &crate::config::ShopConfig,
+) -> HttpResult<String> {
+    let targets = shop.all_targets().into_iter().filter_map(|t| match t {
+        crate::config::Target::Qbo => Some(DocumentTarget::Qbo),
+        crate::config::Target::Xero => Some(DocumentTarget::Xero),
+        _ => None,
+    });
+    let mut out = Vec::new();
+    for target in targets {
+        let one = match document_preview(platform, payload, config, target) {
+            Ok(preview) => serde_json::to_string(&preview),
+            Err(e) => serde_json::to_string(&json!({
+                "target": target.as_str(),
+                "error": {"code": e.code(), "path": e.path(), "message": e.to_string()},
+            })),
+        };
+        out.push(one.map_err(|e| HttpError::internal(e.to_string()))?);
+    }
+    Ok(format!("[{}]", out.join(",")))
 }
 
 /// `GET /api/entries?since=&format=&shop=[&totals=1]`: the ledger as the core exports it.

@@ -6,6 +6,7 @@
 mod beancount;
 mod contacts;
 mod csv;
+mod document_preview;
 mod documents;
 mod hledger;
 mod keys;
@@ -15,6 +16,9 @@ mod xero;
 mod xero_documents;
 
 pub use contacts::{contact_for, Contact};
+pub use document_preview::{
+    document_preview, ContactView, DocumentPreview, DocumentView, LineView, PaymentView,
+};
 pub use documents::{sales_documents, DocumentKind, DocumentLine, LineKind, SalesDocument, Target};
 pub use keys::{doc_number, DOC_NUMBER_MAX, IDEMPOTENCY_KEY_MAX, REQUEST_ID_MAX};
 pub use qbo::{qbo_journal_entry, qbo_request_id};
@@ -115,6 +119,18 @@ pub fn document_posts(
     config: &Config,
     target: Target,
 ) -> Result<String> {
+    let (_, posts) = documents_and_posts(platform, payload, config, target)?;
+    serde_json::to_string(&posts).map_err(serialize_error)
+}
+
+/// The event's documents and their posts, built once: the poster sends the posts and the preview
+/// shows the documents they were written from, so both come from this one function.
+fn documents_and_posts(
+    platform: crate::platforms::Platform,
+    payload: &[u8],
+    config: &Config,
+    target: Target,
+) -> Result<(Vec<SalesDocument>, Vec<Box<RawValue>>)> {
     let event = platform.parse(payload)?;
     // A second read of the payload for its customer: journal mapping never needs it.
     let customer = crate::platforms::customer_of(platform, payload)?;
@@ -141,7 +157,7 @@ pub fn document_posts(
             }
         }
     }
-    serde_json::to_string(&posts).map_err(serialize_error)
+    Ok((docs, posts))
 }
 
 /// Posts of different body types in one array.

@@ -1,4 +1,5 @@
-// <ledger-preview>: the journal entries an order will post, before anything is posted.
+// <ledger-preview>: the journal entries (and, in document mode, the sales documents) an order will
+// post, before anything is posted.
 //
 //   <ledger-preview platform="shopify" payload='{"id":...}' config='shop = "x"'></ledger-preview>
 //   <ledger-preview src="/api/preview/shopify/5551234" token="..."></ledger-preview>
@@ -6,10 +7,13 @@
 // Inputs (attributes or properties): platform + payload (+ config) mapped in the browser by the
 // wasm core, or src: a URL returning `Mapped` JSON (e.g. the edge worker's preview endpoint), sent
 // with `Authorization: Bearer <token>` when token is set. The `mapped` property takes a `Mapped`
-// object directly. `locale` picks the number format (default: the page's). Re-renders whenever an
+// object directly. In document mode the worker's answer also has `documents` (the sales documents
+// the poster will send, per target), shown before the journals that still book (documents.js).
+// `locale` picks the number format (default: the page's). Re-renders whenever an
 // input changes; fires `ledger-preview:render` (detail: the Mapped) or `ledger-preview:error`.
 import { STYLES } from "./styles.js";
 import { entryTable, errorBox, h, profitList, rejectedList, warningList } from "./render.js";
+import { documentsSection } from "./documents.js";
 
 const INPUTS = ["platform", "payload", "config", "src", "token", "locale", "label"];
 
@@ -185,12 +189,19 @@ export class LedgerPreview extends HTMLElement {
     this.removeAttribute("aria-invalid");
     const locale = this.#read("locale") || undefined;
     const entries = mapped.entries ?? [];
+    // Document mode (the worker's preview sends `documents`): the documents first, then the
+    // journals that still book beside them (fees, cost of goods).
+    const documents = documentsSection(mapped.documents, locale);
+    const title = documents
+      ? entries.length === 1 ? "Journal that still books" : `Journals that still book (${entries.length})`
+      : entries.length === 1 ? "Journal entry" : `Journal entries (${entries.length})`;
     this.#show(
+      documents,
       entries.length
         ? h("section", { "aria-label": this.#read("label") || "Journal entries" }, // unique per widget when a page shows several
-          h("h2", {}, entries.length === 1 ? "Journal entry" : `Journal entries (${entries.length})`),
+          h("h2", {}, title),
           entries.map((entry, i) => entryTable(entry, totals[i], locale)))
-        : h("p", { class: "empty" }, "Nothing to post for this order."),
+        : h("p", { class: "empty" }, documents ? "No journal books beside the documents." : "Nothing to post for this order."),
       rejectedList(mapped.rejected),
       warningList(mapped.warnings),
       profitList(mapped.profit, locale),

@@ -79,5 +79,17 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 1
 .rejected { list-style: none; padding: 0; margin: 0 0 14px; }
 .rejected li { margin: 0 0 4px; }
 .empty, .loading { color: var(--ledger-muted); }
+h3 { font-size: 14px; margin: 0 0 8px; }
+.documents .target { margin: 0 0 14px; }
+.doc-type { color: var(--ledger-accent); }
+.contact { font-weight: 600; color: var(--ledger-fg); }
+.badge {
+  display: inline-block; margin-left: 6px; padding: 0 6px; font-size: 11px; color: var(--ledger-fg);
+  border: 1px solid var(--ledger-border); border-radius: var(--ledger-radius); background: var(--ledger-stripe);
+}
+tbody tr.doc-line:nth-of-type(odd) { background: var(--ledger-stripe); }
+.item-ref { display: block; font-size: 12px; color: var(--ledger-muted); }
+table.document tfoot th, table.document tfoot td { font-weight: 400; border-bottom-width: 1px; }
+table.document tfoot tr.total th, table.document tfoot tr.total td { font-weight: 600; border-bottom-width: 2px; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

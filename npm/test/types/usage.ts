@@ -5,7 +5,7 @@ import {
   report, reportJson, splitRecords, summarize, validateConfig, version, type Config, type Entry, type LedgerErrorCode,
   type Mapped,
 } from "ledgerbridge";
-import { LedgerPreview } from "ledgerbridge/widget";
+import { LedgerPreview, type DocumentPreview } from "ledgerbridge/widget";
 
 const mapped: Mapped = mapEvent("shopify", '{"id":1}', 'shop = "demo.myshopify.com"');
 const fromObject: Mapped = mapEvent("woocommerce", { id: 1 }, { shop: "x", costs: { MUG: "3.10" } });
@@ -59,6 +59,12 @@ typed.src = "/api/preview/shopify/1";
 typed.token = "session-token";
 typed.payload = { id: 1 };
 typed.mapped = mapped;
+// Document mode: the worker's preview carries the documents beside the entries.
+const docs: DocumentPreview[] = [{ target: "qbo", documents: [] }, { target: "xero", error: { code: "E_CONFIG", path: "documents.xero.items", message: "" } }];
+typed.mapped = { ...mapped, documents: docs };
+const docTotal: string | undefined = typed.mapped.documents?.[0].documents?.[0]?.total;
+// @ts-expect-error document amounts are decimal strings, never numbers
+const docAsNumber: number | undefined = typed.mapped.documents?.[0].documents?.[0]?.total;
 
 // @ts-expect-error amounts are decimal strings, never numbers
 const asNumber: number = mapped.profit.revenue;
