@@ -82,6 +82,10 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
             Ok(p) => crate::chart::accounts(&req, &env, &settings, p).await,
             Err(e) => Err(e),
         },
+        (Method::Post, ["api", "accounts", p]) => match connect::Provider::parse(p) {
+            Ok(p) => crate::chart::create(req, &env, &settings, p).await,
+            Err(e) => Err(e),
+        },
         (Method::Get, ["admin"]) => admin_page::page(&req, &settings),
         _ => Err(HttpError::not_found(format!("no route for {path}"))),
     };
