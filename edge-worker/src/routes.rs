@@ -52,6 +52,7 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
             crate::reports::handle(&req, &env, &settings, kind).await
         }
         (Method::Post, ["api", "backfill"]) => backfill::handle(req, &env, &settings).await,
+        (Method::Post, ["api", "remap"]) => crate::remap::handle(req, &env, &settings).await,
         (Method::Post, ["api", "replay"]) => api::replay(req, &env, &settings).await,
         (Method::Post, ["api", "erasure"]) => privacy::erasure(req, &env, &settings).await,
         (Method::Get, ["api", "data-requests"]) => data_request::list(&req, &env, &settings).await,
