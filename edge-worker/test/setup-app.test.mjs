@@ -85,7 +85,13 @@ async function remapStep(page, { orders, was, now, version, label }) {
   const w = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: innerWidth }));
   assert.ok(w.page <= w.view, `remap preview: page is ${w.page} px wide on a ${w.view} px screen`);
   assert.deepEqual(await axe(page), [], "remap preview");
-  await page.locator("#remap").screenshot({ path: path.join(os.tmpdir(), `ledgerbridge-remap-${label}.png`) });
+  // The panel's top: the range, the counts and the first order before and after.
+  const clip = await page.evaluate(() => {
+    const panel = document.querySelector("#remap").getBoundingClientRect();
+    const first = document.querySelector("#remap .order").getBoundingClientRect();
+    return { x: panel.x + scrollX, y: panel.y + scrollY, width: panel.width, height: first.bottom - panel.y };
+  });
+  await page.screenshot({ path: path.join(os.tmpdir(), `ledgerbridge-remap-${label}.png`), fullPage: true, clip });
   const before = await entryCount();
   assert.equal(await page.textContent("#remap-apply"), `Re-map ${orders} order${orders > 1 ? "s" : ""}`);
   await page.click("#remap-apply");
