@@ -119,6 +119,7 @@ function openCreate(role, select) {
     field("name", "Account name", el("input", { type: "text", required: true, autocomplete: "off", maxLength: provider === "qbo" ? 100 : 150 })),
     field("type", "Type", el("select", {}, ...kinds.map((k, i) => el("option", { value: String(i), textContent: k.label })))),
     provider === "xero" ? field("code", "Code (up to 10 letters or digits)", el("input", { type: "text", required: true, autocomplete: "off", maxLength: 10 })) : null,
+    el("p", { id: `${base}-new-err`, className: "err", role: "alert" }),
     el("p", { className: "bar" },
       el("button", { type: "submit", className: "primary", textContent: "Create account" }),
       el("button", { type: "button", textContent: "Cancel", onclick: () => { form.remove(); select.focus(); } })));
@@ -141,7 +142,9 @@ function openCreate(role, select) {
       tell("created", { account: r.account });
       await repreview();
     } catch (e) {
-      const at = form.querySelector(`#${base}-new-${["name", "type", "code"].includes(e.path) ? e.path : "name"}`);
+      const at = ["name", "type", "code"].includes(e.path) ? $(`${base}-new-${e.path}`) : null;
+      // Not about a field (the books unreachable, not connected): said under the form.
+      if (!at) { $(`${base}-new-err`).textContent = cleanMessage(e); return; }
       at.setAttribute("aria-invalid", "true");
       $(`${at.id}-err`).textContent = cleanMessage(e);
       at.focus();
