@@ -115,7 +115,8 @@ const XERO_KINDS: [AccountKind; 9] = [
     kind("OVERHEADS", None, Expense, "Overhead"),
 ];
 
-/// QBO refuses longer names (Intuit's Account reference: `Name` max 100); Xero's spec says 150.
+/// Xero's spec says 150. QBO's 100 is Intuit's Account reference as commonly quoted, not in
+/// round2-apis.md (unconfirmed); a longer name would only be refused by QBO itself.
 const QBO_NAME_MAX: usize = 100;
 const XERO_NAME_MAX: usize = 150;
 const XERO_CODE_MAX: usize = 10;
@@ -190,7 +191,8 @@ pub fn new_account_body(
                     format!("at most {QBO_NAME_MAX} characters"),
                 ));
             }
-            // A colon separates a sub-account from its parent in QBO names.
+            // A colon separates a sub-account from its parent in QBO's FullyQualifiedName (and
+            // QBO refuses it in display names, round2-apis.md §4.2); a quote breaks its queries.
             if name.contains([':', '"']) {
                 return Err(refuse("name", name, "no colon or double quote"));
             }
