@@ -108,6 +108,18 @@ test("v2 with another sales account: dry run says 3 changed, apply reverses and 
   await waitFor("idle", () => idle(mf), 20_000);
   assert.equal((await entryIds(SHOP)).length, 9);
   assert.equal(sentToQbo().length, 9);
+
+  // A newer version of a re-mapped order (fulfilled, same money) is measured against the re-mapped
+  // entry, the one in force: it books the same, so nothing is reversed or posted again.
+  const order = JSON.parse(fixture("simple"));
+  const later = { ...order, id: ORDERS[0], updated_at: "2026-05-05T10:00:00-04:00", fulfillment_status: "fulfilled" };
+  assert.equal((await sendShopify(mf, later, { shop: SHOP, topic: "orders/updated" })).status, 202);
+  await waitFor("the newer version mapped", () => idle(mf), 20_000);
+  assert.equal((await entryIds(SHOP)).length, 9);
+  assert.equal(sentToQbo().length, 9);
+  const [head] = await rows(mf, "SELECT entry_id, version FROM heads WHERE logical_key = ?", `shopify:${SHOP}:sale:${ORDERS[0]}`);
+  assert.match(head.entry_id, /:remap-v2$/);
+  assert.equal(head.version, String(Date.parse(later.updated_at) / 1000), "the newer version was mapped, not dropped");
 });
 
 test("reports use the saved version: a tax account saved (and past orders re-mapped) is the one /api/reports/tax names", async () => {
