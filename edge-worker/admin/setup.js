@@ -14,6 +14,8 @@ const CSS = `
   #setup .beforeafter { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); gap: .75rem; }
   #setup .beforeafter > div { min-width: 0; }
   #setup textarea { font: .85rem ui-monospace, monospace; width: 100%; min-height: 8rem; color: var(--fg); background: var(--bg); border: 1px solid var(--border); border-radius: var(--radius); }
+  #setup .role .create { display: grid; gap: .35rem; margin-top: .4rem; padding: .5rem; border: 1px dashed var(--border); border-radius: var(--radius); }
+  #setup .role .create input, #setup .role .create select { width: 100%; }
   #setup ol.versions { padding-left: 1.5rem; }
   #setup ol.versions li { margin: .25rem 0; overflow-wrap: anywhere; }
 `;
@@ -74,11 +76,17 @@ function renderRoles() {
   const roles = chart?.roles ?? current.roles;
   const byId = new Map((chart?.accounts ?? []).map((a) => [a.id, a]));
   // Prefixes name many accounts (one per kind of platform charge): not one picker's choice.
+  // What the user picked but has not saved survives a re-render (an account created meanwhile).
+  const picked = new Map([...document.querySelectorAll("#setup-roles select")].map((s) => [s.dataset.path, s.value]));
   const items = roles.filter((r) => !r.path.endsWith("_prefix")).map((r, i) => {
     const id = `setup-role-${i}`;
-    const select = el("select", { id, dataset: { path: r.path }, disabled: !chart, onchange: () => repreview() },
+    const select = el("select", { id, dataset: { path: r.path, was: r.mapped ?? "" }, disabled: !chart,
+      onchange: () => (select.value === CREATE ? openCreate(r, select) : (select.dataset.was = select.value, repreview())) },
       el("option", { value: "", textContent: chart ? "Keep as it is" : "Import accounts first" }),
-      ...(r.allowed ?? []).map((a) => el("option", { value: a, textContent: `${byId.get(a)?.name} (${a})`, selected: r.mapped === a })));
+      ...(r.allowed ?? []).map((a) => el("option", { value: a, textContent: `${byId.get(a)?.name} (${a})`, selected: r.mapped === a })),
+      chart && r.creatable?.length ? el("option", { value: CREATE, textContent: "Create account…" }) : null);
+    const was = picked.get(r.path);
+    if (was && was !== CREATE && [...select.options].some((o) => o.value === was)) select.value = select.dataset.was = was;
     select.setAttribute("aria-describedby", `${id}-now ${id}-err`);
     return el("div", { className: "role" },
       el("label", { htmlFor: id, textContent: r.label }), select,
@@ -86,6 +94,64 @@ function renderRoles() {
       el("span", { id: `${id}-err`, className: "err", role: "alert" }));
   });
   $("setup-roles").replaceChildren(...items);
+}
+
+// "Create account…": a missing account made in the books, of a kind the core allows for the
+// role; a refusal is shown at its field (name, type or code), and the new account is then offered
+// to every role of its class and picked for this one.
+const CREATE = "__create";
+const cleanMessage = (e) => e.message.replace(/ \[E_[A-Z_]+(?: at [^\]]*)?\]$/, "");
+function openCreate(role, select) {
+  const provider = $("setup-provider").value;
+  const previous = select.dataset.was ?? "";
+  select.value = previous;
+  const host = select.parentElement;
+  host.querySelector(".create")?.remove();
+  const base = select.id;
+  const field = (name, label, input) => {
+    input.id = `${base}-new-${name}`;
+    input.setAttribute("aria-describedby", `${input.id}-err`);
+    return el("div", {}, el("label", { htmlFor: input.id, textContent: label }), input,
+      el("span", { id: `${input.id}-err`, className: "err", role: "alert" }));
+  };
+  const kinds = role.creatable;
+  const form = el("form", { className: "create", ariaLabel: `New account for ${role.label}` },
+    field("name", "Account name", el("input", { type: "text", required: true, autocomplete: "off", maxLength: provider === "qbo" ? 100 : 150 })),
+    field("type", "Type", el("select", {}, ...kinds.map((k, i) => el("option", { value: String(i), textContent: k.label })))),
+    provider === "xero" ? field("code", "Code (up to 10 letters or digits)", el("input", { type: "text", required: true, autocomplete: "off", maxLength: 10 })) : null,
+    el("p", { id: `${base}-new-err`, className: "err", role: "alert" }),
+    el("p", { className: "bar" },
+      el("button", { type: "submit", className: "primary", textContent: "Create account" }),
+      el("button", { type: "button", textContent: "Cancel", onclick: () => { form.remove(); select.focus(); } })));
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    for (const n of form.querySelectorAll("[aria-invalid=true]")) n.removeAttribute("aria-invalid");
+    for (const n of form.querySelectorAll(".err")) n.textContent = "";
+    const kind = kinds[Number($(`${base}-new-type`).value)];
+    const body = { role: role.path, name: $(`${base}-new-name`).value, type: kind.type, ...(kind.subtype ? { subtype: kind.subtype } : {}),
+      ...(provider === "xero" ? { code: $(`${base}-new-code`).value } : {}) };
+    try {
+      const r = await api(`/api/accounts/${provider}${shopParam()}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      chart.accounts.push(r.account);
+      for (const other of chart.roles) if (other.classes.includes(r.account.class)) other.allowed.push(r.account.id);
+      renderRoles();
+      const picker = [...document.querySelectorAll("#setup-roles select")].find((s) => s.dataset.path === role.path);
+      picker.value = picker.dataset.was = r.account.id;
+      picker.focus();
+      say(`${r.account.name} (${r.account.id}) created in ${PROVIDERS[provider]} and picked for ${role.label}.`);
+      tell("created", { account: r.account });
+      await repreview();
+    } catch (e) {
+      const at = ["name", "type", "code"].includes(e.path) ? $(`${base}-new-${e.path}`) : null;
+      // Not about a field (the books unreachable, not connected): said under the form.
+      if (!at) { $(`${base}-new-err`).textContent = cleanMessage(e); return; }
+      at.setAttribute("aria-invalid", "true");
+      $(`${at.id}-err`).textContent = cleanMessage(e);
+      at.focus();
+    }
+  };
+  host.append(form);
+  $(`${base}-new-name`).focus();
 }
 
 async function repreview() {
@@ -186,3 +252,4 @@ async function importChart() {
 }
 
 onLoad(loadSetup);
+import "./remap.js";

@@ -94,7 +94,7 @@ fn source_error(e: worker::Error) -> HttpError {
 }
 
 /// `YYYY-MM-DD` → Unix seconds of its midnight, UTC.
-fn day(text: &str, path: &str) -> HttpResult<i64> {
+pub(crate) fn day(text: &str, path: &str) -> HttpResult<i64> {
     let is_date = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
     is_date
         .then(|| Timestamp::parse(text))

@@ -34,6 +34,7 @@ pub mod queue;
 pub mod ratelimit;
 pub mod reconcile;
 pub mod reconcile_shopify;
+pub mod remap;
 pub mod reports;
 pub mod routes;
 pub mod seal;

@@ -52,6 +52,7 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
             crate::reports::handle(&req, &env, &settings, kind).await
         }
         (Method::Post, ["api", "backfill"]) => backfill::handle(req, &env, &settings).await,
+        (Method::Post, ["api", "remap"]) => crate::remap::handle(req, &env, &settings).await,
         (Method::Post, ["api", "replay"]) => api::replay(req, &env, &settings).await,
         (Method::Post, ["api", "erasure"]) => privacy::erasure(req, &env, &settings).await,
         (Method::Get, ["api", "data-requests"]) => data_request::list(&req, &env, &settings).await,
@@ -80,6 +81,10 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "config", "preview"]) => setup::preview(req, &env, &settings).await,
         (Method::Get, ["api", "accounts", p]) => match connect::Provider::parse(p) {
             Ok(p) => crate::chart::accounts(&req, &env, &settings, p).await,
+            Err(e) => Err(e),
+        },
+        (Method::Post, ["api", "accounts", p]) => match connect::Provider::parse(p) {
+            Ok(p) => crate::chart::create(req, &env, &settings, p).await,
             Err(e) => Err(e),
         },
         (Method::Get, ["admin"]) => admin_page::page(&req, &settings),

@@ -82,3 +82,58 @@ test("a dead grant and a shop never connected are told apart, nothing fetched wi
   const anonymous = await mf.dispatchFetch(`http://localhost/api/accounts/qbo?shop=${SHOP}`);
   assert.equal(anonymous.status, 401);
 });
+
+async function create(provider, body) {
+  const res = await mf.dispatchFetch(`http://localhost/api/accounts/${provider}?shop=${SHOP}`, {
+    method: "POST", headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+test("QBO: a missing account is created for a role, of a kind the role allows, and then offered; a taken name is refused at the name", async () => {
+  const before = await get(`/api/accounts/qbo?shop=${SHOP}`);
+  // The kinds a role may create come from the core: income kinds for sales, none of another class.
+  assert.deepEqual(role(before.body, "accounts.sales").creatable.map((k) => k.subtype), ["SalesOfProductIncome", "OtherPrimaryIncome", "DiscountsRefundsGiven"]);
+  assert.ok(role(before.body, "accounts.bank").creatable.every((k) => k.class === "asset"));
+  const made = await create("qbo", { role: "accounts.sales", name: "Web Sales", type: "Income", subtype: "SalesOfProductIncome" });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  assert.deepEqual(made.body.account, { id: "200", name: "Web Sales", type: "Income", class: "income", ledger: "Income:Web-Sales" });
+  const sent = qbo.requests.filter((r) => r.method === "POST" && /\/v3\/company\/9130\/account/.test(r.url));
+  assert.equal(sent.length, 1);
+  assert.deepEqual(JSON.parse(sent[0].body), { Name: "Web Sales", AccountType: "Income", AccountSubType: "SalesOfProductIncome" });
+  assert.match(sent[0].headers.authorization, /^Bearer at-/);
+  const after = await get(`/api/accounts/qbo?shop=${SHOP}`);
+  assert.ok(role(after.body, "accounts.sales").allowed.includes("200"), "the new account is offered to its role");
+  assert.ok(!role(after.body, "accounts.bank").allowed.includes("200"));
+
+  const taken = await create("qbo", { role: "accounts.sales", name: "web sales", type: "Income", subtype: "SalesOfProductIncome" });
+  assert.equal(taken.status, 400);
+  assert.deepEqual([taken.body.error.code, taken.body.error.path], ["E_ACCOUNT_REFUSED", "name"]);
+  assert.doesNotMatch(taken.body.error.message, /[{}]/, "no raw provider text");
+  // A kind the role may not use, or a name QBO would refuse, is refused before anything is sent.
+  const wrongKind = await create("qbo", { role: "accounts.bank", name: "Sales 2", type: "Income", subtype: "SalesOfProductIncome" });
+  assert.deepEqual([wrongKind.status, wrongKind.body.error.code, wrongKind.body.error.path], [400, "E_INVALID_VALUE", "type"]);
+  const colon = await create("qbo", { role: "accounts.sales", name: "Sales:Web", type: "Income", subtype: "SalesOfProductIncome" });
+  assert.deepEqual([colon.status, colon.body.error.path], [400, "name"]);
+  const noRole = await create("qbo", { role: "accounts.nothing", name: "X", type: "Income", subtype: "SalesOfProductIncome" });
+  assert.deepEqual([noRole.status, noRole.body.error.path], [400, "role"]);
+  assert.equal(qbo.requests.filter((r) => r.method === "POST" && /\/account\?/.test(r.url)).length, 2, "only the valid requests were sent");
+  assert.equal(qbo.state.chart.created.length, 1);
+});
+
+test("Xero: a missing account is created with its code; a taken code or name is refused at its field", async () => {
+  const made = await create("xero", { role: "accounts.gift_cards", name: "Gift cards (web)", type: "CURRLIAB", code: "826" });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  assert.deepEqual(made.body.account, { id: "826", name: "Gift cards (web)", type: "CURRLIAB", class: "liability", ledger: "Liabilities:Gift-Cards-Web" });
+  const sent = xero.requests.filter((r) => r.method === "PUT" && r.url === "/api.xro/2.0/Accounts");
+  assert.deepEqual(JSON.parse(sent[0].body), { Code: "826", Name: "Gift cards (web)", Type: "CURRLIAB" });
+  assert.equal(sent[0].headers["xero-tenant-id"], "tenant-1");
+  const r = await get(`/api/accounts/xero?shop=${SHOP}`);
+  assert.ok(role(r.body, "accounts.gift_cards").allowed.includes("826"));
+  const code = await create("xero", { role: "accounts.gift_cards", name: "Another", type: "CURRLIAB", code: "820" });
+  assert.deepEqual([code.status, code.body.error.code, code.body.error.path], [400, "E_ACCOUNT_REFUSED", "code"]);
+  const name = await create("xero", { role: "accounts.sales", name: "Sales", type: "REVENUE", code: "201" });
+  assert.deepEqual([name.status, name.body.error.path], [400, "name"]);
+  const noCode = await create("xero", { role: "accounts.sales", name: "Web", type: "REVENUE" });
+  assert.deepEqual([noCode.status, noCode.body.error.code, noCode.body.error.path], [400, "E_INVALID_VALUE", "code"]);
+  assert.equal(xero.state.chart.created.length, 1);
+});

@@ -3,8 +3,9 @@
 // heading: connect QuickBooks Online (the OAuth flow against the stand-in), import its chart, map
 // a role with the before/after preview, save version 1, and a dry run of the last 30 days
 // (POST /api/backfill against the Shopify Admin stand-in: its new/changed/unchanged counts). A
-// shop whose platform has no pull gets the preview of its recent orders instead. 390 px, dark,
-// axe-core finding no serious or critical violation at any step.
+// shop whose platform has no pull gets the preview of its recent orders instead. On a 390 px phone
+// in dark mode and a 1280 px desktop in light mode (a shop each), axe-core finding no serious or
+// critical violation at any step.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -19,6 +20,7 @@ import { API_KEY, fixture, idle, rows, sendShopify, startWorker, waitFor } from 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const SHOP = "guided.myshopify.com";
+const DESK = "guided-desk.myshopify.com"; // the same walk on a desktop, for a shop of its own
 const NO_PULL = "nopull.example.test"; // not *.myshopify.com, no admin_base: no Admin API to pull from
 const TOKEN = "shpat_test_guided";
 let mf, base, qbo, admin, context, profileDir;
@@ -39,13 +41,13 @@ before(async () => {
   admin.state.restOrders.push({ ...booked, updated_at: daysAgo(1), fulfillment_status: "fulfilled" }, lost);
   const books = { base_url: qbo.url, token_url: qbo.tokenUrl, authorize_url: qbo.authorizeUrl, revoke_url: qbo.revokeUrl };
   mf = await startWorker({
-    shops: { [SHOP]: { qbo: books, shopify: { admin_base: admin.url } }, [NO_PULL]: {} },
+    shops: { [SHOP]: { qbo: books, shopify: { admin_base: admin.url } }, [DESK]: { qbo: books, shopify: { admin_base: admin.url } }, [NO_PULL]: {} },
     vars: { QBO_CLIENT_ID: "qbo-id", QBO_CLIENT_SECRET: "qbo-secret", SHOPIFY_ADMIN_TOKEN: TOKEN },
     options: { host: "127.0.0.1", port: 0 },
   });
   base = (await mf.ready).href.replace(/\/$/, "");
   qbo.codes.redirectUris = [`${base}/oauth/callback/qbo`];
-  assert.equal((await sendShopify(mf, booked, { shop: SHOP, topic: "orders/paid" })).status, 202);
+  for (const shop of [SHOP, DESK]) assert.equal((await sendShopify(mf, booked, { shop, topic: "orders/paid" })).status, 202);
   assert.equal((await sendShopify(mf, orderOf(7500000000003), { shop: NO_PULL, topic: "orders/paid" })).status, 202);
   await waitFor("booked", () => idle(mf), 60_000);
   profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-guided-"));
@@ -68,7 +70,9 @@ async function axe(page) {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
 }
 // Each step: its indicator, its heading focused, the page no wider than the phone, axe clean.
+let reached = ""; // the last step a walk reached: named when a wait times out (a flake seen twice, not reproduced since)
 async function atStep(page, n, title) {
+  reached = `step ${n} (${title})`;
   await page.waitForFunction((t) => document.querySelector("#guide-h")?.textContent === t, title);
   assert.equal(await page.textContent("#guide-step"), `Step ${n} of 5`);
   assert.equal(await page.evaluate(() => document.activeElement?.id), "guide-h", `focus on step ${n}'s heading`);
@@ -78,14 +82,16 @@ async function atStep(page, n, title) {
 }
 const nextEnabled = (page) => page.waitForFunction(() => !document.querySelector("#guide-next").disabled);
 
-test("a shop with no saved mapping is walked through the five steps, ending with the last 30 days' dry run", async () => {
+async function walk({ shop, width, height, scheme, label }) {
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
+  await page.setViewportSize({ width, height });
+  await page.emulateMedia({ colorScheme: scheme });
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(`${base}/admin`);
   await page.fill("#key", API_KEY);
-  await page.fill("#shop", SHOP);
+  await page.fill("#shop", shop);
   await page.click("#load");
 
   await atStep(page, 1, "Connect your books");
@@ -120,7 +126,7 @@ test("a shop with no saved mapping is walked through the five steps, ending with
   assert.equal(await page.isDisabled("#guide-next"), true, "nothing saved yet");
   await page.click("#guide #setup-save");
   await page.waitForFunction(() => document.querySelector("#guide-status")?.textContent === "Saved as version 1.");
-  assert.equal((await rows(mf, "SELECT version FROM shop_configs WHERE shop = ?", SHOP))[0].version, 1);
+  assert.equal((await rows(mf, "SELECT version FROM shop_configs WHERE shop = ?", shop))[0].version, 1);
   await atStep(page, 4, "Save the mapping");
   await page.click("#guide-next");
 
@@ -134,9 +140,9 @@ test("a shop with no saved mapping is walked through the five steps, ending with
   const call = admin.state.calls.find((c) => c.path.endsWith("/orders.json") && c.query.created_at_min);
   const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
   assert.equal(call.query.created_at_min, `${from}T00:00:00Z`, "the window starts 30 days back, today included");
-  assert.equal((await rows(mf, "SELECT count(*) AS n FROM entries WHERE shop = ?", SHOP))[0].n, 1, "a dry run writes nothing");
-  await page.screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-guided-phone.png"), fullPage: true });
-  await page.locator("#guide").screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-guided-step5-phone.png") });
+  assert.equal((await rows(mf, "SELECT count(*) AS n FROM entries WHERE shop = ?", shop))[0].n, 1, "a dry run writes nothing");
+  await page.screenshot({ path: path.join(os.tmpdir(), `ledgerbridge-guided-${label}.png`), fullPage: true });
+  await page.locator("#guide").screenshot({ path: path.join(os.tmpdir(), `ledgerbridge-guided-step5-${label}.png`) });
 
   // Finishing puts the borrowed controls back in the mapping view and closes the guide.
   await page.click("#guide-next");
@@ -146,7 +152,7 @@ test("a shop with no saved mapping is walked through the five steps, ending with
   }
   // A shop with a saved version does not start the guide again; the button does.
   await page.reload();
-  await page.fill("#shop", SHOP);
+  await page.fill("#shop", shop);
   await page.click("#load");
   await page.waitForSelector("#setup-guide");
   assert.equal(await page.isHidden("#guide"), true);
@@ -154,8 +160,19 @@ test("a shop with no saved mapping is walked through the five steps, ending with
   await atStep(page, 1, "Connect your books");
   await page.click("#guide .leave");
   assert.equal(await page.isHidden("#guide"), true);
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), scheme === "dark" ? "rgb(13, 17, 23)" : "rgb(255, 255, 255)");
   assert.deepEqual(errors, []);
+}
+
+const walkNaming = (variant) => walk(variant).catch((e) => {
+  e.message = `${e.message}\n(after reaching ${reached})`;
+  throw e;
 });
+test("a shop with no saved mapping is walked through the five steps, ending with the last 30 days' dry run (390 px, dark)", () =>
+  walkNaming({ shop: SHOP, width: 390, height: 844, scheme: "dark", label: "phone" }));
+test("the same walk on a 1280 px desktop in light mode", () =>
+  walkNaming({ shop: DESK, width: 1280, height: 900, scheme: "light", label: "desktop" }));
+
 
 test("a shop whose platform has no pull gets the preview of its recent orders at step 5", async () => {
   const page = await context.newPage();

@@ -6,6 +6,7 @@ pub mod diff;
 mod entry;
 pub mod plan;
 pub mod posting;
+pub mod remap;
 mod summary;
 mod totals;
 

@@ -23,7 +23,7 @@ pub struct TargetAccount {
     pub ledger: Option<String>,
 }
 
-fn ledger_name(class: Option<AccountClass>, name: &str) -> Option<String> {
+pub(super) fn ledger_name(class: Option<AccountClass>, name: &str) -> Option<String> {
     let root = match class? {
         AccountClass::Asset => "Assets",
         AccountClass::Liability => "Liabilities",
@@ -42,6 +42,9 @@ pub struct RoleChoice {
     /// The target account id `exports.<target>` maps the role's ledger account to, if any.
     pub mapped: Option<String>,
     pub allowed: Vec<String>,
+    /// Kinds of account the target may create for the role (a missing account, made from the
+    /// picker): only those of a class the role allows.
+    pub creatable: Vec<super::new_account::AccountKind>,
 }
 
 #[derive(Deserialize)]
@@ -58,7 +61,7 @@ struct QboAccounts {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct QboAccount {
+pub(super) struct QboAccount {
     id: String,
     name: String,
     account_type: String,
@@ -90,7 +93,7 @@ struct XeroAccount {
     status: Option<String>,
 }
 
-fn read<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T> {
+pub(super) fn read<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| LedgerError::Json {
         path: crate::json::error_path(text.as_bytes(), &e),
         message: e.to_string(),
@@ -105,14 +108,20 @@ pub fn qbo_chart(answer: &str) -> Result<Vec<TargetAccount>> {
         .accounts
         .into_iter()
         .filter(|a| a.active)
-        .map(|a| TargetAccount {
-            class: qbo_class(&a.account_type),
-            ledger: ledger_name(qbo_class(&a.account_type), &a.name),
-            id: a.id,
-            name: a.name,
-            kind: a.account_type,
-        })
+        .map(QboAccount::into_target)
         .collect())
+}
+
+impl QboAccount {
+    pub(super) fn into_target(self) -> TargetAccount {
+        TargetAccount {
+            class: qbo_class(&self.account_type),
+            ledger: ledger_name(qbo_class(&self.account_type), &self.name),
+            id: self.id,
+            name: self.name,
+            kind: self.account_type,
+        }
+    }
 }
 
 /// The active accounts with a code of a Xero `GET Accounts` answer: a manual journal line names
@@ -155,6 +164,7 @@ impl Config {
         self.roles(gateways_seen, tax_titles_seen)
             .into_iter()
             .map(|role| RoleChoice {
+                creatable: super::new_account::creatable(target, &role.classes),
                 mapped: exports.and_then(|e| e.get(&role.account).cloned()),
                 allowed: chart
                     .iter()

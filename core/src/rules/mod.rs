@@ -7,6 +7,7 @@ mod documents;
 mod fee_estimate;
 mod load;
 mod names;
+mod new_account;
 mod roles;
 mod toml_lines;
 
@@ -19,6 +20,7 @@ pub use documents::{DocumentMode, DocumentTarget, Documents, GuestMode, DISPLAY_
 pub use fee_estimate::FeeEstimate;
 pub use load::ConfigInput;
 pub use names::{check_account, component, ROOTS};
+pub use new_account::{creatable, created_account, new_account_body, AccountKind, NewAccount};
 pub use roles::{qbo_class, xero_class, AccountClass, Role};
 
 use crate::error::{LedgerError, Result};

@@ -97,3 +97,26 @@ impl Db {
         .await
     }
 }
+
+impl Db {
+    /// The shop's mapped order and refund events, oldest first after event `after`, of orders
+    /// with an active entry dated in [from, to] (`YYYY-MM-DD`): what a re-map maps again.
+    pub async fn remap_events(
+        &self,
+        shop: &str,
+        (from, to): (&str, &str),
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<super::EventRow>> {
+        self.rows(
+            "SELECT ev.id, ev.platform, ev.shop, ev.topic, ev.resource, ev.order_id, ev.payload, ev.status
+             FROM events ev WHERE ev.shop = ?1 AND ev.status = 'mapped' AND ev.order_id IS NOT NULL
+             AND ev.resource IN ('order', 'refund') AND ev.id > ?4
+             AND EXISTS (SELECT 1 FROM entries en WHERE en.order_key = ev.platform || ':' || ev.shop || ':order:' || ev.order_id
+                         AND en.state = 'active' AND en.date >= ?2 AND en.date <= ?3)
+             ORDER BY ev.id LIMIT ?5",
+            &[s(shop), s(from), s(to), n(after), n(limit)],
+        )
+        .await
+    }
+}

@@ -4,7 +4,7 @@
 import crypto from "node:crypto";
 import { json, listen, Script, sleep } from "./common.mjs";
 import { AuthorizationCodes } from "./oauth-code.mjs";
-import { QBO_ACCOUNTS } from "./charts.mjs";
+import { QboChart } from "./charts.mjs";
 
 // Options for soak runs: `faults` (a common.mjs Faults, keyed by requestid) and `seedReusable`
 // (the seed refresh token may start one chain per shop: the worker seeds every shop from one secret).
@@ -21,6 +21,7 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
     duplicateDocNumbers: false, // the company's "warn if duplicate journal number" setting
   };
   const script = new Script();
+  const chart = state.chart = new QboChart(realm, state.access); // the chart of accounts, and accounts made
   // Connecting from the admin page: Intuit's authorize endpoint adds the company (`realmId`).
   const codes = new AuthorizationCodes({ clientId, redirectUris, scopes: ["com.intuit.quickbooks.accounting"], extra: () => ({ realmId: realm }) });
   state.revoked = [];
@@ -72,13 +73,14 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
         return json(res, 401, { fault: { error: [{ message: "AuthenticationFailed", code: "3200" }], type: "AUTHENTICATION" } });
       }
       if (q[1] === realm && /^select \* from Account( maxresults \d+)?$/i.test(call.query ?? "")) {
-        return json(res, 200, { QueryResponse: { Account: QBO_ACCOUNTS, startPosition: 1, maxResults: QBO_ACCOUNTS.length }, time: new Date().toISOString() });
+        return json(res, 200, { QueryResponse: { Account: chart.accounts, startPosition: 1, maxResults: chart.accounts.length }, time: new Date().toISOString() });
       }
       const doc = /^select Id from JournalEntry where DocNumber = '([^']*)'$/i.exec(call.query ?? "")?.[1];
       if (q[1] !== realm || doc === undefined) return json(res, 400, { Fault: { Error: [{ Message: "query not understood", code: "4000" }] } });
       const found = state.journals.filter((j) => j.body.DocNumber === doc).map((j) => ({ Id: j.id }));
       return json(res, 200, { QueryResponse: found.length ? { JournalEntry: found, startPosition: 1, maxResults: found.length } : {}, time: new Date().toISOString() });
     }
+    if (chart.handle(req, url, body, res)) return;
     const m = url.pathname.match(/^\/v3\/company\/([^/]+)\/journalentry$/);
     if (req.method !== "POST" || !m) return json(res, 404, { Fault: { type: "NOT_FOUND" } });
     const bearer = String(req.headers.authorization ?? "").replace(/^Bearer /, "");

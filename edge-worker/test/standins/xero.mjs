@@ -4,7 +4,7 @@
 import crypto from "node:crypto";
 import { json, listen, Script, sleep } from "./common.mjs";
 import { AuthorizationCodes } from "./oauth-code.mjs";
-import { XERO_ACCOUNTS } from "./charts.mjs";
+import { XeroChart } from "./charts.mjs";
 
 // Options for soak runs as in qbo.mjs: `faults` (keyed by Idempotency-Key) and `seedReusable`.
 export async function startXero({ tenant, clientId, clientSecret, refreshToken, perMinute = 60, perDay = 5000, faults, seedReusable = false, redirectUris = [] }) {
@@ -13,6 +13,7 @@ export async function startXero({ tenant, clientId, clientSecret, refreshToken, 
   const state = { refreshToken, valid: new Set([refreshToken]), retired: new Map(), graceMs: 30 * 60_000, tokenScript: new Script(),
     access: new Map(), byKey: new Map(), journals: [], refreshes: 0, calls: [] };
   const script = new Script();
+  const chart = state.chart = new XeroChart(tenant, state.access); // the chart of accounts, and accounts made
   // Connecting from the admin page: without `offline_access` Xero issues no refresh token, so the
   // stand-in refuses a request for less; the tenant is learnt afterwards from GET /connections.
   const codes = new AuthorizationCodes({ clientId, redirectUris, scopes: ["offline_access", "accounting.manualjournals"] });
@@ -61,8 +62,9 @@ export async function startXero({ tenant, clientId, clientSecret, refreshToken, 
       const exp = state.access.get(String(req.headers.authorization ?? "").replace(/^Bearer /, ""));
       if (!exp || exp < Date.now()) return json(res, 401, { Title: "Unauthorized", Detail: "TokenExpired" });
       if (req.headers["xero-tenant-id"] !== tenant) return json(res, 403, { Title: "Forbidden" });
-      return json(res, 200, { Id: crypto.randomUUID(), Status: "OK", ProviderName: "stand-in", DateTimeUTC: "/Date(1700000000000)/", Accounts: XERO_ACCOUNTS });
+      return json(res, 200, { Id: crypto.randomUUID(), Status: "OK", ProviderName: "stand-in", DateTimeUTC: "/Date(1700000000000)/", Accounts: chart.accounts });
     }
+    if (chart.handle(req, url, body, res)) return;
     if (req.method !== "PUT" || url.pathname !== "/api.xro/2.0/ManualJournals") return json(res, 404, {});
     const bearer = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
     const key = req.headers["idempotency-key"];

@@ -1,0 +1,207 @@
+//! `POST /api/remap?shop=` `{from, to, dry_run?, cursor?}`: the shop's past orders (those with
+//! an entry dated in [from, to], `YYYY-MM-DD`) mapped again with the saved mapping version in
+//! effect. Saving a mapping never touches what is booked; this is the explicit, previewed action
+//! that does, and only as the core plans it (`journal::remap`): for each booked entry the new
+//! mapping books differently, a reversal of the active entry and a new entry with the id
+//! `<mapped id>:remap-v<version>`, both booked and queued to the shop's targets through the
+//! outbox like any entry. Applying twice books nothing more (the ids are booked already).
+//! - `dry_run` (the default): what would change, per order, with each entry before and after;
+//!   nothing is written
+//! - `dry_run: false`: the same, booked; `booked` counts the entries written
+//!
+//! Work per call is bounded (`EVENTS_MAX` stored events mapped); `truncated` and `next` say
+//! where to go on (`cursor`).
+
+use crate::backfill::day;
+use crate::config::{Settings, Target};
+use crate::http_error::{HttpError, HttpResult};
+use crate::intake::read_capped;
+use crate::queue::{self, Job};
+use crate::store::{now_ms, Booking, Db};
+use ledgerbridge_core::journal::plan::logical_key;
+use ledgerbridge_core::journal::remap::{plan_remap, remap_id};
+use ledgerbridge_core::money::format_amount;
+use ledgerbridge_core::{map, Entry, Platform};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::BTreeSet;
+use worker::{Env, Request, Response};
+
+const BODY_CAP: usize = 1024;
+/// Stored events mapped per call: each costs a few D1 reads (its heads, its ids) and, applied,
+/// one batch, well inside Workers' limits per invocation.
+const EVENTS_MAX: i64 = 100;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Body {
+    from: String,
+    to: String,
+    #[serde(default = "yes")]
+    dry_run: bool,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn bad(code: &'static str, path: &str, message: impl Into<String>) -> HttpError {
+    let mut e = HttpError::bad_request(code, message);
+    e.path = path.into();
+    e
+}
+
+pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
+    let (_, shop) = crate::setup::one_shop(&req, env, settings)?;
+    let text = read_capped(&mut req, BODY_CAP).await?;
+    let body: Body =
+        serde_json::from_slice(&text).map_err(|e| bad("E_BAD_BODY", "", e.to_string()))?;
+    if day(&body.to, "to")? < day(&body.from, "from")? {
+        return Err(bad("E_BAD_DATE", "to", "to is before from"));
+    }
+    let after: i64 = match body.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => 0,
+        Some(c) => c.parse().map_err(|_| {
+            bad(
+                "E_BAD_CURSOR",
+                "cursor",
+                "pass back the previous answer's next",
+            )
+        })?,
+    };
+    let db = Db::new(env)?;
+    let shop_config = settings.shop(&shop);
+    let (config, version) = crate::setup::effective_mapping(&db, &shop_config, &shop)
+        .await
+        .map_err(HttpError::internal)?;
+    let Some(version) = version else {
+        return Err(HttpError::new(
+            409,
+            "E_NO_SAVED_MAPPING",
+            "no saved mapping version is in effect: save one before re-mapping past orders",
+        ));
+    };
+    let events = db
+        .remap_events(&shop, (&body.from, &body.to), after, EVENTS_MAX + 1)
+        .await?;
+    let more = events.len() as i64 > EVENTS_MAX;
+    let events = &events[..events.len().min(EVENTS_MAX as usize)];
+    let targets = shop_config.all_targets();
+    let names: Vec<&str> = targets.iter().map(Target::as_str).collect();
+    let held = shop_config.held_targets();
+    let note = format!("re-mapped with mapping version {version}");
+    let now = now_ms();
+    // Remap ids planned in this call: a dry run writes nothing, so an order's second event (the
+    // same version delivered by another topic) must not count its change twice.
+    let mut planned: BTreeSet<String> = BTreeSet::new();
+    let (mut orders, mut failed, mut jobs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut unchanged, mut booked) = (0usize, 0usize);
+    for event in events {
+        let Ok(platform) = event.platform.parse::<Platform>() else {
+            continue;
+        };
+        let order_id = event.order_id.clone().unwrap_or_default();
+        let mut mapped = match map(platform, event.payload.as_bytes(), &config) {
+            Ok(m) => m,
+            Err(e) => {
+                failed.push(json!({"order_id": order_id, "code": e.code(), "path": e.path(), "message": e.to_string()}));
+                continue;
+            }
+        };
+        for r in std::mem::take(&mut mapped.rejected) {
+            failed.push(
+                json!({"order_id": order_id, "code": r.code, "path": r.path, "message": r.message}),
+            );
+        }
+        let keys: BTreeSet<String> = mapped
+            .entries
+            .iter()
+            .map(|e| logical_key(&e.source))
+            .collect();
+        let ids: Vec<String> = mapped
+            .entries
+            .iter()
+            .map(|e| remap_id(&e.id, version))
+            .collect();
+        let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let heads = db.heads(&keys).await?;
+        let mut existing = db.existing_ids(&id_refs).await?;
+        existing.extend(planned.iter().cloned());
+        let plan = plan_remap(mapped.entries, &heads, &existing, version);
+        unchanged += plan
+            .skipped
+            .iter()
+            .filter(|(_, why)| *why == "unchanged")
+            .count();
+        if plan.book.is_empty() {
+            continue;
+        }
+        planned.extend(plan.book.iter().map(|e| e.id.clone()));
+        let amount = |e: &Entry| format_amount(e.currency, e.total());
+        let changed: Vec<_> = plan
+            .diff()
+            .changed
+            .iter()
+            .map(|(after, replaces)| {
+                let before = heads
+                    .values()
+                    .filter_map(|h| h.entry.as_ref())
+                    .find(|e| e.id == *replaces);
+                json!({"id": after.id, "replaces": replaces, "amount": amount(after),
+                       "currency": after.currency, "before": before, "after": after})
+            })
+            .collect();
+        orders.push(json!({"platform": event.platform, "order_id": order_id, "changed": changed}));
+        if body.dry_run {
+            continue;
+        }
+        let how = Booking {
+            note: Some(&note),
+            config_version: Some(version),
+        };
+        db.commit(event, &plan, &names, &held, &how, now).await?;
+        booked += plan.book.len();
+        for entry in &plan.book {
+            for t in targets
+                .iter()
+                .filter(|t| **t != Target::D1 && !held.contains(&t.as_str()))
+            {
+                jobs.push(Job::Post {
+                    entry: entry.id.clone(),
+                    target: t.as_str().to_string(),
+                });
+            }
+        }
+    }
+    if !body.dry_run {
+        jobs.extend(crate::posting::after_booking(settings, &db, &shop, now).await);
+        let queue = queue::work(env)?;
+        // A failed send leaves pending outbox rows behind: the sweeper's job.
+        for job in jobs {
+            if let Err(e) = queue.send(&job).await {
+                worker::console_warn!("enqueue {job:?}: {e}");
+            }
+        }
+    }
+    let changed: usize = orders
+        .iter()
+        .map(|o| o["changed"].as_array().map_or(0, Vec::len))
+        .sum();
+    Ok(Response::from_json(&json!({
+        "dry_run": body.dry_run,
+        "shop": shop,
+        "version": version,
+        "from": body.from,
+        "to": body.to,
+        "events": events.len(),
+        "changed": changed,
+        "unchanged": unchanged,
+        "orders": orders,
+        "failed": failed,
+        "booked": booked,
+        "truncated": more,
+        "next": more.then(|| events.last().map(|e| e.id.to_string())).flatten(),
+    }))?)
+}
