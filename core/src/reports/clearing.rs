@@ -91,8 +91,11 @@ pub(crate) struct Account {
 /// net's ids are what an opening balance names).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Flow {
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     pub money_in: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     pub money_out: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     pub net: Acc,
 }
 

@@ -34,6 +34,10 @@ pub struct DayAggregate {
     tax: BTreeMap<Currency, tax::Period>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     profit: BTreeMap<Currency, profit::Row>,
+    /// The day's one channel (`platform:shop`), whose rows are `profit`'s; `channels` is kept
+    /// only for a day of several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    channel: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     channels: profit::Rows,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -73,6 +77,9 @@ pub fn aggregate_day(date: &str, entries: &[Entry], config: &Config) -> Result<D
         giftcards::absorb(&mut day.giftcards, entry, config);
         refunds::absorb(&mut day.refunds, &mut day.disputes, entry, config);
         clearing::absorb(&mut day.clearing, entry, config);
+    }
+    if day.channels.len() == 1 {
+        day.channel = day.channels.pop_first().map(|(channel, _)| channel);
     }
     Ok(day)
 }
@@ -158,7 +165,10 @@ pub fn report_from_days(
             let mut rows = profit::Rows::new();
             for day in days.into_iter().filter(|d| scope.in_range(&d.date)) {
                 let groups = if scope.by == Some(GroupBy::Channel) {
-                    day.channels
+                    match day.channel {
+                        Some(channel) => BTreeMap::from([(channel, day.profit)]),
+                        None => day.channels,
+                    }
                 } else {
                     BTreeMap::from([(scope.period_of(&day.date), day.profit)])
                 };

@@ -310,6 +310,11 @@ impl Acc {
         }
     }
 
+    /// Nothing added (or only zeros): left out of a stored day aggregate.
+    pub fn is_empty(&self) -> bool {
+        self.amount.is_zero() && self.entries.is_empty()
+    }
+
     /// What adding `other`'s entries after this one's would have given: the amounts add, the ids
     /// follow (an id at the seam is not repeated, as [`Acc::add`] does not repeat one).
     pub fn merge(&mut self, other: Acc) {
@@ -351,6 +356,10 @@ impl Distinct {
 
     pub fn len(&self) -> usize {
         self.ids.len() + self.n as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0 && self.ids.is_empty()
     }
 
     pub fn merge(&mut self, other: Distinct) {

@@ -57,15 +57,25 @@ pub struct ProfitRow {
 /// and one per channel.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Row {
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     revenue: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     shipping: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     discounts: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     refunds: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     fees: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     cogs: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     labels: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     chargebacks: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     margin: Acc,
+    #[serde(default, skip_serializing_if = "Distinct::is_empty")]
     orders: Distinct,
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     missing: BTreeSet<String>,

@@ -62,12 +62,19 @@ pub struct DisputeRow {
 /// One period and currency, mergeable (a day's is part of a day aggregate).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Period {
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     sales: Acc,
+    #[serde(default, skip_serializing_if = "Distinct::is_empty")]
     orders: Distinct,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     refunded: Acc,
+    #[serde(default, skip_serializing_if = "Distinct::is_empty")]
     refunds: Distinct,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     opened: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     won: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     lost: Acc,
 }
 

@@ -81,22 +81,33 @@ struct Item {
 /// One tax account's running figures within a period.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Row {
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     taxable: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     taxable_refunds: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     collected: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     refunded: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     net: Acc,
     /// Every item of the period that did not carry this tax, so it equals total − taxable.
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     non_taxable: Acc,
+    #[serde(default, skip_serializing_if = "Distinct::is_empty")]
     orders: Distinct,
 }
 
 /// One period and currency, mergeable: a day's is a day aggregate's tax part.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Period {
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     total: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     untaxed: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     refunds: Acc,
+    #[serde(default, skip_serializing_if = "Distinct::is_empty")]
     orders: Distinct,
     rows: BTreeMap<String, Row>,
 }
