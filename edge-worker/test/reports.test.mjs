@@ -118,17 +118,24 @@ test("a session token reads its own shop's report (shop optional) and never anot
   assert.deepEqual([other.status, other.body.error.code], [403, "E_FORBIDDEN"]);
 });
 
-test("more than 10 000 entries to read: 422 E_REPORT_TOO_LARGE naming from, nothing summed", async () => {
+test("more than 10 000 entries: answered from the day aggregates without ids; profit per order stays bounded (422)", async () => {
   // Rows written straight into D1 (10 001 webhooks would take minutes), each a copy of the US
-  // shop's stored entry: the bound is on the rows read, checked before anything is summed.
+  // shop's stored sale under its own id, order and date.
   const BIG = "big.myshopify.com";
-  await rows(mf, `INSERT INTO entries (id, shop, platform, source_kind, source_id, source_version, date, json, created_at)
+  await rows(mf, `INSERT INTO entries (id, shop, platform, source_kind, source_id, source_version, order_key, date, json, created_at)
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001)
-    SELECT 'big-' || i, ?1, 'shopify', 'order', 'o' || i, '1', '2026-03-' || printf('%02d', 1 + i % 28),
-      (SELECT json FROM entries WHERE shop = ?2 LIMIT 1), i FROM n`, BIG, US);
+    SELECT 'big-' || i, ?1, 'shopify', 'sale', 'o' || i, '1', 'shopify:' || ?1 || ':order:o' || i, '2026-03-' || printf('%02d', 1 + i % 28),
+      json_set(e.json, '$.id', 'big-' || i, '$.date', '2026-03-' || printf('%02d', 1 + i % 28), '$.source.id', 'o' || i), i
+    FROM n, (SELECT json FROM entries WHERE shop = ?2 AND source_kind = 'sale' LIMIT 1) e`, BIG, US);
   const big = await report("profit", { shop: BIG, from: "2026-03-01", to: "2026-03-31" });
-  assert.deepEqual([big.status, big.body.error?.code, big.body.error?.path], [422, "E_REPORT_TOO_LARGE", "from"]);
-  // One day of it (358 rows) is under the bound and answered.
+  assert.equal(big.status, 200, JSON.stringify(big.body));
+  const [row] = big.body.rows;
+  // Each copy is the 82.40 order (94.00 revenue less 11.60 discounts): 10 001 of them.
+  assert.deepEqual([row.revenue.amount, row.discounts.amount, row.orders, row.revenue.entries], ["940094.00", "116011.60", 10001, []]);
+  const perOrder = await report("profit", { shop: BIG, from: "2026-03-01", to: "2026-03-31", by: "order" });
+  assert.deepEqual([perOrder.status, perOrder.body.error?.code, perOrder.body.error?.path], [422, "E_REPORT_TOO_LARGE", "from"]);
+  // One day of it (358 rows) is under the bound and answered with its drill-down ids.
   const small = await report("profit", { shop: BIG, from: "2026-03-02", to: "2026-03-02" });
   assert.equal(small.status, 200, JSON.stringify(small.body));
+  assert.equal(small.body.rows[0].revenue.entries.length, 358);
 });

@@ -84,6 +84,25 @@ pub fn aggregate_day(date: &str, entries: &[Entry], config: &Config) -> Result<D
     Ok(day)
 }
 
+/// Names what a day aggregate depends on in the config: the chart's accounts, the sales rules,
+/// the tax titles and the gateways' accounts (they decide which account is which). A store keeps
+/// it beside each aggregate and rebuilds a day whose fingerprint is not the config in effect.
+/// FNV-1a over their JSON: stable across builds and processes, not a security hash.
+pub fn config_fingerprint(config: &Config) -> String {
+    let parts = (
+        &config.accounts,
+        &config.sales,
+        &config.tax,
+        &config.gateways,
+    );
+    // These are string-keyed maps and plain structs: serializing them cannot fail.
+    let text = serde_json::to_string(&parts).unwrap_or_default();
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
 impl DayAggregate {
     /// Entries the day holds (every currency).
     pub fn entry_count(&self) -> u64 {

@@ -20,7 +20,7 @@ mod tax;
 pub use clearing::{
     ClearingAccount, ClearingPayout, ClearingPeriod, ClearingReport, UnsettledItem,
 };
-pub use daily::{aggregate_day, report_from_days, DayAggregate};
+pub use daily::{aggregate_day, config_fingerprint, report_from_days, DayAggregate};
 pub use giftcards::{GiftCardPeriod, GiftCardReport};
 pub use period::GroupBy;
 pub use profit::{ProfitReport, ProfitRow};
