@@ -15,6 +15,7 @@ import { API_KEY, fixture, fixtureConfig, idle, rows, sendShopify, startWorker, 
 const US = "demo.myshopify.com"; // discount-shipping-tax: 82.40 net sales, NY 3.30 + NYC 4.01 tax
 const EU = "demo-eu.myshopify.com"; // refund-tax-inclusive: a sale and its partial refund 2 days later
 const BIG = "busy.myshopify.com";
+const CANCELLED = "cancelled.myshopify.com"; // cancelled-unpaid: a sale, then its reversal
 const COPIES = 20_000;
 const KINDS = ["tax", "profit", "clearing", "giftcards", "refunds"];
 let mf;
@@ -25,6 +26,7 @@ before(async () => {
       [US]: { mapping_toml: fixtureConfig("discount-shipping-tax", US) },
       [EU]: { mapping_toml: fixtureConfig("refund-tax-inclusive", EU) },
       [BIG]: { mapping_toml: fixtureConfig("discount-shipping-tax", BIG) },
+      [CANCELLED]: {},
     },
   });
   for (const [shop, name, topic] of [[US, "discount-shipping-tax", "orders/paid"], [EU, "refund-tax-inclusive", "orders/updated"], [BIG, "discount-shipping-tax", "orders/paid"]]) {
@@ -144,4 +146,25 @@ test("an entry stored or removed later makes its day stale: the next answer has 
   const direct = await report("tax", { ...query, ids: "1" });
   assert.equal(direct.drilldown, null);
   assert.deepEqual(removed.body, withoutIds(direct.body));
+});
+
+test("a cancellation stored through the worker reverses the sale in its day's aggregate", async () => {
+  // The version before the cancellation (authorized, not cancelled) books a sale.
+  const cancelled = fixture("cancelled-unpaid");
+  const authorized = JSON.parse(cancelled);
+  Object.assign(authorized, { cancelled_at: null, cancel_reason: null, financial_status: "authorized", updated_at: "2026-05-09T10:00:01-04:00" });
+  authorized.transactions = authorized.transactions.filter((t) => t.kind !== "void");
+  const query = { shop: CANCELLED, from: "2026-05-01", to: "2026-05-31", ids: "0" };
+  assert.equal((await sendShopify(mf, authorized, { shop: CANCELLED, topic: "orders/create" })).status, 202);
+  await waitFor("mapped", () => idle(mf), 60_000);
+  const sold = await report("profit", query);
+  assert.equal(sold.status, 200, JSON.stringify(sold.body));
+  assert.notEqual(sold.body.rows[0].revenue.amount, "0.00");
+  assert.equal((await sendShopify(mf, cancelled, { shop: CANCELLED, topic: "orders/cancelled" })).status, 202);
+  await waitFor("mapped", () => idle(mf), 60_000);
+  const reversed = await report("profit", query);
+  // The sale and its reversal on the same day: revenue, discounts and margin net to zero.
+  assert.deepEqual([reversed.body.rows[0].revenue.amount, reversed.body.rows[0].margin.amount], ["0.00", "0.00"]);
+  const direct = await report("profit", { ...query, ids: "1" });
+  assert.deepEqual(reversed.body, withoutIds(direct.body));
 });
