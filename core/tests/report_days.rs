@@ -8,7 +8,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use ledgerbridge_core::reports::{
-    aggregate_day, report, report_from_days, DayAggregate, Report, ReportKind, ReportOptions,
+    aggregate_day, config_fingerprint, report, report_from_days, DayAggregate, Report, ReportKind,
+    ReportOptions,
 };
 use ledgerbridge_core::{map, Config, Entry, Platform};
 use proptest::prelude::*;
@@ -279,4 +280,30 @@ fn a_day_aggregate_holds_one_day() {
     two[1].date = "2030-01-01".into();
     let e = aggregate_day(&two[0].date.clone(), &two, config).unwrap_err();
     assert_eq!((e.code(), e.path()), ("E_INVALID_VALUE", "entries[1].date"));
+}
+
+#[test]
+fn the_fingerprint_follows_what_names_the_accounts() {
+    let base = Config::default();
+    let same = config_fingerprint(&base);
+    assert_eq!(same.len(), 16);
+    assert_eq!(config_fingerprint(&base.clone()), same);
+    let mut taxed = base.clone();
+    taxed
+        .tax
+        .insert("State Tax".into(), "Liabilities:SalesTax:TX".into());
+    assert_ne!(config_fingerprint(&taxed), same, "a tax title remapped");
+    let mut renamed = base.clone();
+    renamed.accounts.sales = "Income:Shop".into();
+    assert_ne!(
+        config_fingerprint(&renamed),
+        same,
+        "the sales account renamed"
+    );
+    // Unit costs change future entries, not how stored ones are read.
+    let mut costed = base.clone();
+    costed
+        .costs
+        .insert("SKU-1".into(), rust_decimal::Decimal::ONE);
+    assert_eq!(config_fingerprint(&costed), same);
 }
