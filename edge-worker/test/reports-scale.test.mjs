@@ -10,6 +10,9 @@
 // writes them, and the triggers of 0013 see every insert.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { API_KEY, fixture, fixtureConfig, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
 
 const US = "demo.myshopify.com"; // discount-shipping-tax: 82.40 net sales, NY 3.30 + NYC 4.01 tax
@@ -36,8 +39,8 @@ before(async () => {
 });
 after(() => mf?.dispose());
 
-async function report(kind, query) {
-  const res = await mf.dispatchFetch(`http://localhost/api/reports/${kind}?${new URLSearchParams(query)}`, { headers: { "x-api-key": API_KEY } });
+async function report(kind, query, worker = mf) {
+  const res = await worker.dispatchFetch(`http://localhost/api/reports/${kind}?${new URLSearchParams(query)}`, { headers: { "x-api-key": API_KEY } });
   return { status: res.status, drilldown: res.headers.get("x-report-drilldown"), body: await res.json() };
 }
 
@@ -167,4 +170,29 @@ test("a cancellation stored through the worker reverses the sale in its day's ag
   assert.deepEqual([reversed.body.rows[0].revenue.amount, reversed.body.rows[0].margin.amount], ["0.00", "0.00"]);
   const direct = await report("profit", { ...query, ids: "1" });
   assert.deepEqual(reversed.body, withoutIds(direct.body));
+});
+
+test("a mapping change re-aggregates the days under the mapping in effect", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-report-days-"));
+  const start = (extra, migrateDb) =>
+    startWorker({ shops: { [US]: { mapping_toml: fixtureConfig("discount-shipping-tax", US) + extra } }, options: { d1Persist: dir }, migrateDb });
+  let worker = await start("", true);
+  try {
+    assert.equal((await sendShopify(worker, fixture("discount-shipping-tax"), { shop: US, topic: "orders/paid" })).status, 202);
+    await waitFor("mapped", () => idle(worker), 60_000);
+    const query = { shop: US, from: "2026-05-01", to: "2026-05-31", ids: "0" };
+    const first = await report("profit", query, worker);
+    assert.deepEqual([first.status, first.body.rows[0].discounts.amount], [200, "11.60"]);
+    await worker.dispose();
+    // The same ledger read under a chart whose discounts account is another one: the stored
+    // Income:Discounts lines are no longer discounts (nothing was re-mapped: entries stay).
+    worker = await start('\n[accounts]\ndiscounts = "Income:Promotions"\n', false);
+    const after = await report("profit", query, worker);
+    assert.deepEqual([after.status, after.body.rows[0].discounts.amount], [200, "0.00"]);
+    const direct = await report("profit", { ...query, ids: "1" }, worker);
+    assert.deepEqual(after.body, withoutIds(direct.body));
+  } finally {
+    await worker.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
