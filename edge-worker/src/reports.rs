@@ -15,8 +15,8 @@ use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
 use crate::store::{BuiltDay, Db, ReportDay};
 use ledgerbridge_core::reports::{
-    aggregate_day, config_fingerprint, report, report_from_days, DayAggregate, ReportKind,
-    ReportOptions,
+    aggregate_day, config_fingerprint, report, report_csv, report_from_days, DayAggregate, Report,
+    ReportKind, ReportOptions,
 };
 use ledgerbridge_core::{Config, Entry, LedgerError};
 use serde::Deserialize;
@@ -59,13 +59,17 @@ pub async fn handle(
         .scope(given(&q.shop))?
         .ok_or_else(|| missing("shop", "a report covers one shop's ledger"))?;
     let kind: ReportKind = kind.parse().map_err(option_error)?;
-    if let Some(f) = given(&q.format).filter(|f| *f != "json") {
-        return Err(param(
-            "E_UNSUPPORTED_FORMAT",
-            "format",
-            format!("format={f:?}: reports are answered as json (the admin page writes its CSV from the tables)"),
-        ));
-    }
+    let csv = match given(&q.format) {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(f) => {
+            return Err(param(
+                "E_UNSUPPORTED_FORMAT",
+                "format",
+                format!("format={f:?}: reports are answered as json or csv"),
+            ))
+        }
+    };
     let options = ReportOptions {
         from: given(&q.from).map(str::to_string),
         to: given(&q.to).map(str::to_string),
@@ -110,7 +114,13 @@ pub async fn handle(
                 .await?
                 > MAX_ENTRIES)
     {
-        return from_days(&db, &shop, kind, &config, &options, since, to).await;
+        let doc = from_days(&db, &shop, kind, &config, &options, since, to).await?;
+        let mut response = answer(&doc, csv)?;
+        // Tells a reader why every figure's `entries` is empty: the answer came from aggregates.
+        response
+            .headers_mut()
+            .set("x-report-drilldown", "omitted")?;
+        return Ok(response);
     }
     let rows = db.report_entries(&shop, since, to, MAX_ENTRIES + 1).await?;
     if rows.len() > MAX_ENTRIES {
@@ -128,7 +138,19 @@ pub async fn handle(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;
     let doc = report(kind, &entries, &config, &options)?;
-    Ok(Response::from_json(&doc)?)
+    answer(&doc, csv)
+}
+
+/// The report as JSON, or as the core's CSV (the npm CLI's `--format csv` bytes).
+fn answer(doc: &Report, csv: bool) -> HttpResult<Response> {
+    if !csv {
+        return Ok(Response::from_json(doc)?);
+    }
+    let mut response = Response::ok(report_csv(doc)?)?;
+    response
+        .headers_mut()
+        .set("content-type", "text/csv; charset=utf-8")?;
+    Ok(response)
 }
 
 /// The report from the day aggregates, after re-aggregating the days that changed (or were
@@ -141,7 +163,7 @@ async fn from_days(
     options: &ReportOptions,
     since: Option<&str>,
     to: &str,
-) -> HttpResult<Response> {
+) -> HttpResult<Report> {
     let fingerprint = config_fingerprint(config);
     let rows = db.report_days(shop, since, to).await?;
     let stale: Vec<&ReportDay> = rows
@@ -185,13 +207,7 @@ async fn from_days(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let doc = report_from_days(kind, days, config, options).map_err(option_error)?;
-    let mut response = Response::from_json(&doc)?;
-    // Tells a reader why every figure's `entries` is empty: the answer came from aggregates.
-    response
-        .headers_mut()
-        .set("x-report-drilldown", "omitted")?;
-    Ok(response)
+    report_from_days(kind, days, config, options).map_err(option_error)
 }
 
 /// Aggregates the days of `chunk` (oldest first) from their entries, reading at most `budget`

@@ -126,6 +126,11 @@ test("a busy year: aggregated lazily within a budget, then answered with the cop
     assert.equal(status, 200, `${kind}: ${JSON.stringify(body)}`);
     console.log(`# reports-scale: ${kind} over ${COPIES} entries by month from day aggregates: ${ms.toFixed(0)} ms wall (miniflare, shared machine)`);
   }
+  // The CSV of an aggregated answer: the period row holds the year's totals.
+  const csv = await mf.dispatchFetch(`http://localhost/api/reports/tax?${new URLSearchParams({ ...query, format: "csv" })}`, { headers: { "x-api-key": API_KEY } });
+  const text = await csv.text();
+  assert.deepEqual([csv.status, csv.headers.get("x-report-drilldown")], [200, "omitted"]);
+  assert.match(text, /^section,period,currency,total_sales,untaxed_sales,refunds,orders,account,[^\r]*\r\nperiods,all,USD,1648000\.00,0\.00,0\.00,20000,/);
   const profit = await report("profit", query);
   // Revenue 94.00 (goods 86.00 + shipping 8.00) and discounts 11.60 per copy.
   assert.deepEqual([profit.body.rows[0].revenue.amount, profit.body.rows[0].discounts.amount], ["1880000.00", "232000.00"]);

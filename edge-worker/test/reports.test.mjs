@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
+import { reportCsv } from "../../npm/src/cli/report-table.js";
 import { API_KEY, CLIENT_ID, SHOPIFY_SECRET, fixture, fixtureConfig, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
 
 const US = "demo.myshopify.com"; // discount-shipping-tax: NY state 4% + NYC 4.875% on one order
@@ -27,7 +28,7 @@ after(() => mf?.dispose());
 async function report(kind, query, headers = { "x-api-key": API_KEY }) {
   const res = await mf.dispatchFetch(`http://localhost/api/reports/${kind}?${new URLSearchParams(query)}`, { headers });
   const text = await res.text();
-  return { status: res.status, body: text.startsWith("{") ? JSON.parse(text) : text };
+  return { status: res.status, type: res.headers.get("content-type"), body: text.startsWith("{") ? JSON.parse(text) : text };
 }
 
 const amounts = (fig) => fig.amount;
@@ -88,7 +89,7 @@ test("bad input: 400 with a stable code and the parameter named", async () => {
     ["tax", { shop: US, to: "2026-05-31" }, "E_MISSING_PARAM", "from"],
     ["tax", { shop: US, from: "2026-05-01" }, "E_MISSING_PARAM", "to"],
     ["tax", { from: "2026-05-01", to: "2026-05-31" }, "E_MISSING_PARAM", "shop"],
-    ["tax", { ...base, format: "csv" }, "E_UNSUPPORTED_FORMAT", "format"],
+    ["tax", { ...base, format: "xml" }, "E_UNSUPPORTED_FORMAT", "format"],
   ];
   for (const [kind, query, code, path] of cases) {
     const { status, body } = await report(kind, query);
@@ -138,4 +139,25 @@ test("more than 10 000 entries: answered from the day aggregates without ids; pr
   const small = await report("profit", { shop: BIG, from: "2026-03-02", to: "2026-03-02" });
   assert.equal(small.status, 200, JSON.stringify(small.body));
   assert.equal(small.body.rows[0].revenue.entries.length, 358);
+});
+
+test("format=csv: the npm CLI's CSV of the same answer, byte for byte (the core's writer)", async () => {
+  for (const shop of [US, EU]) {
+    for (const kind of ["tax", "profit", "clearing", "giftcards", "refunds"]) {
+      for (const by of ["", "day", "month", ...(kind === "profit" ? ["order", "channel"] : [])]) {
+        const query = { shop, from: "2026-05-01", to: "2026-05-31", ...(by ? { by } : {}) };
+        const json = await report(kind, query);
+        const csv = await report(kind, { ...query, format: "csv" });
+        assert.equal(csv.status, 200, `${kind} ${JSON.stringify(query)}: ${JSON.stringify(csv.body)}`);
+        assert.equal(csv.type, "text/csv; charset=utf-8");
+        assert.equal(csv.body, reportCsv(json.body), `${kind} ${JSON.stringify(query)}`);
+      }
+    }
+  }
+  // Hand-read: the NY State row of the two-jurisdiction order.
+  const { body } = await report("tax", { shop: US, from: "2026-05-01", to: "2026-05-31", format: "csv" });
+  const [header, ...lines] = body.trimEnd().split("\r\n");
+  const cols = header.split(",");
+  const ny = lines.map((l) => l.split(",")).find((cells) => cells[cols.indexOf("account")] === "Liabilities:SalesTax:NY-State-Tax");
+  assert.deepEqual([ny[cols.indexOf("section")], ny[cols.indexOf("taxable_sales")], ny[cols.indexOf("tax_collected")]], ["periods.accounts", "82.40", "3.30"]);
 });

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod clearing;
+mod csv;
 mod daily;
 mod giftcards;
 mod period;
@@ -20,6 +21,7 @@ mod tax;
 pub use clearing::{
     ClearingAccount, ClearingPayout, ClearingPeriod, ClearingReport, UnsettledItem,
 };
+pub use csv::report_csv;
 pub use daily::{aggregate_day, config_fingerprint, report_from_days, DayAggregate};
 pub use giftcards::{GiftCardPeriod, GiftCardReport};
 pub use period::GroupBy;
