@@ -186,7 +186,8 @@ async fn from_days(
         }
     }
     if next < stale.len() {
-        let mut e = HttpError::new(
+        // A 5xx body carries only the code (http_error.rs); the detail goes to the log.
+        return Err(HttpError::new(
             503,
             "E_REPORT_AGGREGATING",
             format!(
@@ -194,9 +195,7 @@ async fn from_days(
                 stale.len() - next,
                 rows.len()
             ),
-        );
-        e.path = "from".into();
-        return Err(e);
+        ));
     }
     let days = rows
         .iter()
