@@ -5,7 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ledgerbridge_core::reports::{report, ReportKind, ReportOptions};
+use ledgerbridge_core::reports::{
+    aggregate_day, report, report_from_days, DayAggregate, ReportKind, ReportOptions,
+};
 use ledgerbridge_core::{map, Config, Entry, Platform};
 use std::path::Path;
 use std::time::Instant;
@@ -67,6 +69,89 @@ fn cpu_per_report_request() {
             println!(
                 "{n} entries, {kind}: median {:?} (parsing the rows {:?}), answer {size} bytes",
                 total[2], parse[2]
+            );
+        }
+    }
+}
+
+/// The worker's aggregated path: a year of day aggregates as D1 stores them (JSON, ids stripped)
+/// parsed, merged and rendered per request; and what keeping one day fresh costs (re-aggregating
+/// its entries). Copies get their own order ids, so the order sets are a real year's.
+#[test]
+#[ignore = "a measure; run with --release --ignored --nocapture"]
+fn cpu_per_aggregated_report_request() {
+    let options = ReportOptions {
+        from: Some("2025-01-01".into()),
+        to: Some("2025-12-31".into()),
+        by: Some("month".into()),
+        currency: None,
+    };
+    let (rows, config) = year_of(100_000);
+    let mut entries: Vec<Entry> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut e: Entry = serde_json::from_str(r).unwrap();
+            e.source.id = format!("{}-{i}", e.source.id);
+            e
+        })
+        .collect();
+    entries.sort_by(|a, b| a.date.cmp(&b.date));
+    let mut by_day: std::collections::BTreeMap<String, Vec<Entry>> = Default::default();
+    for e in &entries {
+        by_day.entry(e.date.clone()).or_default().push(e.clone());
+    }
+    for localized in [false, true] {
+        let mut rebuild = Vec::new();
+        let stored: Vec<String> = by_day
+            .iter()
+            .map(|(date, day)| {
+                let texts: Vec<String> = day
+                    .iter()
+                    .map(|e| serde_json::to_string(e).unwrap())
+                    .collect();
+                let start = Instant::now();
+                let parsed: Vec<Entry> = texts
+                    .iter()
+                    .map(|t| serde_json::from_str(t).unwrap())
+                    .collect();
+                let mut agg = aggregate_day(date, &parsed, &config).unwrap();
+                if localized {
+                    agg.localize(&|_| false);
+                }
+                let text = serde_json::to_string(&agg.without_ids()).unwrap();
+                rebuild.push(start.elapsed());
+                text
+            })
+            .collect();
+        rebuild.sort();
+        let bytes: usize = stored.iter().map(String::len).sum();
+        println!(
+            "{} days of {} entries (order sets {}): stored {bytes} bytes; re-aggregating one day \
+             (~{} entries): median {:?}",
+            stored.len(),
+            entries.len(),
+            if localized { "counted" } else { "listed" },
+            entries.len() / stored.len(),
+            rebuild[rebuild.len() / 2]
+        );
+        for kind in ReportKind::ALL {
+            let (mut total, mut size) = (Vec::new(), 0);
+            for _ in 0..5 {
+                let start = Instant::now();
+                let days: Vec<DayAggregate> = stored
+                    .iter()
+                    .map(|t| serde_json::from_str(t).unwrap())
+                    .collect();
+                let doc = report_from_days(kind, days, &config, &options).unwrap();
+                let body = serde_json::to_string(&doc).unwrap();
+                total.push(start.elapsed());
+                size = body.len();
+            }
+            total.sort();
+            println!(
+                "  from days, {kind}: median {:?}, answer {size} bytes",
+                total[2]
             );
         }
     }

@@ -87,8 +87,14 @@ export async function migrate(db) {
   const dir = path.join(WORKER_DIR, "migrations");
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
     const sql = fs.readFileSync(path.join(dir, file), "utf8").replace(/--.*$/gm, "");
-    const statements = sql.split(";").map((s) => s.trim()).filter(Boolean);
-    await db.batch(statements.map((s) => db.prepare(s)));
+    // A trigger's body holds `;`s of its own: its statement runs to the `END` that closes it.
+    const statements = [];
+    for (const part of sql.split(";")) {
+      const open = statements.at(-1);
+      if (open && /^CREATE TRIGGER/i.test(open) && !/\bEND$/i.test(open)) statements[statements.length - 1] = `${open};\n${part.trim()}`;
+      else statements.push(part.trim());
+    }
+    await db.batch(statements.filter(Boolean).map((s) => db.prepare(s)));
   }
 }
 

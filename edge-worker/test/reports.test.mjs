@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
+import { reportCsv } from "../../npm/src/cli/report-table.js";
 import { API_KEY, CLIENT_ID, SHOPIFY_SECRET, fixture, fixtureConfig, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
 
 const US = "demo.myshopify.com"; // discount-shipping-tax: NY state 4% + NYC 4.875% on one order
@@ -27,7 +28,7 @@ after(() => mf?.dispose());
 async function report(kind, query, headers = { "x-api-key": API_KEY }) {
   const res = await mf.dispatchFetch(`http://localhost/api/reports/${kind}?${new URLSearchParams(query)}`, { headers });
   const text = await res.text();
-  return { status: res.status, body: text.startsWith("{") ? JSON.parse(text) : text };
+  return { status: res.status, type: res.headers.get("content-type"), body: text.startsWith("{") ? JSON.parse(text) : text };
 }
 
 const amounts = (fig) => fig.amount;
@@ -88,7 +89,7 @@ test("bad input: 400 with a stable code and the parameter named", async () => {
     ["tax", { shop: US, to: "2026-05-31" }, "E_MISSING_PARAM", "from"],
     ["tax", { shop: US, from: "2026-05-01" }, "E_MISSING_PARAM", "to"],
     ["tax", { from: "2026-05-01", to: "2026-05-31" }, "E_MISSING_PARAM", "shop"],
-    ["tax", { ...base, format: "csv" }, "E_UNSUPPORTED_FORMAT", "format"],
+    ["tax", { ...base, format: "xml" }, "E_UNSUPPORTED_FORMAT", "format"],
   ];
   for (const [kind, query, code, path] of cases) {
     const { status, body } = await report(kind, query);
@@ -118,17 +119,45 @@ test("a session token reads its own shop's report (shop optional) and never anot
   assert.deepEqual([other.status, other.body.error.code], [403, "E_FORBIDDEN"]);
 });
 
-test("more than 10 000 entries to read: 422 E_REPORT_TOO_LARGE naming from, nothing summed", async () => {
+test("more than 10 000 entries: answered from the day aggregates without ids; profit per order stays bounded (422)", async () => {
   // Rows written straight into D1 (10 001 webhooks would take minutes), each a copy of the US
-  // shop's stored entry: the bound is on the rows read, checked before anything is summed.
+  // shop's stored sale under its own id, order and date.
   const BIG = "big.myshopify.com";
-  await rows(mf, `INSERT INTO entries (id, shop, platform, source_kind, source_id, source_version, date, json, created_at)
+  await rows(mf, `INSERT INTO entries (id, shop, platform, source_kind, source_id, source_version, order_key, date, json, created_at)
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001)
-    SELECT 'big-' || i, ?1, 'shopify', 'order', 'o' || i, '1', '2026-03-' || printf('%02d', 1 + i % 28),
-      (SELECT json FROM entries WHERE shop = ?2 LIMIT 1), i FROM n`, BIG, US);
+    SELECT 'big-' || i, ?1, 'shopify', 'sale', 'o' || i, '1', 'shopify:' || ?1 || ':order:o' || i, '2026-03-' || printf('%02d', 1 + i % 28),
+      json_set(e.json, '$.id', 'big-' || i, '$.date', '2026-03-' || printf('%02d', 1 + i % 28), '$.source.id', 'o' || i), i
+    FROM n, (SELECT json FROM entries WHERE shop = ?2 AND source_kind = 'sale' LIMIT 1) e`, BIG, US);
   const big = await report("profit", { shop: BIG, from: "2026-03-01", to: "2026-03-31" });
-  assert.deepEqual([big.status, big.body.error?.code, big.body.error?.path], [422, "E_REPORT_TOO_LARGE", "from"]);
-  // One day of it (358 rows) is under the bound and answered.
+  assert.equal(big.status, 200, JSON.stringify(big.body));
+  const [row] = big.body.rows;
+  // Each copy is the 82.40 order (94.00 revenue less 11.60 discounts): 10 001 of them.
+  assert.deepEqual([row.revenue.amount, row.discounts.amount, row.orders, row.revenue.entries], ["940094.00", "116011.60", 10001, []]);
+  const perOrder = await report("profit", { shop: BIG, from: "2026-03-01", to: "2026-03-31", by: "order" });
+  assert.deepEqual([perOrder.status, perOrder.body.error?.code, perOrder.body.error?.path], [422, "E_REPORT_TOO_LARGE", "from"]);
+  // One day of it (358 rows) is under the bound and answered with its drill-down ids.
   const small = await report("profit", { shop: BIG, from: "2026-03-02", to: "2026-03-02" });
   assert.equal(small.status, 200, JSON.stringify(small.body));
+  assert.equal(small.body.rows[0].revenue.entries.length, 358);
+});
+
+test("format=csv: the npm CLI's CSV of the same answer, byte for byte (the core's writer)", async () => {
+  for (const shop of [US, EU]) {
+    for (const kind of ["tax", "profit", "clearing", "giftcards", "refunds"]) {
+      for (const by of ["", "day", "month", ...(kind === "profit" ? ["order", "channel"] : [])]) {
+        const query = { shop, from: "2026-05-01", to: "2026-05-31", ...(by ? { by } : {}) };
+        const json = await report(kind, query);
+        const csv = await report(kind, { ...query, format: "csv" });
+        assert.equal(csv.status, 200, `${kind} ${JSON.stringify(query)}: ${JSON.stringify(csv.body)}`);
+        assert.equal(csv.type, "text/csv; charset=utf-8");
+        assert.equal(csv.body, reportCsv(json.body), `${kind} ${JSON.stringify(query)}`);
+      }
+    }
+  }
+  // Hand-read: the NY State row of the two-jurisdiction order.
+  const { body } = await report("tax", { shop: US, from: "2026-05-01", to: "2026-05-31", format: "csv" });
+  const [header, ...lines] = body.trimEnd().split("\r\n");
+  const cols = header.split(",");
+  const ny = lines.map((l) => l.split(",")).find((cells) => cells[cols.indexOf("account")] === "Liabilities:SalesTax:NY-State-Tax");
+  assert.deepEqual([ny[cols.indexOf("section")], ny[cols.indexOf("taxable_sales")], ny[cols.indexOf("tax_collected")]], ["periods.accounts", "82.40", "3.30"]);
 });

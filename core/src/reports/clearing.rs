@@ -82,9 +82,72 @@ pub struct ClearingPayout {
 }
 
 #[derive(Default)]
-struct Account {
+pub(crate) struct Account {
     opening: Acc,
     periods: BTreeMap<String, (Acc, Acc)>,
+}
+
+/// One day's moves on one clearing account and currency: debits, credits and their net (the
+/// net's ids are what an opening balance names).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Flow {
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
+    pub money_in: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
+    pub money_out: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
+    pub net: Acc,
+}
+
+impl Flow {
+    pub fn strip_ids(&mut self) {
+        for acc in [&mut self.money_in, &mut self.money_out, &mut self.net] {
+            acc.entries.clear();
+        }
+    }
+}
+
+/// Flows by account, then currency.
+pub(crate) type Flows = BTreeMap<String, BTreeMap<Currency, Flow>>;
+/// Balances by account, then currency.
+pub(crate) type Accounts = BTreeMap<String, BTreeMap<Currency, Account>>;
+
+/// Adds one entry's clearing lines to its flows (a flow even when they net to zero).
+pub(crate) fn absorb(flows: &mut Flows, entry: &Entry, config: &Config) {
+    for line in &entry.lines {
+        if class(config, &line.account) != Class::Clearing {
+            continue;
+        }
+        let flow = flows
+            .entry(line.account.clone())
+            .or_default()
+            .entry(entry.currency)
+            .or_default();
+        flow.money_in.add(entry, line.debit.0);
+        flow.money_out.add(entry, line.credit.0);
+        flow.net.add(entry, line.signed());
+    }
+}
+
+/// Puts a date's flows in the opening (before `from`) or in its period; the caller leaves out
+/// dates after `to`.
+pub(crate) fn place(accounts: &mut Accounts, scope: &Scope, date: &str, flows: Flows) {
+    for (account, by_currency) in flows {
+        for (currency, flow) in by_currency {
+            let acc = accounts
+                .entry(account.clone())
+                .or_default()
+                .entry(currency)
+                .or_default();
+            if scope.from.as_deref().is_some_and(|f| date < f) {
+                acc.opening.merge(flow.net);
+            } else {
+                let slot = acc.periods.entry(scope.period_of(date)).or_default();
+                slot.0.merge(flow.money_in);
+                slot.1.merge(flow.money_out);
+            }
+        }
+    }
 }
 
 pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result<ClearingReport> {
@@ -102,33 +165,44 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
         .clone()
         .or_else(|| known.iter().map(|e| e.date.clone()).max())
         .unwrap_or_default();
-    let mut accounts: BTreeMap<(String, Currency), Account> = BTreeMap::new();
+    let mut accounts = Accounts::new();
     for entry in &known {
-        for line in &entry.lines {
-            if class(config, &line.account) != Class::Clearing {
-                continue;
-            }
-            let acc = accounts
-                .entry((line.account.clone(), entry.currency))
-                .or_default();
-            if scope
-                .from
-                .as_deref()
-                .is_some_and(|f| entry.date.as_str() < f)
-            {
-                acc.opening.add(entry, line.signed());
-            } else {
-                let slot = acc.periods.entry(scope.period_of(&entry.date)).or_default();
-                slot.0.add(entry, line.debit.0);
-                slot.1.add(entry, line.credit.0);
-            }
-        }
+        let mut flows = Flows::new();
+        absorb(&mut flows, entry, config);
+        place(&mut accounts, scope, &entry.date, flows);
     }
     let summaries = summarize(&known, SummaryBy::Payout)?;
     let by_id: BTreeMap<&str, &Entry> = known.iter().map(|e| (e.id.as_str(), e)).collect();
+    let settled = Settlement {
+        summaries: &summaries,
+        by_id: &by_id,
+    };
+    Ok(render(accounts, as_of, scope, Some(&settled)))
+}
+
+/// The payout grouping of the entries up to `to`: what the unsettled items and the payouts that
+/// do not tie out are read from.
+pub(crate) struct Settlement<'a> {
+    summaries: &'a [Entry],
+    by_id: &'a BTreeMap<&'a str, &'a Entry>,
+}
+
+/// Balances per account; the lists of unsettled items and untied payouts only when the entries'
+/// payout grouping is given (a day aggregate does not keep it).
+pub(crate) fn render(
+    accounts: Accounts,
+    as_of: String,
+    scope: &Scope,
+    settled: Option<&Settlement>,
+) -> ClearingReport {
     let out = accounts
         .into_iter()
-        .map(|((account, currency), acc)| {
+        .flat_map(|(account, by_currency)| {
+            by_currency
+                .into_iter()
+                .map(move |(currency, acc)| (account.clone(), currency, acc))
+        })
+        .map(|(account, currency, acc)| {
             let mut balance = acc.opening.amount;
             let periods = acc
                 .periods
@@ -143,55 +217,10 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
                     }
                 })
                 .collect();
-            let mut unsettled = Vec::new();
-            let mut payouts_not_tied = Vec::new();
-            for summary in summaries.iter().filter(|s| s.currency == currency) {
-                let net: Decimal = summary
-                    .lines
-                    .iter()
-                    .filter(|l| l.account == account)
-                    .map(|l| l.signed())
-                    .sum();
-                if summary.source.id == format!("payout:{UNSETTLED}") {
-                    for id in &summary.links {
-                        let Some(entry) = by_id.get(id.as_str()) else {
-                            continue;
-                        };
-                        let amount: Decimal = entry
-                            .lines
-                            .iter()
-                            .filter(|l| l.account == account)
-                            .map(|l| l.signed())
-                            .sum();
-                        if amount.is_zero() {
-                            continue;
-                        }
-                        let age = days(&as_of)
-                            .zip(days(&entry.date))
-                            .map_or(0, |(a, b)| (a - b).max(0));
-                        unsettled.push(UnsettledItem {
-                            entry: entry.id.clone(),
-                            date: entry.date.clone(),
-                            amount: text(currency, amount),
-                            age_days: count(usize::try_from(age).unwrap_or(0)),
-                        });
-                    }
-                } else if !net.is_zero() && scope.in_range(&summary.date) {
-                    payouts_not_tied.push(ClearingPayout {
-                        payout: summary
-                            .source
-                            .id
-                            .strip_prefix("payout:")
-                            .unwrap_or(&summary.source.id)
-                            .to_string(),
-                        date: summary.date.clone(),
-                        residual: Figure {
-                            amount: text(currency, net),
-                            entries: summary.links.clone(),
-                        },
-                    });
-                }
-            }
+            let (unsettled, payouts_not_tied) = match settled {
+                Some(s) => lists(s, &account, currency, &as_of, scope),
+                None => (Vec::new(), Vec::new()),
+            };
             ClearingAccount {
                 account,
                 currency,
@@ -203,8 +232,67 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
             }
         })
         .collect();
-    Ok(ClearingReport {
+    ClearingReport {
         as_of,
         accounts: out,
-    })
+    }
+}
+
+fn lists(
+    settled: &Settlement,
+    account: &str,
+    currency: Currency,
+    as_of: &str,
+    scope: &Scope,
+) -> (Vec<UnsettledItem>, Vec<ClearingPayout>) {
+    let mut unsettled = Vec::new();
+    let mut payouts_not_tied = Vec::new();
+    for summary in settled.summaries.iter().filter(|s| s.currency == currency) {
+        let net: Decimal = summary
+            .lines
+            .iter()
+            .filter(|l| l.account == account)
+            .map(|l| l.signed())
+            .sum();
+        if summary.source.id == format!("payout:{UNSETTLED}") {
+            for id in &summary.links {
+                let Some(entry) = settled.by_id.get(id.as_str()) else {
+                    continue;
+                };
+                let amount: Decimal = entry
+                    .lines
+                    .iter()
+                    .filter(|l| l.account == account)
+                    .map(|l| l.signed())
+                    .sum();
+                if amount.is_zero() {
+                    continue;
+                }
+                let age = days(as_of)
+                    .zip(days(&entry.date))
+                    .map_or(0, |(a, b)| (a - b).max(0));
+                unsettled.push(UnsettledItem {
+                    entry: entry.id.clone(),
+                    date: entry.date.clone(),
+                    amount: text(currency, amount),
+                    age_days: count(usize::try_from(age).unwrap_or(0)),
+                });
+            }
+        } else if !net.is_zero() && scope.in_range(&summary.date) {
+            payouts_not_tied.push(ClearingPayout {
+                payout: summary
+                    .source
+                    .id
+                    .strip_prefix("payout:")
+                    .unwrap_or(&summary.source.id)
+                    .to_string(),
+                date: summary.date.clone(),
+                residual: Figure {
+                    amount: text(currency, net),
+                    entries: summary.links.clone(),
+                },
+            });
+        }
+    }
+    (unsettled, payouts_not_tied)
 }

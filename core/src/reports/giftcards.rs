@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::journal::Entry;
 use crate::money::Currency;
 use crate::rules::Config;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -37,40 +38,75 @@ pub struct GiftCardPeriod {
     pub closing: String,
 }
 
+/// Sold and redeemed, one period and currency.
+pub(crate) type Moves = (Acc, Acc);
+
 pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result<GiftCardReport> {
     scope.only(&GroupBy::TIME)?;
-    let mut opening: BTreeMap<Currency, Acc> = BTreeMap::new();
-    let mut periods: BTreeMap<(Currency, String), (Acc, Acc)> = BTreeMap::new();
+    let mut opening: BTreeMap<Currency, Decimal> = BTreeMap::new();
+    let mut periods: BTreeMap<(Currency, String), Moves> = BTreeMap::new();
     for entry in entries.iter().filter(|e| scope.in_currency(e)) {
-        let before = scope
-            .from
-            .as_deref()
-            .is_some_and(|f| entry.date.as_str() < f);
-        let after = scope.to.as_deref().is_some_and(|t| entry.date.as_str() > t);
-        if after {
-            continue;
-        }
-        for line in &entry.lines {
-            if class(config, &line.account) != Class::GiftCard {
-                continue;
-            }
-            if before {
-                opening
-                    .entry(entry.currency)
-                    .or_default()
-                    .add(entry, -line.signed());
-            } else {
-                let slot = periods
-                    .entry((entry.currency, scope.period_of(&entry.date)))
-                    .or_default();
-                slot.0.add(entry, line.credit.0);
-                slot.1.add(entry, line.debit.0);
-            }
+        let mut moves = BTreeMap::new();
+        absorb(&mut moves, entry, config);
+        for (currency, (sold, redeemed)) in moves {
+            place(
+                &mut opening,
+                &mut periods,
+                scope,
+                &entry.date,
+                currency,
+                sold,
+                redeemed,
+            );
         }
     }
+    Ok(render(opening, periods, scope))
+}
+
+/// Adds one entry's gift-card lines to its currency's moves (a slot even when they net to zero:
+/// the currency has card activity).
+pub(crate) fn absorb(moves: &mut BTreeMap<Currency, Moves>, entry: &Entry, config: &Config) {
+    for line in &entry.lines {
+        if class(config, &line.account) != Class::GiftCard {
+            continue;
+        }
+        let slot = moves.entry(entry.currency).or_default();
+        slot.0.add(entry, line.credit.0);
+        slot.1.add(entry, line.debit.0);
+    }
+}
+
+/// Puts a date's moves before the range (the opening), in its period, or nowhere (after `to`).
+pub(crate) fn place(
+    opening: &mut BTreeMap<Currency, Decimal>,
+    periods: &mut BTreeMap<(Currency, String), Moves>,
+    scope: &Scope,
+    date: &str,
+    currency: Currency,
+    sold: Acc,
+    redeemed: Acc,
+) {
+    if scope.to.as_deref().is_some_and(|t| date > t) {
+        return;
+    }
+    if scope.from.as_deref().is_some_and(|f| date < f) {
+        *opening.entry(currency).or_default() += sold.amount - redeemed.amount;
+        return;
+    }
+    let slot = periods
+        .entry((currency, scope.period_of(date)))
+        .or_default();
+    slot.0.merge(sold);
+    slot.1.merge(redeemed);
+}
+
+pub(crate) fn render(
+    opening: BTreeMap<Currency, Decimal>,
+    periods: BTreeMap<(Currency, String), Moves>,
+    scope: &Scope,
+) -> GiftCardReport {
     let mut out = Vec::new();
-    let mut balance: BTreeMap<Currency, rust_decimal::Decimal> =
-        opening.iter().map(|(c, a)| (*c, a.amount)).collect();
+    let mut balance = opening.clone();
     for ((currency, period), (sold, redeemed)) in periods {
         let open = balance.get(&currency).copied().unwrap_or_default();
         let close = open + sold.amount - redeemed.amount;
@@ -85,19 +121,19 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
         });
     }
     // A currency with cards outstanding but no activity in the range still has a balance to show.
-    for (currency, acc) in &opening {
+    for (currency, amount) in &opening {
         if !out.iter().any(|p| p.currency == *currency) {
             let period = scope.period_of(scope.from.as_deref().unwrap_or_default());
             out.push(GiftCardPeriod {
                 period,
                 currency: *currency,
-                opening: text(*currency, acc.amount),
+                opening: text(*currency, *amount),
                 sold: Acc::default().figure(*currency),
                 redeemed: Acc::default().figure(*currency),
-                closing: text(*currency, acc.amount),
+                closing: text(*currency, *amount),
             });
         }
     }
     out.sort_by(|a, b| (a.currency, &a.period).cmp(&(b.currency, &b.period)));
-    Ok(GiftCardReport { periods: out })
+    GiftCardReport { periods: out }
 }

@@ -10,6 +10,8 @@
 
 mod accounts;
 mod clearing;
+mod csv;
+mod daily;
 mod giftcards;
 mod period;
 mod profit;
@@ -19,6 +21,8 @@ mod tax;
 pub use clearing::{
     ClearingAccount, ClearingPayout, ClearingPeriod, ClearingReport, UnsettledItem,
 };
+pub use csv::report_csv;
+pub use daily::{aggregate_day, config_fingerprint, report_from_days, DayAggregate};
 pub use giftcards::{GiftCardPeriod, GiftCardReport};
 pub use period::GroupBy;
 pub use profit::{ProfitReport, ProfitRow};
@@ -31,6 +35,7 @@ use crate::money::{self, Currency};
 use crate::rules::Config;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -156,6 +161,19 @@ pub fn report(
     config: &Config,
     options: &ReportOptions,
 ) -> Result<Report> {
+    check(entries)?;
+    let scope = Scope::new(options)?;
+    Ok(match kind {
+        ReportKind::Tax => Report::Tax(tax::build(entries, config, &scope)?),
+        ReportKind::Profit => Report::Profit(profit::build(entries, config, &scope)?),
+        ReportKind::Clearing => Report::Clearing(clearing::build(entries, config, &scope)?),
+        ReportKind::GiftCards => Report::GiftCards(giftcards::build(entries, config, &scope)?),
+        ReportKind::Refunds => Report::Refunds(refunds::build(entries, config, &scope)?),
+    })
+}
+
+/// Every entry re-checked (balanced, amounts at the currency's scale) and no summary among them.
+fn check(entries: &[Entry]) -> Result<()> {
     for (i, entry) in entries.iter().enumerate() {
         entry
             .check()
@@ -170,14 +188,7 @@ pub fn report(
             });
         }
     }
-    let scope = Scope::new(options)?;
-    Ok(match kind {
-        ReportKind::Tax => Report::Tax(tax::build(entries, config, &scope)?),
-        ReportKind::Profit => Report::Profit(profit::build(entries, config, &scope)?),
-        ReportKind::Clearing => Report::Clearing(clearing::build(entries, config, &scope)?),
-        ReportKind::GiftCards => Report::GiftCards(giftcards::build(entries, config, &scope)?),
-        ReportKind::Refunds => Report::Refunds(refunds::build(entries, config, &scope)?),
-    })
+    Ok(())
 }
 
 /// Options, checked: dates are real calendar dates, the currency is known.
@@ -277,10 +288,13 @@ impl Scope {
     }
 }
 
-/// A running amount and the entries that moved it.
-#[derive(Debug, Clone, Default)]
+/// A running amount and the entries that moved it. Serialized compactly, as a day aggregate
+/// stores it (`a` amount, `e` ids, left out when empty).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Acc {
+    #[serde(rename = "a")]
     pub amount: Decimal,
+    #[serde(rename = "e", default, skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<String>,
 }
 
@@ -298,11 +312,67 @@ impl Acc {
         }
     }
 
+    /// Nothing added (or only zeros): left out of a stored day aggregate.
+    pub fn is_empty(&self) -> bool {
+        self.amount.is_zero() && self.entries.is_empty()
+    }
+
+    /// What adding `other`'s entries after this one's would have given: the amounts add, the ids
+    /// follow (an id at the seam is not repeated, as [`Acc::add`] does not repeat one).
+    pub fn merge(&mut self, other: Acc) {
+        self.amount += other.amount;
+        let mut ids = other.entries.into_iter().peekable();
+        if ids.peek().is_some() && ids.peek() == self.entries.last() {
+            ids.next();
+        }
+        self.entries.extend(ids);
+    }
+
     pub fn figure(&self, currency: Currency) -> Figure {
         Figure {
             amount: money::format_amount(currency, self.amount),
             entries: self.entries.clone(),
         }
+    }
+}
+
+/// A set of ids that is only counted (orders, refunds). A day aggregate may fold the ids that
+/// occur on no other day into `n`: they cannot meet themselves in a merge, so the count stays
+/// exact while the stored set keeps only the ids that can (see [`DayAggregate::localize`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Distinct {
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub n: u32,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub ids: BTreeSet<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl Distinct {
+    pub fn insert(&mut self, id: String) {
+        self.ids.insert(id);
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len() + self.n as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0 && self.ids.is_empty()
+    }
+
+    pub fn merge(&mut self, other: Distinct) {
+        self.n += other.n;
+        self.ids.extend(other.ids);
+    }
+
+    pub fn localize(&mut self, elsewhere: &dyn Fn(&str) -> bool) {
+        let before = self.ids.len();
+        self.ids.retain(|id| elsewhere(id));
+        self.n += u32::try_from(before - self.ids.len()).unwrap_or(u32::MAX);
     }
 }
 

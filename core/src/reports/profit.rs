@@ -9,7 +9,7 @@
 use super::accounts::{base_kind, class, item_of, order_of, Class};
 use super::period::GroupBy;
 use super::tax::count;
-use super::{text, Acc, Figure, Scope};
+use super::{text, Acc, Distinct, Figure, Scope};
 use crate::error::{LedgerError, Result};
 use crate::journal::Entry;
 use crate::money::Currency;
@@ -53,20 +53,71 @@ pub struct ProfitRow {
     pub orders_missing_cost: Vec<String>,
 }
 
-#[derive(Default)]
-struct Row {
+/// One group's running figures, mergeable: a day aggregate keeps one per currency for the day
+/// and one per channel.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Row {
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     revenue: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     shipping: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     discounts: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     refunds: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     fees: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     cogs: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     labels: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     chargebacks: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     margin: Acc,
-    orders: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "Distinct::is_empty")]
+    orders: Distinct,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     missing: BTreeSet<String>,
 }
+
+impl Row {
+    fn accs(&mut self) -> [&mut Acc; 9] {
+        [
+            &mut self.revenue,
+            &mut self.shipping,
+            &mut self.discounts,
+            &mut self.refunds,
+            &mut self.fees,
+            &mut self.cogs,
+            &mut self.labels,
+            &mut self.chargebacks,
+            &mut self.margin,
+        ]
+    }
+
+    /// This row followed by `other` (a later stretch of days).
+    pub fn merge(&mut self, mut other: Row) {
+        for (mine, theirs) in self.accs().into_iter().zip(other.accs()) {
+            mine.merge(std::mem::take(theirs));
+        }
+        self.orders.merge(other.orders);
+        self.missing.extend(other.missing);
+    }
+
+    pub fn localize(&mut self, elsewhere: &dyn Fn(&str) -> bool) {
+        self.orders.localize(elsewhere);
+    }
+
+    pub fn strip_ids(&mut self) {
+        for acc in self.accs() {
+            acc.entries.clear();
+        }
+    }
+}
+
+/// Rows by group, then currency.
+pub(crate) type Rows = BTreeMap<String, BTreeMap<Currency, Row>>;
 
 pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result<ProfitReport> {
     if scope.by == Some(GroupBy::Sku) {
@@ -78,50 +129,67 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
                 .to_string(),
         });
     }
-    let mut rows: BTreeMap<(String, Currency), Row> = BTreeMap::new();
+    let mut rows = Rows::new();
     for entry in entries.iter().filter(|e| scope.covers(e)) {
         let group = match scope.by {
             Some(GroupBy::Order) => order_of(entry).unwrap_or_else(|| "unattributed".to_string()),
-            Some(GroupBy::Channel) => format!("{}:{}", entry.source.platform, entry.source.shop),
+            Some(GroupBy::Channel) => channel(entry),
             _ => scope.period_of(&entry.date),
         };
-        let row = rows.entry((group, entry.currency)).or_default();
-        let (kind, _) = base_kind(entry);
-        let refund_entry = kind == "refund";
-        for line in &entry.lines {
-            let c = class(config, &line.account);
-            let debit = line.signed();
-            match c {
-                _ if c.is_revenue() && refund_entry => add(row, Slot::Refunds, entry, debit),
-                Class::Refund => add(row, Slot::Refunds, entry, debit),
-                _ if c.is_revenue() => {
-                    add(row, Slot::Revenue, entry, -debit);
-                    if c == Class::Shipping {
-                        row.shipping.add(entry, -debit);
-                    }
-                }
-                Class::Discount => add(row, Slot::Discounts, entry, debit),
-                Class::Fee => add(row, Slot::Fees, entry, debit),
-                Class::Cogs => add(row, Slot::Cogs, entry, debit),
-                Class::ShippingLabel => add(row, Slot::Labels, entry, debit),
-                Class::Chargeback => add(row, Slot::Chargebacks, entry, debit),
-                _ => {}
-            }
-        }
-        if kind == "sale" {
-            if let Some(order) = order_of(entry) {
-                if missing_cost(entry, config) {
-                    row.missing.insert(order.clone());
-                }
-                row.orders.insert(order);
-            }
-        }
+        absorb(rows.entry(group).or_default(), entry, config);
     }
+    Ok(render_all(rows))
+}
+
+pub(crate) fn channel(entry: &Entry) -> String {
+    format!("{}:{}", entry.source.platform, entry.source.shop)
+}
+
+pub(crate) fn render_all(rows: Rows) -> ProfitReport {
     let rows = rows
         .into_iter()
-        .map(|((group, currency), row)| render(group, currency, row))
+        .flat_map(|(group, by_currency)| {
+            by_currency
+                .into_iter()
+                .map(move |(currency, row)| render(group.clone(), currency, row))
+        })
         .collect();
-    Ok(ProfitReport { rows })
+    ProfitReport { rows }
+}
+
+/// Adds one entry to its group's row (per currency).
+pub(crate) fn absorb(rows: &mut BTreeMap<Currency, Row>, entry: &Entry, config: &Config) {
+    let row = rows.entry(entry.currency).or_default();
+    let (kind, _) = base_kind(entry);
+    let refund_entry = kind == "refund";
+    for line in &entry.lines {
+        let c = class(config, &line.account);
+        let debit = line.signed();
+        match c {
+            _ if c.is_revenue() && refund_entry => add(row, Slot::Refunds, entry, debit),
+            Class::Refund => add(row, Slot::Refunds, entry, debit),
+            _ if c.is_revenue() => {
+                add(row, Slot::Revenue, entry, -debit);
+                if c == Class::Shipping {
+                    row.shipping.add(entry, -debit);
+                }
+            }
+            Class::Discount => add(row, Slot::Discounts, entry, debit),
+            Class::Fee => add(row, Slot::Fees, entry, debit),
+            Class::Cogs => add(row, Slot::Cogs, entry, debit),
+            Class::ShippingLabel => add(row, Slot::Labels, entry, debit),
+            Class::Chargeback => add(row, Slot::Chargebacks, entry, debit),
+            _ => {}
+        }
+    }
+    if kind == "sale" {
+        if let Some(order) = order_of(entry) {
+            if missing_cost(entry, config) {
+                row.missing.insert(order.clone());
+            }
+            row.orders.insert(order);
+        }
+    }
 }
 
 #[derive(Clone, Copy)]

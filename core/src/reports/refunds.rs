@@ -7,14 +7,14 @@
 use super::accounts::{base_kind, class, Class};
 use super::period::GroupBy;
 use super::tax::count;
-use super::{Acc, Figure, Scope};
+use super::{Acc, Distinct, Figure, Scope};
 use crate::error::Result;
 use crate::journal::Entry;
 use crate::money::Currency;
 use crate::rules::Config;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -59,55 +59,150 @@ pub struct DisputeRow {
     pub amount: Figure,
 }
 
-#[derive(Default)]
-struct Period {
+/// One period and currency, mergeable (a day's is part of a day aggregate).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Period {
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     sales: Acc,
-    orders: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "Distinct::is_empty")]
+    orders: Distinct,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     refunded: Acc,
-    refunds: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "Distinct::is_empty")]
+    refunds: Distinct,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     opened: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     won: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     lost: Acc,
+}
+
+impl Period {
+    fn accs(&mut self) -> [&mut Acc; 5] {
+        [
+            &mut self.sales,
+            &mut self.refunded,
+            &mut self.opened,
+            &mut self.won,
+            &mut self.lost,
+        ]
+    }
+
+    pub fn merge(&mut self, mut other: Period) {
+        for (mine, theirs) in self.accs().into_iter().zip(other.accs()) {
+            mine.merge(std::mem::take(theirs));
+        }
+        self.orders.merge(other.orders);
+        self.refunds.merge(other.refunds);
+    }
+
+    pub fn localize(&mut self, elsewhere: &dyn Fn(&str) -> bool) {
+        self.orders.localize(elsewhere);
+        self.refunds.localize(elsewhere);
+    }
+
+    pub fn strip_ids(&mut self) {
+        for acc in self.accs() {
+            acc.entries.clear();
+        }
+    }
+}
+
+/// Each dispute at its latest stage, with the largest amount moved so far.
+pub(crate) type Disputes = BTreeMap<String, (DisputeRow, Decimal)>;
+
+/// `later`'s stages follow `earlier`'s: the latest stage (by date, then decided over opened)
+/// wins, ties to the later; the amount is the largest; the ids follow.
+pub(crate) fn merge_disputes(earlier: &mut Disputes, later: Disputes) {
+    for (key, (row, largest)) in later {
+        match earlier.get_mut(&key) {
+            None => {
+                earlier.insert(key, (row, largest));
+            }
+            Some((mine, mine_largest)) => {
+                if (row.date.as_str(), rank(&row.status))
+                    >= (mine.date.as_str(), rank(&mine.status))
+                {
+                    mine.status = row.status;
+                    mine.date = row.date;
+                }
+                if largest > *mine_largest {
+                    *mine_largest = largest;
+                    mine.amount.amount = row.amount.amount;
+                }
+                mine.amount.entries.extend(row.amount.entries);
+            }
+        }
+    }
+}
+
+fn rank(stage: &str) -> u8 {
+    match stage {
+        "opened" => 0,
+        _ => 1,
+    }
 }
 
 pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result<RefundReport> {
     scope.only(&GroupBy::TIME)?;
-    let mut periods: BTreeMap<(String, Currency), Period> = BTreeMap::new();
-    let mut disputes: BTreeMap<String, (DisputeRow, Decimal)> = BTreeMap::new();
+    let mut periods = Periods::new();
+    let mut disputes = Disputes::new();
     for entry in entries.iter().filter(|e| scope.covers(e)) {
-        let (kind, reversal) = base_kind(entry);
-        if !matches!(kind, "sale" | "refund" | "dispute") {
-            continue;
-        }
-        let p = periods
-            .entry((scope.period_of(&entry.date), entry.currency))
-            .or_default();
-        for line in &entry.lines {
-            let c = class(config, &line.account);
-            match kind {
-                "sale" if c.is_revenue() => p.sales.add(entry, -line.signed()),
-                "refund" if c.is_revenue() || c == Class::Refund => {
-                    p.refunded.add(entry, line.signed())
-                }
-                _ => {}
+        let period = periods.entry(scope.period_of(&entry.date)).or_default();
+        absorb(period, &mut disputes, entry, config);
+    }
+    Ok(render_all(periods, disputes))
+}
+
+/// Periods by key, then currency.
+pub(crate) type Periods = BTreeMap<String, BTreeMap<Currency, Period>>;
+
+/// Adds one entry to its period (per currency) and to its dispute.
+pub(crate) fn absorb(
+    periods: &mut BTreeMap<Currency, Period>,
+    disputes: &mut Disputes,
+    entry: &Entry,
+    config: &Config,
+) {
+    let (kind, reversal) = base_kind(entry);
+    if !matches!(kind, "sale" | "refund" | "dispute") {
+        return;
+    }
+    let p = periods.entry(entry.currency).or_default();
+    for line in &entry.lines {
+        let c = class(config, &line.account);
+        match kind {
+            "sale" if c.is_revenue() => p.sales.add(entry, -line.signed()),
+            "refund" if c.is_revenue() || c == Class::Refund => {
+                p.refunded.add(entry, line.signed())
             }
-        }
-        // A reversal (a cancelled order, an undone refund) takes its amounts back above but is
-        // not another order or refund to count.
-        match (kind, reversal) {
-            ("sale", false) => {
-                p.orders.insert(entry.source.id.clone());
-            }
-            ("refund", false) => {
-                p.refunds.insert(entry.source.id.clone());
-            }
-            ("dispute", _) => dispute(entry, config, p, &mut disputes),
             _ => {}
         }
     }
+    // A reversal (a cancelled order, an undone refund) takes its amounts back above but is
+    // not another order or refund to count.
+    match (kind, reversal) {
+        ("sale", false) => {
+            p.orders.insert(entry.source.id.clone());
+        }
+        ("refund", false) => {
+            p.refunds.insert(entry.source.id.clone());
+        }
+        ("dispute", _) => dispute(entry, config, p, disputes),
+        _ => {}
+    }
+}
+
+pub(crate) fn render_all(periods: Periods, disputes: Disputes) -> RefundReport {
     let periods = periods
         .into_iter()
-        .map(|((period, currency), p)| {
+        .flat_map(|(period, by_currency)| {
+            by_currency
+                .into_iter()
+                .map(move |(currency, p)| (period.clone(), currency, p))
+        })
+        .map(|(period, currency, p)| {
             let sales = p.sales.amount;
             let rate = |part: Decimal, whole: Decimal| {
                 (!whole.is_zero())
@@ -129,10 +224,10 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
             }
         })
         .collect();
-    Ok(RefundReport {
+    RefundReport {
         periods,
         disputes: disputes.into_values().map(|(row, _)| row).collect(),
-    })
+    }
 }
 
 /// The stage named in the id `…:dispute-{stage}:{version}`.
@@ -169,10 +264,6 @@ fn dispute(
         "{}:{}:{}",
         entry.source.platform, entry.source.shop, entry.source.id
     );
-    let rank = |s: &str| match s {
-        "opened" => 0,
-        _ => 1,
-    };
     let (row, largest) = disputes.entry(key.clone()).or_insert_with(|| {
         let row = DisputeRow {
             dispute: key,

@@ -11,7 +11,7 @@
 
 use super::accounts::{base_kind, class, item_of, order_of, Class};
 use super::period::GroupBy;
-use super::{text, Acc, Figure, Scope};
+use super::{text, Acc, Distinct, Figure, Scope};
 use crate::error::Result;
 use crate::journal::Entry;
 use crate::money::Currency;
@@ -73,91 +73,200 @@ pub struct TaxAccountRow {
 
 /// One source item of one entry.
 struct Item {
-    entry: usize,
     sales: Decimal,
     refund: Decimal,
     taxes: BTreeSet<String>,
 }
 
-#[derive(Default)]
-struct Row {
+/// One tax account's running figures within a period.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Row {
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     taxable: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     taxable_refunds: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     collected: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     refunded: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     net: Acc,
-    orders: BTreeSet<String>,
+    /// Every item of the period that did not carry this tax, so it equals total − taxable.
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
+    non_taxable: Acc,
+    #[serde(default, skip_serializing_if = "Distinct::is_empty")]
+    orders: Distinct,
 }
 
-#[derive(Default)]
-struct Period {
+/// One period and currency, mergeable: a day's is a day aggregate's tax part.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Period {
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     total: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     untaxed: Acc,
+    #[serde(default, skip_serializing_if = "Acc::is_empty")]
     refunds: Acc,
-    orders: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "Distinct::is_empty")]
+    orders: Distinct,
     rows: BTreeMap<String, Row>,
-    items: Vec<Item>,
 }
 
-pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result<TaxReport> {
-    scope.only(&GroupBy::TIME)?;
-    let mut periods: BTreeMap<(String, Currency), Period> = BTreeMap::new();
-    for (index, entry) in entries.iter().enumerate() {
-        if !scope.covers(entry) {
-            continue;
-        }
-        let key = (scope.period_of(&entry.date), entry.currency);
-        let (kind, _) = base_kind(entry);
-        let items = items(index, entry, config);
-        let touches_tax = entry
-            .lines
-            .iter()
-            .any(|l| class(config, &l.account) == Class::Tax);
-        if items.is_empty() && !touches_tax {
-            continue;
-        }
-        let period = periods.entry(key).or_default();
-        for line in &entry.lines {
-            if class(config, &line.account) != Class::Tax {
-                continue;
-            }
-            let row = period.rows.entry(line.account.clone()).or_default();
-            row.collected.add(entry, line.credit.0);
-            row.refunded.add(entry, line.debit.0);
-            row.net.add(entry, -line.signed());
-        }
-        let order = order_of(entry);
-        if kind == "sale" {
-            if let Some(o) = &order {
-                period.orders.insert(o.clone());
+impl Period {
+    /// This period followed by `other` (a later stretch of days).
+    pub fn merge(&mut self, other: Period) {
+        // An account one side has no row for taxed none of that side's items.
+        for (account, row) in self.rows.iter_mut() {
+            if !other.rows.contains_key(account) {
+                row.non_taxable.merge(other.total.clone());
             }
         }
-        for item in &items {
-            period.total.add(entry, item.sales);
-            period.refunds.add(entry, item.refund);
-            if item.taxes.is_empty() {
-                period.untaxed.add(entry, item.sales);
-            }
-            for account in &item.taxes {
-                let row = period.rows.entry(account.clone()).or_default();
-                row.taxable.add(entry, item.sales);
-                row.taxable_refunds.add(entry, item.refund);
-                if let (Some(o), false) = (&order, item.sales.is_zero()) {
-                    row.orders.insert(o.clone());
+        for (account, theirs) in other.rows {
+            match self.rows.get_mut(&account) {
+                Some(row) => {
+                    row.taxable.merge(theirs.taxable);
+                    row.taxable_refunds.merge(theirs.taxable_refunds);
+                    row.collected.merge(theirs.collected);
+                    row.refunded.merge(theirs.refunded);
+                    row.net.merge(theirs.net);
+                    row.non_taxable.merge(theirs.non_taxable);
+                    row.orders.merge(theirs.orders);
+                }
+                None => {
+                    let mut non_taxable = self.total.clone();
+                    non_taxable.merge(theirs.non_taxable);
+                    self.rows.insert(
+                        account,
+                        Row {
+                            non_taxable,
+                            ..theirs
+                        },
+                    );
                 }
             }
         }
-        period.items.extend(items);
+        self.total.merge(other.total);
+        self.untaxed.merge(other.untaxed);
+        self.refunds.merge(other.refunds);
+        self.orders.merge(other.orders);
     }
+
+    pub fn localize(&mut self, elsewhere: &dyn Fn(&str) -> bool) {
+        self.orders.localize(elsewhere);
+        for row in self.rows.values_mut() {
+            row.orders.localize(elsewhere);
+        }
+    }
+
+    pub fn strip_ids(&mut self) {
+        for acc in [&mut self.total, &mut self.untaxed, &mut self.refunds] {
+            acc.entries.clear();
+        }
+        for row in self.rows.values_mut() {
+            for acc in [
+                &mut row.taxable,
+                &mut row.taxable_refunds,
+                &mut row.collected,
+                &mut row.refunded,
+                &mut row.net,
+                &mut row.non_taxable,
+            ] {
+                acc.entries.clear();
+            }
+        }
+    }
+}
+
+/// Periods by key, then currency.
+pub(crate) type Periods = BTreeMap<String, BTreeMap<Currency, Period>>;
+
+pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result<TaxReport> {
+    scope.only(&GroupBy::TIME)?;
+    let mut periods = Periods::new();
+    for entry in entries.iter().filter(|e| scope.covers(e)) {
+        let period = periods.entry(scope.period_of(&entry.date)).or_default();
+        absorb(period, entry, config);
+    }
+    Ok(render_all(periods, config))
+}
+
+pub(crate) fn render_all(periods: Periods, config: &Config) -> TaxReport {
     let periods = periods
         .into_iter()
-        .map(|((period, currency), p)| render(period, currency, p, entries, config))
+        .flat_map(|(period, by_currency)| {
+            by_currency
+                .into_iter()
+                .map(move |(currency, p)| (period.clone(), currency, p))
+        })
+        .map(|(period, currency, p)| render(period, currency, p, config))
         .collect();
-    Ok(TaxReport { periods })
+    TaxReport { periods }
+}
+
+/// Adds one entry to its period (per currency).
+pub(crate) fn absorb(periods: &mut BTreeMap<Currency, Period>, entry: &Entry, config: &Config) {
+    let (kind, _) = base_kind(entry);
+    let items = items(entry, config);
+    let touches_tax = entry
+        .lines
+        .iter()
+        .any(|l| class(config, &l.account) == Class::Tax);
+    if items.is_empty() && !touches_tax {
+        return;
+    }
+    let period = periods.entry(entry.currency).or_default();
+    for line in &entry.lines {
+        if class(config, &line.account) != Class::Tax {
+            continue;
+        }
+        let row = row(period, &line.account);
+        row.collected.add(entry, line.credit.0);
+        row.refunded.add(entry, line.debit.0);
+        row.net.add(entry, -line.signed());
+    }
+    for account in items.iter().flat_map(|i| &i.taxes) {
+        row(period, account);
+    }
+    let order = order_of(entry);
+    if kind == "sale" {
+        if let Some(o) = &order {
+            period.orders.insert(o.clone());
+        }
+    }
+    for item in &items {
+        period.total.add(entry, item.sales);
+        period.refunds.add(entry, item.refund);
+        if item.taxes.is_empty() {
+            period.untaxed.add(entry, item.sales);
+        }
+        for (account, row) in period.rows.iter_mut() {
+            if !item.taxes.contains(account) {
+                row.non_taxable.add(entry, item.sales);
+                continue;
+            }
+            row.taxable.add(entry, item.sales);
+            row.taxable_refunds.add(entry, item.refund);
+            if let (Some(o), false) = (&order, item.sales.is_zero()) {
+                row.orders.insert(o.clone());
+            }
+        }
+    }
+}
+
+/// The account's row, started (when new) with every earlier item of the period as non-taxable.
+fn row<'a>(period: &'a mut Period, account: &str) -> &'a mut Row {
+    let total = &period.total;
+    period
+        .rows
+        .entry(account.to_string())
+        .or_insert_with(|| Row {
+            non_taxable: total.clone(),
+            ..Row::default()
+        })
 }
 
 /// The items of an entry with their sales (sale entries), refunds (refund entries) and taxes.
-fn items(index: usize, entry: &Entry, config: &Config) -> Vec<Item> {
+fn items(entry: &Entry, config: &Config) -> Vec<Item> {
     let (kind, _) = base_kind(entry);
     let mut by_item: BTreeMap<&str, Item> = BTreeMap::new();
     let mut loose_taxes: BTreeSet<String> = BTreeSet::new();
@@ -179,7 +288,7 @@ fn items(index: usize, entry: &Entry, config: &Config) -> Vec<Item> {
             (Class::Tax, Some(k), _) => {
                 by_item
                     .entry(k)
-                    .or_insert_with(|| new_item(index))
+                    .or_insert_with(new_item)
                     .taxes
                     .insert(line.account.clone());
             }
@@ -187,9 +296,7 @@ fn items(index: usize, entry: &Entry, config: &Config) -> Vec<Item> {
                 loose_taxes.insert(line.account.clone());
             }
             (_, _, Some((sales, refund))) => {
-                let item = by_item
-                    .entry(key.unwrap_or(""))
-                    .or_insert_with(|| new_item(index));
+                let item = by_item.entry(key.unwrap_or("")).or_insert_with(new_item);
                 item.sales += sales;
                 item.refund += refund;
             }
@@ -212,33 +319,19 @@ fn items(index: usize, entry: &Entry, config: &Config) -> Vec<Item> {
     out
 }
 
-fn new_item(entry: usize) -> Item {
+fn new_item() -> Item {
     Item {
-        entry,
         sales: Decimal::ZERO,
         refund: Decimal::ZERO,
         taxes: BTreeSet::new(),
     }
 }
 
-fn render(
-    period: String,
-    currency: Currency,
-    p: Period,
-    entries: &[Entry],
-    config: &Config,
-) -> TaxPeriod {
+fn render(period: String, currency: Currency, p: Period, config: &Config) -> TaxPeriod {
     let accounts = p
         .rows
         .into_iter()
         .map(|(account, row)| {
-            // Every item of the period that did not carry this tax, so it equals total − taxable.
-            let mut non_taxable = Acc::default();
-            for item in p.items.iter().filter(|i| !i.taxes.contains(&account)) {
-                if let Some(e) = entries.get(item.entry) {
-                    non_taxable.add(e, item.sales);
-                }
-            }
             let effective_rate = (!row.taxable.amount.is_zero()).then(|| {
                 let rate = (row.collected.amount / row.taxable.amount).round_dp(4);
                 format!("{rate:.4}")
@@ -252,7 +345,7 @@ fn render(
                     .collect(),
                 account,
                 taxable_sales: row.taxable.figure(currency),
-                non_taxable_sales: non_taxable.figure(currency),
+                non_taxable_sales: row.non_taxable.figure(currency),
                 taxable_refunds: row.taxable_refunds.figure(currency),
                 tax_collected: row.collected.figure(currency),
                 tax_refunded: row.refunded.figure(currency),
