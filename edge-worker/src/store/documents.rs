@@ -1,0 +1,87 @@
+//! Sales documents (migration 0012): the posts the core made per document and target, posted
+//! through the outbox under the document's id, and the contacts made at each target.
+
+use super::{n, s, Db, One, PostingState};
+use serde::Deserialize;
+use worker::Result;
+
+/// A document to store: its id, its target and the JSON array of its posts.
+pub struct NewDocument {
+    pub id: String,
+    pub target: &'static str,
+    pub posts: String,
+}
+
+/// A contact as the target knows it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContactRow {
+    pub target_id: String,
+    pub name: String,
+    pub hash: String,
+}
+
+impl Db {
+    /// Stores each document with its pending outbox row, both only if absent: a later version of
+    /// the order, or the same event mapped again, finds them made and changes nothing.
+    pub async fn store_documents(
+        &self,
+        shop: &str,
+        event_id: i64,
+        docs: &[NewDocument],
+        now: i64,
+    ) -> Result<()> {
+        let mut batch = Vec::new();
+        for d in docs {
+            batch.push(self.q(
+                "INSERT OR IGNORE INTO documents (id, target, shop, posts, event_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                &[s(&d.id), s(d.target), s(shop), s(&d.posts), n(event_id), n(now)],
+            )?);
+            batch.push(self.q(
+                "INSERT OR IGNORE INTO outbox (entry_id, target, shop, state, next_attempt_at, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5)",
+                &[s(&d.id), s(d.target), s(shop), s(PostingState::Pending.as_str()), n(now)],
+            )?);
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        self.0.batch(batch).await.map(|_| ())
+    }
+
+    /// The posts of a document for `target`; `None` when `id` is not a document.
+    pub async fn document_posts(&self, id: &str, target: &str) -> Result<Option<String>> {
+        let row: Option<One<String>> = self
+            .first(
+                "SELECT posts AS v FROM documents WHERE id = ?1 AND target = ?2",
+                &[s(id), s(target)],
+            )
+            .await?;
+        Ok(row.map(|r| r.v))
+    }
+
+    pub async fn contact(&self, shop: &str, target: &str, key: &str) -> Result<Option<ContactRow>> {
+        self.first(
+            "SELECT target_id, name, hash FROM contacts WHERE shop = ?1 AND target = ?2 AND key = ?3",
+            &[s(shop), s(target), s(key)],
+        )
+        .await
+    }
+
+    pub async fn remember_contact(
+        &self,
+        shop: &str,
+        target: &str,
+        key: &str,
+        row: &ContactRow,
+        now: i64,
+    ) -> Result<()> {
+        self.run(
+            "INSERT INTO contacts (shop, target, key, target_id, name, hash, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (shop, target, key) DO UPDATE SET target_id = excluded.target_id, name = excluded.name,
+             hash = excluded.hash, updated_at = excluded.updated_at",
+            &[s(shop), s(target), s(key), s(&row.target_id), s(&row.name), s(&row.hash), n(now)],
+        )
+        .await
+        .map(|_| ())
+    }
+}
