@@ -11,9 +11,10 @@ import { startQbo } from "./standins/qbo.mjs";
 import { startXero } from "./standins/xero.mjs";
 import { seedCustomer } from "./standins/qbo-documents.mjs";
 import { seedContact } from "./standins/xero-documents.mjs";
-import { FIXTURES, drain, fixture, milli, rows, sendShopify, startWorker } from "./helpers.mjs";
+import { FIXTURES, drain, fixture, milli, oauthSeeds, rows, sendShopify, startWorker } from "./helpers.mjs";
 
 const SHOP = "demo.myshopify.com"; // the fixtures' shop, so document ids and bodies match the snapshots
+const UNMAPPED = "unmapped.myshopify.com"; // document mode with no item for most SKUs
 // The documents setup core/tests/documents.rs made the snapshots with.
 const MAPPING = `
 [documents]
@@ -43,16 +44,18 @@ account = "090"
 let mf, qbo, xero;
 
 before(async () => {
-  qbo = await startQbo({ realm: "9130", clientId: "qbo-id", clientSecret: "qbo-secret", refreshToken: "rt-seed" });
-  xero = await startXero({ tenant: "tenant-1", clientId: "xero-id", clientSecret: "xero-secret", refreshToken: "xrt-seed", perMinute: 1000 });
+  qbo = await startQbo({ realm: "9130", clientId: "qbo-id", clientSecret: "qbo-secret", refreshToken: "rt-seed", seedReusable: true });
+  xero = await startXero({ tenant: "tenant-1", clientId: "xero-id", clientSecret: "xero-secret", refreshToken: "xrt-seed", perMinute: 1000, seedReusable: true });
   mf = await startWorker({
     shops: {
       [SHOP]: { targets: ["qbo", "xero"], mapping_toml: MAPPING,
         qbo: { realm_id: "9130", base_url: qbo.url, token_url: qbo.tokenUrl }, xero: { tenant_id: "tenant-1", base_url: xero.url, token_url: xero.tokenUrl } },
+      [UNMAPPED]: { targets: ["qbo"], mapping_toml: MAPPING.replace('"*" = "1"', '"SOCK-*" = "1"'),
+        qbo: { realm_id: "9130", base_url: qbo.url, token_url: qbo.tokenUrl } },
     },
     vars: {
-      QBO_CLIENT_ID: "qbo-id", QBO_CLIENT_SECRET: "qbo-secret", QBO_REFRESH_TOKEN: "rt-seed",
-      XERO_CLIENT_ID: "xero-id", XERO_CLIENT_SECRET: "xero-secret", XERO_REFRESH_TOKEN: "xrt-seed",
+      QBO_CLIENT_ID: "qbo-id", QBO_CLIENT_SECRET: "qbo-secret", XERO_CLIENT_ID: "xero-id", XERO_CLIENT_SECRET: "xero-secret",
+      ...oauthSeeds([SHOP, UNMAPPED]),
     },
   });
 });
@@ -218,4 +221,39 @@ test("a 5xx and a 429 on the document: retried, posted once", async () => {
   const calls = qbo.state.calls.filter((c) => c.resource === "salesreceipt").slice(before);
   assert.deepEqual(calls.map((c) => c.status), [undefined, 200], "refused once (scripted), then posted");
   assert.equal(calls[0].requestId, calls[1].requestId, "the retry carries the same requestid");
+});
+
+test("changed customer details update the customer (sparse, with its SyncToken) and the contact, still one of each", async () => {
+  const o = order(7200000000008, { customerId: 558, first: "Moving", last: "Person" });
+  await send(o);
+  await drain(mf);
+  const moved = order(7200000000009, { customerId: 558, first: "Moving", last: "Person" });
+  moved.customer.email = "moved@example.test";
+  await send(moved);
+  await drain(mf);
+  const [c] = customersOf(558);
+  assert.equal(c.PrimaryEmailAddr.Address, "moved@example.test");
+  assert.equal(c.SyncToken, "1");
+  assert.equal(contactsOf(558)[0].EmailAddress, "moved@example.test");
+  assert.equal(customersOf(558).length + contactsOf(558).length, 2);
+  assert.equal(qboDocs("7200000000009")[0].body.CustomerRef.value, c.Id);
+  // Unchanged details: no update call for the next order.
+  const updates = qbo.state.calls.filter((x) => x.resource === "customer").length;
+  const same = order(7200000000010, { customerId: 558, first: "Moving", last: "Person" });
+  same.customer.email = "moved@example.test";
+  await send(same);
+  await drain(mf);
+  assert.equal(qbo.state.calls.filter((x) => x.resource === "customer").length, updates);
+});
+
+test("a SKU with no item parks the event with the config key to fix; nothing is posted", async () => {
+  const o = order(7200000000011);
+  const r = await sendShopify(mf, o, { shop: UNMAPPED, topic: "orders/create" });
+  assert.equal(r.status, 202, r.body);
+  await drain(mf);
+  const [event] = await rows(mf, "SELECT status, reason FROM events WHERE shop = ?", UNMAPPED);
+  assert.equal(event.status, "parked");
+  assert.match(event.reason, /^sales documents: .*E_CONFIG at documents\.qbo\.items\]/);
+  assert.equal(qboDocs("7200000000011").length, 0);
+  assert.deepEqual(await rows(mf, "SELECT * FROM outbox WHERE shop = ?", UNMAPPED), []);
 });

@@ -18,8 +18,19 @@ use ledgerbridge_core::{Config, LedgerError, Platform};
 
 /// The documents `payload` makes for the shop's QBO and Xero targets; none unless the mapping in
 /// effect is in document mode. Each row's posts are, in order: the contact, the document and (Xero,
-/// when money moved) its payment.
+/// when money moved) its payment. `Err`: the core's refusal, with its code and path.
 pub(super) fn make(
+    platform: Platform,
+    payload: &[u8],
+    config: &Config,
+    targets: &[Target],
+) -> Result<Vec<NewDocument>, String> {
+    documents(platform, payload, config, targets)
+        .map_err(|e| format!("{e} [{} at {}]", e.code(), e.path()))
+}
+
+#[allow(clippy::result_large_err)] // the core's error, once per event
+fn documents(
     platform: Platform,
     payload: &[u8],
     config: &Config,
@@ -70,6 +81,7 @@ pub(super) fn make(
 
 /// A post as the core wrote it. Never through `serde_json::Value`: its amounts are JSON numbers
 /// written from decimals (`25.00`), which a `Value` would turn into binary floats.
+#[allow(clippy::result_large_err)]
 fn text(post: &impl serde::Serialize) -> Result<String, LedgerError> {
     serde_json::to_string(post).map_err(|e| LedgerError::InvalidValue {
         path: String::new(),

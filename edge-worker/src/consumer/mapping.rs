@@ -109,14 +109,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
     let documents =
         match super::documents::make(platform, event.payload.as_bytes(), &config, &targets) {
             Ok(d) => d,
-            Err(e) => {
-                return park(format!(
-                    "sales documents: {e} [{} at {}]",
-                    e.code(),
-                    e.path()
-                ))
-                .await
-            }
+            Err(e) => return park(format!("sales documents: {e}")).await,
         };
     db.store_documents(&event.shop, event.id, &documents, now)
         .await?;
