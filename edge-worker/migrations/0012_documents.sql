@@ -8,7 +8,8 @@ CREATE TABLE documents (
   id         TEXT    NOT NULL,             -- the core's id: <platform>:<shop>:order:<id> | …:refund:<id>
   target     TEXT    NOT NULL,             -- qbo | xero
   shop       TEXT    NOT NULL,
-  posts      TEXT    NOT NULL,             -- JSON array: the contact post, the document post, (Xero) its payment
+  posts      TEXT    NOT NULL,             -- JSON array: the contact post, the document post, (Xero) its payment;
+                                           -- emptied (`[]`) once posted: the bodies name the customer
   event_id   INTEGER,
   created_at INTEGER NOT NULL,
   PRIMARY KEY (id, target)

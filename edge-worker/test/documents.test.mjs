@@ -121,6 +121,8 @@ test("paid order: QBO SalesReceipt, Xero Invoice + Payment, as the snapshot, tot
   assert.equal(posted[0].target_ref, `SalesReceipt ${receipt.id}`);
   assert.match(posted[1].target_ref, new RegExp(`^Invoice ${invoice.id}; Payment [0-9a-f-]{36}$`));
   assert.equal(qbo.state.journals.length + xero.state.journals.length, 0, "no sale journal in document mode");
+  const kept = await rows(mf, "SELECT posts FROM documents WHERE id = ?", `shopify:${SHOP}:order:6123400000001`);
+  assert.deepEqual(kept.map((r) => r.posts), ["[]", "[]"], "no copy of a posted document (it names the customer)");
 });
 
 test("refund: QBO SalesReceipt + RefundReceipt, Xero CreditNote + refund Payment, totals as the journal", async () => {

@@ -92,6 +92,9 @@ async fn settle(
     match outcome {
         Outcome::Delivered(reference) => {
             db.mark_posted(row, &reference, now).await?;
+            // A posted document's bodies (its customer's name, email, address) are at the target
+            // now; the copy here goes (docs/privacy.md). A no-op for entries.
+            db.forget_document_posts(entry_id, target).await?;
             worker::console_log!("posted {entry_id} to {target}: {reference}");
             Ok(Next::Ack)
         }

@@ -59,6 +59,17 @@ impl Db {
         Ok(row.map(|r| r.v))
     }
 
+    /// Empties a posted document's posts: the target has the document, and the copy holds
+    /// personal data. The row stays, so the document id still names what was posted.
+    pub async fn forget_document_posts(&self, id: &str, target: &str) -> Result<()> {
+        self.run(
+            "UPDATE documents SET posts = '[]' WHERE id = ?1 AND target = ?2",
+            &[s(id), s(target)],
+        )
+        .await
+        .map(|_| ())
+    }
+
     pub async fn contact(&self, shop: &str, target: &str, key: &str) -> Result<Option<ContactRow>> {
         self.first(
             "SELECT target_id, name, hash FROM contacts WHERE shop = ?1 AND target = ?2 AND key = ?3",
