@@ -259,3 +259,33 @@ test("a SKU with no item parks the event with the config key to fix; nothing is 
   assert.equal(qboDocs("7200000000011").length, 0);
   assert.deepEqual(await rows(mf, "SELECT * FROM outbox WHERE shop = ?", UNMAPPED), []);
 });
+
+test("a customer made before D1 lost its record is found again (QBO Notes, Xero ContactNumber), not duplicated", async () => {
+  const q = seedCustomer(qbo.state, { DisplayName: "Lost Person", Notes: "ledgerbridge id:559" });
+  const x = seedContact(xero.state, { Name: "Lost Person", ContactNumber: "id:559" });
+  await send(order(7200000000012, { customerId: 559, first: "Lost", last: "Person" }));
+  await drain(mf);
+  assert.equal(qboDocs("7200000000012")[0].body.CustomerRef.value, q.Id);
+  assert.equal(xeroDocs("7200000000012")[0].contactId, x.ContactID);
+  assert.equal(customersOf(559).length + contactsOf(559).length, 2);
+});
+
+test("both names taken: the document parks naming them (one try each, no loop) and shows in /api/attention", async () => {
+  seedCustomer(qbo.state, { DisplayName: "Twice Person" });
+  seedCustomer(qbo.state, { DisplayName: "Twice Person (560)" });
+  const before = qbo.state.calls.filter((c) => c.resource === "customer").length;
+  await send(order(7200000000013, { customerId: 560, first: "Twice", last: "Person" }));
+  await drain(mf);
+  const id = `shopify:${SHOP}:order:7200000000013`;
+  const [row] = await rows(mf, "SELECT state, attempts, reason FROM outbox WHERE entry_id = ? AND target = 'qbo'", id);
+  assert.equal(row.state, "parked");
+  assert.equal(row.attempts, 1);
+  assert.match(row.reason, /QBO refused the customer names "Twice Person" and "Twice Person \(560\)" as taken \(error 6240\)/);
+  assert.equal(qbo.state.calls.filter((c) => c.resource === "customer").length - before, 2, "the name, then the disambiguated one");
+  assert.equal(qboDocs("7200000000013").length, 0);
+  const res = await mf.dispatchFetch(`http://localhost/api/attention?shop=${SHOP}`, { headers: { "x-api-key": "test-api-key" } });
+  const attention = await res.json();
+  const parked = (attention.postings ?? attention.parked_postings ?? []).find((p) => p.entry_id === id);
+  assert.ok(parked, JSON.stringify(attention).slice(0, 400));
+  assert.equal(parked.order_key, `shopify:${SHOP}:order:7200000000013`);
+});
