@@ -289,3 +289,12 @@ test("both names taken: the document parks naming them (one try each, no loop) a
   assert.ok(parked, JSON.stringify(attention).slice(0, 400));
   assert.equal(parked.order_key, `shopify:${SHOP}:order:7200000000013`);
 });
+
+test("Xero: a contact created meanwhile under the same ContactNumber is adopted, not renamed", async () => {
+  const x = seedContact(xero.state, { Name: "Race Person", ContactNumber: "id:561" });
+  xero.state.missLookups = 1; // our lookup runs before the other delivery's contact is visible
+  await send(order(7200000000014, { customerId: 561, first: "Race", last: "Person" }));
+  await drain(mf);
+  assert.deepEqual(contactsOf(561).map((c) => c.Name), ["Race Person"]);
+  assert.equal(xeroDocs("7200000000014")[0].contactId, x.ContactID);
+});

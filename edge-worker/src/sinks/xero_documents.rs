@@ -107,6 +107,11 @@ async fn contact_id(ctx: &Ctx<'_>, cfg: &XeroConfig, post: &Post) -> Result<Stri
         let made = first(&reply, "Contacts", ctx.attempts)?;
         return adopt(ctx, &number, text(&made["ContactID"]), &name, &hash).await;
     }
+    // Taken by this very contact, made meanwhile by a concurrent delivery of another document?
+    if let Some(found) = find(ctx, cfg, &number).await? {
+        let name = text(&found["Name"]);
+        return adopt(ctx, &number, text(&found["ContactID"]), &name, &hash).await;
+    }
     let Some(unique) = post.on_duplicate_name.clone() else {
         return Err(Outcome::Park(format!(
             "Xero has a contact named {name:?} that ledgerbridge did not make (contact names are unique): \

@@ -15,7 +15,9 @@ const cents = (v) => Math.round(Number(v ?? 0) * 100);
 
 /** The documents part of the state: what a test seeds (item codes, tax types, contacts) and reads. */
 export function documentsState({ items = ["SALE", "SHIP", "TIP", "GIFTCARD", "REFUND"], taxTypes = ["OUTPUT", "NONE"] } = {}) {
-  return { items: new Set(items), taxTypes: new Set(taxTypes), contacts: [], documents: [], payments: [], docKeys: new Map() };
+  // `missLookups`: that many ContactNumber lookups answer empty, as when another delivery creates
+  // the contact between the worker's lookup and its create.
+  return { items: new Set(items), taxTypes: new Set(taxTypes), contacts: [], documents: [], payments: [], docKeys: new Map(), missLookups: 0 };
 }
 
 /** Adds a contact as a person would in Xero; returns it. */
@@ -115,7 +117,8 @@ export async function handleDocuments(state, { req, url, body, res, faults, scri
   if (req.method === "GET" && path === "/Contacts") {
     const number = /^ContactNumber=="([^"]*)"$/.exec(url.searchParams.get("where") ?? "")?.[1];
     if (number === undefined) return json(res, 400, refused("where not understood")), true;
-    return json(res, 200, { Status: "OK", Contacts: state.contacts.filter((c) => c.ContactNumber === number) }, limits), true;
+    const miss = state.missLookups > 0 && state.missLookups--;
+    return json(res, 200, { Status: "OK", Contacts: miss ? [] : state.contacts.filter((c) => c.ContactNumber === number) }, limits), true;
   }
   const key = req.headers["idempotency-key"];
   const call = { key, path, at: Date.now() };
