@@ -298,3 +298,20 @@ test("Xero: a contact created meanwhile under the same ContactNumber is adopted,
   assert.deepEqual(contactsOf(561).map((c) => c.Name), ["Race Person"]);
   assert.equal(xeroDocs("7200000000014")[0].contactId, x.ContactID);
 });
+
+test("customers/redact: a document not posted yet is made again without the customer, then posts to the guest contact", async () => {
+  const id = `shopify:${SHOP}:order:7200000000013`; // parked above: both of its names are taken
+  const [before] = await rows(mf, "SELECT posts FROM documents WHERE id = ? AND target = 'qbo'", id);
+  assert.match(before.posts, /Twice Person/);
+  const request = { shop_id: 1, shop_domain: SHOP, customer: { id: 560 }, orders_to_redact: [7200000000013] };
+  assert.equal((await sendShopify(mf, request, { shop: SHOP, topic: "customers/redact" })).status, 202);
+  await drain(mf);
+  const [after] = await rows(mf, "SELECT posts FROM documents WHERE id = ? AND target = 'qbo'", id);
+  assert.doesNotMatch(after.posts, /Twice/);
+  const res = await mf.dispatchFetch("http://localhost/api/replay", { method: "POST",
+    headers: { "x-api-key": "test-api-key", "content-type": "application/json" }, body: JSON.stringify({ shop: SHOP, target: "qbo", entry_id: id }) });
+  assert.equal(res.status, 200);
+  await drain(mf);
+  const [receipt] = qboDocs("7200000000013");
+  assert.equal(qbo.state.customers.find((c) => c.Id === receipt.body.CustomerRef.value).DisplayName, "Online customers");
+});

@@ -7,8 +7,8 @@
 //! tax title) parks the event for the merchant before anything is booked, instead of parking
 //! postings one by one later.
 
-use crate::config::Target;
-use crate::store::NewDocument;
+use crate::config::{Settings, Target};
+use crate::store::{Db, NewDocument};
 use ledgerbridge_core::exporters::{
     qbo_customer, qbo_document, sales_documents, xero_contact, xero_document, Target as DocTarget,
 };
@@ -88,4 +88,43 @@ fn text(post: &impl serde::Serialize) -> Result<String, LedgerError> {
         value: String::new(),
         reason: e.to_string(),
     })
+}
+
+/// After an erasure: the documents not posted yet whose payload was redacted are made again from
+/// the redacted payload, so what is queued no longer names the customer (they go to the guest
+/// contact, docs/privacy.md). Posted documents kept no bodies. A document the mapping in effect
+/// can no longer make keeps its posts and is logged.
+pub(super) async fn redact(
+    db: &Db,
+    settings: &Settings,
+    platform: &str,
+    shop: &str,
+) -> worker::Result<()> {
+    let pending = db.redacted_unposted_documents(platform, shop).await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let Ok(parsed) = platform.parse::<Platform>() else {
+        return Ok(());
+    };
+    let shop_config = settings.shop(shop);
+    let config = match crate::setup::effective_mapping(db, &shop_config, shop).await {
+        Ok((config, _)) => config,
+        Err(e) => {
+            worker::console_warn!("documents of {shop} not redacted: {e}");
+            return Ok(());
+        }
+    };
+    let targets = shop_config.all_targets();
+    let mut done = std::collections::BTreeSet::new();
+    for (event_id, payload) in pending {
+        if !done.insert(event_id) {
+            continue;
+        }
+        match make(parsed, payload.as_bytes(), &config, &targets) {
+            Ok(docs) => db.replace_unposted_posts(&docs).await?,
+            Err(e) => worker::console_warn!("documents of event {event_id} not redacted: {e}"),
+        }
+    }
+    Ok(())
 }

@@ -31,6 +31,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
             &event.payload,
         )
         .await?;
+        super::documents::redact(db, settings, &event.platform, &event.shop).await?;
         db.set_event_status(
             id,
             EventStatus::Mapped,

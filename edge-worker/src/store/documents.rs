@@ -70,6 +70,47 @@ impl Db {
         .map(|_| ())
     }
 
+    /// (event id, payload) of the shop's documents not posted yet whose event's payload was
+    /// redacted, one row per document.
+    pub async fn redacted_unposted_documents(
+        &self,
+        platform: &str,
+        shop: &str,
+    ) -> Result<Vec<(i64, String)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            event_id: i64,
+            payload: String,
+        }
+        let rows: Vec<Row> = self
+            .rows(
+                "SELECT v.id AS event_id, v.payload FROM documents d
+                 JOIN outbox x ON x.entry_id = d.id AND x.target = d.target
+                 JOIN events v ON v.id = d.event_id
+                 WHERE d.shop = ?2 AND v.platform = ?1 AND x.state != 'posted' AND d.posts != '[]'
+                 AND v.redacted_at IS NOT NULL ORDER BY v.id LIMIT 500",
+                &[s(platform), s(shop)],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.event_id, r.payload)).collect())
+    }
+
+    /// New posts for documents not posted yet (a posted one stays emptied).
+    pub async fn replace_unposted_posts(&self, docs: &[NewDocument]) -> Result<()> {
+        let mut batch = Vec::new();
+        for d in docs {
+            batch.push(self.q(
+                "UPDATE documents SET posts = ?3 WHERE id = ?1 AND target = ?2 AND posts != '[]'
+                 AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.entry_id = ?1 AND x.target = ?2 AND x.state = 'posted')",
+                &[s(&d.id), s(d.target), s(&d.posts)],
+            )?);
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        self.0.batch(batch).await.map(|_| ())
+    }
+
     pub async fn contact(&self, shop: &str, target: &str, key: &str) -> Result<Option<ContactRow>> {
         self.first(
             "SELECT target_id, name, hash FROM contacts WHERE shop = ?1 AND target = ?2 AND key = ?3",
