@@ -40,31 +40,6 @@ pub(super) async fn post(
         )
         .await;
     };
-    let Some(json) = db.posting_json(entry_id, target).await? else {
-        return park(
-            db,
-            env,
-            &row,
-            row.attempts,
-            "entry missing from the ledger".into(),
-            now,
-        )
-        .await;
-    };
-    let entry: Entry = match serde_json::from_str(&json) {
-        Ok(e) => e,
-        Err(e) => {
-            return park(
-                db,
-                env,
-                &row,
-                row.attempts,
-                format!("stored entry unreadable: {e}"),
-                now,
-            )
-            .await
-        }
-    };
     let shop_config = settings.shop(&row.shop);
     let ctx = sinks::Ctx {
         env,
@@ -74,17 +49,58 @@ pub(super) async fn post(
         shop_config: &shop_config,
         attempts: row.attempts,
     };
-    let outcome = sinks::deliver(&ctx, target_kind, &entry, &json).await;
+    // A sales document (document mode) is posted under its own id, like an entry.
+    let outcome = match db.document_posts(entry_id, target).await? {
+        Some(posts) => sinks::documents::deliver(&ctx, target_kind, &posts).await,
+        None => match entry_outcome(entry_id, target, target_kind, &ctx).await? {
+            Ok(outcome) => outcome,
+            Err(why) => return park(db, env, &row, row.attempts, why, now).await,
+        },
+    };
+    settle(db, env, settings, &row, outcome).await
+}
+
+/// The delivery of a booked entry (or summary) to its target; `Err` with a reason to park it
+/// when it cannot be read.
+async fn entry_outcome(
+    entry_id: &str,
+    target: &str,
+    target_kind: Target,
+    ctx: &sinks::Ctx<'_>,
+) -> Result<std::result::Result<Outcome, String>> {
+    let Some(json) = ctx.db.posting_json(entry_id, target).await? else {
+        return Ok(Err("entry missing from the ledger".into()));
+    };
+    let entry: Entry = match serde_json::from_str(&json) {
+        Ok(e) => e,
+        Err(e) => return Ok(Err(format!("stored entry unreadable: {e}"))),
+    };
+    Ok(Ok(sinks::deliver(ctx, target_kind, &entry, &json).await))
+}
+
+/// What the outbox row becomes after an attempt's outcome.
+async fn settle(
+    db: &Db,
+    env: &Env,
+    settings: &Settings,
+    row: &OutboxRow,
+    outcome: Outcome,
+) -> Result<Next> {
+    let entry_id = row.entry_id.as_str();
+    let target = row.target.as_str();
     let now = now_ms();
     match outcome {
         Outcome::Delivered(reference) => {
-            db.mark_posted(&row, &reference, now).await?;
+            db.mark_posted(row, &reference, now).await?;
+            // A posted document's bodies (its customer's name, email, address) are at the target
+            // now; the copy here goes (docs/privacy.md). A no-op for entries.
+            db.forget_document_posts(entry_id, target).await?;
             worker::console_log!("posted {entry_id} to {target}: {reference}");
             Ok(Next::Ack)
         }
         Outcome::Defer { reason, after_s } => {
             db.mark_retry(
-                &row,
+                row,
                 row.attempts,
                 now + i64::from(after_s) * 1000,
                 &reason,
@@ -99,24 +115,18 @@ pub(super) async fn post(
                 return park(
                     db,
                     env,
-                    &row,
+                    row,
                     attempts,
                     format!("gave up after {attempts} attempts: {reason}"),
                     now,
                 )
                 .await;
             }
-            db.mark_retry(
-                &row,
-                attempts,
-                now + i64::from(after_s) * 1000,
-                &reason,
-                now,
-            )
-            .await?;
+            db.mark_retry(row, attempts, now + i64::from(after_s) * 1000, &reason, now)
+                .await?;
             Ok(Next::RetryIn(after_s))
         }
-        Outcome::Park(reason) => park(db, env, &row, row.attempts + 1, reason, now).await,
+        Outcome::Park(reason) => park(db, env, row, row.attempts + 1, reason, now).await,
     }
 }
 

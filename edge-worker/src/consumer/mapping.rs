@@ -31,6 +31,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
             &event.payload,
         )
         .await?;
+        super::documents::redact(db, settings, &event.platform, &event.shop).await?;
         db.set_event_status(
             id,
             EventStatus::Mapped,
@@ -103,9 +104,18 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
         Ok(m) => m,
         Err(e) => return park(format!("{e} [{} at {}]", e.code(), e.path())).await,
     };
+    let targets = shop_config.all_targets();
+    // Document mode: the sales documents, stored (with their outbox rows) before the booking
+    // commits, so an event whose commit fails is mapped again and finds them made.
+    let documents =
+        match super::documents::make(platform, event.payload.as_bytes(), &config, &targets) {
+            Ok(d) => d,
+            Err(e) => return park(format!("sales documents: {e}")).await,
+        };
+    db.store_documents(&event.shop, event.id, &documents, now)
+        .await?;
     let rejected = std::mem::take(&mut mapped.rejected);
     let plan = plan_against_ledger(db, mapped).await?;
-    let targets = shop_config.all_targets();
     let names: Vec<&str> = targets.iter().map(Target::as_str).collect();
     let held = shop_config.held_targets();
     let note = plan
@@ -157,6 +167,11 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
             });
         }
     }
+    // Queued again for a later version of the order: the delivery acknowledges a posted row.
+    jobs.extend(documents.iter().map(|d| Job::Post {
+        entry: d.id.clone(),
+        target: d.target.to_string(),
+    }));
     if let (Some(order_id), "order") = (event.order_id.as_deref(), event.resource.as_str()) {
         for waiting in db
             .release_waiting(&event.platform, &event.shop, order_id, now)

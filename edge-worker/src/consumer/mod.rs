@@ -3,6 +3,7 @@
 //! batch's jobs and answers the queue for each.
 
 mod delivery;
+mod documents;
 pub(crate) mod mapping;
 
 use crate::config::Settings;

@@ -3,10 +3,13 @@
 //! [`crate::http`]).
 
 pub mod d1;
+pub mod documents;
 pub mod oauth;
 pub mod qbo;
+mod qbo_documents;
 pub mod webhook;
 pub mod xero;
+mod xero_documents;
 
 use crate::config::{Settings, ShopConfig, Target};
 use crate::http::{backoff, excerpt, retry_after, Reply};

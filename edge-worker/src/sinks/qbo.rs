@@ -27,14 +27,20 @@ struct Ref {
     id: Option<String>,
 }
 
-pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
+/// The shop's QBO settings, with the company connected on the admin page when SHOPS names none.
+pub(super) async fn settings(ctx: &Ctx<'_>) -> Result<crate::config::QboConfig, Outcome> {
     let mut cfg = ctx.shop_config.qbo_or_default();
     if cfg.realm_id.is_empty() {
-        cfg.realm_id = match super::connected_account(ctx, "qbo").await {
-            Ok(realm) => realm,
-            Err(outcome) => return outcome,
-        };
+        cfg.realm_id = super::connected_account(ctx, "qbo").await?;
     }
+    Ok(cfg)
+}
+
+pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
+    let cfg = match settings(ctx).await {
+        Ok(cfg) => cfg,
+        Err(outcome) => return outcome,
+    };
     let cfg = &cfg;
     // The exports of the config in effect now: a saved mapping to the target's accounts applies
     // to what is posted from then on.

@@ -26,14 +26,21 @@ struct Journal {
     validation_errors: Vec<serde_json::Value>,
 }
 
-pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
+/// The shop's Xero settings, with the organisation connected on the admin page when SHOPS names
+/// none.
+pub(super) async fn settings(ctx: &Ctx<'_>) -> Result<crate::config::XeroConfig, Outcome> {
     let mut cfg = ctx.shop_config.xero_or_default();
     if cfg.tenant_id.is_empty() {
-        cfg.tenant_id = match super::connected_account(ctx, "xero").await {
-            Ok(tenant) => tenant,
-            Err(outcome) => return outcome,
-        };
+        cfg.tenant_id = super::connected_account(ctx, "xero").await?;
     }
+    Ok(cfg)
+}
+
+pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
+    let cfg = match settings(ctx).await {
+        Ok(cfg) => cfg,
+        Err(outcome) => return outcome,
+    };
     let cfg = &cfg;
     // The exports of the config in effect now: a saved mapping to the target's accounts applies
     // to what is posted from then on.

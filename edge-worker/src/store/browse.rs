@@ -216,10 +216,16 @@ impl Db {
             .await?;
         let postings = self
             .rows(
-                "SELECT x.entry_id, x.target, x.shop, e.platform, e.order_key, x.attempts, x.reason, x.updated_at
-                 FROM outbox x JOIN entries e ON e.id = x.entry_id
-                 WHERE x.state = 'parked' AND (?1 IS NULL OR x.shop = ?1)
-                 ORDER BY x.updated_at DESC, x.entry_id LIMIT ?2",
+                "SELECT * FROM (
+                   SELECT x.entry_id, x.target, x.shop, e.platform, e.order_key, x.attempts, x.reason, x.updated_at
+                   FROM outbox x JOIN entries e ON e.id = x.entry_id
+                   WHERE x.state = 'parked' AND (?1 IS NULL OR x.shop = ?1)
+                   UNION ALL -- sales documents (document mode): their order is their event's
+                   SELECT x.entry_id, x.target, x.shop, v.platform, v.platform || ':' || v.shop || ':order:' || v.order_id,
+                     x.attempts, x.reason, x.updated_at
+                   FROM outbox x JOIN documents d ON d.id = x.entry_id AND d.target = x.target JOIN events v ON v.id = d.event_id
+                   WHERE x.state = 'parked' AND (?1 IS NULL OR x.shop = ?1))
+                 ORDER BY updated_at DESC, entry_id LIMIT ?2",
                 &[opt(shop), n(i64::from(limit))],
             )
             .await?;

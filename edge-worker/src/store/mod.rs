@@ -6,6 +6,7 @@ mod browse;
 mod clearing;
 mod config;
 mod connect;
+mod documents;
 mod erasure;
 mod outbox;
 pub mod privacy;
@@ -18,6 +19,7 @@ pub use browse::{Cursor, OrderFilter, OrderRow, ParkedEvent, ParkedPosting, ORDE
 pub use clearing::ParkedPayout;
 pub use config::{ConfigVersion, NewConfig, RecentOrder, StoredConfig};
 pub use connect::{Connection, OAuthState};
+pub use documents::{ContactRow, NewDocument};
 pub use reports::{BuiltDay, ReportDay};
 pub use state::{EventStatus, PostingState};
 pub use summaries::Settled;

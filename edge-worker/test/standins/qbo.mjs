@@ -5,11 +5,14 @@ import crypto from "node:crypto";
 import { json, listen, Script, sleep } from "./common.mjs";
 import { AuthorizationCodes } from "./oauth-code.mjs";
 import { QboChart } from "./charts.mjs";
+import { documentsState, handleDocuments, queryCustomers } from "./qbo-documents.mjs";
 
 // Options for soak runs: `faults` (a common.mjs Faults, keyed by requestid) and `seedReusable`
 // (the seed refresh token may start one chain per shop: the worker seeds every shop from one secret).
-export async function startQbo({ realm, clientId, clientSecret, refreshToken, accessTtlMs = 3_600_000, faults, seedReusable = false, redirectUris = [] }) {
+// `documents`: the sales-documents setup (items, tax codes; qbo-documents.mjs).
+export async function startQbo({ realm, clientId, clientSecret, refreshToken, accessTtlMs = 3_600_000, faults, seedReusable = false, redirectUris = [], documents = {} }) {
   const state = {
+    ...documentsState(documents),
     refreshToken, // the newest refresh token issued
     valid: new Set([refreshToken]), // refresh tokens that still work: one per chain
     access: new Map(), // token -> expires at (ms)
@@ -75,12 +78,21 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
       if (q[1] === realm && /^select \* from Account( maxresults \d+)?$/i.test(call.query ?? "")) {
         return json(res, 200, { QueryResponse: { Account: chart.accounts, startPosition: 1, maxResults: chart.accounts.length }, time: new Date().toISOString() });
       }
+      const customers = q[1] === realm ? queryCustomers(state, call.query) : undefined;
+      if (customers) return json(res, 200, customers);
       const doc = /^select Id from JournalEntry where DocNumber = '([^']*)'$/i.exec(call.query ?? "")?.[1];
       if (q[1] !== realm || doc === undefined) return json(res, 400, { Fault: { Error: [{ Message: "query not understood", code: "4000" }] } });
       const found = state.journals.filter((j) => j.body.DocNumber === doc).map((j) => ({ Id: j.id }));
       return json(res, 200, { QueryResponse: found.length ? { JournalEntry: found, startPosition: 1, maxResults: found.length } : {}, time: new Date().toISOString() });
     }
     if (chart.handle(req, url, body, res)) return;
+    const d = url.pathname.match(/^\/v3\/company\/([^/]+)\/([a-z]+)$/);
+    if (d && d[2] !== "journalentry") {
+      const exp = state.access.get(String(req.headers.authorization ?? "").replace(/^Bearer /, ""));
+      if (!exp || exp < Date.now()) return json(res, 401, { fault: { error: [{ message: "AuthenticationFailed", code: "3200" }], type: "AUTHENTICATION" } });
+      if (d[1] !== realm) return json(res, 403, { Fault: { Error: [{ Message: "wrong realm" }] } });
+      if (await handleDocuments(state, { req, url, body, res, resource: d[2], faults, script })) return;
+    }
     const m = url.pathname.match(/^\/v3\/company\/([^/]+)\/journalentry$/);
     if (req.method !== "POST" || !m) return json(res, 404, { Fault: { type: "NOT_FOUND" } });
     const bearer = String(req.headers.authorization ?? "").replace(/^Bearer /, "");

@@ -5,13 +5,15 @@ import crypto from "node:crypto";
 import { json, listen, Script, sleep } from "./common.mjs";
 import { AuthorizationCodes } from "./oauth-code.mjs";
 import { XeroChart } from "./charts.mjs";
+import { documentsState, handleDocuments } from "./xero-documents.mjs";
 
 // Options for soak runs as in qbo.mjs: `faults` (keyed by Idempotency-Key) and `seedReusable`.
-export async function startXero({ tenant, clientId, clientSecret, refreshToken, perMinute = 60, perDay = 5000, faults, seedReusable = false, redirectUris = [] }) {
+// `documents`: the sales-documents setup (item codes, tax types; xero-documents.mjs).
+export async function startXero({ tenant, clientId, clientSecret, refreshToken, perMinute = 60, perDay = 5000, faults, seedReusable = false, redirectUris = [], documents = {} }) {
   // `retired`: refresh tokens rotated out, usable until their grace ends (Xero: 30 minutes).
   // `tokenScript`: scripted token-endpoint steps, e.g. {rotateThenHang: ms} (the answer is lost).
   const state = { refreshToken, valid: new Set([refreshToken]), retired: new Map(), graceMs: 30 * 60_000, tokenScript: new Script(),
-    access: new Map(), byKey: new Map(), journals: [], refreshes: 0, calls: [] };
+    access: new Map(), byKey: new Map(), journals: [], refreshes: 0, calls: [], ...documentsState(documents) };
   const script = new Script();
   const chart = state.chart = new XeroChart(tenant, state.access); // the chart of accounts, and accounts made
   // Connecting from the admin page: without `offline_access` Xero issues no refresh token, so the
@@ -65,6 +67,14 @@ export async function startXero({ tenant, clientId, clientSecret, refreshToken, 
       return json(res, 200, { Id: crypto.randomUUID(), Status: "OK", ProviderName: "stand-in", DateTimeUTC: "/Date(1700000000000)/", Accounts: chart.accounts });
     }
     if (chart.handle(req, url, body, res)) return;
+    if (/^\/api\.xro\/2\.0\/(Contacts|Invoices|CreditNotes|Payments)$/.test(url.pathname)) {
+      const exp = state.access.get(String(req.headers.authorization ?? "").replace(/^Bearer /, ""));
+      if (!exp || exp < Date.now()) return json(res, 401, { Title: "Unauthorized", Detail: "TokenExpired" });
+      if (req.headers["xero-tenant-id"] !== tenant) return json(res, 403, { Title: "Forbidden" });
+      const minute = state.calls.filter((c) => c.at > Date.now() - 60_000).length + 1;
+      const limits = { "x-minlimit-remaining": String(Math.max(0, perMinute - minute)), "x-daylimit-remaining": String(Math.max(0, perDay - state.calls.length - 1)) };
+      if (await handleDocuments(state, { req, url, body, res, faults, script, limits })) return;
+    }
     if (req.method !== "PUT" || url.pathname !== "/api.xro/2.0/ManualJournals") return json(res, 404, {});
     const bearer = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
     const key = req.headers["idempotency-key"];
