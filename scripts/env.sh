@@ -21,7 +21,8 @@ export PATH
 
 # worker-build looks these up instead of downloading from GitHub (unreachable here).
 export WASM_BINDGEN_BIN="$_lb_cargo_bin/wasm-bindgen"
-export WASM_OPT_BIN="$LEDGERBRIDGE_ROOT/node_modules/.bin/wasm-opt"
+# wasm-opt: npm's binaryen, through scripts/wasm-opt-worker (drops worker-build's --debuginfo: size).
+export WASM_OPT_BIN="$LEDGERBRIDGE_ROOT/scripts/wasm-opt-worker"
 export ESBUILD_BIN="$LEDGERBRIDGE_ROOT/node_modules/.bin/esbuild" # wrangler's esbuild, pinned by package-lock.json
 
 # wrangler / miniflare: no telemetry, no fetch of https://workers.cloudflare.com/cf.json (3 s timeout per start).

@@ -14,14 +14,33 @@ fn order() -> Value {
     })
 }
 
+/// The error's code and path, the same whether `type` comes first (the documented form, read
+/// straight into the kind's type) or where `json!`'s sorted keys put it (read after re-writing the
+/// body without the tag).
 fn error_of(payload: &Value) -> (String, String) {
-    let e = map(
-        Platform::Canonical,
-        &serde_json::to_vec(payload).unwrap(),
-        &Config::default(),
-    )
-    .unwrap_err();
+    let sorted = code_and_path(&serde_json::to_vec(payload).unwrap());
+    let first = code_and_path(&type_first(payload));
+    assert_eq!(
+        sorted, first,
+        "the same error with `type` as the first member"
+    );
+    sorted
+}
+
+fn code_and_path(text: &[u8]) -> (String, String) {
+    let e = map(Platform::Canonical, text, &Config::default()).unwrap_err();
     (e.code().to_string(), e.path().to_string())
+}
+
+fn type_first(payload: &Value) -> Vec<u8> {
+    let mut rest = payload.as_object().unwrap().clone();
+    let Some(kind) = rest.remove("type") else {
+        return serde_json::to_vec(payload).unwrap();
+    };
+    let rest = serde_json::to_string(&rest).unwrap();
+    let members = &rest[1..rest.len() - 1];
+    let sep = if members.is_empty() { "" } else { "," };
+    format!("{{\"type\":{kind}{sep}{members}}}").into_bytes()
 }
 
 fn pair(code: &str, path: &str) -> (String, String) {
@@ -37,6 +56,18 @@ fn the_base_document_maps() {
     )
     .unwrap();
     assert_eq!(mapped.entries[0].lines[0].debit.0.to_string(), "19.00");
+}
+
+#[test]
+fn the_tag_anywhere_maps_the_same() {
+    let sorted = serde_json::to_vec(&order()).unwrap();
+    let first = type_first(&order());
+    assert!(first.starts_with(br#"{"type":"order","#));
+    assert!(!sorted.starts_with(br#"{"type""#));
+    let a = map(Platform::Canonical, &sorted, &Config::default()).unwrap();
+    let b = map(Platform::Canonical, &first, &Config::default()).unwrap();
+    assert_eq!(a.entries, b.entries);
+    assert_eq!(a.entries[0].lines[0].debit.0.to_string(), "19.00");
 }
 
 #[test]
