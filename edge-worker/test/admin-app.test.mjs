@@ -5,19 +5,15 @@
 // in Debian's headless Chromium against the worker on workerd.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
 import { API_KEY, fixture, idle, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import { launchChromium, axeViolations } from "./browser.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const SHOP = "demo.myshopify.com";
 const MANY = 55; // more than one page of 50
 const auth = { authorization: `Bearer ${API_KEY}` };
-let mf, base, context, profileDir;
+let mf, base, browser, context;
 
 const simple = JSON.parse(fixture("simple"));
 const numbered = (i) => ({ ...simple, id: 7_000_000_000_000 + i, name: `#${2000 + i}`, order_number: 2000 + i,
@@ -37,20 +33,11 @@ before(async () => {
   assert.equal((await sendShopify(mf, bad, { shop: SHOP, topic: "orders/updated" })).status, 202);
   assert.equal((await sendShopify(mf, lonelyRefund, { shop: SHOP, topic: "refunds/create" })).status, 202);
   await waitFor("mapped", () => idle(mf), 60_000);
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-admin-app-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    locale: "en-US",
-    viewport: { width: 390, height: 844 },
-    colorScheme: "dark",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium("admin-app", { colorScheme: "dark" });
+  context = browser.context;
 });
 after(async () => {
-  await context?.close();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await mf?.dispose();
 });
 
@@ -125,11 +112,7 @@ async function rowsShown(page, n) {
   }
 }
 
-async function axe(page) {
-  await page.evaluate(AXE); // through DevTools, not an inline script: the page's CSP stays on
-  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
-}
+const axe = (page) => axeViolations(page, { impacts: null });
 
 test("on a 390 px phone in dark mode: find #2003 by its number, open it, nothing wider than the screen, axe finds nothing", async () => {
   const page = await context.newPage();

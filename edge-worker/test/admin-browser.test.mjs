@@ -9,30 +9,23 @@ import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { API_KEY, FIXTURES, fixture, fixtureConfig, idle, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import { launchChromium } from "./browser.mjs";
 
 const SHOP = "demo.myshopify.com";
 const CASE = "partial-refund-restock";
 const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES, CASE, "expected.json"), "utf8"));
-let mf, base, context, profileDir;
+let mf, base, browser, context;
 
 before(async () => {
   mf = await startWorker({ shops: { [SHOP]: { mapping_toml: fixtureConfig(CASE, SHOP) } }, options: { host: "127.0.0.1", port: 0 } });
   base = (await mf.ready).href.replace(/\/$/, "");
   assert.equal((await sendShopify(mf, fixture(CASE), { shop: SHOP, topic: "orders/updated" })).status, 202);
   await waitFor("mapped", () => idle(mf));
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-admin-chromium-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    locale: "en-US",
-    viewport: { width: 900, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium("admin-chromium", { viewport: { width: 900, height: 900 } });
+  context = browser.context;
 });
 after(async () => {
-  await context?.close();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await mf?.dispose();
 });
 

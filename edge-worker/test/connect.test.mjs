@@ -5,13 +5,10 @@
 // single use and bound to the credential that started it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { chromium } from "playwright-core";
 import { startQbo } from "./standins/qbo.mjs";
 import { startXero } from "./standins/xero.mjs";
 import { API_KEY, fixture, idle, openToken, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import { launchChromium } from "./browser.mjs";
 
 const SHOP = "books.myshopify.com";
 const EXPORTS = `
@@ -22,7 +19,7 @@ const EXPORTS = `
 "Assets:Clearing:Shopify-Payments" = "610"
 "Income:Sales" = "200"
 `;
-let mf, base, qbo, xero, context, profileDir;
+let mf, base, qbo, xero, browser, context;
 let nextId = 7300000000001;
 const order = () => ({ ...JSON.parse(fixture("simple")), id: nextId++ });
 const auth = { authorization: `Bearer ${API_KEY}` };
@@ -41,15 +38,11 @@ before(async () => {
   base = (await mf.ready).href.replace(/\/$/, "");
   qbo.codes.redirectUris = [`${base}/oauth/callback/qbo`];
   xero.codes.redirectUris = [`${base}/oauth/callback/xero`];
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-connect-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, viewport: { width: 390, height: 844 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
-  });
+  browser = await launchChromium("connect");
+  context = browser.context;
 });
 after(async () => {
-  await context?.close();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await mf?.dispose(); await qbo?.close(); await xero?.close();
 });
 

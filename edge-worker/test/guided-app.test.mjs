@@ -8,22 +8,18 @@
 // critical violation at any step.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
 import { startQbo } from "./standins/qbo.mjs";
 import { startShopifyAdmin } from "./standins/shopify-admin.mjs";
 import { API_KEY, fixture, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import { launchChromium, axeViolations } from "./browser.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const SHOP = "guided.myshopify.com";
 const DESK = "guided-desk.myshopify.com"; // the same walk on a desktop, for a shop of its own
 const NO_PULL = "nopull.example.test"; // not *.myshopify.com, no admin_base: no Admin API to pull from
 const TOKEN = "shpat_test_guided";
-let mf, base, qbo, admin, context, profileDir;
+let mf, base, qbo, admin, browser, context;
 
 // Two orders of two days ago: the first came by webhook and is booked with the deployment's
 // mapping, and was fulfilled yesterday (a newer version, same money); the second only exists in
@@ -50,25 +46,15 @@ before(async () => {
   for (const shop of [SHOP, DESK]) assert.equal((await sendShopify(mf, booked, { shop, topic: "orders/paid" })).status, 202);
   assert.equal((await sendShopify(mf, orderOf(7500000000003), { shop: NO_PULL, topic: "orders/paid" })).status, 202);
   await waitFor("booked", () => idle(mf), 60_000);
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-guided-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, locale: "en-US",
-    viewport: { width: 390, height: 844 }, colorScheme: "dark",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
-  });
+  browser = await launchChromium("guided", { colorScheme: "dark" });
+  context = browser.context;
 });
 after(async () => {
-  await context?.close();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await mf?.dispose(); await qbo?.close(); await admin?.close();
 });
 
-async function axe(page) {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
-}
+const axe = (page) => axeViolations(page);
 // Each step: its indicator, its heading focused, the page no wider than the phone, axe clean.
 let reached = ""; // the last step a walk reached: named when a wait times out (a flake seen twice, not reproduced since)
 async function atStep(page, n, title) {

@@ -8,17 +8,14 @@
 // reads rows exactly as the worker writes them.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { chromium } from "playwright-core";
 import { API_KEY, fixture, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import { launchChromium } from "./browser.mjs";
 
 const SHOP = "busy.myshopify.com";
 const COPIES = 2000;
 const FIRST_ID = 8_000_000_000_000;
 const auth = { authorization: `Bearer ${API_KEY}` };
-let mf, base, context, profileDir;
+let mf, base, browser, context;
 
 async function get(p) {
   const res = await mf.dispatchFetch(`http://localhost${p}`, { headers: auth });
@@ -43,18 +40,11 @@ before(async () => {
       e.platform || ':' || e.shop || ':order:' || CAST(CAST(?2 AS INTEGER) + i AS TEXT), e.date,
       json_set(e.json, '$.memo', 'Shopify order #' || (5000 + i)), NULL, e.state, e.created_at + i
     FROM n, entries e WHERE e.event_id = ?1`, original.id, FIRST_ID, COPIES);
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-orders-scale-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    locale: "en-US",
-    viewport: { width: 390, height: 844 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-  });
+  browser = await launchChromium("orders-scale");
+  context = browser.context;
 });
 after(async () => {
-  await context?.close();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await mf?.dispose();
 });
 

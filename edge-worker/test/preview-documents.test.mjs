@@ -9,11 +9,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
 import { API_KEY, FIXTURES, ROOT, fixture, fixtureConfig, sendShopify, startWorker } from "./helpers.mjs";
+import { launchChromium, axeViolations } from "./browser.mjs";
 
 const CASE = "partial-refund-restock";
 const SHOP = "demo.myshopify.com";
@@ -23,8 +21,7 @@ const GUEST = "guest.myshopify.com"; // manual-pending: a guest's order still ow
 const DOCUMENTS = fs.readFileSync(path.join(ROOT, "tests/fixtures/documents.toml"), "utf8");
 const golden = fs.readFileSync(path.join(FIXTURES, CASE, "documents.json"), "utf8");
 const order = JSON.parse(fixture(CASE));
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-let mf, base, context, profileDir;
+let mf, base, browser, context;
 
 // QBO and Xero are named but never connected here: the cost journals park without a call out.
 before(async () => {
@@ -45,8 +42,7 @@ before(async () => {
   assert.equal((await sendShopify(mf, fixture("manual-pending"), { shop: GUEST, topic: "orders/create" })).status, 202);
 });
 after(async () => {
-  await context?.close();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await mf?.dispose();
 });
 
@@ -174,12 +170,7 @@ async function openOrder(page, shop = SHOP) {
   await page.waitForFunction(() => document.querySelector("#preview ledger-preview")?.shadowRoot?.querySelector("table.document tbody tr"));
 }
 
-async function seriousAxe(page) {
-  await page.evaluate(AXE); // through DevTools, not an inline script: the page's CSP stays on
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
-    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) })));
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-}
+const seriousAxe = (page) => axeViolations(page);
 
 function checkShown(shown) {
   const want = wantDocuments();
@@ -201,16 +192,8 @@ function checkShown(shown) {
 }
 
 test("Chromium, 390 px dark: the admin page's preview shows the documents as the snapshot posts them", async () => {
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-preview-documents-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    locale: "en-US",
-    viewport: { width: 390, height: 844 },
-    colorScheme: "dark",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium("preview-documents", { colorScheme: "dark" });
+  context = browser.context;
   const page = await context.newPage();
   const errors = [];
   const wasm = [];

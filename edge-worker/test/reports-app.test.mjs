@@ -8,15 +8,12 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
 import { API_KEY, fixture, fixtureConfig, idle, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import { launchChromium, axeViolations } from "./browser.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const SHOP = "demo.myshopify.com";
 const RANGE = { shop: SHOP, from: "2026-05-01", to: "2026-05-31" };
-let mf, base, context, profileDir;
+let mf, base, browser, context;
 
 before(async () => {
   mf = await startWorker({ shops: { [SHOP]: { mapping_toml: fixtureConfig("discount-shipping-tax", SHOP) } }, options: { host: "127.0.0.1", port: 0 } });
@@ -25,17 +22,11 @@ before(async () => {
     assert.equal((await sendShopify(mf, fixture(c), { shop: SHOP, topic: "orders/paid" })).status, 202, c);
   }
   await waitFor("mapped", () => idle(mf), 60_000);
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-reports-app-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true, locale: "en-US", viewport: { width: 390, height: 844 }, colorScheme: "dark",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium("reports-app", { colorScheme: "dark" });
+  context = browser.context;
 });
 after(async () => {
-  await context?.close();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await mf?.dispose();
 });
 
@@ -93,12 +84,7 @@ async function check(page, by) {
   assert.ok(widths.page <= widths.view, `page is ${widths.page} px wide on a ${widths.view} px screen`);
 }
 
-async function axe(page) {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
-}
+const axe = (page) => axeViolations(page);
 
 test("390 px, dark: every chart and its table as the API answered, no sideways scroll, axe clean", async () => {
   const page = await context.newPage();

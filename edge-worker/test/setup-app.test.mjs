@@ -8,18 +8,14 @@
 // violation in each state.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
 import { startQbo } from "./standins/qbo.mjs";
 import { API_KEY, fixture, idle, rows, sendShopify, startWorker, waitFor } from "./helpers.mjs";
+import { launchChromium, axeViolations } from "./browser.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const SHOP = "mapped.myshopify.com";
-let mf, base, qbo, context, profileDir;
+let mf, base, qbo, browser, context;
 
 before(async () => {
   qbo = await startQbo({ realm: "4620816365", clientId: "qbo-id", clientSecret: "qbo-secret", refreshToken: "never-issued" });
@@ -35,25 +31,15 @@ before(async () => {
     assert.equal((await sendShopify(mf, order, { shop: SHOP, topic: "orders/paid" })).status, 202);
   }
   await waitFor("mapped", () => idle(mf), 60_000);
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ledgerbridge-setup-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, locale: "en-US",
-    viewport: { width: 390, height: 844 }, colorScheme: "dark",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
-  });
+  browser = await launchChromium("setup", { colorScheme: "dark" });
+  context = browser.context;
 });
 after(async () => {
-  await context?.close();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await mf?.dispose(); await qbo?.close();
 });
 
-async function axe(page) {
-  await page.evaluate(AXE); // through DevTools, not an inline script: the page's CSP stays on
-  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
-}
+const axe = (page) => axeViolations(page);
 const sideText = (page, side) => page.evaluate((s) => document.querySelector(`#setup [data-side=${s}] ledger-preview`)?.shadowRoot?.textContent ?? "", side);
 const roleSelect = (page, p) => page.evaluateHandle((x) => [...document.querySelectorAll("#setup-roles select")].find((s) => s.dataset.path === x), p);
 
