@@ -18,6 +18,31 @@ pub enum Job {
     Post { entry: String, target: String },
 }
 
+impl Job {
+    /// A post per booked entry and per target that takes entries one at a time: D1 holds them
+    /// already, and a held target (`per-payout`, `daily`) gets the summary instead.
+    pub fn posts(
+        entries: &[ledgerbridge_core::Entry],
+        targets: &[crate::config::Target],
+        held: &[&str],
+    ) -> Vec<Job> {
+        let takers: Vec<&str> = targets
+            .iter()
+            .filter(|t| **t != crate::config::Target::D1 && !held.contains(&t.as_str()))
+            .map(|t| t.as_str())
+            .collect();
+        entries
+            .iter()
+            .flat_map(|entry| {
+                takers.iter().map(|target| Job::Post {
+                    entry: entry.id.clone(),
+                    target: (*target).to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// The longest delay asked of Cloudflare Queues for a retried message: half the documented 24 h
 /// maximum, so a change of that limit cannot turn a deferral into an error.
 pub const MAX_QUEUE_DELAY_S: u32 = 43_200;

@@ -163,17 +163,7 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
         };
         db.commit(event, &plan, &names, &held, &how, now).await?;
         booked += plan.book.len();
-        for entry in &plan.book {
-            for t in targets
-                .iter()
-                .filter(|t| **t != Target::D1 && !held.contains(&t.as_str()))
-            {
-                jobs.push(Job::Post {
-                    entry: entry.id.clone(),
-                    target: t.as_str().to_string(),
-                });
-            }
-        }
+        jobs.extend(Job::posts(&plan.book, &targets, &held));
     }
     if !body.dry_run {
         jobs.extend(crate::posting::after_booking(settings, &db, &shop, now).await);

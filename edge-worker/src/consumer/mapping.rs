@@ -155,18 +155,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
     }
 
     let queue = queue::work(env)?;
-    let mut jobs: Vec<Job> = Vec::new();
-    for entry in &plan.book {
-        for t in targets
-            .iter()
-            .filter(|t| **t != Target::D1 && !held.contains(&t.as_str()))
-        {
-            jobs.push(Job::Post {
-                entry: entry.id.clone(),
-                target: t.as_str().to_string(),
-            });
-        }
-    }
+    let mut jobs = Job::posts(&plan.book, &targets, &held);
     // Queued again for a later version of the order: the delivery acknowledges a posted row.
     jobs.extend(documents.iter().map(|d| Job::Post {
         entry: d.id.clone(),
