@@ -163,7 +163,8 @@ async function loadReports() {
   const [profit, tax, clearing, gift] = await Promise.all([
     api(`/api/reports/profit?${q(by)}`), api(`/api/reports/tax?${q()}`), api(`/api/reports/clearing?${q(by)}`), api(`/api/reports/giftcards?${q(by)}`)]);
   out.className = "reports";
-  out.replaceChildren(salesBlock(profit), taxBlock(tax), clearingBlock(clearing), giftBlock(gift));
+  const notice = profit.notice ? [el("p", { className: "notice", role: "note", textContent: `Note: ${profit.notice}.` })] : [];
+  out.replaceChildren(...notice, salesBlock(profit), taxBlock(tax), clearingBlock(clearing), giftBlock(gift));
 }
 
 // Default range: the last twelve months to today (a year is the API's limit).

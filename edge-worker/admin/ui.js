@@ -30,6 +30,10 @@ export async function api(path, init = {}) {
     throw Object.assign(new Error(`${e.message ?? res.statusText}${e.code ? ` [${e.code}${e.path ? ` at ${e.path}` : ""}]` : ""}`),
       { code: e.code, path: e.path, status: res.status });
   }
+  // What the worker says about the answer beyond its body (e.g. a ledger that lacks the sales in
+  // document mode), kept off the body's own fields.
+  const notice = res.headers.get("x-ledger-notice");
+  if (notice && body && typeof body === "object") Object.defineProperty(body, "notice", { value: notice });
   return body;
 }
 export const shopParam = (sep = "?") => { const s = $("shop").value.trim(); return s ? `${sep}shop=${encodeURIComponent(s)}` : ""; };

@@ -115,7 +115,7 @@ pub async fn handle(
                 > MAX_ENTRIES)
     {
         let doc = from_days(&db, &shop, kind, &config, &options, since, to).await?;
-        let mut response = answer(&doc, csv)?;
+        let mut response = answer(&doc, csv, &config)?;
         // Tells a reader why every figure's `entries` is empty: the answer came from aggregates.
         response
             .headers_mut()
@@ -138,18 +138,24 @@ pub async fn handle(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;
     let doc = report(kind, &entries, &config, &options)?;
-    answer(&doc, csv)
+    answer(&doc, csv, &config)
 }
 
-/// The report as JSON, or as the core's CSV (the npm CLI's `--format csv` bytes).
-fn answer(doc: &Report, csv: bool) -> HttpResult<Response> {
-    if !csv {
-        return Ok(Response::from_json(doc)?);
+/// The report as JSON, or as the core's CSV (the npm CLI's `--format csv` bytes). What the ledger
+/// cannot show under this mapping goes in `x-ledger-notice`, beside the core's own bytes.
+fn answer(doc: &Report, csv: bool, config: &Config) -> HttpResult<Response> {
+    let mut response = if csv {
+        let mut response = Response::ok(report_csv(doc)?)?;
+        response
+            .headers_mut()
+            .set("content-type", "text/csv; charset=utf-8")?;
+        response
+    } else {
+        Response::from_json(doc)?
+    };
+    if let Some(gap) = config.documents.ledger_gap() {
+        response.headers_mut().set("x-ledger-notice", gap)?;
     }
-    let mut response = Response::ok(report_csv(doc)?)?;
-    response
-        .headers_mut()
-        .set("content-type", "text/csv; charset=utf-8")?;
     Ok(response)
 }
 

@@ -133,6 +133,11 @@ fn cors(mut resp: Response, origin: Option<&str>, settings: &Settings) -> Result
             "authorization, x-api-key, content-type",
         )?;
         h.set("access-control-max-age", "600")?;
+        // What a report's answer says beside its body, readable by an admin embedded elsewhere.
+        h.set(
+            "access-control-expose-headers",
+            "x-report-drilldown, x-ledger-notice",
+        )?;
     }
     Ok(resp)
 }

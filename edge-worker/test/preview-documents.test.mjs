@@ -246,3 +246,15 @@ test("Chromium: a guest's unpaid order is an Invoice to the shared guest contact
     [l.SalesItemLineDetail.ItemRef.value, String(l.SalesItemLineDetail.Qty), usd(l.Amount.toFixed(2)), l.SalesItemLineDetail.TaxCodeRef.value]));
   assert.deepEqual(await seriousAxe(page), []);
 });
+
+test("reports in document mode say the sales are not in the ledger; in journal mode they say nothing", async () => {
+  const report = (shop) => fetch(`${base}/api/reports/profit?shop=${shop}&from=2026-01-01&to=2026-12-31`, { headers: { authorization: `Bearer ${API_KEY}` } });
+  const documents = await report(SHOP);
+  assert.equal(documents.status, 200);
+  assert.match(documents.headers.get("x-ledger-notice") ?? "", /sales and refunds are posted as documents and are not in this ledger/);
+  await documents.arrayBuffer();
+  const journals = await report(JOURNALS);
+  assert.equal(journals.status, 200);
+  assert.equal(journals.headers.get("x-ledger-notice"), null);
+  await journals.arrayBuffer();
+});

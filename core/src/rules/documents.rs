@@ -131,6 +131,19 @@ fn glob(pattern: &str, text: &str) -> bool {
 }
 
 impl Documents {
+    /// What figures read off the ledger (reports, clearing) cannot show in this mode, for a face
+    /// to say beside them: in document mode sales and refunds reach the books as documents, so
+    /// the ledger holds only their fee and cost journals, payouts and disputes.
+    pub fn ledger_gap(&self) -> Option<&'static str> {
+        match self.mode {
+            DocumentMode::Journals => None,
+            DocumentMode::Documents => Some(
+                "document mode: sales and refunds are posted as documents and are not in this ledger; \
+                 these figures cover fees, cost of goods, payouts and disputes only",
+            ),
+        }
+    }
+
     pub(super) fn validate(&self) -> Result<()> {
         let name = self.guest_name.trim();
         if name.is_empty()
@@ -179,6 +192,16 @@ impl Documents {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn only_document_mode_leaves_sales_out_of_the_ledger() {
+        let mut documents = Documents::default();
+        assert_eq!(documents.ledger_gap(), None);
+        documents.mode = DocumentMode::Documents;
+        assert!(documents
+            .ledger_gap()
+            .is_some_and(|gap| gap.contains("not in this ledger")));
+    }
 
     #[test]
     fn exact_sku_wins_then_the_longest_pattern() {
