@@ -99,6 +99,26 @@ pub struct QboConfig {
     pub revoke_url: String,
 }
 
+impl QboConfig {
+    /// `<base>/v3/company/<realm>/<resource>?minorversion=<n>[&<param>=<escaped value>]`: the one
+    /// shape of every QBO accounting call (journals, documents, customers, queries, the chart).
+    pub fn url(&self, resource: &str, param: Option<(&str, &str)>) -> String {
+        let mut url = format!(
+            "{}/v3/company/{}/{resource}?minorversion={}",
+            self.base_url.trim_end_matches('/'),
+            self.realm_id,
+            self.minor_version,
+        );
+        if let Some((name, value)) = param {
+            url.push_str(&format!(
+                "&{name}={}",
+                crate::sinks::oauth::form_escape(value)
+            ));
+        }
+        url
+    }
+}
+
 impl Default for QboConfig {
     fn default() -> Self {
         Self {

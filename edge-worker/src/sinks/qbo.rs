@@ -54,13 +54,7 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
         Ok(body) => body,
         Err(e) => return Outcome::Park(format!("cannot build the QBO journal entry: {e}")),
     };
-    let url = format!(
-        "{}/v3/company/{}/journalentry?minorversion={}&requestid={}",
-        cfg.base_url.trim_end_matches('/'),
-        cfg.realm_id,
-        cfg.minor_version,
-        qbo_request_id(entry)
-    );
+    let url = cfg.url("journalentry", Some(("requestid", &qbo_request_id(entry))));
     let headers = [
         ("content-type", "application/json"),
         ("accept", "application/json"),
@@ -112,13 +106,7 @@ async fn already_posted(ctx: &Ctx<'_>, cfg: &crate::config::QboConfig, entry: &E
     let doc = doc_number(entry);
     // `doc` is ASCII letters, digits and '-' only: nothing to escape inside the quotes.
     let query = format!("select Id from JournalEntry where DocNumber = '{doc}'");
-    let url = format!(
-        "{}/v3/company/{}/query?minorversion={}&query={}",
-        cfg.base_url.trim_end_matches('/'),
-        cfg.realm_id,
-        cfg.minor_version,
-        oauth::form_escape(&query)
-    );
+    let url = cfg.url("query", Some(("query", &query)));
     let headers = [("accept", "application/json")];
     let reply =
         match oauth::send(ctx, &QBO, &cfg.token_url, Method::Get, &url, &headers, None).await {

@@ -193,13 +193,7 @@ async fn query_customers(
     cfg: &QboConfig,
     query: &str,
 ) -> Result<Vec<Value>, Outcome> {
-    let url = format!(
-        "{}/v3/company/{}/query?minorversion={}&query={}",
-        cfg.base_url.trim_end_matches('/'),
-        cfg.realm_id,
-        cfg.minor_version,
-        oauth::form_escape(query)
-    );
+    let url = cfg.url("query", Some(("query", query)));
     let headers = [("accept", "application/json")];
     let reply = oauth::send(ctx, &QBO, &cfg.token_url, Method::Get, &url, &headers, None).await?;
     if !(200..300).contains(&reply.status) {
@@ -233,13 +227,7 @@ async fn send(
     requestid: &str,
     body: &str,
 ) -> Result<Reply, Outcome> {
-    let url = format!(
-        "{}/v3/company/{}/{resource}?minorversion={}&requestid={}",
-        cfg.base_url.trim_end_matches('/'),
-        cfg.realm_id,
-        cfg.minor_version,
-        oauth::form_escape(requestid)
-    );
+    let url = cfg.url(resource, Some(("requestid", requestid)));
     let headers = [
         ("content-type", "application/json"),
         ("accept", "application/json"),
