@@ -224,6 +224,9 @@ test("Chromium, 1280 px light: the same documents, axe finds nothing serious", a
   checkShown(await readDocuments(page));
   const fg = await page.locator("#preview ledger-preview").evaluate((w) => getComputedStyle(w.shadowRoot.querySelector(".root")).color);
   assert.equal(fg, "rgb(31, 35, 40)", "light mode (--ledger-fg)");
+  // The reports of a document-mode shop say, above the charts, what the ledger lacks.
+  await page.waitForFunction(() => document.querySelector("#reports .notice"));
+  assert.match(await page.locator("#reports .notice").textContent(), /sales and refunds are posted as documents and are not in this ledger/);
   assert.deepEqual(await seriousAxe(page), []);
 });
 
