@@ -5,11 +5,13 @@
 // cannot make a document says why per target instead of failing the preview. Then the admin page
 // in Debian's Chromium shows them through <ledger-preview>: contact, lines, tax codes and totals
 // read from the DOM, at 390 px dark and 1280 px light, nothing wider than the screen, axe-core
-// finding nothing serious; saves docs/documents-preview.png.
+// finding nothing serious; leaves its screenshot in the temp dir (ledgerbridge-documents-preview.png;
+// docs/documents-preview.png is a copy).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import os from "node:os";
 import { API_KEY, FIXTURES, ROOT, fixture, fixtureConfig, sendShopify, startWorker } from "./helpers.mjs";
 import { launchChromium, axeViolations } from "./browser.mjs";
 
@@ -213,7 +215,7 @@ test("Chromium, 390 px dark: the admin page's preview shows the documents as the
   assert.deepEqual(await seriousAxe(page), []);
   assert.deepEqual(wasm, [], "the documents render without the wasm core");
   assert.deepEqual(errors, []);
-  await widget.screenshot({ path: path.join(ROOT, "docs/documents-preview.png") });
+  await widget.screenshot({ path: path.join(os.tmpdir(), "ledgerbridge-documents-preview.png") });
 });
 
 test("Chromium, 1280 px light: the same documents, axe finds nothing serious", async () => {
