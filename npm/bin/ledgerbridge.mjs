@@ -5,7 +5,8 @@
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { createMapper, formats, platforms, reportJson, validateConfig, version } from "../src/entrypoints/node.js";
-import { blocks, keepBlock, mapBlock } from "../src/cli/blocks.js";
+import { blocks } from "../src/cli/blocks.js";
+import { keepBlock, mapBlock } from "../src/cli/map-block.js";
 import { describe } from "../src/cli/describe.js";
 import { mapperPool } from "../src/cli/pool.js";
 import { progress } from "../src/cli/progress.js";
