@@ -10,6 +10,39 @@ pub fn split_records(bytes: &[u8]) -> Vec<&[u8]> {
     lines(bytes).collect()
 }
 
+/// A run of input handed out whole by [`RecordSplitter`], so that a batch of records crosses to a
+/// mapper (or a thread) as one slice: its records are [`block_records`]`(bytes, whole)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block<'a> {
+    pub bytes: &'a [u8],
+    /// Split as [`split_records`] splits a whole input (one document, or lines), not as lines.
+    pub whole: bool,
+}
+
+impl<'a> Block<'a> {
+    fn lines(bytes: &'a [u8]) -> Self {
+        Block {
+            bytes,
+            whole: false,
+        }
+    }
+
+    pub fn records(&self) -> impl Iterator<Item = &'a [u8]> {
+        block_records(self.bytes, self.whole)
+    }
+}
+
+/// The records of a [`Block`]: its non-blank lines, or with `whole` those of [`split_records`].
+pub fn block_records(bytes: &[u8], whole: bool) -> impl Iterator<Item = &[u8]> {
+    let single = whole && is_document(bytes);
+    let (one, many) = if single {
+        (Some(bytes), &bytes[..0])
+    } else {
+        (None, bytes)
+    };
+    one.into_iter().chain(lines(many))
+}
+
 /// [`split_records`] for input that arrives in chunks, in constant memory for JSONL: the input is
 /// JSONL as soon as its first non-blank line is a whole JSON document, and each line is returned
 /// once its newline arrives. Otherwise (a pretty-printed document, or a first line that is not
@@ -48,6 +81,16 @@ impl RecordSplitter {
 
     /// Takes the next chunk and returns the records it completes, in order.
     pub fn push(&mut self, chunk: &[u8]) -> Vec<&[u8]> {
+        self.push_block(chunk).records().collect()
+    }
+
+    /// Ends the input and returns the records still held.
+    pub fn finish(&mut self) -> Vec<&[u8]> {
+        self.finish_block().records().collect()
+    }
+
+    /// [`push`](Self::push), the records it completes as one block (empty when none).
+    pub fn push_block(&mut self, chunk: &[u8]) -> Block<'_> {
         self.drop_handed();
         let was = self.mode;
         let before = self.buf.len();
@@ -56,33 +99,26 @@ impl RecordSplitter {
             self.detect();
         }
         if self.mode != Mode::Lines {
-            return Vec::new();
+            return Block::lines(&[]);
         }
         // Between pushes a JSONL buffer holds only the start of a line, so only the new bytes can
         // end one; right after detection the whole buffer is new to this search.
         let from = if was == Mode::Lines { before } else { 0 };
         let Some(last) = memchr::memrchr(b'\n', &self.buf[from..]) else {
-            return Vec::new();
+            return Block::lines(&[]);
         };
         self.handed = from + last + 1;
-        lines(&self.buf[..from + last]).collect()
+        Block::lines(&self.buf[..from + last])
     }
 
-    /// Ends the input and returns the records still held.
-    pub fn finish(&mut self) -> Vec<&[u8]> {
+    /// [`finish`](Self::finish), the records still held as one block.
+    pub fn finish_block(&mut self) -> Block<'_> {
         self.drop_handed();
         self.handed = self.buf.len();
-        let rest = &self.buf[..];
-        match self.mode {
-            Mode::Lines if is_blank(rest) => Vec::new(),
-            Mode::Lines => vec![rest],
-            Mode::Detect | Mode::Whole => {
-                if is_blank(rest) {
-                    Vec::new()
-                } else {
-                    split_records(rest)
-                }
-            }
+        // JSONL holds at most a last line without its newline; otherwise the whole input is here.
+        Block {
+            bytes: &self.buf[..],
+            whole: self.mode != Mode::Lines,
         }
     }
 
@@ -136,7 +172,7 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 #[cfg(test)]
 mod tests {
-    use super::{split_records, RecordSplitter};
+    use super::{split_records, Block, RecordSplitter};
 
     #[test]
     fn one_document_even_across_lines() {
@@ -233,5 +269,32 @@ mod tests {
                 "chunks of {size}"
             );
         }
+    }
+
+    #[test]
+    fn jsonl_comes_in_blocks_of_whole_lines() {
+        let mut splitter = RecordSplitter::new();
+        let block = splitter.push_block(b"{\"a\":1}\n\n{\"b\":2}\n{\"c\"");
+        assert_eq!(
+            block,
+            Block {
+                bytes: b"{\"a\":1}\n\n{\"b\":2}",
+                whole: false
+            }
+        );
+        assert_eq!(block.records().count(), 2);
+        let last = splitter.finish_block();
+        assert_eq!((last.bytes, last.whole), (&b"{\"c\""[..], false));
+        assert_eq!(last.records().collect::<Vec<_>>(), vec![&b"{\"c\""[..]]);
+    }
+
+    #[test]
+    fn a_buffered_input_is_one_whole_block() {
+        let doc = b"{\n  \"a\": 1\n}\n";
+        let mut splitter = RecordSplitter::new();
+        assert!(splitter.push_block(doc).bytes.is_empty());
+        let block = splitter.finish_block();
+        assert_eq!((block.bytes, block.whole), (&doc[..], true));
+        assert_eq!(block.records().collect::<Vec<_>>(), vec![&doc[..]]);
     }
 }

@@ -3,12 +3,17 @@
 // With `--format json` (the default) and no `--summary`, stdout is byte-identical to the native
 // `cargo run -p ledgerbridge-core --example map` output: one compact Mapped JSON per record.
 import { createReadStream, readFileSync, statSync } from "node:fs";
-import { createMapper, formats, platforms, reportJson, splitRecords, validateConfig, version } from "../src/entrypoints/node.js";
+import { availableParallelism } from "node:os";
+import { createMapper, formats, platforms, reportJson, validateConfig, version } from "../src/entrypoints/node.js";
+import { blocks } from "../src/cli/blocks.js";
+import { keepBlock, mapBlock } from "../src/cli/map-block.js";
+import { describe } from "../src/cli/describe.js";
+import { mapperPool } from "../src/cli/pool.js";
 import { progress } from "../src/cli/progress.js";
 import { reportCsv, reportTable } from "../src/cli/report-table.js";
 
 const MAP_USAGE = `usage: ledgerbridge map --platform P [--shop NAME] [--config FILE] [--format F]
-                        [--summary payout|day|month] [--quiet] FILE|-
+                        [--summary payout|day|month] [--jobs N] [--quiet] FILE|-
 
 Reads one JSON payload or JSONL (one payload per line) from FILE or stdin (-).
   --platform  the payload's platform: ${platforms().join(", ")}
@@ -18,6 +23,9 @@ Reads one JSON payload or JSONL (one payload per line) from FILE or stdin (-).
   --config    the mapping rules (TOML or JSON)
   --format    json (default: one Mapped JSON per record), or an export format
   --summary   group the entries into one summary entry per payout, day or month
+  --jobs      threads mapping at once (default: the number of cores, ${availableParallelism()} here);
+              the output is the same bytes for any N. Only JSON output without --summary
+              uses more than one, and only for input beyond its first MiB
   --quiet     nothing on stderr but errors (no counts, no shop warning)
 Options take --name value or --name=value.`;
 
@@ -49,7 +57,7 @@ const VALIDATE_USAGE = `usage: ledgerbridge validate-config FILE
 Checks a config (TOML or JSON). A bad field is named with its value and, in TOML, its line.`;
 
 const USAGE = `usage:
-  ledgerbridge map --platform P [--shop NAME] [--config FILE] [--format F] [--summary S] [--quiet] FILE|-
+  ledgerbridge map --platform P [--shop NAME] [--config FILE] [--format F] [--summary S] [--jobs N] [--quiet] FILE|-
   ledgerbridge report KIND (--platform P | --entries) [--config FILE] [--from D] [--to D] [--by B]
                           [--format json|csv|table] FILE|-
   ledgerbridge validate-config FILE
@@ -69,14 +77,14 @@ class MissingFile extends Error {}
 
 const VALUE_OPTIONS = {
   "--platform": "platform", "--config": "config", "--format": "format", "--summary": "summary", "--shop": "shop",
-  "--from": "from", "--to": "to", "--by": "by", "--currency": "currency",
+  "--from": "from", "--to": "to", "--by": "by", "--currency": "currency", "--jobs": "jobs",
 };
 
 function parseArgs(argv) {
   const [command, ...rest] = argv;
   const opts = {
     command, platform: null, config: null, format: null, summary: null, shop: null, quiet: false, help: false, input: null,
-    kind: null, from: null, to: null, by: null, currency: null, entries: false,
+    kind: null, from: null, to: null, by: null, currency: null, entries: false, jobs: null,
   };
   for (let i = 0; i < rest.length; i++) {
     const raw = rest[i];
@@ -100,13 +108,6 @@ function parseArgs(argv) {
     else opts.input = arg;
   }
   return opts;
-}
-
-function describe(error) {
-  if (error?.name === "LedgerError") {
-    return `${error.message} [${error.code}${error.path ? ` at ${error.path}` : ""}]`;
-  }
-  return error?.message ?? String(error);
 }
 
 function fileError(path, e) {
@@ -162,14 +163,16 @@ function batchedStdout() {
   };
 }
 
-const NEWLINE = Buffer.from("\n");
-
 async function map(opts) {
   opts.format ??= "json";
   if (!opts.platform) throw new UsageError(`--platform is required (one of: ${platforms().join(", ")})`);
   if (opts.input === null) throw new UsageError("an input FILE (or - for stdin) is required");
   if (!formats().includes(opts.format.toLowerCase())) {
     throw new UsageError(`unknown --format ${opts.format} (one of: ${formats().join(", ")})`);
+  }
+  const jobs = opts.jobs === null ? availableParallelism() : Number(opts.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || String(jobs) !== String(opts.jobs ?? jobs)) {
+    throw new UsageError(`--jobs ${opts.jobs}: a whole number of threads, 1 or more`);
   }
   const { config, shop } = resolveConfig(opts);
   if (shop === DEFAULT_SHOP && POSTING_FORMATS.includes(opts.format.toLowerCase())) {
@@ -204,43 +207,59 @@ async function map(opts) {
   const started = process.hrtime.bigint();
   let index = 0;
   let failed = 0;
-  for await (const record of splitRecords(source, (n) => bar.bytes(n))) {
-    index++;
-    bar.record();
-    try {
-      if (streaming) {
-        await out.write(mapper.mapBytes(record));
-        await out.write(NEWLINE);
+  const reportFailures = (failures) => {
+    for (const { record, text } of failures) process.stderr.write(`\rrecord ${index + record}: ${text}\n`);
+    failed += failures.length;
+  };
+  const emit = async ({ out: bytes, count, failures }) => {
+    if (bytes) await out.write(bytes);
+    reportFailures(failures);
+    index += count;
+    bar.records(count);
+  };
+  // Threads pay off only past the first block (one chunk of input): a small input never starts them.
+  let pool = null;
+  const pending = [];
+  try {
+    for await (const { bytes, whole } of blocks(source, (n) => bar.bytes(n))) {
+      if (!streaming) {
+        await emit(keepBlock(mapper, bytes, whole));
+      } else if (pool === null && (jobs === 1 || index === 0)) {
+        await emit(mapBlock(mapper, bytes, whole));
       } else {
-        mapper.keep(record);
+        pool ??= mapperPool(jobs, opts.platform, config);
+        pending.push(pool.map(bytes, whole));
+        // Two blocks a thread keep them busy while the first waits to be written.
+        if (pending.length >= 2 * jobs) await emit(await pending.shift());
       }
-    } catch (e) {
-      failed++;
-      process.stderr.write(`\rrecord ${index}: ${describe(e)}\n`);
     }
-  }
-  if (!streaming) {
-    try {
-      const text = mapper.exportKept(opts.format, opts.summary ?? undefined);
-      await out.write(Buffer.from(text.endsWith("\n") || text === "" ? text : `${text}\n`));
-    } catch (e) {
-      bar.done();
-      await out.flush();
-      process.stderr.write(`${opts.summary ? `--summary ${opts.summary}` : `--format ${opts.format}`}: ${describe(e)}\n`);
-      return 1;
+    while (pending.length) await emit(await pending.shift());
+    if (!streaming) {
+      try {
+        const text = mapper.exportKept(opts.format, opts.summary ?? undefined);
+        await out.write(Buffer.from(text.endsWith("\n") || text === "" ? text : `${text}\n`));
+      } catch (e) {
+        bar.done();
+        await out.flush();
+        process.stderr.write(`${opts.summary ? `--summary ${opts.summary}` : `--format ${opts.format}`}: ${describe(e)}\n`);
+        return 1;
+      }
     }
+    await out.flush();
+    bar.done();
+    if (!opts.quiet) {
+      const [mapped, entries, warnings] = Array.from(mapper.stats());
+      const more = pool ? await pool.stats() : [0, 0, 0];
+      const secs = Number(process.hrtime.bigint() - started) / 1e9;
+      const rate = secs > 0 ? Math.round(index / secs) : 0;
+      process.stderr.write(
+        `ledgerbridge: ${index} records: ${mapped + more[0]} mapped, ${failed} failed; ${entries + more[1]} entries, ${warnings + more[2]} warnings (${secs.toFixed(2)} s, ${rate} records/s)\n`,
+      );
+    }
+  } finally {
+    await pool?.close();
+    mapper.free();
   }
-  await out.flush();
-  bar.done();
-  if (!opts.quiet) {
-    const [mapped, entries, warnings] = mapper.stats();
-    const secs = Number(process.hrtime.bigint() - started) / 1e9;
-    const rate = secs > 0 ? Math.round(index / secs) : 0;
-    process.stderr.write(
-      `ledgerbridge: ${index} records: ${mapped} mapped, ${failed} failed; ${entries} entries, ${warnings} warnings (${secs.toFixed(2)} s, ${rate} records/s)\n`,
-    );
-  }
-  mapper.free();
   return failed > 0 ? 1 : 0;
 }
 
@@ -271,14 +290,11 @@ async function reportEntries(opts, config) {
   }
   let index = 0;
   let failed = 0;
-  for await (const record of splitRecords(source)) {
-    index++;
-    try {
-      mapper.keep(record);
-    } catch (e) {
-      failed++;
-      process.stderr.write(`record ${index}: ${describe(e)}\n`);
-    }
+  for await (const { bytes, whole } of blocks(source)) {
+    const { count, failures } = keepBlock(mapper, bytes, whole);
+    for (const { record, text } of failures) process.stderr.write(`record ${index + record}: ${text}\n`);
+    failed += failures.length;
+    index += count;
   }
   const text = mapper.exportKept("json");
   mapper.free();
@@ -297,6 +313,7 @@ async function report(opts) {
   if (!opts.entries && !opts.platform) throw new UsageError(`--platform is required (one of: ${platforms().join(", ")}), or --entries`);
   if (opts.entries && opts.platform) throw new UsageError("--entries reads entries, not payloads: leave out --platform");
   if (opts.input === null) throw new UsageError("an input FILE (or - for stdin) is required");
+  if (opts.jobs !== null) throw new UsageError("--jobs is for map");
   const format = (opts.format ?? (process.stdout.isTTY ? "table" : "json")).toLowerCase();
   if (!REPORT_FORMATS.includes(format)) throw new UsageError(`unknown --format ${opts.format} (one of: ${REPORT_FORMATS.join(", ")})`);
   const { config } = resolveConfig(opts);

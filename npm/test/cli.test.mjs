@@ -189,3 +189,70 @@ test("--format and --summary render all records' entries once, through the core 
     assert.ok(out.stdout.length > 0);
   }
 });
+
+/**
+ * JSONL of `n` Shopify orders cycled over the fixtures that map under the default chart, each with
+ * its own order id (so a record out of place changes the bytes), and `bad` records (1-based
+ * numbers) replaced by ones the core refuses.
+ */
+function manyOrders(n, bad = []) {
+  const orders = cases.filter((c) => c.platform === "shopify" && !c.configPath && JSON.parse(c.input).line_items);
+  const lines = [];
+  for (let i = 1; i <= n; i++) {
+    if (bad.includes(i)) {
+      lines.push(i % 2 ? `{"id": ${i}, "line_items": [{"price": "x"}]}` : "{oops");
+      continue;
+    }
+    const order = JSON.parse(orders[i % orders.length].input);
+    lines.push(JSON.stringify({ ...order, id: 5_000_000_000_000 + i }));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+test("--jobs N maps past the first MiB in threads: the same bytes, in input order, as --jobs 1 and the native example", () => {
+  const input = manyOrders(600);
+  assert.ok(input.length > 2 << 20, `input of ${input.length} bytes spans several blocks`);
+  const file = join(dir, "many.jsonl");
+  writeFileSync(file, input);
+  const shop = ["--shop", "jobs.myshopify.com"];
+  const native = run(nativeMap(), ["--platform", "shopify", ...shop, file]);
+  assert.equal(native.status, 0, native.stderr);
+  assert.equal(native.stdout.toString().split("\n").length - 1, 600);
+  for (const [jobs, via] of [["1", file], ["3", file], ["2", "-"]]) {
+    const cli = runCli(["map", "--platform", "shopify", ...shop, "--jobs", jobs, via], via === "-" ? input : undefined);
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.ok(cli.stdout.equals(native.stdout), `--jobs ${jobs} from ${via}`);
+    assert.match(cli.stderr, /600 records: 600 mapped, 0 failed; 6\d\d entries/);
+  }
+});
+
+test("a record that fails in a mapping thread is named by its number in the whole input", () => {
+  const bad = [2, 333, 334, 580];
+  const file = join(dir, "many-bad.jsonl");
+  writeFileSync(file, manyOrders(600, bad));
+  const shop = ["--shop", "jobs.myshopify.com"];
+  const native = run(nativeMap(), ["--platform", "shopify", ...shop, file]);
+  assert.equal(native.status, 1);
+  const named = (stderr) => stderr.split("\n").filter((l) => l.includes("record ")).map((l) => l.replace(/^\r/, ""));
+  const one = runCli(["map", "--platform", "shopify", ...shop, "--jobs", "1", file]);
+  const three = runCli(["map", "--platform", "shopify", ...shop, "--jobs", "3", file]);
+  for (const cli of [one, three]) {
+    assert.equal(cli.status, 1);
+    assert.ok(cli.stdout.equals(native.stdout));
+    assert.match(cli.stderr, /600 records: 596 mapped, 4 failed/);
+  }
+  assert.deepEqual(named(three.stderr), named(one.stderr));
+  assert.deepEqual(named(three.stderr).map((l) => Number(/^record (\d+):/.exec(l)?.[1])), bad);
+  assert.match(three.stderr, /record 333: .*\[E_(INVALID_AMOUNT|MISSING_FIELD|INVALID_TYPE) at [^\]]+\]/);
+  assert.match(three.stderr, /record 334: .*\[E_JSON/);
+});
+
+test("--jobs takes a whole number of threads, and only for map", () => {
+  const some = cases[0];
+  for (const jobs of ["0", "x", "1.5", "-1"]) {
+    const res = runCli(["map", "--platform", some.platform, "--jobs", jobs, some.inputPath]);
+    assert.equal(res.status, 2, jobs);
+    assert.match(res.stderr, /--jobs/);
+  }
+  assert.equal(runCli(["report", "tax", "--platform", some.platform, "--jobs", "2", some.inputPath]).status, 2);
+});

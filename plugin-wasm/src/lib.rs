@@ -147,6 +147,10 @@ pub struct Mapper {
     records: u32,
     entries: u32,
     warnings: u32,
+    /// The records of the last block (`mapRecords`/`keepRecords`) that failed: number in it, error.
+    failures: Vec<(u32, LedgerError)>,
+    /// How many records the last block held.
+    block_count: u32,
 }
 
 #[wasm_bindgen]
@@ -160,6 +164,8 @@ impl Mapper {
             records: 0,
             entries: 0,
             warnings: 0,
+            failures: Vec::new(),
+            block_count: 0,
         })
     }
 
@@ -210,7 +216,11 @@ impl Mapper {
     }
 
     fn map_counted(&mut self, payload: &[u8]) -> JsResult<Mapped> {
-        let mapped = map(self.platform, payload, &self.config).map_err(js_err)?;
+        self.map_one(payload).map_err(js_err)
+    }
+
+    fn map_one(&mut self, payload: &[u8]) -> Result<Mapped, LedgerError> {
+        let mapped = map(self.platform, payload, &self.config)?;
         // Counters for the CLI's summary line; saturate rather than wrap on absurd runs.
         self.records = self.records.saturating_add(1);
         self.entries = self.entries.saturating_add(mapped.entries.len() as u32);

@@ -1,7 +1,7 @@
 // A one-line progress bar on stderr, only when stderr is a terminal (never in logs or pipes).
 
 export function progress(stream, totalBytes) {
-  if (!stream.isTTY) return { bytes() {}, record() {}, done() {} };
+  if (!stream.isTTY) return { bytes() {}, records() {}, done() {} };
   let bytes = 0;
   let count = 0;
   let last = 0;
@@ -30,9 +30,9 @@ export function progress(stream, totalBytes) {
       bytes += n;
       tick();
     },
-    record() {
-      count++;
-      if ((count & 1023) === 0) tick();
+    records(n) {
+      count += n;
+      tick();
     },
     done() {
       draw();

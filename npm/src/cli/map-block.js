@@ -1,0 +1,23 @@
+// One block of records through a Mapper, as plain data: the main thread and the worker threads of
+// `ledgerbridge map --jobs N` both call these, so a result reads the same wherever it was mapped.
+import { describe } from "./describe.js";
+
+/**
+ * One block mapped to `{ out, count, failures }`: the Mapped JSON lines of its records, how many
+ * records it held, and `{ record, text }` for each that failed (its number in the block from 1,
+ * the error as stderr names it). Plain data, so a worker thread can post it back.
+ */
+export function mapBlock(mapper, bytes, whole) {
+  const out = mapper.mapRecords(bytes, whole);
+  return { out, count: mapper.blockRecords(), failures: failuresOf(mapper) };
+}
+
+/** `keepRecords` of one block: `{ count, failures }` as `mapBlock` gives them. */
+export function keepBlock(mapper, bytes, whole) {
+  const count = mapper.keepRecords(bytes, whole);
+  return { count, failures: failuresOf(mapper) };
+}
+
+function failuresOf(mapper) {
+  return Array.from(mapper.failures(), (e) => ({ record: e.record, text: describe(e) }));
+}
