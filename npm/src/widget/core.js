@@ -1,19 +1,21 @@
-// Which wasm <ledger-preview> maps with. A lean module (npm/dist/widget/<name>/, scripts/build-npm)
-// carries only what the widget calls (mapEvent, entryTotals) and reads JSON configs only: Shopify
-// has its own, the other platforms share one. The full module is loaded only when a lean one
-// refuses the input for what it lacks (a TOML config, a platform it does not carry), so nothing is
-// lost, it only costs the bigger download. Each is fetched on first use, and once per page.
+// Which wasm <ledger-preview> maps with. Each platform has a lean module (npm/dist/widget/<platform>/,
+// scripts/build-npm) with that platform's adapter only and only what the widget calls (mapEvent,
+// entryTotals); it reads JSON configs only. The full module is loaded only when a lean one refuses
+// the input for what it lacks (a TOML config; a platform name it does not know), so nothing is
+// lost, it only costs the bigger download. Each module is fetched on first use, once per page.
 
 // Static specifiers and `new URL(…, import.meta.url)`: the forms bundlers follow to the files.
 const LEAN = {
-  shopify: {
-    glue: () => import("../../dist/widget/shopify/ledgerbridge_wasm.js"),
-    wasm: () => new URL("../../dist/widget/shopify/ledgerbridge_wasm_bg.wasm", import.meta.url),
-  },
-  others: {
-    glue: () => import("../../dist/widget/others/ledgerbridge_wasm.js"),
-    wasm: () => new URL("../../dist/widget/others/ledgerbridge_wasm_bg.wasm", import.meta.url),
-  },
+  shopify: [() => import("../../dist/widget/shopify/ledgerbridge_wasm.js"),
+    () => new URL("../../dist/widget/shopify/ledgerbridge_wasm_bg.wasm", import.meta.url)],
+  woocommerce: [() => import("../../dist/widget/woocommerce/ledgerbridge_wasm.js"),
+    () => new URL("../../dist/widget/woocommerce/ledgerbridge_wasm_bg.wasm", import.meta.url)],
+  bigcommerce: [() => import("../../dist/widget/bigcommerce/ledgerbridge_wasm.js"),
+    () => new URL("../../dist/widget/bigcommerce/ledgerbridge_wasm_bg.wasm", import.meta.url)],
+  canonical: [() => import("../../dist/widget/canonical/ledgerbridge_wasm.js"),
+    () => new URL("../../dist/widget/canonical/ledgerbridge_wasm_bg.wasm", import.meta.url)],
+  stripe: [() => import("../../dist/widget/stripe/ledgerbridge_wasm.js"),
+    () => new URL("../../dist/widget/stripe/ledgerbridge_wasm_bg.wasm", import.meta.url)],
 };
 
 /** Codes a lean module answers for input only the full module handles. */
@@ -22,7 +24,7 @@ const FULL_ONLY = new Set(["E_UNSUPPORTED_CONFIG_SYNTAX", "E_UNSUPPORTED_PLATFOR
 const loaded = new Map();
 function lean(name) {
   if (!loaded.has(name)) {
-    const { glue, wasm } = LEAN[name];
+    const [glue, wasm] = LEAN[name];
     loaded.set(name, glue().then(async (module) => {
       await module.default({ module_or_path: wasm() });
       return module;
@@ -34,22 +36,28 @@ function lean(name) {
 let full;
 const loadFull = () => (full ??= import("../entrypoints/browser.js"));
 
-// Only picks the file: the module itself decides whether it maps `platform` (the core's names).
-const moduleFor = (platform) => (String(platform).trim().toLowerCase() === "shopify" ? "shopify" : "others");
+// Only picks a file: whether `platform` is mapped, and how, is the core's to say.
+const leanFor = (platform) => {
+  const name = String(platform ?? "").trim().toLowerCase();
+  return Object.hasOwn(LEAN, name) ? name : null;
+};
 
 /** `Mapped` for one payload: the platform's lean module, else the full one for what it refuses. */
 export async function mapEvent(platform, payload, config) {
-  const { mapEvent: leanMap } = await lean(moduleFor(platform));
-  try {
-    return leanMap(platform, payload, config);
-  } catch (error) {
-    if (!FULL_ONLY.has(error?.code)) throw error;
-    return (await loadFull()).mapEvent(platform, payload, config);
+  const name = leanFor(platform);
+  if (name) {
+    const { mapEvent: leanMap } = await lean(name);
+    try {
+      return leanMap(platform, payload, config);
+    } catch (error) {
+      if (!FULL_ONLY.has(error?.code)) throw error;
+    }
   }
+  return (await loadFull()).mapEvent(platform, payload, config);
 }
 
-/** The core's totals row of each entry, from whichever lean module is loaded (else the platform's). */
+/** The core's totals row of each entry, from a lean module already loaded, else the platform's. */
 export async function entryTotals(entries, platform) {
-  const name = loaded.size ? loaded.keys().next().value : moduleFor(platform || "shopify");
+  const name = loaded.size ? loaded.keys().next().value : leanFor(platform) ?? "shopify";
   return (await lean(name)).entryTotals(entries);
 }
