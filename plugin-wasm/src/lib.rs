@@ -4,6 +4,10 @@
 //! accounting decision is the core's. Errors are thrown as JS `Error`s with `name = "LedgerError"`,
 //! a stable `code` and the JSON `path`. Money crosses as decimal strings. The core has no panic
 //! paths, so nothing here can trap the instance on bad input (`tests/node.rs` feeds it hostile input).
+//!
+//! Features (all default): `full` (everything beyond what `<ledger-preview>` calls), `toml` (TOML
+//! configs) and one per platform adapter (`adapters.rs`). The widget's lean modules are built
+//! without `full` and `toml` and with one platform each (scripts/build-npm, npm/dist/widget/).
 
 mod adapters;
 mod convert;
