@@ -182,11 +182,39 @@ test("local mapping with a JSON config fetches only the platform's lean module a
   assert.deepEqual(errors, []);
 });
 
-test("a TOML config maps too: the lean module refuses it and the widget loads the full module", async () => {
+test("a TOML config maps too: the widget loads the full module for it, not the lean one", async () => {
   const { wasm, rows } = await mapLocally(CASE, configOf(CASE));
-  assert.deepEqual(wasm, ["/npm/dist/widget/shopify/ledgerbridge_wasm_bg.wasm", "/npm/dist/ledgerbridge_wasm_bg.wasm"]);
+  assert.deepEqual(wasm, ["/npm/dist/ledgerbridge_wasm_bg.wasm"]);
   assert.deepEqual(rows.map((r) => r.sort()), rowsWanted(CASE));
   assert.deepEqual(errors, []);
+});
+
+test("text the lean module refuses as TOML goes on to the full module, whose answer is shown", async () => {
+  // A byte-order mark is whitespace to JS's trimStart but not to the core, which reads the text as
+  // TOML: the lean module refuses it, and the full module's own error is what the widget shows.
+  const config = `\uFEFF${JSON.stringify(full.validateConfig(configOf(CASE)))}`;
+  const input = readFileSync(join(FIXTURES, CASE, "input.json"), "utf8");
+  let want;
+  try { full.mapEventJson("shopify", input, config); } catch (e) { want = e; }
+  assert.ok(want?.code, "the full module refuses it too");
+  const fresh = await context.newPage();
+  try {
+    await fresh.goto(`${base}/npm/README.md`);
+    const got = await fresh.evaluate(async ({ input, config }) => {
+      await import("/npm/src/widget/ledger-preview.js");
+      const w = document.createElement("ledger-preview");
+      const failed = new Promise((resolve) => w.addEventListener("ledger-preview:error", (e) => resolve(e.detail)));
+      Object.assign(w, { platform: "shopify", payload: input, config });
+      document.body.append(w);
+      const error = await failed;
+      const wasm = performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((p) => p.endsWith(".wasm"));
+      return { code: error.code, path: error.path, message: error.message, wasm };
+    }, { input, config });
+    assert.deepEqual(got.wasm, ["/npm/dist/widget/shopify/ledgerbridge_wasm_bg.wasm", "/npm/dist/ledgerbridge_wasm_bg.wasm"]);
+    assert.deepEqual([got.code, got.path, got.message], [want.code, want.path, want.message]);
+  } finally {
+    await fresh.close();
+  }
 });
 
 test("a bad payload shows an alert with the error code and JSON path; fixing it re-renders", async () => {

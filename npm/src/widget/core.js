@@ -42,9 +42,14 @@ const leanFor = (platform) => {
   return Object.hasOwn(LEAN, name) ? name : null;
 };
 
+// Text the core will read as TOML (it reads JSON when the text starts with `{`): straight to the
+// full module, rather than downloading a lean one to hear it refuse. Only a shortcut: the lean
+// module's refusal below stays the rule.
+const toml = (config) => typeof config === "string" && config.trim() !== "" && !config.trimStart().startsWith("{");
+
 /** `Mapped` for one payload: the platform's lean module, else the full one for what it refuses. */
 export async function mapEvent(platform, payload, config) {
-  const name = leanFor(platform);
+  const name = toml(config) ? null : leanFor(platform);
   if (name) {
     const { mapEvent: leanMap } = await lean(name);
     try {
@@ -56,8 +61,9 @@ export async function mapEvent(platform, payload, config) {
   return (await loadFull()).mapEvent(platform, payload, config);
 }
 
-/** The core's totals row of each entry, from a lean module already loaded, else the platform's. */
+/** The core's totals row of each entry, from a module already loaded, else the platform's lean one. */
 export async function entryTotals(entries, platform) {
+  if (!loaded.size && full) return (await full).entryTotals(entries);
   const name = loaded.size ? loaded.keys().next().value : leanFor(platform) ?? "shopify";
   return (await lean(name)).entryTotals(entries);
 }
