@@ -80,6 +80,10 @@ pub enum LedgerError {
     UnsupportedPlatform { value: String, expected: String },
     #[error("unsupported format {value:?} (expected one of: {expected})")]
     UnsupportedFormat { value: String, expected: String },
+    /// A config in a syntax this build does not read (TOML in a build without the `toml` feature,
+    /// such as the widget's lean wasm module).
+    #[error("{syntax} configs are not read by this build; give the config as JSON")]
+    UnsupportedConfigSyntax { syntax: String },
 }
 
 /// Every code [`LedgerError::code`] can return, in declaration order.
@@ -100,6 +104,7 @@ pub const ERROR_CODES: &[&str] = &[
     "E_UNSUPPORTED_FORMAT",
     "E_TOTAL_MISMATCH",
     "E_NEGATIVE_AMOUNT",
+    "E_UNSUPPORTED_CONFIG_SYNTAX",
 ];
 
 impl LedgerError {
@@ -122,6 +127,7 @@ impl LedgerError {
             Self::UnsupportedFormat { .. } => "E_UNSUPPORTED_FORMAT",
             Self::TotalMismatch { .. } => "E_TOTAL_MISMATCH",
             Self::NegativeAmount { .. } => "E_NEGATIVE_AMOUNT",
+            Self::UnsupportedConfigSyntax { .. } => "E_UNSUPPORTED_CONFIG_SYNTAX",
         }
     }
 
@@ -142,7 +148,9 @@ impl LedgerError {
             | Self::Config { path, .. }
             | Self::TotalMismatch { path, .. }
             | Self::NegativeAmount { path, .. } => path,
-            Self::UnsupportedPlatform { .. } | Self::UnsupportedFormat { .. } => "",
+            Self::UnsupportedPlatform { .. }
+            | Self::UnsupportedFormat { .. }
+            | Self::UnsupportedConfigSyntax { .. } => "",
         }
     }
 
@@ -166,7 +174,9 @@ impl LedgerError {
             | Self::Config { path, .. }
             | Self::TotalMismatch { path, .. }
             | Self::NegativeAmount { path, .. } => path,
-            Self::UnsupportedPlatform { .. } | Self::UnsupportedFormat { .. } => return self,
+            Self::UnsupportedPlatform { .. }
+            | Self::UnsupportedFormat { .. }
+            | Self::UnsupportedConfigSyntax { .. } => return self,
         };
         *slot = join_path(outer, slot);
         self

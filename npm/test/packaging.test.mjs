@@ -42,7 +42,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("the tarball holds the runtime files and no tests, benches or sources of the wasm", () => {
   for (const f of ["package/package.json", "package/dist/ledgerbridge_wasm_bg.wasm", "package/dist/ledgerbridge_wasm_fast.wasm",
-    "package/dist/ledgerbridge_wasm.js",
+    "package/dist/ledgerbridge_wasm.js", "package/src/widget/core.js",
+    "package/dist/widget/shopify/ledgerbridge_wasm.js", "package/dist/widget/shopify/ledgerbridge_wasm_bg.wasm",
+    "package/dist/widget/stripe/ledgerbridge_wasm.js", "package/dist/widget/stripe/ledgerbridge_wasm_bg.wasm",
     "package/src/entrypoints/node.js", "package/src/entrypoints/browser.js", "package/src/entrypoints/workerd.js",
     "package/src/widget/ledger-preview.js", "package/types/index.d.ts", "package/types/widget.d.ts",
     "package/types/generated.d.ts", "package/bin/ledgerbridge.mjs", "package/README.md", "package/LICENSE"]) {

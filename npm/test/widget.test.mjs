@@ -1,6 +1,7 @@
 // <ledger-preview> in Debian's Chromium (playwright-core): the demo page renders a fixture's
 // entries, totals and profit as in its hand-worked expected.json, the why toggle, the src + token
-// path, dark mode and the error state; saves npm/docs/widget.png.
+// path, which wasm local mapping downloads (the platform's lean module; the full one only for a
+// TOML config), dark mode and the error state; saves npm/docs/widget.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -8,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { start } from "../demo/serve.mjs";
+import * as full from "../src/entrypoints/node.js";
 import { FIXTURES, NPM } from "./helpers.mjs";
 
 const CASE = "shopify/partial-refund-restock";
@@ -125,6 +127,94 @@ test("entries that arrive with their totals render without the wasm; without the
   assert.deepEqual(await footers(), TOTALS.map((t) => [t, t, "✓ Balanced"]));
   assert.equal(wasm.length, 1, "no totals given: the core computes them");
   await bare.close();
+});
+
+/**
+ * A fresh page with one widget mapping `fixture` in the browser with `config`; resolves to the
+ * .wasm files the page fetched, the widget's table rows and the lean module's own `mapEventJson`
+ * of the same input (the glue instance the widget initialised, by its URL).
+ */
+async function mapLocally(fixture, config) {
+  const [platform] = fixture.split("/");
+  const fresh = await context.newPage();
+  fresh.on("pageerror", (e) => errors.push(String(e)));
+  fresh.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  try {
+    await fresh.goto(`${base}/npm/README.md`); // same origin, no widget of its own
+    const input = readFileSync(join(FIXTURES, fixture, "input.json"), "utf8");
+    return await fresh.evaluate(async ({ platform, input, config }) => {
+      await import("/npm/src/widget/ledger-preview.js");
+      const w = document.createElement("ledger-preview");
+      const rendered = new Promise((resolve, reject) => {
+        w.addEventListener("ledger-preview:render", resolve);
+        w.addEventListener("ledger-preview:error", (e) => reject(e.detail));
+      });
+      Object.assign(w, { platform, payload: input, config });
+      document.body.append(w);
+      await rendered;
+      const wasm = performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((p) => p.endsWith(".wasm"));
+      const rows = [...w.shadowRoot.querySelectorAll("table.entry")].map((t) => [...t.querySelectorAll("tbody tr.line")]
+        .map((r) => [...r.querySelectorAll("th, td")].slice(0, 3).map((c) => c.textContent.trim())));
+      const module = wasm[0]?.replace(/_bg\.wasm$/, ".js");
+      const json = typeof config === "string" && !config.trimStart().startsWith("{") ? undefined : config;
+      const text = module ? (await import(module)).mapEventJson(platform, input, json) : null;
+      return { wasm, rows, text };
+    }, { platform, input, config });
+  } finally {
+    await fresh.close();
+  }
+}
+
+const configOf = (fixture) => readFileSync(join(FIXTURES, fixture, "config.toml"), "utf8");
+const rowsWanted = (fixture) => JSON.parse(readFileSync(join(FIXTURES, fixture, "expected.json"), "utf8"))
+  .entries.map((e) => e.lines.map((l) => [l.account, usd(l.debit), usd(l.credit)]).sort());
+
+test("local mapping with a JSON config fetches only the platform's lean module and maps as the full one", async () => {
+  for (const fixture of [CASE, "woocommerce/coupon-shipping-tax"]) {
+    const [platform] = fixture.split("/");
+    const toml = configOf(fixture);
+    const json = JSON.stringify(full.validateConfig(toml));
+    const { wasm, rows, text } = await mapLocally(fixture, json);
+    assert.deepEqual(wasm, [`/npm/dist/widget/${platform}/ledgerbridge_wasm_bg.wasm`], fixture);
+    assert.equal(text, full.mapEventJson(platform, readFileSync(join(FIXTURES, fixture, "input.json"), "utf8"), toml), fixture);
+    if (platform === "shopify") assert.deepEqual(rows.map((r) => r.sort()), rowsWanted(fixture)); // amounts in $ only
+  }
+  assert.deepEqual(errors, []);
+});
+
+test("a TOML config maps too: the widget loads the full module for it, not the lean one", async () => {
+  const { wasm, rows } = await mapLocally(CASE, configOf(CASE));
+  assert.deepEqual(wasm, ["/npm/dist/ledgerbridge_wasm_bg.wasm"]);
+  assert.deepEqual(rows.map((r) => r.sort()), rowsWanted(CASE));
+  assert.deepEqual(errors, []);
+});
+
+test("text the lean module refuses as TOML goes on to the full module, whose answer is shown", async () => {
+  // A byte-order mark is whitespace to JS's trimStart but not to the core, which reads the text as
+  // TOML: the lean module refuses it, and the full module's own error is what the widget shows.
+  const config = `\uFEFF${JSON.stringify(full.validateConfig(configOf(CASE)))}`;
+  const input = readFileSync(join(FIXTURES, CASE, "input.json"), "utf8");
+  let want;
+  try { full.mapEventJson("shopify", input, config); } catch (e) { want = e; }
+  assert.ok(want?.code, "the full module refuses it too");
+  const fresh = await context.newPage();
+  try {
+    await fresh.goto(`${base}/npm/README.md`);
+    const got = await fresh.evaluate(async ({ input, config }) => {
+      await import("/npm/src/widget/ledger-preview.js");
+      const w = document.createElement("ledger-preview");
+      const failed = new Promise((resolve) => w.addEventListener("ledger-preview:error", (e) => resolve(e.detail)));
+      Object.assign(w, { platform: "shopify", payload: input, config });
+      document.body.append(w);
+      const error = await failed;
+      const wasm = performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((p) => p.endsWith(".wasm"));
+      return { code: error.code, path: error.path, message: error.message, wasm };
+    }, { input, config });
+    assert.deepEqual(got.wasm, ["/npm/dist/widget/shopify/ledgerbridge_wasm_bg.wasm", "/npm/dist/ledgerbridge_wasm_bg.wasm"]);
+    assert.deepEqual([got.code, got.path, got.message], [want.code, want.path, want.message]);
+  } finally {
+    await fresh.close();
+  }
 });
 
 test("a bad payload shows an alert with the error code and JSON path; fixing it re-renders", async () => {

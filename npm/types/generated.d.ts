@@ -48,6 +48,7 @@ export type LedgerErrorCode =
   | "E_UNSUPPORTED_FORMAT"
   | "E_TOTAL_MISMATCH"
   | "E_NEGATIVE_AMOUNT"
+  | "E_UNSUPPORTED_CONFIG_SYNTAX"
   | (string & {});
 
 /** Which source object, in which revision, produced an entry. */

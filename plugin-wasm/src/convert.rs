@@ -5,6 +5,7 @@
 
 use crate::error::wrong_type;
 use js_sys::{Uint8Array, JSON};
+#[cfg(feature = "full")]
 use ledgerbridge_core::reports::ReportOptions;
 use ledgerbridge_core::{Config, ConfigInput, Entry, LedgerError, Result};
 use serde::Serialize;
@@ -44,6 +45,7 @@ pub fn entries(value: &JsValue) -> Result<Vec<Entry>> {
     ledgerbridge_core::json::from_json::<Vec<Entry>>(&bytes)
 }
 
+#[cfg(feature = "full")]
 /// Report options as a JSON object (text or an object); `undefined`/`null` → no options.
 pub fn report_options(value: &JsValue) -> Result<ReportOptions> {
     if value.is_undefined() || value.is_null() {

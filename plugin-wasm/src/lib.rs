@@ -4,16 +4,29 @@
 //! accounting decision is the core's. Errors are thrown as JS `Error`s with `name = "LedgerError"`,
 //! a stable `code` and the JSON `path`. Money crosses as decimal strings. The core has no panic
 //! paths, so nothing here can trap the instance on bad input (`tests/node.rs` feeds it hostile input).
+//!
+//! Features (all default): `full` (everything beyond what `<ledger-preview>` calls), `toml` (TOML
+//! configs) and one per platform adapter (`adapters.rs`). The widget's lean modules are built
+//! without `full` and `toml` and with one platform each (scripts/build-npm, npm/dist/widget/).
 
+mod adapters;
 mod convert;
 mod error;
+#[cfg(feature = "full")]
 mod records;
 
+use adapters::map;
 use error::js_err;
+#[cfg(feature = "full")]
 use ledgerbridge_core::exporters::{export, Format};
+#[cfg(feature = "full")]
 use ledgerbridge_core::journal::{summarize as summarize_entries, SummaryBy};
+#[cfg(feature = "full")]
 use ledgerbridge_core::reports::{self, ReportKind};
-use ledgerbridge_core::{map, Config, Entry, LedgerError, Mapped, Platform};
+#[cfg(feature = "full")]
+use ledgerbridge_core::Entry;
+use ledgerbridge_core::{Config, LedgerError, Mapped, Platform};
+#[cfg(feature = "full")]
 pub use records::RecordSplitter;
 use wasm_bindgen::prelude::*;
 
@@ -45,6 +58,7 @@ pub fn map_event_json(platform_name: &str, payload: JsValue, config: JsValue) ->
     map_to_json(platform, &payload, &config).map_err(js_err)
 }
 
+#[cfg(feature = "full")]
 /// Renders entries (an array, or its JSON text) in a format: `json` plus whatever exporters the core
 /// has (`qbo`, `xero`, `beancount`, `hledger`, `csv`...).
 #[wasm_bindgen(js_name = exportEntries)]
@@ -55,6 +69,7 @@ pub fn export_entries(entries: JsValue, format: &str, config: JsValue) -> JsResu
     export(&entries, format, &config).map_err(js_err)
 }
 
+#[cfg(feature = "full")]
 /// Summary entries, one per payout, day or month (`by`), as an array.
 #[wasm_bindgen(js_name = summarize)]
 pub fn summarize(entries: JsValue, by: &str) -> JsResult<JsValue> {
@@ -62,6 +77,7 @@ pub fn summarize(entries: JsValue, by: &str) -> JsResult<JsValue> {
     convert::parse(&text).map_err(js_err)
 }
 
+#[cfg(feature = "full")]
 /// As `summarize`, returning JSON text.
 #[wasm_bindgen(js_name = summarizeJson)]
 pub fn summarize_json(entries: JsValue, by: &str) -> JsResult<String> {
@@ -71,6 +87,7 @@ pub fn summarize_json(entries: JsValue, by: &str) -> JsResult<String> {
     convert::to_json(&summary).map_err(js_err)
 }
 
+#[cfg(feature = "full")]
 /// A report (`tax`, `profit`, `clearing`, `giftcards`, `refunds`) over entries, as compact JSON
 /// text (byte-identical to the native `map --report`). `options` is `{from, to, by, currency}`;
 /// `config` names the accounts, as for `mapEvent`.
@@ -89,6 +106,7 @@ pub fn report_json(
     convert::to_json(&built).map_err(js_err)
 }
 
+#[cfg(feature = "full")]
 /// Parses and validates a config; returns it normalised (every default filled in).
 #[wasm_bindgen(js_name = validateConfig)]
 pub fn validate_config(config: JsValue) -> JsResult<JsValue> {
@@ -124,18 +142,19 @@ pub fn version() -> String {
 /// The platforms this build maps, e.g. `["shopify"]`.
 #[wasm_bindgen]
 pub fn platforms() -> Vec<String> {
-    Platform::ALL
-        .iter()
+    adapters::carried()
         .map(|p| p.as_str().to_string())
         .collect()
 }
 
+#[cfg(feature = "full")]
 /// The export formats this build renders, e.g. `["json", "csv"]`.
 #[wasm_bindgen]
 pub fn formats() -> Vec<String> {
     Format::ALL.iter().map(|f| f.as_str().to_string()).collect()
 }
 
+#[cfg(feature = "full")]
 /// A platform and a parsed config held across many payloads: the streaming path (CLI, backfills)
 /// parses the config once, takes UTF-8 bytes and gives UTF-8 bytes, so no text is re-encoded.
 /// With `keep`, entries stay on the wasm side for a final `export`/`summarize`.
@@ -153,6 +172,7 @@ pub struct Mapper {
     block_count: u32,
 }
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl Mapper {
     #[wasm_bindgen(constructor)]

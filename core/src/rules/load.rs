@@ -63,9 +63,19 @@ fn from_json(text: &str) -> Result<Config> {
     Ok(config)
 }
 
+/// A build without the `toml` feature (the widget's lean wasm module) reads JSON only; TOML text is
+/// refused with its own code, so a face can fall back to a full build instead of showing a parse error.
+#[cfg(not(feature = "toml"))]
+fn from_toml(_text: &str) -> Result<Config> {
+    Err(LedgerError::UnsupportedConfigSyntax {
+        syntax: "TOML".to_string(),
+    })
+}
+
 /// TOML is read as a generic table and re-read through the JSON path, so a config has one
 /// deserializer (and one way of naming a bad field) whichever syntax it came in: a second,
 /// path-tracking TOML deserializer of every config struct was 15 % of the wasm module.
+#[cfg(feature = "toml")]
 fn from_toml(text: &str) -> Result<Config> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let line = e.span().map_or(1, |span| {

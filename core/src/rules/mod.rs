@@ -9,6 +9,7 @@ mod load;
 mod names;
 mod new_account;
 mod roles;
+#[cfg(feature = "toml")]
 mod toml_lines;
 
 pub use chart::{qbo_chart, xero_chart, RoleChoice, TargetAccount};
@@ -230,6 +231,7 @@ fn glob(pattern: &str, text: &str) -> bool {
         .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
 }
 
+#[cfg(feature = "toml")]
 /// Names the TOML line of a config error's field, and quotes the value written there when the
 /// error did not carry one (a type error): people fix a file by line, not by JSON path.
 pub(super) fn at_line(text: &str, e: LedgerError) -> LedgerError {

@@ -14,21 +14,20 @@
 import { STYLES } from "./styles.js";
 import { entryTable, errorBox, h, profitList, rejectedList, warningList } from "./render.js";
 import { documentsSection } from "./documents.js";
+import * as core from "./core.js";
 
 const INPUTS = ["platform", "payload", "config", "src", "token", "locale", "label"];
 
 // The wasm core is loaded on first use only: to map a payload, or for the totals row of entries
 // that arrive without theirs (`mapped.totals`, one per entry, as the edge worker's preview sends).
-// Entries from the worker therefore render without downloading the wasm at all.
-let core;
-const loadCore = () => (core ??= import("../entrypoints/browser.js"));
+// Entries from the worker therefore render without downloading the wasm at all; mapping in the
+// page loads the platform's lean module (core.js), the full one only for a TOML config.
 
 /** The core's totals row of each entry: the ones given with them when there is one per entry. */
-async function totalsOf(entries, given) {
+async function totalsOf(entries, given, platform) {
   if (Array.isArray(given) && given.length === entries.length) return given;
   if (!entries.length) return [];
-  const { entryTotals } = await loadCore();
-  return entryTotals(entries);
+  return core.entryTotals(entries, platform);
 }
 
 export class LedgerPreview extends HTMLElement {
@@ -127,7 +126,7 @@ export class LedgerPreview extends HTMLElement {
         this.#show(h("p", { class: "empty" }, "No order to preview."));
         return;
       }
-      const totals = await totalsOf(mapped.entries ?? [], mapped.totals);
+      const totals = await totalsOf(mapped.entries ?? [], mapped.totals, this.#read("platform"));
       if (!current()) return;
       this.#showMapped(mapped, totals);
       this.dispatchEvent(new CustomEvent("ledger-preview:render", { detail: mapped }));
@@ -147,8 +146,7 @@ export class LedgerPreview extends HTMLElement {
     if (payload === null || payload === undefined || payload === "") return null;
     const platform = this.#read("platform") || "shopify";
     const config = this.#read("config") ?? undefined;
-    const { mapEvent } = await loadCore();
-    return mapEvent(platform, payload, config === null || config === "" ? undefined : config);
+    return core.mapEvent(platform, payload, config === null || config === "" ? undefined : config);
   }
 
   async #fetch(src) {

@@ -1,0 +1,85 @@
+//! The platform adapters this module carries. The npm package's modules carry all five and map
+//! through the core's `map`; the widget's per-platform modules (npm/dist/widget/) carry one each,
+//! because an adapter's wire types are a large share of a module's bytes and a widget previews
+//! one platform.
+
+pub use imp::{carried, map};
+
+#[cfg(all(
+    feature = "shopify",
+    feature = "woocommerce",
+    feature = "bigcommerce",
+    feature = "canonical",
+    feature = "stripe"
+))]
+mod imp {
+    use ledgerbridge_core::{Config, Mapped, Platform, Result};
+
+    pub fn map(platform: Platform, payload: &[u8], config: &Config) -> Result<Mapped> {
+        ledgerbridge_core::map(platform, payload, config)
+    }
+
+    pub fn carried() -> impl Iterator<Item = Platform> {
+        Platform::ALL.iter().copied()
+    }
+}
+
+#[cfg(not(all(
+    feature = "shopify",
+    feature = "woocommerce",
+    feature = "bigcommerce",
+    feature = "canonical",
+    feature = "stripe"
+)))]
+mod imp {
+    use ledgerbridge_core::model::{Event, SourceFields};
+    #[allow(unused_imports)]
+    // a module built with no adapter at all still compiles (and maps nothing)
+    use ledgerbridge_core::platforms as p;
+    use ledgerbridge_core::platforms::PAYLOAD_BYTES_MAX;
+    use ledgerbridge_core::{map_event, Config, LedgerError, Mapped, Platform, Result};
+
+    type Adapter = (fn(&[u8]) -> Result<Event>, &'static SourceFields);
+
+    fn adapter(platform: Platform) -> Option<Adapter> {
+        match platform {
+            #[cfg(feature = "shopify")]
+            Platform::Shopify => Some((p::shopify::parse, &p::shopify::FIELDS)),
+            #[cfg(feature = "woocommerce")]
+            Platform::WooCommerce => Some((p::woocommerce::parse, &p::woocommerce::FIELDS)),
+            #[cfg(feature = "bigcommerce")]
+            Platform::BigCommerce => Some((p::bigcommerce::parse, &p::bigcommerce::FIELDS)),
+            #[cfg(feature = "canonical")]
+            Platform::Canonical => Some((p::canonical::parse, &p::canonical::FIELDS)),
+            #[cfg(feature = "stripe")]
+            Platform::Stripe => Some((p::stripe::parse, &p::stripe::FIELDS)),
+            _ => None,
+        }
+    }
+
+    pub fn carried() -> impl Iterator<Item = Platform> {
+        Platform::ALL
+            .iter()
+            .copied()
+            .filter(|p| adapter(*p).is_some())
+    }
+
+    /// What `ledgerbridge_core::map` does (the payload size guard of `Platform::parse`, the
+    /// adapter, the engine) with only the adapters carried; another platform is unsupported here.
+    pub fn map(platform: Platform, payload: &[u8], config: &Config) -> Result<Mapped> {
+        let Some((parse, fields)) = adapter(platform) else {
+            return Err(LedgerError::UnsupportedPlatform {
+                value: platform.as_str().to_string(),
+                expected: carried().map(|p| p.as_str()).collect::<Vec<_>>().join(", "),
+            });
+        };
+        if payload.len() > PAYLOAD_BYTES_MAX {
+            return Err(LedgerError::LimitExceeded {
+                path: String::new(),
+                what: "payload bytes".to_string(),
+                limit: PAYLOAD_BYTES_MAX,
+            });
+        }
+        map_event(&parse(payload)?, config, fields)
+    }
+}
