@@ -314,7 +314,7 @@ pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     let body: Body = if text.iter().all(u8::is_ascii_whitespace) {
         Body::default()
     } else {
-        serde_json::from_slice(&text)
+        crate::intake::json_body(&text)
             .map_err(|e| HttpError::bad_request("E_BAD_BODY", e.to_string()))?
     };
     let shop = caller.scope(body.shop.as_deref())?;

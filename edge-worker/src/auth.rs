@@ -123,7 +123,7 @@ pub fn shopify_shop_domain(text: &str) -> Option<String> {
 
 fn decode_json<T: for<'de> Deserialize<'de>>(part: &str) -> Result<T, Denied> {
     let bytes = B64URL.decode(part).map_err(|_| unauth("malformed token"))?;
-    serde_json::from_slice(&bytes).map_err(|_| unauth("malformed token claims"))
+    crate::intake::json_body(&bytes).map_err(|_| unauth("malformed token claims"))
 }
 
 /// Constant-time comparison of a presented API key with the configured one: both are MACed with

@@ -114,7 +114,7 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     let caller = authorize(&req, env, settings, None)?;
     let text = read_capped(&mut req, BODY_CAP).await?;
     let body: Body =
-        serde_json::from_slice(&text).map_err(|e| bad("E_BAD_BODY", "", e.to_string()))?;
+        crate::intake::json_body(&text).map_err(|e| bad("E_BAD_BODY", "", e.to_string()))?;
     let shop = caller
         .scope(Some(&body.shop))?
         .unwrap_or_else(|| body.shop.clone());

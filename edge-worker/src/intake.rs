@@ -336,6 +336,15 @@ pub async fn read_capped(req: &mut Request, cap: usize) -> HttpResult<Vec<u8>> {
     Ok(body)
 }
 
+/// A request body read by [`read_capped`], parsed as JSON. Every body goes through
+/// `serde_json::from_str`: parsing bytes (`from_slice`) would compile serde_json's whole
+/// deserializer a second time, for another reader type, into the bundle.
+pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| <serde_json::Error as serde::de::Error>::custom("body is not UTF-8"))?;
+    serde_json::from_str(text)
+}
+
 /// The canonical format is the core's own input, which no store sends as a webhook.
 fn no_intake(platform: Platform) -> HttpError {
     HttpError::not_found(format!("no intake for platform {platform}"))

@@ -158,7 +158,7 @@ struct CustomerRef {
 pub async fn erasure(mut req: Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
     let caller = authorize(&req, env, settings, None)?;
     let body = read_capped(&mut req, BODY_CAP).await?;
-    let body: ErasureBody = serde_json::from_slice(&body)
+    let body: ErasureBody = crate::intake::json_body(&body)
         .map_err(|e| HttpError::bad_request("E_BAD_BODY", e.to_string()))?;
     let platform = platform_named(&body.platform)?;
     if matches!(caller, Caller::Shop(_)) && platform != Platform::Shopify {

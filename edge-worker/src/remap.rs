@@ -57,7 +57,7 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     let (_, shop) = crate::setup::one_shop(&req, env, settings)?;
     let text = read_capped(&mut req, BODY_CAP).await?;
     let body: Body =
-        serde_json::from_slice(&text).map_err(|e| bad("E_BAD_BODY", "", e.to_string()))?;
+        crate::intake::json_body(&text).map_err(|e| bad("E_BAD_BODY", "", e.to_string()))?;
     if day(&body.to, "to")? < day(&body.from, "from")? {
         return Err(bad("E_BAD_DATE", "to", "to is before from"));
     }

@@ -1,7 +1,7 @@
 // Size report for a .wasm: section sizes and the largest functions (by code body bytes), grouped by
 // crate when the module still has a `name` section (the cargo output before wasm-opt does).
 //   node npm/bench/wasm-size.mjs FILE.wasm [TOP]
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
 const file = process.argv[2];
@@ -95,4 +95,16 @@ if (names.size) {
   for (const [n, [count, total]] of [...generic].sort((a, b) => b[1][1] - a[1][1]).slice(0, top)) {
     console.log(`  ${String(total).padStart(9)}  ${String(count).padStart(4)} × ${n.slice(0, 120)}`);
   }
+}
+
+// `--tsv=FILE` (after TOP): every function as `bytes<TAB>symbol`, for grouping copies by the type
+// they are instantiated for. Legacy symbols carry only a hash; v0 ones name the type arguments:
+//   CARGO_TARGET_DIR=/tmp/v0 RUSTFLAGS=-Csymbol-mangling-version=v0 \
+//     cargo build --release --lib --target wasm32-unknown-unknown -p ledgerbridge-worker
+//   node npm/bench/wasm-size.mjs /tmp/v0/wasm32-unknown-unknown/release/ledgerbridge_worker.wasm 0 --tsv=f.tsv
+//   paste <(cut -f1 f.tsv) <(cut -f2 f.tsv | c++filt) | grep -F 'SliceRead' | awk '{s+=$1} END {print s}'
+const tsv = process.argv.find((a) => a.startsWith("--tsv="));
+if (tsv) {
+  const lines = bodies.map(([idx, size]) => `${size}\t${names.get(idx) ?? `func[${idx}]`}\n`);
+  writeFileSync(tsv.slice("--tsv=".length), lines.join(""));
 }
