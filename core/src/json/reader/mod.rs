@@ -85,6 +85,14 @@ impl Seen {
     }
 }
 
+/// The high bit of each byte of `w` that is not `b`, exactly (no borrow crosses bytes).
+#[inline]
+fn not_byte(w: u64, b: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let t = w ^ (0x0101_0101_0101_0101 * u64::from(b));
+    ((t & LOW7).wrapping_add(LOW7) | t) & !LOW7
+}
+
 #[inline]
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
@@ -117,7 +125,36 @@ impl<'a> Reader<'a> {
     /// The next non-whitespace byte (0 at the end), left unread.
     #[inline]
     fn peek(&mut self) -> u8 {
+        match self.bytes().get(self.pos) {
+            Some(&b) if b > b' ' => b,
+            _ => self.peek_after_whitespace(),
+        }
+    }
+
+    /// [`Self::peek`] past a run of whitespace (pretty-printed JSON: a newline and indentation),
+    /// eight bytes at a time.
+    #[inline(never)]
+    fn peek_after_whitespace(&mut self) -> u8 {
         let bytes = self.bytes();
+        // One space (after `:` or `,`) is the most common run.
+        if let [b' ', next, ..] = bytes.get(self.pos..).unwrap_or_default() {
+            if *next > b' ' {
+                self.pos += 1;
+                return *next;
+            }
+        }
+        while let Some(chunk) = bytes.get(self.pos..self.pos + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            let other =
+                not_byte(w, b' ') & not_byte(w, b'\n') & not_byte(w, b'\r') & not_byte(w, b'\t');
+            if other != 0 {
+                self.pos += (other.trailing_zeros() / 8) as usize;
+                return self.at(self.pos);
+            }
+            self.pos += 8;
+        }
         while let Some(&b) = bytes.get(self.pos) {
             if !is_ws(b) {
                 return b;
@@ -161,10 +198,14 @@ impl<'a> Reader<'a> {
             b'-' | b'0'..=b'9' => "a number",
             _ => return self.unexpected("expected a value"),
         };
-        if !matches!(self.at(start), b'[' | b'{') {
-            if let Err(e) = self.skip() {
-                return e;
-            }
+        // serde_json decodes a string it refuses, so a lone surrogate in it is E_JSON.
+        let read = match self.at(start) {
+            b'[' | b'{' => Ok(()),
+            b'"' => self.string_body().map(drop),
+            _ => self.skip(),
+        };
+        if let Err(e) = read {
+            return e;
         }
         LedgerError::InvalidType {
             path: self.path_at(start),
