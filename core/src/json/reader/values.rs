@@ -1,6 +1,6 @@
 //! Numbers and the adapters' scalar types: amounts, ids, quantities, indexes.
 
-use super::{Reader, Result};
+use super::{Bad, Reader, Result, Step};
 use crate::error::LedgerError;
 use crate::money::{parse_decimal, NumeralError};
 use crate::platforms::de::QUANTITY_MAX;
@@ -16,7 +16,7 @@ enum Num {
 
 impl<'a> Reader<'a> {
     /// The text of the number under the cursor, checked against the JSON grammar.
-    pub(super) fn number_text(&mut self) -> Result<&'a str> {
+    pub(super) fn number_text(&mut self) -> Step<&'a str> {
         let start = self.pos;
         let digits = |r: &mut Self| {
             let from = r.pos;
@@ -32,7 +32,7 @@ impl<'a> Reader<'a> {
             b'0' => {
                 self.pos += 1;
                 if self.at(self.pos).is_ascii_digit() {
-                    return Err(self.syntax(self.pos + 1, "invalid number"));
+                    return Err(Bad(self.pos + 1, "invalid number"));
                 }
             }
             b'1'..=b'9' => {
@@ -58,17 +58,18 @@ impl<'a> Reader<'a> {
         Ok(self.text.get(start..self.pos).unwrap_or_default())
     }
 
-    fn number_error(&self) -> LedgerError {
+    #[cold]
+    fn number_error(&self) -> Bad {
         if self.pos >= self.text.len() {
-            self.syntax(self.text.len(), "EOF while parsing a value")
+            Bad(self.text.len(), "EOF while parsing a value")
         } else {
-            self.syntax(self.pos + 1, "invalid number")
+            Bad(self.pos + 1, "invalid number")
         }
     }
 
     /// A number read as serde_json classifies it; a float too large for f64 is `E_JSON`.
     fn number(&mut self) -> Result<Num> {
-        let text = self.number_text()?;
+        let text = self.number_text().map_err(|b| self.bad(b))?;
         let (negative, digits) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, text),
@@ -122,6 +123,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[cold]
     fn invalid_value(&self, start: usize, reason: String) -> LedgerError {
         LedgerError::InvalidValue {
             path: self.path_at(start),
@@ -141,7 +143,7 @@ impl<'a> Reader<'a> {
                     self.invalid_value(start, format!("quantity {v} above {QUANTITY_MAX}"))
                 }),
             Num::I64(v) => Err(self.invalid_value(start, format!("negative quantity {v}"))),
-            Num::Float => Err(self.unexpected("invalid number")),
+            Num::Float => Err(self.bad(self.unexpected("invalid number"))),
         }
     }
 
@@ -152,7 +154,7 @@ impl<'a> Reader<'a> {
             Num::U64(v) => usize::try_from(v)
                 .map_err(|_| self.invalid_value(start, format!("integer `{v}`, expected usize"))),
             Num::I64(v) => Err(self.invalid_value(start, format!("integer `{v}`, expected usize"))),
-            Num::Float => Err(self.unexpected("invalid number")),
+            Num::Float => Err(self.bad(self.unexpected("invalid number"))),
         }
     }
 
@@ -160,7 +162,7 @@ impl<'a> Reader<'a> {
     pub fn id(&mut self) -> Result<String> {
         let start = self.peek_pos();
         if self.at(start) == b'"' {
-            let text = self.string_body()?;
+            let text = self.string_body().map_err(|b| self.bad(b))?;
             if text.is_empty() || text.len() > 200 {
                 return Err(
                     self.invalid_value(start, "an id must hold 1 to 200 characters".to_string())
@@ -171,7 +173,7 @@ impl<'a> Reader<'a> {
         match self.whole("an id (integer or string)", true)? {
             Num::U64(v) => Ok(v.to_string()),
             Num::I64(v) => Ok(v.to_string()),
-            Num::Float => Err(self.unexpected("invalid number")),
+            Num::Float => Err(self.bad(self.unexpected("invalid number"))),
         }
     }
 
