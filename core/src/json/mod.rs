@@ -1,11 +1,17 @@
 //! JSON in, typed errors out: every parse failure names the JSON path of the offending field.
 //!
+//! Two readers: [`Reader`] (hand-written, borrowed, one pass; the Shopify adapter reads its wire
+//! types with it) and [`from_json`] (serde_json, for the adapters still on serde derives).
+//!
 //! The path is recovered from serde_json's line and column by walking the raw text up to that point
 //! ([`locate`]), rather than by a path-tracking deserializer: that would compile a second copy of
 //! every wire struct's deserializer into the wasm builds, for a path needed only on failure.
 
 use crate::error::{join_path, LedgerError};
 use serde::Deserialize;
+
+mod reader;
+pub use reader::{Array, Object, Reader, Seen};
 
 /// Parses `bytes` as `T`; a failure becomes a [`LedgerError`] carrying the field's path.
 ///
@@ -217,3 +223,6 @@ mod tests {
         assert!(e.to_string().contains("UTF-8"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod reader_tests;

@@ -1,0 +1,96 @@
+//! Skipping a value the adapter does not read, still checked against the JSON grammar.
+
+use super::{Reader, Result, Step};
+
+impl Reader<'_> {
+    /// Skips the next value, checking it against the JSON grammar. Iterative: nesting costs one
+    /// bit per level, so no input can exhaust the stack (serde_json sets no depth limit on values
+    /// it ignores either).
+    pub fn skip(&mut self) -> Result<()> {
+        self.skip_value().map_err(|b| self.bad(b))
+    }
+
+    fn skip_value(&mut self) -> Step<()> {
+        // Bit n of `open` is 1 when level n is an object; levels past 64 spill into `deep`.
+        let mut open: u64 = 0;
+        let mut depth: usize = 0;
+        let mut deep: Vec<bool> = Vec::new();
+        loop {
+            // A value.
+            match self.peek() {
+                b'"' => self.skip_string()?,
+                b'-' | b'0'..=b'9' => {
+                    self.number_text()?;
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                c @ (b'[' | b'{') => {
+                    self.pos += 1;
+                    let is_object = c == b'{';
+                    if depth < 64 {
+                        open = open & !(1 << depth) | u64::from(is_object) << depth;
+                    } else {
+                        deep.truncate(depth - 64);
+                        deep.push(is_object);
+                    }
+                    depth += 1;
+                    let close = if is_object { b'}' } else { b']' };
+                    if self.peek() == close {
+                        self.pos += 1;
+                        depth -= 1;
+                    } else {
+                        if is_object {
+                            self.skip_key()?;
+                        }
+                        continue;
+                    }
+                }
+                _ => return Err(self.unexpected("expected value")),
+            }
+            // After a value: close what ends here, then find the next value's start.
+            loop {
+                if depth == 0 {
+                    return Ok(());
+                }
+                let level = depth - 1;
+                let is_object = if level < 64 {
+                    open >> level & 1 == 1
+                } else {
+                    deep.get(level - 64).copied().unwrap_or(false)
+                };
+                match self.peek() {
+                    b',' => {
+                        self.pos += 1;
+                        if is_object {
+                            self.skip_key()?;
+                        }
+                        break;
+                    }
+                    b'}' if is_object => {
+                        self.pos += 1;
+                        depth -= 1;
+                    }
+                    b']' if !is_object => {
+                        self.pos += 1;
+                        depth -= 1;
+                    }
+                    _ if is_object => return Err(self.unexpected("expected `,` or `}`")),
+                    _ => return Err(self.unexpected("expected `,` or `]`")),
+                }
+            }
+        }
+    }
+
+    fn skip_key(&mut self) -> Step<()> {
+        if self.peek() != b'"' {
+            return Err(self.unexpected("key must be a string"));
+        }
+        self.skip_string()?;
+        if self.peek() != b':' {
+            return Err(self.unexpected("expected `:`"));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+}
