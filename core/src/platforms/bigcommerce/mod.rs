@@ -31,6 +31,12 @@ pub fn parse(bytes: &[u8]) -> Result<Event> {
     order::order(envelope).map(Event::Order)
 }
 
+/// Reads the wire structs and drops them: parsing alone, for `examples/parse_cost_platforms`.
+#[doc(hidden)]
+pub fn deserialize_only(bytes: &[u8]) -> Result<()> {
+    de::from_json::<wire::Envelope>(bytes).map(drop)
+}
+
 fn timestamp(text: &str, path: &str) -> Result<Timestamp> {
     date::parse(text).ok_or_else(|| LedgerError::InvalidTimestamp {
         path: path.to_string(),

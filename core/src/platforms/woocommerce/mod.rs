@@ -38,6 +38,12 @@ pub fn parse(bytes: &[u8]) -> Result<Event> {
     }
 }
 
+/// Reads the wire structs and drops them: parsing alone, for `examples/parse_cost_platforms`.
+#[doc(hidden)]
+pub fn deserialize_only(bytes: &[u8]) -> Result<()> {
+    de::from_json::<wire::Payload>(bytes).map(drop)
+}
+
 /// A gateway name for the chart: Woo's `payment_method` id (`stripe`, `ppcp-gateway`, `cod`).
 /// Woo's offline methods are renamed to the chart's receivable names (the customer still owes the
 /// money: nothing sits at a processor), and an order naming none (admin-created, free) is `manual`.
