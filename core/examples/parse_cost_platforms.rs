@@ -9,7 +9,7 @@
 //!     target/release/examples/parse_cost_platforms PLATFORM wire|event|map FIXTURE_DIR N
 //! ```
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use ledgerbridge_core::platforms::{bigcommerce, woocommerce};
 use ledgerbridge_core::{map, Config, Platform};
