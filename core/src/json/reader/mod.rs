@@ -38,6 +38,13 @@ mod values;
 
 type Result<T> = std::result::Result<T, LedgerError>;
 
+/// A syntax fault found by the inner scanners: the byte offset to name (through [`locate`]) and
+/// what is wrong. Two words, so the hot helpers return it in registers; the public methods turn it
+/// into `E_JSON` with [`Reader::bad`].
+struct Bad(usize, &'static str);
+
+type Step<T> = std::result::Result<T, Bad>;
+
 /// A cursor over one JSON document (already known to be UTF-8).
 pub struct Reader<'a> {
     text: &'a str,
@@ -85,6 +92,14 @@ impl Seen {
     }
 }
 
+/// The high bit of each byte of `w` that is not `b`, exactly (no borrow crosses bytes).
+#[inline]
+fn not_byte(w: u64, b: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let t = w ^ (0x0101_0101_0101_0101 * u64::from(b));
+    ((t & LOW7).wrapping_add(LOW7) | t) & !LOW7
+}
+
 #[inline]
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
@@ -117,7 +132,36 @@ impl<'a> Reader<'a> {
     /// The next non-whitespace byte (0 at the end), left unread.
     #[inline]
     fn peek(&mut self) -> u8 {
+        match self.bytes().get(self.pos) {
+            Some(&b) if b > b' ' => b,
+            _ => self.peek_after_whitespace(),
+        }
+    }
+
+    /// [`Self::peek`] past a run of whitespace (pretty-printed JSON: a newline and indentation),
+    /// eight bytes at a time.
+    #[inline(never)]
+    fn peek_after_whitespace(&mut self) -> u8 {
         let bytes = self.bytes();
+        // One space (after `:` or `,`) is the most common run.
+        if let [b' ', next, ..] = bytes.get(self.pos..).unwrap_or_default() {
+            if *next > b' ' {
+                self.pos += 1;
+                return *next;
+            }
+        }
+        while let Some(chunk) = bytes.get(self.pos..self.pos + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            let other =
+                not_byte(w, b' ') & not_byte(w, b'\n') & not_byte(w, b'\r') & not_byte(w, b'\t');
+            if other != 0 {
+                self.pos += (other.trailing_zeros() / 8) as usize;
+                return self.at(self.pos);
+            }
+            self.pos += 8;
+        }
         while let Some(&b) = bytes.get(self.pos) {
             if !is_ws(b) {
                 return b;
@@ -132,6 +176,13 @@ impl<'a> Reader<'a> {
         locate(self.bytes(), offset, false)
     }
 
+    #[cold]
+    #[inline(never)]
+    fn bad(&self, fault: Bad) -> LedgerError {
+        self.syntax(fault.0, fault.1)
+    }
+
+    #[cold]
     fn syntax(&self, offset: usize, message: &str) -> LedgerError {
         LedgerError::Json {
             path: self.path_at(offset),
@@ -140,16 +191,18 @@ impl<'a> Reader<'a> {
     }
 
     /// `E_JSON` at the unexpected byte under the cursor (or the end of the text).
-    fn unexpected(&self, message: &str) -> LedgerError {
+    #[cold]
+    fn unexpected(&self, message: &'static str) -> Bad {
         if self.pos >= self.text.len() {
-            self.syntax(self.text.len(), "unexpected end of the JSON text")
+            Bad(self.text.len(), "unexpected end of the JSON text")
         } else {
-            self.syntax(self.pos + 1, message)
+            Bad(self.pos + 1, message)
         }
     }
 
     /// `E_INVALID_TYPE` for the value starting under the cursor, which is not a `expected`. A scalar
     /// is read first (a malformed one is `E_JSON`, as serde_json reports it); a container is not.
+    #[cold]
     fn wrong_type(&mut self, expected: &str) -> LedgerError {
         let start = self.pos;
         let found = match self.at(start) {
@@ -159,12 +212,16 @@ impl<'a> Reader<'a> {
             b't' | b'f' => "a boolean",
             b'n' => "null",
             b'-' | b'0'..=b'9' => "a number",
-            _ => return self.unexpected("expected a value"),
+            _ => return self.bad(self.unexpected("expected a value")),
         };
-        if !matches!(self.at(start), b'[' | b'{') {
-            if let Err(e) = self.skip() {
-                return e;
-            }
+        // serde_json decodes a string it refuses, so a lone surrogate in it is E_JSON.
+        let read = match self.at(start) {
+            b'[' | b'{' => Ok(()),
+            b'"' => self.string_body().map(drop).map_err(|b| self.bad(b)),
+            _ => self.skip(),
+        };
+        if let Err(e) = read {
+            return e;
         }
         LedgerError::InvalidType {
             path: self.path_at(start),
@@ -176,11 +233,12 @@ impl<'a> Reader<'a> {
     pub fn finish(&mut self) -> Result<()> {
         match self.peek() {
             0 if self.pos >= self.text.len() => Ok(()),
-            _ => Err(self.unexpected("trailing characters")),
+            _ => Err(self.bad(self.unexpected("trailing characters"))),
         }
     }
 
     /// `E_MISSING_FIELD` for `field` of the object whose closing brace was just read.
+    #[cold]
     pub fn missing(&self, field: &str) -> LedgerError {
         // Just past the closing brace, where serde_json reports it (the brace is then `locate`'s
         // "still inside").
@@ -217,15 +275,15 @@ impl<'a> Reader<'a> {
                     self.pos += 1;
                     return Ok(None);
                 }
-                _ => return Err(self.unexpected("expected `,` or `}`")),
+                _ => return Err(self.bad(self.unexpected("expected `,` or `}`"))),
             }
         }
         if self.peek() != b'"' {
-            return Err(self.unexpected("key must be a string"));
+            return Err(self.bad(self.unexpected("key must be a string")));
         }
-        let key = self.string_body()?;
+        let key = self.string_body().map_err(|b| self.bad(b))?;
         if self.peek() != b':' {
-            return Err(self.unexpected("expected `:`"));
+            return Err(self.bad(self.unexpected("expected `:`")));
         }
         self.pos += 1;
         Ok(Some(key))
@@ -262,7 +320,7 @@ impl<'a> Reader<'a> {
                 arr.index += 1;
                 Ok(false)
             }
-            _ => Err(self.unexpected("expected `,` or `]`")),
+            _ => Err(self.bad(self.unexpected("expected `,` or `]`"))),
         }
     }
 
@@ -291,18 +349,18 @@ impl<'a> Reader<'a> {
         if self.peek() != b'n' {
             return Ok(false);
         }
-        self.literal(b"null")?;
+        self.literal(b"null").map_err(|b| self.bad(b))?;
         Ok(true)
     }
 
-    fn literal(&mut self, word: &[u8]) -> Result<()> {
+    fn literal(&mut self, word: &[u8]) -> Step<()> {
         for (k, want) in word.iter().enumerate() {
             let i = self.pos + k;
             if self.at(i) != *want {
                 return Err(if i >= self.text.len() {
-                    self.syntax(i, "unexpected end of the JSON text")
+                    Bad(i, "unexpected end of the JSON text")
                 } else {
-                    self.syntax(i + 1, "expected ident")
+                    Bad(i + 1, "expected ident")
                 });
             }
         }
@@ -312,8 +370,14 @@ impl<'a> Reader<'a> {
 
     pub fn bool(&mut self) -> Result<bool> {
         match self.peek() {
-            b't' => self.literal(b"true").map(|()| true),
-            b'f' => self.literal(b"false").map(|()| false),
+            b't' => self
+                .literal(b"true")
+                .map(|()| true)
+                .map_err(|b| self.bad(b)),
+            b'f' => self
+                .literal(b"false")
+                .map(|()| false)
+                .map_err(|b| self.bad(b)),
             _ => Err(self.wrong_type("a boolean")),
         }
     }
@@ -323,7 +387,7 @@ impl<'a> Reader<'a> {
         if self.peek() != b'"' {
             return Err(self.wrong_type("a string"));
         }
-        self.string_body()
+        self.string_body().map_err(|b| self.bad(b))
     }
 
     pub fn string(&mut self) -> Result<String> {

@@ -1,12 +1,16 @@
 //! Skipping a value the adapter does not read, still checked against the JSON grammar.
 
-use super::{Reader, Result};
+use super::{Reader, Result, Step};
 
 impl Reader<'_> {
     /// Skips the next value, checking it against the JSON grammar. Iterative: nesting costs one
     /// bit per level, so no input can exhaust the stack (serde_json sets no depth limit on values
     /// it ignores either).
     pub fn skip(&mut self) -> Result<()> {
+        self.skip_value().map_err(|b| self.bad(b))
+    }
+
+    fn skip_value(&mut self) -> Step<()> {
         // Bit n of `open` is 1 when level n is an object; levels past 64 spill into `deep`.
         let mut open: u64 = 0;
         let mut depth: usize = 0;
@@ -78,7 +82,7 @@ impl Reader<'_> {
         }
     }
 
-    fn skip_key(&mut self) -> Result<()> {
+    fn skip_key(&mut self) -> Step<()> {
         if self.peek() != b'"' {
             return Err(self.unexpected("key must be a string"));
         }

@@ -1,7 +1,6 @@
 //! Strings: found by scanning eight bytes at a time, borrowed unless escaped, validated when skipped.
 
-use super::{Reader, Result};
-use crate::error::LedgerError;
+use super::{Bad, Reader, Step};
 use std::borrow::Cow;
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -21,7 +20,7 @@ fn specials(w: u64) -> u64 {
 
 impl<'a> Reader<'a> {
     /// Moves the cursor to the first `"`, `\` or control byte at or after it.
-    #[inline]
+    #[inline(always)]
     pub(super) fn scan(&mut self) {
         let bytes = self.bytes();
         while let Some(chunk) = bytes.get(self.pos..self.pos + 8) {
@@ -43,7 +42,8 @@ impl<'a> Reader<'a> {
     }
 
     /// The string whose opening quote is under the cursor, unescaped (surrogates must pair).
-    pub(super) fn string_body(&mut self) -> Result<Cow<'a, str>> {
+    #[inline(always)]
+    pub(super) fn string_body(&mut self) -> Step<Cow<'a, str>> {
         self.pos += 1;
         let start = self.pos;
         self.scan();
@@ -52,6 +52,12 @@ impl<'a> Reader<'a> {
             self.pos += 1;
             return Ok(Cow::Borrowed(s));
         }
+        self.escaped_string(start)
+    }
+
+    /// The rest of a string that holds an escape (or is broken), from its first special byte.
+    #[inline(never)]
+    fn escaped_string(&mut self, start: usize) -> Step<Cow<'a, str>> {
         let mut out = String::from(self.text.get(start..self.pos).unwrap_or_default());
         loop {
             match self.at(self.pos) {
@@ -71,11 +77,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub(super) fn bad_string_byte(&self) -> LedgerError {
+    #[cold]
+    pub(super) fn bad_string_byte(&self) -> Bad {
         if self.pos >= self.text.len() {
-            self.syntax(self.text.len(), "EOF while parsing a string")
+            Bad(self.text.len(), "EOF while parsing a string")
         } else {
-            self.syntax(
+            Bad(
                 self.pos,
                 "control character (\\u0000-\\u001F) found while parsing a string",
             )
@@ -83,7 +90,7 @@ impl<'a> Reader<'a> {
     }
 
     /// One escape after its backslash, appended to `out`.
-    pub(super) fn unescape(&mut self, out: &mut String) -> Result<()> {
+    pub(super) fn unescape(&mut self, out: &mut String) -> Step<()> {
         let c = self.at(self.pos);
         self.pos += 1;
         let ch = match c {
@@ -99,19 +106,17 @@ impl<'a> Reader<'a> {
                 let n = self.hex4()?;
                 let code = match n {
                     0xDC00..=0xDFFF => {
-                        return Err(self.syntax(self.pos, "lone leading surrogate in hex escape"))
+                        return Err(Bad(self.pos, "lone leading surrogate in hex escape"))
                     }
                     0xD800..=0xDBFF => {
                         if self.at(self.pos) != b'\\' || self.at(self.pos + 1) != b'u' {
                             let next = (self.pos + 1).min(self.text.len());
-                            return Err(self.syntax(next, "unexpected end of hex escape"));
+                            return Err(Bad(next, "unexpected end of hex escape"));
                         }
                         self.pos += 2;
                         let low = self.hex4()?;
                         if !(0xDC00..=0xDFFF).contains(&low) {
-                            return Err(
-                                self.syntax(self.pos, "lone leading surrogate in hex escape")
-                            );
+                            return Err(Bad(self.pos, "lone leading surrogate in hex escape"));
                         }
                         0x10000 + ((u32::from(n) - 0xD800) << 10) + (u32::from(low) - 0xDC00)
                     }
@@ -120,13 +125,13 @@ impl<'a> Reader<'a> {
                 char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
             }
             _ if self.pos > self.text.len() => return Err(self.bad_string_byte()),
-            _ => return Err(self.syntax(self.pos, "invalid escape")),
+            _ => return Err(Bad(self.pos, "invalid escape")),
         };
         out.push(ch);
         Ok(())
     }
 
-    pub(super) fn hex4(&mut self) -> Result<u16> {
+    pub(super) fn hex4(&mut self) -> Step<u16> {
         if self.pos + 4 > self.text.len() {
             self.pos = self.text.len();
             return Err(self.bad_string_byte());
@@ -139,7 +144,7 @@ impl<'a> Reader<'a> {
                 b @ b'0'..=b'9' => b - b'0',
                 b @ b'a'..=b'f' => b - b'a' + 10,
                 b @ b'A'..=b'F' => b - b'A' + 10,
-                _ => return Err(self.syntax(self.pos, "invalid escape")),
+                _ => return Err(Bad(self.pos, "invalid escape")),
             };
             n = n << 4 | u16::from(digit);
         }
@@ -148,10 +153,20 @@ impl<'a> Reader<'a> {
 
     /// A string skipped: checked for control bytes and well-formed escapes, not decoded (lone
     /// surrogates pass, as serde_json lets them pass in values it ignores).
-    pub(super) fn skip_string(&mut self) -> Result<()> {
+    #[inline(always)]
+    pub(super) fn skip_string(&mut self) -> Step<()> {
         self.pos += 1;
+        self.scan();
+        if self.at(self.pos) == b'"' {
+            self.pos += 1;
+            return Ok(());
+        }
+        self.skip_escaped_string()
+    }
+
+    #[inline(never)]
+    fn skip_escaped_string(&mut self) -> Step<()> {
         loop {
-            self.scan();
             match self.at(self.pos) {
                 b'"' => {
                     self.pos += 1;
@@ -168,12 +183,13 @@ impl<'a> Reader<'a> {
                         _ if self.pos >= self.text.len() => return Err(self.bad_string_byte()),
                         _ => {
                             self.pos += 1;
-                            return Err(self.syntax(self.pos, "invalid escape"));
+                            return Err(Bad(self.pos, "invalid escape"));
                         }
                     }
                 }
                 _ => return Err(self.bad_string_byte()),
             }
+            self.scan();
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Numbers and the adapters' scalar types: amounts, ids, quantities, indexes.
 
-use super::{Reader, Result};
+use super::{Bad, Reader, Result, Step};
 use crate::error::LedgerError;
 use crate::money::{parse_decimal, NumeralError};
 use crate::platforms::de::QUANTITY_MAX;
@@ -16,7 +16,7 @@ enum Num {
 
 impl<'a> Reader<'a> {
     /// The text of the number under the cursor, checked against the JSON grammar.
-    pub(super) fn number_text(&mut self) -> Result<&'a str> {
+    pub(super) fn number_text(&mut self) -> Step<&'a str> {
         let start = self.pos;
         let digits = |r: &mut Self| {
             let from = r.pos;
@@ -32,7 +32,7 @@ impl<'a> Reader<'a> {
             b'0' => {
                 self.pos += 1;
                 if self.at(self.pos).is_ascii_digit() {
-                    return Err(self.syntax(self.pos + 1, "invalid number"));
+                    return Err(Bad(self.pos + 1, "invalid number"));
                 }
             }
             b'1'..=b'9' => {
@@ -58,17 +58,18 @@ impl<'a> Reader<'a> {
         Ok(self.text.get(start..self.pos).unwrap_or_default())
     }
 
-    fn number_error(&self) -> LedgerError {
+    #[cold]
+    fn number_error(&self) -> Bad {
         if self.pos >= self.text.len() {
-            self.syntax(self.text.len(), "EOF while parsing a value")
+            Bad(self.text.len(), "EOF while parsing a value")
         } else {
-            self.syntax(self.pos + 1, "invalid number")
+            Bad(self.pos + 1, "invalid number")
         }
     }
 
     /// A number read as serde_json classifies it; a float too large for f64 is `E_JSON`.
     fn number(&mut self) -> Result<Num> {
-        let text = self.number_text()?;
+        let text = self.number_text().map_err(|b| self.bad(b))?;
         let (negative, digits) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, text),
@@ -90,7 +91,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A whole number (a quantity, an index, an id); `found` names a non-integer for the error.
-    fn whole(&mut self, expected: &str) -> Result<Num> {
+    fn whole(&mut self, expected: &str, any: bool) -> Result<Num> {
         match self.peek() {
             b'-' | b'0'..=b'9' => {
                 let start = self.pos;
@@ -105,8 +106,9 @@ impl<'a> Reader<'a> {
                     n => Ok(n),
                 }
             }
-            // serde_json opens an array before the visitor refuses it: the path names item 0.
-            b'[' => {
+            // Read as "any" (ids, quantities), serde_json opens an array before the visitor
+            // refuses it: the path names item 0.
+            b'[' if any => {
                 let start = self.pos;
                 let e = self.wrong_type(expected);
                 Err(match e {
@@ -121,6 +123,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[cold]
     fn invalid_value(&self, start: usize, reason: String) -> LedgerError {
         LedgerError::InvalidValue {
             path: self.path_at(start),
@@ -132,7 +135,7 @@ impl<'a> Reader<'a> {
     /// A quantity: a whole number from 0 to [`QUANTITY_MAX`].
     pub fn qty(&mut self) -> Result<u32> {
         let start = self.peek_pos();
-        match self.whole("a whole, non-negative quantity")? {
+        match self.whole("a whole, non-negative quantity", true)? {
             Num::U64(v) => u32::try_from(v)
                 .ok()
                 .filter(|q| *q <= QUANTITY_MAX)
@@ -140,18 +143,18 @@ impl<'a> Reader<'a> {
                     self.invalid_value(start, format!("quantity {v} above {QUANTITY_MAX}"))
                 }),
             Num::I64(v) => Err(self.invalid_value(start, format!("negative quantity {v}"))),
-            Num::Float => Err(self.unexpected("invalid number")),
+            Num::Float => Err(self.bad(self.unexpected("invalid number"))),
         }
     }
 
     /// An index into a list (`usize`).
     pub fn index(&mut self) -> Result<usize> {
         let start = self.peek_pos();
-        match self.whole("usize")? {
+        match self.whole("usize", false)? {
             Num::U64(v) => usize::try_from(v)
                 .map_err(|_| self.invalid_value(start, format!("integer `{v}`, expected usize"))),
             Num::I64(v) => Err(self.invalid_value(start, format!("integer `{v}`, expected usize"))),
-            Num::Float => Err(self.unexpected("invalid number")),
+            Num::Float => Err(self.bad(self.unexpected("invalid number"))),
         }
     }
 
@@ -159,7 +162,7 @@ impl<'a> Reader<'a> {
     pub fn id(&mut self) -> Result<String> {
         let start = self.peek_pos();
         if self.at(start) == b'"' {
-            let text = self.string_body()?;
+            let text = self.string_body().map_err(|b| self.bad(b))?;
             if text.is_empty() || text.len() > 200 {
                 return Err(
                     self.invalid_value(start, "an id must hold 1 to 200 characters".to_string())
@@ -167,10 +170,10 @@ impl<'a> Reader<'a> {
             }
             return Ok(text.into_owned());
         }
-        match self.whole("an id (integer or string)")? {
+        match self.whole("an id (integer or string)", true)? {
             Num::U64(v) => Ok(v.to_string()),
             Num::I64(v) => Ok(v.to_string()),
-            Num::Float => Err(self.unexpected("invalid number")),
+            Num::Float => Err(self.bad(self.unexpected("invalid number"))),
         }
     }
 
@@ -196,7 +199,7 @@ impl<'a> Reader<'a> {
                 })
             }
         };
-        parse_decimal(inner).map_err(|e| match e {
+        amount(inner).map_err(|e| match e {
             NumeralError::TooLarge => LedgerError::AmountTooLarge {
                 path: self.path_at(start),
                 value: inner.to_string(),
@@ -214,5 +217,65 @@ impl<'a> Reader<'a> {
         let start = self.peek_pos();
         self.skip()?;
         Ok(self.text.get(start..self.pos).unwrap_or_default())
+    }
+}
+
+/// [`parse_decimal`], with a fast path for the common case (a plain numeral of at most 18 digits,
+/// at most 15 of them before the point) that builds the same `Decimal` (same digits, same scale,
+/// zero never negative) without going through text splitting and rust_decimal's parser.
+fn amount(text: &str) -> std::result::Result<Decimal, NumeralError> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (mut mantissa, mut count, mut int_digits, mut scale) = (0u64, 0u32, 0u32, None::<u32>);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+                match scale.as_mut() {
+                    Some(s) => *s += 1,
+                    None if mantissa > 0 => int_digits += 1,
+                    None => {}
+                }
+                if count > 18 {
+                    return parse_decimal(text);
+                }
+            }
+            b'.' if scale.is_none() && count > 0 => scale = Some(0),
+            _ => return parse_decimal(text),
+        }
+    }
+    let scale = match scale {
+        Some(0) => return parse_decimal(text),
+        Some(s) => s,
+        None if count == 0 => return parse_decimal(text),
+        None => 0,
+    };
+    if int_digits > 15 {
+        return parse_decimal(text);
+    }
+    let signed = i64::try_from(mantissa).map_err(|_| NumeralError::TooLarge)?;
+    let value = Decimal::try_new(if negative { -signed } else { signed }, scale)
+        .map_err(|_| NumeralError::TooPrecise)?;
+    Ok(crate::money::normalize_zero(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{amount, parse_decimal};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Same value, same scale (so the same text out), same refusals as the slow path.
+        #[test]
+        fn the_fast_path_agrees_with_parse_decimal(text in "-?[0-9]{0,20}(\\.[0-9]{0,12})?[.e0-9]?") {
+            let (fast, slow) = (amount(&text), parse_decimal(&text));
+            prop_assert_eq!(fast.as_ref().map(ToString::to_string), slow.as_ref().map(ToString::to_string));
+            prop_assert_eq!(fast.map(|d| d.is_sign_negative()), slow.map(|d| d.is_sign_negative()));
+        }
     }
 }

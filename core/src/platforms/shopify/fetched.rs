@@ -14,10 +14,9 @@ use crate::error::{LedgerError, Result};
 use crate::model::{Order, Tender, TenderKind};
 use crate::money::checked::add;
 use crate::money::{parse_decimal, NumeralError};
-use crate::platforms::de::{self, limit};
+use crate::platforms::de::limit;
 use crate::platforms::totals::non_negative;
 use rust_decimal::Decimal;
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// The GraphQL Admin query whose response body is the envelope's `order_transactions`, sent with
@@ -78,18 +77,16 @@ pub fn gid_number(gid: &str) -> Option<&str> {
 }
 
 /// `order` and `transactions` are the envelope's two members, as the Shopify payload read them.
-pub(super) fn order(order: &RawValue, transactions: Option<&RawValue>) -> Result<Order> {
-    let p: wire::Payload =
-        de::from_json(order.get().as_bytes()).map_err(|e| e.within(ORDER_KEY))?;
+pub(super) fn order(order: &str, transactions: Option<&str>) -> Result<Order> {
+    let p = wire::Payload::parse(order.as_bytes()).map_err(|e| e.within(ORDER_KEY))?;
     let raw = transactions.ok_or_else(|| LedgerError::MissingField {
         path: ORDER_TRANSACTIONS_KEY.to_string(),
     })?;
     // The text was already parsed once as a raw value, so it is well-formed JSON.
-    let response: Value =
-        serde_json::from_slice(raw.get().as_bytes()).map_err(|e| LedgerError::Json {
-            path: ORDER_TRANSACTIONS_KEY.to_string(),
-            message: e.to_string(),
-        })?;
+    let response: Value = serde_json::from_str(raw).map_err(|e| LedgerError::Json {
+        path: ORDER_TRANSACTIONS_KEY.to_string(),
+        message: e.to_string(),
+    })?;
     if let Some(first) = response
         .get("errors")
         .filter(|e| !e.is_null())

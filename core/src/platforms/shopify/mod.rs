@@ -7,11 +7,15 @@ mod order;
 mod payout;
 mod refund;
 mod wire;
+#[cfg(test)]
+mod wire_serde;
+#[cfg(test)]
+mod wire_tests;
 
 use crate::error::{LedgerError, Result};
 use crate::model::Event;
 use crate::model::SourceFields;
-use crate::platforms::de::{self, currency, limit, timestamp, Dec};
+use crate::platforms::de::{currency, limit, timestamp, Dec};
 use crate::platforms::totals::non_negative;
 
 pub use fetched::{
@@ -35,12 +39,12 @@ pub static FIELDS: SourceFields = SourceFields {
 
 pub fn parse(bytes: &[u8]) -> Result<Event> {
     // One parse decides the topic: payouts are rare, so only they pay for a second, typed parse.
-    let payload: wire::Payload = de::from_json(bytes)?;
-    if payload.payout.is_some() {
+    let payload = wire::Payload::parse(bytes)?;
+    if payload.payout {
         return payout::payout(bytes).map(Event::Payout);
     }
-    if let Some(order) = &payload.order {
-        return fetched::order(order, payload.order_transactions.as_deref()).map(Event::Order);
+    if let Some(order) = payload.order {
+        return fetched::order(order, payload.order_transactions).map(Event::Order);
     }
     if payload.refund_line_items.is_some() && payload.line_items.is_none() {
         refund::standalone(payload).map(Event::Refund)
@@ -53,7 +57,7 @@ pub fn parse(bytes: &[u8]) -> Result<Event> {
 /// against (parsing alone, without building the canonical model or entries).
 #[doc(hidden)]
 pub fn deserialize_only(bytes: &[u8]) -> Result<()> {
-    de::from_json::<wire::Payload>(bytes).map(drop)
+    wire::Payload::parse(bytes).map(drop)
 }
 
 /// The unsuffixed shop-money field, else the `*_set.shop_money.amount` twin.
