@@ -112,6 +112,70 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, LedgerError> {
     })
 }
 
+/// An amount read by [`Reader`] with [`Dec`]'s semantics and errors.
+pub fn amount(r: &mut Reader<'_>) -> Result<Decimal, LedgerError> {
+    let (text, start) = r.numeral()?;
+    fast_decimal(text).map_err(|e| match e {
+        NumeralError::TooLarge => LedgerError::AmountTooLarge {
+            path: r.path_at(start),
+            value: text.to_string(),
+        },
+        other => LedgerError::InvalidAmount {
+            path: r.path_at(start),
+            value: format!("{text:?}").trim_matches('"').to_string(),
+            reason: other.reason().to_string(),
+        },
+    })
+}
+
+/// A quantity read by [`Reader`] with [`Qty`]'s semantics and errors.
+pub fn quantity(r: &mut Reader<'_>) -> Result<Qty, LedgerError> {
+    r.qty(QUANTITY_MAX).map(Qty)
+}
+
+/// [`parse_decimal`], with a fast path for the common case (a plain numeral of at most 18 digits,
+/// at most 15 of them before the point) that builds the same `Decimal` (same digits, same scale,
+/// zero never negative) without text splitting and rust_decimal's parser.
+fn fast_decimal(text: &str) -> Result<Decimal, NumeralError> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (mut mantissa, mut count, mut int_digits, mut scale) = (0u64, 0u32, 0u32, None::<u32>);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+                match scale.as_mut() {
+                    Some(s) => *s += 1,
+                    None if mantissa > 0 => int_digits += 1,
+                    None => {}
+                }
+                if count > 18 {
+                    return parse_decimal(text);
+                }
+            }
+            b'.' if scale.is_none() && count > 0 => scale = Some(0),
+            _ => return parse_decimal(text),
+        }
+    }
+    let scale = match scale {
+        Some(0) => return parse_decimal(text),
+        Some(s) => s,
+        None if count == 0 => return parse_decimal(text),
+        None => 0,
+    };
+    if int_digits > 15 {
+        return parse_decimal(text);
+    }
+    let signed = i64::try_from(mantissa).map_err(|_| NumeralError::TooLarge)?;
+    let value = Decimal::try_new(if negative { -signed } else { signed }, scale)
+        .map_err(|_| NumeralError::TooPrecise)?;
+    Ok(crate::money::normalize_zero(value))
+}
+
 /// More items of one kind (line items, transactions, products) than this is not an order a shop
 /// could take; refuse rather than spin.
 pub const ITEMS_MAX: usize = 5_000;
@@ -253,8 +317,24 @@ pub fn int(r: &mut Reader<'_>) -> Result<i64, LedgerError> {
 }
 
 #[cfg(test)]
+#[path = "de_reader_tests.rs"]
+mod reader_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Same value, same scale (so the same text out), same refusals as the slow path.
+        #[test]
+        fn the_fast_path_agrees_with_parse_decimal(text in "-?[0-9]{0,20}(\\.[0-9]{0,12})?[.e0-9]?") {
+            let (fast, slow) = (fast_decimal(&text), parse_decimal(&text));
+            prop_assert_eq!(fast.as_ref().map(ToString::to_string), slow.as_ref().map(ToString::to_string));
+            prop_assert_eq!(fast.map(|d| d.is_sign_negative()), slow.map(|d| d.is_sign_negative()));
+        }
+    }
 
     #[derive(Deserialize, Debug)]
     #[allow(dead_code)]

@@ -19,10 +19,10 @@
 //! r.finish()?;                                  // only whitespace may follow the document
 //! ```
 //!
-//! Semantics follow what the serde derives on `de::{Dec, Id, Qty}` accepted before, error code and
-//! path included: amounts come from the exact text of a JSON string or number ([`Reader::dec`]),
-//! ids are whole numbers or 1..=200-character strings, quantities whole and at most
-//! [`QUANTITY_MAX`]. No path is tracked while reading: on a failure the path is recovered from the
+//! Semantics follow what the serde derives on `platforms::de::{Dec, Id, Qty}` accepted before,
+//! error code and path included: an amount's text is that of a JSON string or number
+//! ([`Reader::numeral`]; `platforms::de::amount` makes it a decimal, never through a float), ids
+//! are whole numbers or 1..=200-character strings, quantities whole and at most a given maximum. No path is tracked while reading: on a failure the path is recovered from the
 //! byte offset with [`locate`], the same walk that names serde_json's errors, so paths agree.
 //!
 //! Known difference from serde derive: a struct written as a JSON array (serde's positional form)

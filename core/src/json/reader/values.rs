@@ -2,9 +2,6 @@
 
 use super::{Bad, Reader, Result, Step};
 use crate::error::LedgerError;
-use crate::money::{parse_decimal, NumeralError};
-use crate::platforms::de::QUANTITY_MAX;
-use rust_decimal::Decimal;
 
 /// What a number's text says, as serde_json would have classified it.
 enum Num {
@@ -132,16 +129,14 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A quantity: a whole number from 0 to [`QUANTITY_MAX`].
-    pub fn qty(&mut self) -> Result<u32> {
+    /// A quantity: a whole number from 0 to `max`.
+    pub fn qty(&mut self, max: u32) -> Result<u32> {
         let start = self.peek_pos();
         match self.whole("a whole, non-negative quantity", true)? {
             Num::U64(v) => u32::try_from(v)
                 .ok()
-                .filter(|q| *q <= QUANTITY_MAX)
-                .ok_or_else(|| {
-                    self.invalid_value(start, format!("quantity {v} above {QUANTITY_MAX}"))
-                }),
+                .filter(|q| *q <= max)
+                .ok_or_else(|| self.invalid_value(start, format!("quantity {v} above {max}"))),
             Num::I64(v) => Err(self.invalid_value(start, format!("negative quantity {v}"))),
             Num::Float => Err(self.bad(self.unexpected("invalid number"))),
         }
@@ -182,34 +177,26 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
-    /// An amount from the exact text of a JSON string (escapes are not decoded: an escaped
-    /// numeral is no numeral) or number, never through a float.
-    pub fn dec(&mut self) -> Result<Decimal> {
+    /// The text of an amount and the offset its value starts at (for [`Reader::path_at`]): the
+    /// inside of a JSON string, escapes not decoded (an escaped numeral is no numeral), or a JSON
+    /// number as written. Anything else is `E_INVALID_TYPE`. Turning the text into a decimal is
+    /// the caller's (`platforms::de::amount`): the reader knows no money.
+    pub fn numeral(&mut self) -> Result<(&'a str, usize)> {
         let start = self.peek_pos();
         let first = self.at(start);
         self.skip()?;
         let raw = self.text.get(start..self.pos).unwrap_or_default();
-        let inner = match first {
-            b'"' => raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default(),
-            b'-' | b'0'..=b'9' => raw,
-            _ => {
-                return Err(LedgerError::InvalidType {
-                    path: self.path_at(start),
-                    message: format!("invalid type: {raw}, expected a decimal amount"),
-                })
-            }
-        };
-        amount(inner).map_err(|e| match e {
-            NumeralError::TooLarge => LedgerError::AmountTooLarge {
+        match first {
+            b'"' => Ok((
+                raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default(),
+                start,
+            )),
+            b'-' | b'0'..=b'9' => Ok((raw, start)),
+            _ => Err(LedgerError::InvalidType {
                 path: self.path_at(start),
-                value: inner.to_string(),
-            },
-            other => LedgerError::InvalidAmount {
-                path: self.path_at(start),
-                value: format!("{inner:?}").trim_matches('"').to_string(),
-                reason: other.reason().to_string(),
-            },
-        })
+                message: format!("invalid type: {raw}, expected a decimal amount"),
+            }),
+        }
     }
 
     /// The exact text of the next value (checked, not interpreted).
@@ -217,65 +204,5 @@ impl<'a> Reader<'a> {
         let start = self.peek_pos();
         self.skip()?;
         Ok(self.text.get(start..self.pos).unwrap_or_default())
-    }
-}
-
-/// [`parse_decimal`], with a fast path for the common case (a plain numeral of at most 18 digits,
-/// at most 15 of them before the point) that builds the same `Decimal` (same digits, same scale,
-/// zero never negative) without going through text splitting and rust_decimal's parser.
-fn amount(text: &str) -> std::result::Result<Decimal, NumeralError> {
-    let bytes = text.as_bytes();
-    let (negative, digits) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
-    };
-    let (mut mantissa, mut count, mut int_digits, mut scale) = (0u64, 0u32, 0u32, None::<u32>);
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                count += 1;
-                match scale.as_mut() {
-                    Some(s) => *s += 1,
-                    None if mantissa > 0 => int_digits += 1,
-                    None => {}
-                }
-                if count > 18 {
-                    return parse_decimal(text);
-                }
-            }
-            b'.' if scale.is_none() && count > 0 => scale = Some(0),
-            _ => return parse_decimal(text),
-        }
-    }
-    let scale = match scale {
-        Some(0) => return parse_decimal(text),
-        Some(s) => s,
-        None if count == 0 => return parse_decimal(text),
-        None => 0,
-    };
-    if int_digits > 15 {
-        return parse_decimal(text);
-    }
-    let signed = i64::try_from(mantissa).map_err(|_| NumeralError::TooLarge)?;
-    let value = Decimal::try_new(if negative { -signed } else { signed }, scale)
-        .map_err(|_| NumeralError::TooPrecise)?;
-    Ok(crate::money::normalize_zero(value))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{amount, parse_decimal};
-    use proptest::prelude::*;
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(3000))]
-        /// Same value, same scale (so the same text out), same refusals as the slow path.
-        #[test]
-        fn the_fast_path_agrees_with_parse_decimal(text in "-?[0-9]{0,20}(\\.[0-9]{0,12})?[.e0-9]?") {
-            let (fast, slow) = (amount(&text), parse_decimal(&text));
-            prop_assert_eq!(fast.as_ref().map(ToString::to_string), slow.as_ref().map(ToString::to_string));
-            prop_assert_eq!(fast.map(|d| d.is_sign_negative()), slow.map(|d| d.is_sign_negative()));
-        }
     }
 }

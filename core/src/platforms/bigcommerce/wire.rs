@@ -7,7 +7,7 @@
 
 use crate::error::Result;
 use crate::json::Reader;
-use crate::platforms::de::{members, whole, Dec, Id, Qty};
+use crate::platforms::de::{self, members, whole, Dec, Id, Qty};
 
 pub struct Envelope {
     pub order: Order,
@@ -21,7 +21,7 @@ fn text(r: &mut Reader<'_>) -> Result<Option<String>> {
 }
 
 fn dec(r: &mut Reader<'_>) -> Result<Option<Dec>> {
-    r.opt(|r| r.dec().map(Dec))
+    r.opt(|r| de::amount(r).map(Dec))
 }
 
 fn id(r: &mut Reader<'_>) -> Result<Id> {
@@ -102,7 +102,7 @@ impl Order {
             11 "handling_cost_inc_tax" => o.handling_cost_inc_tax = dec(r)?;
             12 "wrapping_cost_ex_tax" => o.wrapping_cost_ex_tax = dec(r)?;
             13 "wrapping_cost_inc_tax" => o.wrapping_cost_inc_tax = dec(r)?;
-            14 "total_inc_tax" => { o.total_inc_tax = Dec(r.dec()?); has |= 8 };
+            14 "total_inc_tax" => { o.total_inc_tax = Dec(de::amount(r)?); has |= 8 };
             15 "discount_amount" => o.discount_amount = dec(r)?;
             16 "coupon_discount" => o.coupon_discount = dec(r)?;
             17 "gift_certificate_amount" => o.gift_certificate_amount = dec(r)?;
@@ -148,9 +148,9 @@ impl Product {
             1 "sku" => sku = text(r)?;
             2 "name" => name = r.string()?;
             3 "type" => kind = text(r)?;
-            4 "quantity" => quantity = Some(Qty(r.qty()?));
-            5 "total_ex_tax" => total_ex_tax = Some(Dec(r.dec()?));
-            6 "total_inc_tax" => total_inc_tax = Some(Dec(r.dec()?));
+            4 "quantity" => quantity = Some(de::quantity(r)?);
+            5 "total_ex_tax" => total_ex_tax = Some(Dec(de::amount(r)?));
+            6 "total_inc_tax" => total_inc_tax = Some(Dec(de::amount(r)?));
             7 "total_tax" => total_tax = dec(r)?;
             8 "applied_discounts" => applied_discounts = r.vec(AppliedDiscount::read)?;
         );
@@ -177,7 +177,7 @@ impl AppliedDiscount {
     fn read(r: &mut Reader<'_>) -> Result<Self> {
         let (mut amount, mut code) = (None, None);
         members!(r;
-            0 "amount" => amount = Some(Dec(r.dec()?));
+            0 "amount" => amount = Some(Dec(de::amount(r)?));
             1 "code" => code = text(r)?;
         );
         Ok(AppliedDiscount {

@@ -5,7 +5,7 @@
 
 use crate::error::Result;
 use crate::json::{Reader, Seen};
-use crate::platforms::de::{Dec, Id, Qty};
+use crate::platforms::de::{self, Dec, Id, Qty};
 
 /// An object's members: each known key read once (a repeat is refused, as serde derive refused
 /// it), any other skipped. Bits number the known keys for that check.
@@ -26,7 +26,7 @@ macro_rules! members {
 }
 
 fn dec(r: &mut Reader<'_>) -> Result<Option<Dec>> {
-    r.opt(|r| r.dec().map(Dec))
+    r.opt(|r| de::amount(r).map(Dec))
 }
 
 fn text(r: &mut Reader<'_>) -> Result<Option<String>> {
@@ -38,7 +38,7 @@ fn id(r: &mut Reader<'_>) -> Result<Option<Id>> {
 }
 
 fn qty(r: &mut Reader<'_>) -> Result<Qty> {
-    r.qty().map(Qty)
+    de::quantity(r)
 }
 
 fn bag(r: &mut Reader<'_>) -> Result<Option<MoneyBag>> {
@@ -169,7 +169,7 @@ impl Money {
     fn read(r: &mut Reader<'_>) -> Result<Self> {
         let (mut amount, mut currency_code) = (None, None);
         members!(r;
-            0 "amount" => amount = Some(Dec(r.dec()?));
+            0 "amount" => amount = Some(Dec(de::amount(r)?));
             1 "currency_code" => currency_code = text(r)?;
         );
         Ok(Money {
@@ -344,7 +344,7 @@ impl Transaction {
             1 "kind" => kind = Some(r.string()?);
             2 "status" => status = text(r)?;
             3 "gateway" => gateway = Some(r.string()?);
-            4 "amount" => amount = Some(Dec(r.dec()?));
+            4 "amount" => amount = Some(Dec(de::amount(r)?));
             5 "amount_set" => amount_set = bag(r)?;
             6 "currency" => currency = text(r)?;
             7 "fee" => fee = dec(r)?;
@@ -372,7 +372,7 @@ impl Fee {
     fn read(r: &mut Reader<'_>) -> Result<Self> {
         let mut amount = None;
         members!(r;
-            0 "amount" => amount = Some(Dec(r.dec()?));
+            0 "amount" => amount = Some(Dec(de::amount(r)?));
         );
         Ok(Fee {
             amount: amount.ok_or_else(|| r.missing("amount"))?,
@@ -486,7 +486,7 @@ impl OrderAdjustment {
     fn read(r: &mut Reader<'_>) -> Result<Self> {
         let (mut amount, mut tax_amount, mut kind, mut reason) = (None, None, None, None);
         members!(r;
-            0 "amount" => amount = Some(Dec(r.dec()?));
+            0 "amount" => amount = Some(Dec(de::amount(r)?));
             1 "tax_amount" => tax_amount = dec(r)?;
             2 "kind" => kind = text(r)?;
             3 "reason" => reason = text(r)?;

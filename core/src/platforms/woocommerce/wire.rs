@@ -7,7 +7,7 @@
 use crate::error::{LedgerError, Result};
 use crate::json::Reader;
 use crate::money::{parse_decimal, NumeralError};
-use crate::platforms::de::{here, members, whole, Dec, Id, Qty, QUANTITY_MAX};
+use crate::platforms::de::{self, here, members, whole, Dec, Id, Qty, QUANTITY_MAX};
 
 // `prices_include_tax` is not read: line `subtotal`/`total` are ex-tax in both modes, with the tax
 // beside them, so the mapping is the same.
@@ -49,7 +49,7 @@ fn text(r: &mut Reader<'_>) -> Result<Option<String>> {
 }
 
 fn dec(r: &mut Reader<'_>) -> Result<Option<Dec>> {
-    r.opt(|r| r.dec().map(Dec))
+    r.opt(|r| de::amount(r).map(Dec))
 }
 
 fn id(r: &mut Reader<'_>) -> Result<Id> {
@@ -128,8 +128,8 @@ impl<'a> LineItem<'a> {
             1 "name" => name = r.string()?;
             2 "sku" => sku = text(r)?;
             3 "quantity" => quantity = Some(SignedQty::read(r)?);
-            4 "subtotal" => subtotal = Some(Dec(r.dec()?));
-            5 "total" => total = Some(Dec(r.dec()?));
+            4 "subtotal" => subtotal = Some(Dec(de::amount(r)?));
+            5 "total" => total = Some(Dec(de::amount(r)?));
             6 "total_tax" => total_tax = blank(r)?;
             7 "taxes" => taxes = r.vec(RateAmount::read)?;
             8 "meta_data" => meta_data = r.vec(Meta::read)?;
@@ -211,7 +211,7 @@ impl ShippingLine {
         let mut taxes = Vec::new();
         members!(r;
             0 "method_title" => method_title = r.string()?;
-            1 "total" => total = Some(Dec(r.dec()?));
+            1 "total" => total = Some(Dec(de::amount(r)?));
             2 "total_tax" => total_tax = blank(r)?;
             3 "taxes" => taxes = r.vec(RateAmount::read)?;
         );
@@ -239,7 +239,7 @@ impl FeeLine {
         members!(r;
             0 "id" => id_ = Some(id(r)?);
             1 "name" => name = r.string()?;
-            2 "total" => total = Some(Dec(r.dec()?));
+            2 "total" => total = Some(Dec(de::amount(r)?));
             3 "total_tax" => total_tax = blank(r)?;
             4 "taxes" => taxes = r.vec(RateAmount::read)?;
         );
@@ -280,7 +280,7 @@ impl RefundSummary {
         members!(r;
             0 "id" => id_ = Some(id(r)?);
             1 "reason" => reason = text(r)?;
-            2 "total" => total = Some(Dec(r.dec()?));
+            2 "total" => total = Some(Dec(de::amount(r)?));
         );
         Ok(RefundSummary {
             id: id_.ok_or_else(|| r.missing("id"))?,

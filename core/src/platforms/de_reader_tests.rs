@@ -1,0 +1,185 @@
+//! Reading the adapters' scalar types on [`Reader`] gives the codes and paths the serde derives
+//! on [`Dec`], [`Id`] and [`Qty`] gave: each case is checked against serde as well.
+
+use crate::error::LedgerError;
+use crate::json::{Reader, Seen};
+use crate::platforms::de::{self, Dec, Id, Qty};
+
+fn code_path(e: LedgerError) -> (String, String) {
+    (e.code().to_string(), e.path().to_string())
+}
+
+fn pair(code: &str, path: &str) -> (String, String) {
+    (code.to_string(), path.to_string())
+}
+
+fn probe(text: &str) -> Result<(), LedgerError> {
+    // {"amount": Dec, "items": [{"qty": Qty, "id": Id, "at": usize?}], "flag": bool?}
+    let mut r = Reader::new(text);
+    let mut obj = r.object()?;
+    let mut seen = Seen::default();
+    let mut amount = None;
+    while let Some(key) = r.key(&mut obj)? {
+        match &*key {
+            "amount" => {
+                seen.first(&r, 0, "amount")?;
+                amount = Some(de::amount(&mut r)?);
+            }
+            "items" => {
+                seen.first(&r, 1, "items")?;
+                r.vec(|r| {
+                    let mut obj = r.object()?;
+                    let (mut qty, mut id) = (None, None);
+                    while let Some(key) = r.key(&mut obj)? {
+                        match &*key {
+                            "qty" => qty = Some(de::quantity(r)?),
+                            "id" => id = Some(r.id()?),
+                            "at" => drop(r.opt(Reader::index)?),
+                            _ => r.skip()?,
+                        }
+                    }
+                    qty.ok_or_else(|| r.missing("qty"))?;
+                    id.ok_or_else(|| r.missing("id"))
+                })?;
+            }
+            "flag" => drop(r.opt(Reader::bool)?),
+            _ => r.skip()?,
+        }
+    }
+    amount.ok_or_else(|| r.missing("amount"))?;
+    r.finish()
+}
+
+/// The same shape as [`probe`], read by serde derive: the oracle for codes and paths.
+fn serde_probe(text: &str) -> (String, String) {
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Probe {
+        amount: Dec,
+        #[serde(default)]
+        items: Vec<Item>,
+        flag: Option<bool>,
+    }
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        qty: Qty,
+        id: Id,
+        at: Option<usize>,
+    }
+    code_path(
+        crate::json::from_json::<Probe>(text.as_bytes())
+            .map(drop)
+            .unwrap_err(),
+    )
+}
+
+#[test]
+fn every_error_code_names_its_path() {
+    let fails = |text: &str| code_path(probe(text).unwrap_err());
+    assert!(probe(r#"{"amount": "1.5", "items": [{"qty": 2, "id": "x"}], "z": [1]}"#).is_ok());
+    let cases = [
+        (r#"{"amount": "1e3"}"#, pair("E_INVALID_AMOUNT", "amount")),
+        (r#"{"amount": " 1"}"#, pair("E_INVALID_AMOUNT", "amount")),
+        (r#"{"amount": 1e400}"#, pair("E_INVALID_AMOUNT", "amount")),
+        (
+            r#"{"amount": "99999999999999999999"}"#,
+            pair("E_AMOUNT_TOO_LARGE", "amount"),
+        ),
+        (r#"{"amount": true}"#, pair("E_INVALID_TYPE", "amount")),
+        (r#"{"amount": null}"#, pair("E_INVALID_TYPE", "amount")),
+        (r#"{"amount": {"a": 1}}"#, pair("E_INVALID_TYPE", "amount")),
+        (r#"{"amount": {"a": tru}}"#, pair("E_JSON", "amount.a")),
+        (r#"{"items": []}"#, pair("E_MISSING_FIELD", "amount")),
+        (
+            r#"{"amount": 1, "items": [{"qty": 1, "id": 1}, {"qty": 1}]}"#,
+            pair("E_MISSING_FIELD", "items[1].id"),
+        ),
+        (
+            r#"{"amount": 1, "items": [{"qty": -2, "id": 1}]}"#,
+            pair("E_INVALID_VALUE", "items[0].qty"),
+        ),
+        (
+            r#"{"amount": 1, "items": [{"qty": 1000000001, "id": 1}]}"#,
+            pair("E_INVALID_VALUE", "items[0].qty"),
+        ),
+        (
+            r#"{"amount": 1, "items": [{"qty": 1.5, "id": 1}]}"#,
+            pair("E_INVALID_TYPE", "items[0].qty"),
+        ),
+        (
+            r#"{"amount": 1, "items": [{"qty": -0, "id": 1}]}"#,
+            pair("E_INVALID_TYPE", "items[0].qty"),
+        ),
+        (
+            r#"{"amount": 1, "items": [{"qty": 99999999999999999999, "id": 1}]}"#,
+            pair("E_INVALID_TYPE", "items[0].qty"),
+        ),
+        (
+            r#"{"amount": 1, "items": [{"qty": 1e999, "id": 1}]}"#,
+            pair("E_JSON", "items[0].qty"),
+        ),
+        (
+            r#"{"amount": 1, "items": [{"qty": "1", "id": 1}]}"#,
+            pair("E_INVALID_TYPE", "items[0].qty"),
+        ),
+        (
+            r#"{"amount": 1, "items": [{"qty": [1], "id": 1}]}"#,
+            pair("E_INVALID_TYPE", "items[0].qty[0]"),
+        ),
+        (
+            r#"{"amount": 1, "items": [{"qty": 1, "id": ""}]}"#,
+            pair("E_INVALID_VALUE", "items[0].id"),
+        ),
+        (
+            r#"{"amount": 1, "items": [{"qty": 1, "id": 1.0}]}"#,
+            pair("E_INVALID_TYPE", "items[0].id"),
+        ),
+        (
+            r#"{"amount": 1, "items": [{"qty": 1, "id": 1, "at": -1}]}"#,
+            pair("E_INVALID_VALUE", "items[0].at"),
+        ),
+        (
+            r#"{"amount": 1, "items": {}}"#,
+            pair("E_INVALID_TYPE", "items"),
+        ),
+        (
+            r#"{"amount": 1, "items": "x"}"#,
+            pair("E_INVALID_TYPE", "items"),
+        ),
+        (r#"{"amount": 1, "items": "x}"#, pair("E_JSON", "items")),
+        (
+            r#"{"amount": 1, "flag": "yes"}"#,
+            pair("E_INVALID_TYPE", "flag"),
+        ),
+        (r#"{"amount": 1, "flag": nul}"#, pair("E_JSON", "flag")),
+        (
+            r#"{"amount": 1, "amount": 2}"#,
+            pair("E_INVALID_TYPE", "amount"),
+        ),
+        (
+            r#"{"amount": 1, "extra": {"x": [1, "a\u00"]}}"#,
+            pair("E_JSON", "extra.x[1]"),
+        ),
+        (r#"{"amount": 1} {}"#, pair("E_JSON", "")),
+    ];
+    for (text, want) in cases {
+        assert_eq!(fails(text), want, "{text}");
+        assert_eq!(serde_probe(text), want, "serde_json on {text}");
+    }
+    // serde derive reads a struct from an array positionally (and names `[0]`); the reader refuses it.
+    assert_eq!(fails("[]"), pair("E_INVALID_TYPE", ""));
+    let long = format!(
+        r#"{{"amount": 1, "items": [{{"qty": 1, "id": "{}"}}]}}"#,
+        "x".repeat(201)
+    );
+    assert_eq!(fails(&long), pair("E_INVALID_VALUE", "items[0].id"));
+    assert_eq!(serde_probe(&long), pair("E_INVALID_VALUE", "items[0].id"));
+}
+
+#[test]
+fn whitespace_anywhere_between_tokens() {
+    let text =
+        " \n{\r\n\t\"amount\"\t:\n\"2.50\" ,\"items\" : [ { \"qty\" : 1 , \"id\" : 7 } ] }\t\n";
+    assert!(probe(text).is_ok());
+}
