@@ -46,18 +46,26 @@ pub fn parse(bytes: &[u8]) -> Result<Event> {
     match (top.object.as_deref(), top.data) {
         (Some("event"), Some(data)) => {
             let kind = top.kind.unwrap_or_default();
-            object(data.object, Some(&kind), top.created).map_err(|e| e.within("data.object"))
+            wire::parse(data.object, wire::tag)
+                .and_then(|tag| object(data.object, tag.as_deref(), Some(&kind), top.created))
+                .map_err(|e| e.within("data.object"))
         }
         (Some("event"), None) => Err(LedgerError::MissingField {
             path: "data.object".to_string(),
         }),
-        _ => object(text, None, None),
+        // A bare object: its tag is the `object` the top-level pass has read already.
+        (tag, _) => object(text, tag, None, None),
     }
 }
 
-/// One Stripe object; `event` is the type of the event that carried it, when one did.
-fn object(text: &str, event: Option<&str>, event_created: Option<i64>) -> Result<Event> {
-    match wire::parse(text, wire::tag)?.as_deref() {
+/// One Stripe object, tagged `tag`; `event` is the type of the event that carried it, when one did.
+fn object(
+    text: &str,
+    tag: Option<&str>,
+    event: Option<&str>,
+    event_created: Option<i64>,
+) -> Result<Event> {
+    match tag {
         Some("charge") => charge::charge(wire::parse(text, wire::Charge::read)?).map(Event::Order),
         Some("payment_intent") => {
             charge::payment_intent(wire::parse(text, wire::PaymentIntent::read)?).map(Event::Order)
