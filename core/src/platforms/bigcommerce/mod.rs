@@ -10,7 +10,7 @@ use crate::error::{LedgerError, Result};
 use crate::model::SourceFields;
 use crate::model::{Event, Timestamp};
 use crate::money::{fits_minor_units, Currency};
-use crate::platforms::de::{self, currency};
+use crate::platforms::de::currency;
 use rust_decimal::Decimal;
 
 pub static FIELDS: SourceFields = SourceFields {
@@ -27,8 +27,14 @@ pub static FIELDS: SourceFields = SourceFields {
 };
 
 pub fn parse(bytes: &[u8]) -> Result<Event> {
-    let envelope: wire::Envelope = de::from_json(bytes)?;
+    let envelope = wire::Envelope::parse(bytes)?;
     order::order(envelope).map(Event::Order)
+}
+
+/// Reads the wire structs and drops them: parsing alone, for `examples/parse_cost_platforms`.
+#[doc(hidden)]
+pub fn deserialize_only(bytes: &[u8]) -> Result<()> {
+    wire::Envelope::parse(bytes).map(drop)
 }
 
 fn timestamp(text: &str, path: &str) -> Result<Timestamp> {

@@ -38,34 +38,46 @@ const OBJECTS: &str =
     "charge, payment_intent, refund, dispute, payout, event, or a payout envelope";
 
 pub fn parse(bytes: &[u8]) -> Result<Event> {
-    let top: wire::Top<'_> = de::from_json(bytes)?;
+    let text = de::utf8(bytes)?;
+    let top = wire::parse(text, wire::Top::read)?;
     if let Some(payout) = top.payout {
         return payout::envelope(payout, top.balance_transactions);
     }
     match (top.object.as_deref(), top.data) {
         (Some("event"), Some(data)) => {
             let kind = top.kind.unwrap_or_default();
-            object(data.object.get().as_bytes(), Some(&kind), top.created)
+            wire::parse(data.object, wire::tag)
+                .and_then(|tag| object(data.object, tag.as_deref(), Some(&kind), top.created))
                 .map_err(|e| e.within("data.object"))
         }
         (Some("event"), None) => Err(LedgerError::MissingField {
             path: "data.object".to_string(),
         }),
-        _ => object(bytes, None, None),
+        // A bare object: its tag is the `object` the top-level pass has read already.
+        (tag, _) => object(text, tag, None, None),
     }
 }
 
-/// One Stripe object; `event` is the type of the event that carried it, when one did.
-fn object(bytes: &[u8], event: Option<&str>, event_created: Option<i64>) -> Result<Event> {
-    let tag: wire::Tag = de::from_json(bytes)?;
-    match tag.object.as_deref() {
-        Some("charge") => charge::charge(de::from_json(bytes)?).map(Event::Order),
-        Some("payment_intent") => charge::payment_intent(de::from_json(bytes)?).map(Event::Order),
-        Some("refund") => charge::refund(de::from_json(bytes)?).map(Event::Refund),
-        Some("dispute") => {
-            dispute::dispute(de::from_json(bytes)?, event, event_created).map(Event::Dispute)
+/// One Stripe object, tagged `tag`; `event` is the type of the event that carried it, when one did.
+fn object(
+    text: &str,
+    tag: Option<&str>,
+    event: Option<&str>,
+    event_created: Option<i64>,
+) -> Result<Event> {
+    match tag {
+        Some("charge") => charge::charge(wire::parse(text, wire::Charge::read)?).map(Event::Order),
+        Some("payment_intent") => {
+            charge::payment_intent(wire::parse(text, wire::PaymentIntent::read)?).map(Event::Order)
         }
-        Some("payout") => payout::bare(de::from_json(bytes)?).map(Event::Payout),
+        Some("refund") => charge::refund(wire::parse(text, wire::Refund::read)?).map(Event::Refund),
+        Some("dispute") => dispute::dispute(
+            wire::parse(text, wire::Dispute::read)?,
+            event,
+            event_created,
+        )
+        .map(Event::Dispute),
+        Some("payout") => payout::bare(wire::parse(text, wire::Payout::read)?).map(Event::Payout),
         Some(other) => Err(LedgerError::InvalidValue {
             path: "object".to_string(),
             value: other.to_string(),

@@ -5,8 +5,6 @@
 use super::{bt_fee, currency, minor, unix, wire, BALANCE_TRANSACTIONS_MAX, GATEWAY};
 use crate::error::{LedgerError, Result};
 use crate::model::{Event, ExpenseKind, Payout, PayoutItem, PayoutItemKind, PayoutStatus};
-use crate::platforms::de;
-use serde_json::value::RawValue;
 
 pub(super) fn bare(p: wire::Payout) -> Result<Payout> {
     let cur = currency(&p.currency, "currency")?;
@@ -27,13 +25,12 @@ pub(super) fn bare(p: wire::Payout) -> Result<Payout> {
     })
 }
 
-pub(super) fn envelope(payout: &RawValue, bts: Option<&RawValue>) -> Result<Event> {
-    let p: wire::Payout = de::from_json(payout.get().as_bytes()).map_err(|e| e.within("payout"))?;
+pub(super) fn envelope(payout: &str, bts: Option<&str>) -> Result<Event> {
+    let p = wire::parse(payout, wire::Payout::read).map_err(|e| e.within("payout"))?;
     let mut out = bare(p).map_err(|e| e.within("payout"))?;
     let bts: Vec<wire::BalanceTransaction> = match bts {
-        Some(raw) => {
-            de::from_json(raw.get().as_bytes()).map_err(|e| e.within("balance_transactions"))?
-        }
+        Some(raw) => wire::parse(raw, |r| r.vec(wire::BalanceTransaction::read))
+            .map_err(|e| e.within("balance_transactions"))?,
         None => Vec::new(),
     };
     if bts.len() > BALANCE_TRANSACTIONS_MAX {

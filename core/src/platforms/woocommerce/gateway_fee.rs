@@ -40,7 +40,7 @@ pub(super) fn read(meta: &[Meta], payment_method: &str, currency: Currency) -> R
 fn find<'a>(meta: &'a [Meta], keys: &[&str]) -> Option<(usize, &'a str)> {
     keys.iter().find_map(|key| {
         meta.iter().enumerate().find_map(|(i, m)| {
-            let raw = m.value.as_deref()?.get();
+            let raw = m.value?;
             (m.key == *key && raw != "\"\"" && raw != "null").then_some((i, raw))
         })
     })

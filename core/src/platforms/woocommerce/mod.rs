@@ -14,7 +14,7 @@ pub(crate) use order::priced;
 use crate::error::Result;
 use crate::model::Event;
 use crate::model::SourceFields;
-use crate::platforms::de::{self, currency, limit, timestamp};
+use crate::platforms::de::{currency, limit, timestamp};
 
 pub static FIELDS: SourceFields = SourceFields {
     platform: "woocommerce",
@@ -30,12 +30,18 @@ pub static FIELDS: SourceFields = SourceFields {
 };
 
 pub fn parse(bytes: &[u8]) -> Result<Event> {
-    let payload: wire::Payload = de::from_json(bytes)?;
+    let payload = wire::Payload::parse(bytes)?;
     if payload.amount.is_some() && payload.status.is_none() {
         refund::standalone(payload).map(Event::Refund)
     } else {
         order::order(payload).map(Event::Order)
     }
+}
+
+/// Reads the wire structs and drops them: parsing alone, for `examples/parse_cost_platforms`.
+#[doc(hidden)]
+pub fn deserialize_only(bytes: &[u8]) -> Result<()> {
+    wire::Payload::parse(bytes).map(drop)
 }
 
 /// A gateway name for the chart: Woo's `payment_method` id (`stripe`, `ppcp-gateway`, `cod`).

@@ -178,7 +178,7 @@ fn refunded_item_id(line: &wire::LineItem) -> Option<String> {
         .meta_data
         .iter()
         .find(|m| m.key == "_refunded_item_id")?;
-    let text = meta.value.as_ref()?.get();
+    let text = meta.value?;
     let id = text.trim_matches('"');
     (!id.is_empty()).then(|| id.to_string())
 }
