@@ -236,7 +236,7 @@ pub(crate) use members;
 
 /// The path serde_json gave an error raised just after the value the cursor has passed. Only
 /// computed on failure: [`Reader::finish`] refuses the `,` or `}` that follows and names where it
-/// stands (the Reader has no position accessor; see the report on moving this into it).
+/// stands (the Reader exposes no position, so the walk that names its errors is reused).
 pub fn here(r: &mut Reader<'_>) -> String {
     match r.finish() {
         Err(e) => e.path().to_string(),

@@ -4,26 +4,8 @@
 //! parsed once whatever its topic. Codes and paths of errors are those the serde derives gave.
 
 use crate::error::Result;
-use crate::json::{Reader, Seen};
-use crate::platforms::de::{self, Dec, Id, Qty};
-
-/// An object's members: each known key read once (a repeat is refused, as serde derive refused
-/// it), any other skipped. Bits number the known keys for that check.
-macro_rules! members {
-    ($r:ident; $($bit:literal $key:literal => $read:expr;)*) => {{
-        let mut obj = $r.object()?;
-        let mut seen = Seen::default();
-        while let Some(key) = $r.key(&mut obj)? {
-            match &*key {
-                $($key => {
-                    seen.first($r, $bit, $key)?;
-                    $read;
-                })*
-                _ => $r.skip()?,
-            }
-        }
-    }};
-}
+use crate::json::Reader;
+use crate::platforms::de::{self, members, Dec, Id, Qty};
 
 fn dec(r: &mut Reader<'_>) -> Result<Option<Dec>> {
     r.opt(|r| de::amount(r).map(Dec))
