@@ -215,6 +215,32 @@ pub fn required<T>(value: Option<T>, path: &str) -> Result<T, LedgerError> {
     })
 }
 
+/// An optional text member (`null` reads as `None`).
+pub fn text(r: &mut Reader<'_>) -> Result<Option<String>, LedgerError> {
+    r.opt(Reader::string)
+}
+
+/// An optional amount member.
+pub fn dec(r: &mut Reader<'_>) -> Result<Option<Dec>, LedgerError> {
+    r.opt(|r| amount(r).map(Dec))
+}
+
+/// A required id member.
+pub fn id(r: &mut Reader<'_>) -> Result<Id, LedgerError> {
+    r.id().map(Id)
+}
+
+/// One whole document `bytes`: UTF-8, one JSON value read by `read`, nothing after it.
+pub fn document<'a, T>(
+    bytes: &'a [u8],
+    read: impl FnOnce(&mut Reader<'a>) -> Result<T, LedgerError>,
+) -> Result<T, LedgerError> {
+    let mut r = Reader::from_bytes(bytes)?;
+    let value = read(&mut r)?;
+    r.finish()?;
+    Ok(value)
+}
+
 /// An object's members read with [`Reader`]: each known key once (a repeat is refused, as serde
 /// derive refused it), any other member skipped. The bit numbers the key for that check.
 macro_rules! members {

@@ -7,25 +7,13 @@
 
 use crate::error::Result;
 use crate::json::Reader;
-use crate::platforms::de::{self, members, whole, Dec, Id, Qty};
+use crate::platforms::de::{self, dec, id, members, text, whole, Dec, Id, Qty};
 
 pub struct Envelope {
     pub order: Order,
     pub products: Vec<Product>,
     pub shipping_addresses: Vec<ShippingAddress>,
     pub coupons: Vec<Coupon>,
-}
-
-fn text(r: &mut Reader<'_>) -> Result<Option<String>> {
-    r.opt(Reader::string)
-}
-
-fn dec(r: &mut Reader<'_>) -> Result<Option<Dec>> {
-    r.opt(|r| de::amount(r).map(Dec))
-}
-
-fn id(r: &mut Reader<'_>) -> Result<Id> {
-    r.id().map(Id)
 }
 
 impl Envelope {

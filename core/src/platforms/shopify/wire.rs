@@ -5,15 +5,7 @@
 
 use crate::error::Result;
 use crate::json::Reader;
-use crate::platforms::de::{self, members, Dec, Id, Qty};
-
-fn dec(r: &mut Reader<'_>) -> Result<Option<Dec>> {
-    r.opt(|r| de::amount(r).map(Dec))
-}
-
-fn text(r: &mut Reader<'_>) -> Result<Option<String>> {
-    r.opt(Reader::string)
-}
+use crate::platforms::de::{self, dec, members, text, Dec, Id, Qty};
 
 fn id(r: &mut Reader<'_>) -> Result<Option<Id>> {
     r.opt(|r| r.id().map(Id))
@@ -73,10 +65,7 @@ pub struct Payload<'a> {
 impl<'a> Payload<'a> {
     /// The whole document `bytes` (UTF-8, one JSON object, nothing after it).
     pub fn parse(bytes: &'a [u8]) -> Result<Self> {
-        let mut r = Reader::from_bytes(bytes)?;
-        let p = Self::read(&mut r)?;
-        r.finish()?;
-        Ok(p)
+        de::document(bytes, Self::read)
     }
 
     fn read(r: &mut Reader<'a>) -> Result<Self> {

@@ -4,11 +4,7 @@
 
 use crate::error::{join_path, LedgerError, Result};
 use crate::json::{locate, Reader};
-use crate::platforms::de::{here, int, members};
-
-fn text(r: &mut Reader<'_>) -> Result<Option<String>> {
-    r.opt(Reader::string)
-}
+use crate::platforms::de::{here, int, members, text};
 
 fn opt_int(r: &mut Reader<'_>) -> Result<Option<i64>> {
     r.opt(int)

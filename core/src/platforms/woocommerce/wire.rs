@@ -7,7 +7,7 @@
 use crate::error::{LedgerError, Result};
 use crate::json::Reader;
 use crate::money::{parse_decimal, NumeralError};
-use crate::platforms::de::{self, here, members, whole, Dec, Id, Qty, QUANTITY_MAX};
+use crate::platforms::de::{self, dec, here, id, members, text, whole, Dec, Id, Qty, QUANTITY_MAX};
 
 // `prices_include_tax` is not read: line `subtotal`/`total` are ex-tax in both modes, with the tax
 // beside them, so the mapping is the same.
@@ -44,18 +44,6 @@ pub struct Payload<'a> {
     pub parent_id: Option<Id>,
 }
 
-fn text(r: &mut Reader<'_>) -> Result<Option<String>> {
-    r.opt(Reader::string)
-}
-
-fn dec(r: &mut Reader<'_>) -> Result<Option<Dec>> {
-    r.opt(|r| de::amount(r).map(Dec))
-}
-
-fn id(r: &mut Reader<'_>) -> Result<Id> {
-    r.id().map(Id)
-}
-
 fn blank(r: &mut Reader<'_>) -> Result<Option<Blank>> {
     r.opt(Blank::read)
 }
@@ -63,10 +51,7 @@ fn blank(r: &mut Reader<'_>) -> Result<Option<Blank>> {
 impl<'a> Payload<'a> {
     /// The whole document `bytes` (UTF-8, one JSON object, nothing after it).
     pub fn parse(bytes: &'a [u8]) -> Result<Self> {
-        let mut r = Reader::from_bytes(bytes)?;
-        let p = Self::read(&mut r)?;
-        r.finish()?;
-        Ok(p)
+        de::document(bytes, Self::read)
     }
 
     fn read(r: &mut Reader<'a>) -> Result<Self> {
