@@ -33,10 +33,7 @@ mod imp {
 )))]
 mod imp {
     use ledgerbridge_core::model::{Event, SourceFields};
-    #[allow(unused_imports)]
-    // a module built with no adapter at all still compiles (and maps nothing)
     use ledgerbridge_core::platforms as p;
-    use ledgerbridge_core::platforms::PAYLOAD_BYTES_MAX;
     use ledgerbridge_core::{map_event, Config, LedgerError, Mapped, Platform, Result};
 
     type Adapter = (fn(&[u8]) -> Result<Event>, &'static SourceFields);
@@ -64,7 +61,7 @@ mod imp {
             .filter(|p| adapter(*p).is_some())
     }
 
-    /// What `ledgerbridge_core::map` does (the payload size guard of `Platform::parse`, the
+    /// What `ledgerbridge_core::map` does (the core's payload size guard, the
     /// adapter, the engine) with only the adapters carried; another platform is unsupported here.
     pub fn map(platform: Platform, payload: &[u8], config: &Config) -> Result<Mapped> {
         let Some((parse, fields)) = adapter(platform) else {
@@ -73,13 +70,7 @@ mod imp {
                 expected: carried().map(|p| p.as_str()).collect::<Vec<_>>().join(", "),
             });
         };
-        if payload.len() > PAYLOAD_BYTES_MAX {
-            return Err(LedgerError::LimitExceeded {
-                path: String::new(),
-                what: "payload bytes".to_string(),
-                limit: PAYLOAD_BYTES_MAX,
-            });
-        }
+        p::check_payload_size(payload)?;
         map_event(&parse(payload)?, config, fields)
     }
 }

@@ -21,6 +21,19 @@ use std::str::FromStr;
 /// Payloads larger than this are refused before parsing; real order bodies stay under ~1 MB.
 pub const PAYLOAD_BYTES_MAX: usize = 8 * 1024 * 1024;
 
+/// Refuses a payload above [`PAYLOAD_BYTES_MAX`] before any parsing: every way into an adapter
+/// ([`Platform::parse`], and hosts that carry only some adapters) goes through it.
+pub fn check_payload_size(bytes: &[u8]) -> Result<()> {
+    if bytes.len() > PAYLOAD_BYTES_MAX {
+        return Err(LedgerError::LimitExceeded {
+            path: String::new(),
+            what: "payload bytes".to_string(),
+            limit: PAYLOAD_BYTES_MAX,
+        });
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Platform {
@@ -52,13 +65,7 @@ impl Platform {
 
     /// Parses one payload (a webhook body) into its canonical event.
     pub fn parse(&self, bytes: &[u8]) -> Result<Event> {
-        if bytes.len() > PAYLOAD_BYTES_MAX {
-            return Err(LedgerError::LimitExceeded {
-                path: String::new(),
-                what: "payload bytes".to_string(),
-                limit: PAYLOAD_BYTES_MAX,
-            });
-        }
+        check_payload_size(bytes)?;
         match self {
             Platform::Shopify => shopify::parse(bytes),
             Platform::WooCommerce => woocommerce::parse(bytes),
