@@ -81,6 +81,18 @@ export class Mapper {
   exportKept(format: ExportFormat, by?: SummaryBy | null): string;
   /** `[records, entries, warnings]` mapped so far. */
   stats(): Uint32Array;
+  /**
+   * Maps every record of a block from `RecordSplitter.pushBlock`/`finishBlock` (pass its `whole`)
+   * and returns their compact `Mapped` JSON, one line each, in input order. A record that fails adds
+   * nothing and is listed by `failures()`. The CLI's backfill path: one crossing per block.
+   */
+  mapRecords(block: Uint8Array, whole: boolean): Uint8Array;
+  /** As `mapRecords`, keeping the entries for `exportKept`; returns how many records the block held. */
+  keepRecords(block: Uint8Array, whole: boolean): number;
+  /** The failed records of the last `mapRecords`/`keepRecords`: `LedgerError`s with `record`, counted from 1 in that block. */
+  failures(): Array<LedgerError & { record: number }>;
+  /** How many records the last `mapRecords` block held, mapped or failed. */
+  blockRecords(): number;
   /** Frees the wasm memory; `using mapper = createMapper(...)` calls it where `Symbol.dispose` exists. */
   free(): void;
 }
@@ -104,6 +116,12 @@ export class RecordSplitter {
   push(chunk: Uint8Array): Uint8Array[];
   /** The end of input; returns the records still held. */
   finish(): Uint8Array[];
+  /** As `push`, the records it completes as one block for `Mapper.mapRecords` (empty when none). */
+  pushBlock(chunk: Uint8Array): Uint8Array;
+  /** As `finish`, the records still held as one block. */
+  finishBlock(): Uint8Array;
+  /** Whether the last block is to be split as a whole input: pass it as `whole` to `mapRecords`. */
+  readonly whole: boolean;
   free(): void;
 }
 // Disposable where the runtime has `Symbol.dispose`, for the same reason as `Mapper` above.

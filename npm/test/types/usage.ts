@@ -53,6 +53,16 @@ async function backfill(stream: AsyncIterable<Uint8Array>): Promise<number> {
 // @ts-expect-error records are split from bytes, not text
 splitter.push("{}");
 
+// The CLI's block path: one crossing per block, failures numbered within it.
+function mapBlock(m: typeof mapper, s: RecordSplitter, chunk: Uint8Array): string[] {
+  const block = s.pushBlock(chunk);
+  const lines: Uint8Array = m.mapRecords(block, s.whole);
+  const failed = m.failures().map((e) => `${e.record}: ${e.code}`);
+  return [String(lines.length), String(m.blockRecords()), ...failed];
+}
+// @ts-expect-error `whole` is read off the splitter, not set
+splitter.whole = true;
+
 const el = document.createElement("ledger-preview");
 const typed: LedgerPreview = el;
 typed.src = "/api/preview/shopify/1";
