@@ -237,6 +237,36 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The next non-whitespace byte (0 at the end), left unread: which kind of value follows.
+    pub fn lookahead(&mut self) -> u8 {
+        self.peek()
+    }
+
+    /// The JSON path of the cursor (where serde_json names an error raised by a visitor right
+    /// after the value it read, such as an unknown key or variant).
+    pub fn path_here(&self) -> String {
+        self.path_at(self.pos)
+    }
+
+    /// The path serde_json gives an error a derive raises after a member's value has been read
+    /// (a custom check in `deserialize_with`): its struct's `end_map` has skipped whitespace and
+    /// eaten a `}` that follows before the error is placed.
+    #[cold]
+    pub fn path_after_member(&mut self) -> String {
+        if self.peek() == b'}' {
+            self.pos += 1;
+        }
+        self.path_here()
+    }
+
+    /// `E_JSON` "expected value" at the byte under the cursor, as serde_json refuses an enum
+    /// written as anything but a string or an object.
+    #[cold]
+    pub fn expected_value(&mut self) -> LedgerError {
+        self.peek();
+        self.bad(self.unexpected("expected value"))
+    }
+
     /// `E_MISSING_FIELD` for `field` of the object whose closing brace was just read.
     #[cold]
     pub fn missing(&self, field: &str) -> LedgerError {
@@ -325,13 +355,24 @@ impl<'a> Reader<'a> {
     }
 
     /// Every item of an array, read by `item`.
+    #[inline]
     pub fn vec<T>(&mut self, mut read: impl FnMut(&mut Self) -> Result<T>) -> Result<Vec<T>> {
-        let mut arr = self.array()?;
         let mut out = Vec::new();
-        while self.item(&mut arr)? {
-            out.push(read(self)?);
-        }
+        self.each(&mut |r| {
+            out.push(read(r)?);
+            Ok(())
+        })?;
         Ok(out)
+    }
+
+    /// Calls `read` with the cursor at each item of an array. Not generic, so the array walk is
+    /// compiled once instead of once per item type (each copy cost wasm bytes).
+    pub fn each(&mut self, read: &mut dyn FnMut(&mut Self) -> Result<()>) -> Result<()> {
+        let mut arr = self.array()?;
+        while self.item(&mut arr)? {
+            read(self)?;
+        }
+        Ok(())
     }
 
     /// `None` for `null`, else the value read by `read`.
