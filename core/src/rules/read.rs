@@ -1,0 +1,309 @@
+//! JSON configs read with the core's [`Reader`] rather than serde derive, so a build that reads no
+//! other JSON through serde (the widget's lean wasm modules) links no serde_json deserializer.
+//!
+//! Same behaviour as the derives on the config types (kept, and used by the tests as the oracle):
+//! every field optional with the type's default, unknown keys and repeated known keys refused,
+//! maps keep the last of repeated keys, enums as their name (or serde's `{"name": null}`), and each
+//! error with serde's code and path (`Config::load` makes them `E_CONFIG`). One known difference,
+//! as for the wire types: a struct written as a JSON array (serde's positional form) is refused.
+
+use super::{
+    Accounts, Config, DocumentMode, DocumentTarget, Documents, ExpensesPaidFrom, Exports,
+    FeeEstimate, GatewayAccounts, GuestMode, RefundMode, SalesRule,
+};
+use crate::error::LedgerError;
+use crate::json::{Reader, Seen};
+use crate::money::parse_decimal;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+type Result<T> = std::result::Result<T, LedgerError>;
+
+/// One JSON config document, not yet validated.
+pub(super) fn config(text: &str) -> Result<Config> {
+    let mut r = Reader::new(text);
+    let config = read_config(&mut r)?;
+    r.finish()?;
+    Ok(config)
+}
+
+/// An object's members, each known key once; any other key is refused as serde's
+/// `deny_unknown_fields` refuses it (message and path included).
+macro_rules! fields {
+    ($r:ident; $($bit:literal $key:literal => $read:expr;)*) => {{
+        let mut obj = $r.object()?;
+        let mut seen = Seen::default();
+        while let Some(key) = $r.key(&mut obj)? {
+            match &*key {
+                $($key => {
+                    seen.first($r, $bit, $key)?;
+                    $read;
+                })*
+                other => return Err(unknown($r, "field", other, &[$($key),*])),
+            }
+        }
+    }};
+}
+
+fn read_config(r: &mut Reader<'_>) -> Result<Config> {
+    let mut c = Config::default();
+    fields! { r;
+        0 "shop" => c.shop = r.string()?;
+        1 "accounts" => c.accounts = accounts(r)?;
+        2 "sales" => c.sales = r.vec(sales_rule)?;
+        3 "tax" => c.tax = names(r)?;
+        4 "gateways" => c.gateways = gateways(r)?;
+        5 "refunds" => c.refunds = refund_mode(r)?;
+        6 "costs" => c.costs = costs(r)?;
+        7 "exports" => c.exports = exports(r)?;
+        8 "expenses_paid_from" => c.expenses_paid_from = expenses_paid_from(r)?;
+        9 "fee_estimates" => c.fee_estimates = r.vec(fee_estimate)?;
+        10 "documents" => c.documents = documents(r)?;
+    }
+    Ok(c)
+}
+
+fn accounts(r: &mut Reader<'_>) -> Result<Accounts> {
+    let mut a = Accounts::default();
+    fields! { r;
+        0 "sales" => a.sales = r.string()?;
+        1 "shipping" => a.shipping = r.string()?;
+        2 "tips" => a.tips = r.string()?;
+        3 "discounts" => a.discounts = r.string()?;
+        4 "refunds" => a.refunds = r.string()?;
+        5 "gift_cards" => a.gift_cards = r.string()?;
+        6 "receivable" => a.receivable = r.string()?;
+        7 "bank" => a.bank = r.string()?;
+        8 "inventory" => a.inventory = r.string()?;
+        9 "cogs" => a.cogs = r.string()?;
+        10 "rounding" => a.rounding = r.string()?;
+        11 "chargebacks" => a.chargebacks = r.string()?;
+        12 "disputes" => a.disputes = r.string()?;
+        13 "fx_gain" => a.fx_gain = r.string()?;
+        14 "fx_loss" => a.fx_loss = r.string()?;
+        15 "card" => a.card = r.string()?;
+        16 "platform_expenses_prefix" => a.platform_expenses_prefix = r.string()?;
+        17 "shipping_labels" => a.shipping_labels = r.string()?;
+        18 "clearing_prefix" => a.clearing_prefix = r.string()?;
+        19 "fees_prefix" => a.fees_prefix = r.string()?;
+        20 "sales_tax_prefix" => a.sales_tax_prefix = r.string()?;
+    }
+    Ok(a)
+}
+
+fn sales_rule(r: &mut Reader<'_>) -> Result<SalesRule> {
+    let mut s = SalesRule::default();
+    fields! { r;
+        0 "sku" => s.sku = text(r)?;
+        1 "product_type" => s.product_type = text(r)?;
+        2 "vendor" => s.vendor = text(r)?;
+        3 "tag" => s.tag = text(r)?;
+        4 "channel" => s.channel = text(r)?;
+        5 "account" => s.account = r.string()?;
+    }
+    Ok(s)
+}
+
+fn gateway(r: &mut Reader<'_>) -> Result<GatewayAccounts> {
+    let mut g = GatewayAccounts::default();
+    fields! { r;
+        0 "clearing" => g.clearing = text(r)?;
+        1 "fees" => g.fees = text(r)?;
+    }
+    Ok(g)
+}
+
+fn exports(r: &mut Reader<'_>) -> Result<Exports> {
+    let mut e = Exports::default();
+    fields! { r;
+        0 "qbo" => e.qbo = names(r)?;
+        1 "xero" => e.xero = names(r)?;
+    }
+    Ok(e)
+}
+
+fn fee_estimate(r: &mut Reader<'_>) -> Result<FeeEstimate> {
+    let mut f = FeeEstimate::default();
+    fields! { r;
+        0 "gateway" => f.gateway = r.string()?;
+        1 "percent" => f.percent = decimal_text(r)?;
+        2 "fixed" => f.fixed = decimal_text(r)?;
+    }
+    Ok(f)
+}
+
+fn documents(r: &mut Reader<'_>) -> Result<Documents> {
+    let mut d = Documents::default();
+    fields! { r;
+        0 "mode" => d.mode = [DocumentMode::Journals, DocumentMode::Documents][variant(r, &["journals", "documents"])?];
+        1 "customers" => d.customers = r.bool()?;
+        2 "guests" => d.guests = [GuestMode::Shared, GuestMode::Individual][variant(r, &["shared", "individual"])?];
+        3 "guest_name" => d.guest_name = r.string()?;
+        4 "qbo" => d.qbo = document_target(r)?;
+        5 "xero" => d.xero = document_target(r)?;
+    }
+    Ok(d)
+}
+
+fn document_target(r: &mut Reader<'_>) -> Result<DocumentTarget> {
+    let mut t = DocumentTarget::default();
+    fields! { r;
+        0 "items" => t.items = names(r)?;
+        1 "shipping_item" => t.shipping_item = text(r)?;
+        2 "tip_item" => t.tip_item = text(r)?;
+        3 "gift_card_item" => t.gift_card_item = text(r)?;
+        4 "adjustment_item" => t.adjustment_item = text(r)?;
+        5 "tax_codes" => t.tax_codes = names(r)?;
+        6 "untaxed_code" => t.untaxed_code = text(r)?;
+        7 "account" => t.account = text(r)?;
+    }
+    Ok(t)
+}
+
+fn refund_mode(r: &mut Reader<'_>) -> Result<RefundMode> {
+    let i = variant(r, &["refunds-account", "reverse"])?;
+    Ok([RefundMode::RefundsAccount, RefundMode::Reverse][i])
+}
+
+fn expenses_paid_from(r: &mut Reader<'_>) -> Result<ExpensesPaidFrom> {
+    let i = variant(r, &["card", "bank"])?;
+    Ok([ExpensesPaidFrom::Card, ExpensesPaidFrom::Bank][i])
+}
+
+/// An optional text member (`null` reads as `None`).
+fn text(r: &mut Reader<'_>) -> Result<Option<String>> {
+    r.opt(Reader::string)
+}
+
+/// A map of names (tax title → account, account → target id); a repeated key keeps its last value,
+/// as serde's map does.
+fn names(r: &mut Reader<'_>) -> Result<BTreeMap<String, String>> {
+    let mut map = BTreeMap::new();
+    entries(r, &mut |r, key| {
+        map.insert(key, r.string()?);
+        Ok(())
+    })?;
+    Ok(map)
+}
+
+fn gateways(r: &mut Reader<'_>) -> Result<BTreeMap<String, GatewayAccounts>> {
+    let mut map = BTreeMap::new();
+    entries(r, &mut |r, key| {
+        map.insert(key, gateway(r)?);
+        Ok(())
+    })?;
+    Ok(map)
+}
+
+/// Calls `read` with each member's key, the cursor at its value. Not generic: one copy.
+fn entries(
+    r: &mut Reader<'_>,
+    read: &mut dyn FnMut(&mut Reader<'_>, String) -> Result<()>,
+) -> Result<()> {
+    let mut obj = r.object()?;
+    while let Some(key) = r.key(&mut obj)? {
+        read(r, key.into_owned())?;
+    }
+    Ok(())
+}
+
+/// Sku → unit cost: the whole map is read as text first and then checked in key order, so the
+/// first bad cost named is the one serde's `cost_table` named.
+fn costs(r: &mut Reader<'_>) -> Result<BTreeMap<String, Decimal>> {
+    let raw = names(r)?;
+    let mut costs = BTreeMap::new();
+    for (sku, text) in raw {
+        let reason = match parse_decimal(&text) {
+            Ok(cost) if !cost.is_sign_negative() => {
+                costs.insert(sku, cost);
+                continue;
+            }
+            Ok(_) => format!("cost of {sku:?} is negative: {text:?}"),
+            Err(e) => format!(
+                "cost of {sku:?} is not a decimal string: {text:?} ({})",
+                e.reason()
+            ),
+        };
+        return Err(custom(r, reason));
+    }
+    Ok(costs)
+}
+
+/// A decimal string (`"2.9"`), as `fee_estimate`'s `decimal_text` reads it.
+fn decimal_text(r: &mut Reader<'_>) -> Result<Decimal> {
+    let text = r.str()?;
+    parse_decimal(&text).map_err(|e| {
+        let reason = format!(
+            "invalid value: {text:?} is not a decimal string ({})",
+            e.reason()
+        );
+        custom(r, reason)
+    })
+}
+
+/// A unit variant's index in `variants`: its name as a string, or serde's externally tagged form
+/// `{"name": null}`; anything else is the syntax error serde_json gives it.
+fn variant(r: &mut Reader<'_>, variants: &[&'static str]) -> Result<usize> {
+    let position = |r: &mut Reader<'_>, name: &str| {
+        variants
+            .iter()
+            .position(|v| *v == name)
+            .ok_or_else(|| unknown(r, "variant", name, variants))
+    };
+    match r.lookahead() {
+        b'"' => {
+            let name = r.str()?;
+            position(r, &name)
+        }
+        b'{' => {
+            let mut obj = r.object()?;
+            let Some(name) = r.key(&mut obj)? else {
+                return Err(r.expected_value());
+            };
+            let index = position(r, &name)?;
+            if !r.null()? {
+                return Err(r.expected_value());
+            }
+            match r.key(&mut obj)? {
+                None => Ok(index),
+                Some(_) => Err(r.expected_value()),
+            }
+        }
+        _ => Err(r.expected_value()),
+    }
+}
+
+/// serde's "unknown field"/"unknown variant" error, named where serde_json names it: just past
+/// the key or variant name.
+#[cold]
+fn unknown(r: &Reader<'_>, what: &str, name: &str, expected: &[&str]) -> LedgerError {
+    let expected = match expected {
+        [] => format!("there are no {what}s"),
+        [one] => format!("expected `{one}`"),
+        [a, b] => format!("expected `{a}` or `{b}`"),
+        many => format!(
+            "expected one of {}",
+            many.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    LedgerError::InvalidType {
+        path: r.path_here(),
+        message: format!("unknown {what} `{name}`, {expected}"),
+    }
+}
+
+/// A check on a value already read, placed where serde_json places a `deserialize_with` error.
+#[cold]
+fn custom(r: &mut Reader<'_>, message: String) -> LedgerError {
+    LedgerError::InvalidType {
+        path: r.path_after_member(),
+        message,
+    }
+}
+
+#[cfg(all(test, feature = "toml"))]
+#[path = "read_tests.rs"]
+mod tests;
