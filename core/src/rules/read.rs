@@ -63,54 +63,115 @@ fn read_config(r: &mut Reader<'_>) -> Result<Config> {
     Ok(c)
 }
 
+const ACCOUNTS: [&str; 21] = [
+    "sales",
+    "shipping",
+    "tips",
+    "discounts",
+    "refunds",
+    "gift_cards",
+    "receivable",
+    "bank",
+    "inventory",
+    "cogs",
+    "rounding",
+    "chargebacks",
+    "disputes",
+    "fx_gain",
+    "fx_loss",
+    "card",
+    "platform_expenses_prefix",
+    "shipping_labels",
+    "clearing_prefix",
+    "fees_prefix",
+    "sales_tax_prefix",
+];
+
 fn accounts(r: &mut Reader<'_>) -> Result<Accounts> {
+    let mut given: [Option<String>; 21] = Default::default();
+    texts(r, &ACCOUNTS, 0, &mut given)?;
     let mut a = Accounts::default();
-    fields! { r;
-        0 "sales" => a.sales = r.string()?;
-        1 "shipping" => a.shipping = r.string()?;
-        2 "tips" => a.tips = r.string()?;
-        3 "discounts" => a.discounts = r.string()?;
-        4 "refunds" => a.refunds = r.string()?;
-        5 "gift_cards" => a.gift_cards = r.string()?;
-        6 "receivable" => a.receivable = r.string()?;
-        7 "bank" => a.bank = r.string()?;
-        8 "inventory" => a.inventory = r.string()?;
-        9 "cogs" => a.cogs = r.string()?;
-        10 "rounding" => a.rounding = r.string()?;
-        11 "chargebacks" => a.chargebacks = r.string()?;
-        12 "disputes" => a.disputes = r.string()?;
-        13 "fx_gain" => a.fx_gain = r.string()?;
-        14 "fx_loss" => a.fx_loss = r.string()?;
-        15 "card" => a.card = r.string()?;
-        16 "platform_expenses_prefix" => a.platform_expenses_prefix = r.string()?;
-        17 "shipping_labels" => a.shipping_labels = r.string()?;
-        18 "clearing_prefix" => a.clearing_prefix = r.string()?;
-        19 "fees_prefix" => a.fees_prefix = r.string()?;
-        20 "sales_tax_prefix" => a.sales_tax_prefix = r.string()?;
+    let slots = [
+        &mut a.sales,
+        &mut a.shipping,
+        &mut a.tips,
+        &mut a.discounts,
+        &mut a.refunds,
+        &mut a.gift_cards,
+        &mut a.receivable,
+        &mut a.bank,
+        &mut a.inventory,
+        &mut a.cogs,
+        &mut a.rounding,
+        &mut a.chargebacks,
+        &mut a.disputes,
+        &mut a.fx_gain,
+        &mut a.fx_loss,
+        &mut a.card,
+        &mut a.platform_expenses_prefix,
+        &mut a.shipping_labels,
+        &mut a.clearing_prefix,
+        &mut a.fees_prefix,
+        &mut a.sales_tax_prefix,
+    ];
+    for (slot, name) in slots.into_iter().zip(given) {
+        if let Some(name) = name {
+            *slot = name;
+        }
     }
     Ok(a)
 }
 
 fn sales_rule(r: &mut Reader<'_>) -> Result<SalesRule> {
-    let mut s = SalesRule::default();
-    fields! { r;
-        0 "sku" => s.sku = text(r)?;
-        1 "product_type" => s.product_type = text(r)?;
-        2 "vendor" => s.vendor = text(r)?;
-        3 "tag" => s.tag = text(r)?;
-        4 "channel" => s.channel = text(r)?;
-        5 "account" => s.account = r.string()?;
-    }
-    Ok(s)
+    const FIELDS: [&str; 6] = ["sku", "product_type", "vendor", "tag", "channel", "account"];
+    let [sku, product_type, vendor, tag, channel, account] = {
+        let mut given: [Option<String>; 6] = Default::default();
+        texts(r, &FIELDS, 0b1_1111, &mut given)?;
+        given
+    };
+    Ok(SalesRule {
+        sku,
+        product_type,
+        vendor,
+        tag,
+        channel,
+        account: account.unwrap_or_default(),
+    })
 }
 
 fn gateway(r: &mut Reader<'_>) -> Result<GatewayAccounts> {
-    let mut g = GatewayAccounts::default();
-    fields! { r;
-        0 "clearing" => g.clearing = text(r)?;
-        1 "fees" => g.fees = text(r)?;
+    let mut given: [Option<String>; 2] = Default::default();
+    texts(r, &["clearing", "fees"], 0b11, &mut given)?;
+    let [clearing, fees] = given;
+    Ok(GatewayAccounts { clearing, fees })
+}
+
+/// An object whose members are all text: `names[i]` into `given[i]`, `null` read as `None` where
+/// bit `i` of `nullable` is set (an `Option` field). One loop for every such struct, instead of a
+/// `match` arm per field in each.
+fn texts(
+    r: &mut Reader<'_>,
+    names: &[&'static str],
+    nullable: u64,
+    given: &mut [Option<String>],
+) -> Result<()> {
+    let mut obj = r.object()?;
+    let mut seen = Seen::default();
+    while let Some(key) = r.key(&mut obj)? {
+        let Some(i) = names.iter().position(|n| *n == key) else {
+            return Err(unknown(r, "field", &key, names));
+        };
+        seen.first(r, i as u32, names[i])?;
+        let value = if nullable >> i & 1 == 1 {
+            r.opt(Reader::string)?
+        } else {
+            Some(r.string()?)
+        };
+        if let Some(slot) = given.get_mut(i) {
+            *slot = value;
+        }
     }
-    Ok(g)
+    Ok(())
 }
 
 fn exports(r: &mut Reader<'_>) -> Result<Exports> {
