@@ -4,15 +4,16 @@
 //! Same behaviour as the derives on the config types (kept, and used by the tests as the oracle):
 //! every field optional with the type's default, unknown keys and repeated known keys refused,
 //! maps keep the last of repeated keys, enums as their name (or serde's `{"name": null}`), and each
-//! error with serde's code and path (`Config::load` makes them `E_CONFIG`). One known difference,
-//! as for the wire types: a struct written as a JSON array (serde's positional form) is refused.
+//! error with serde's code and path (`Config::load` makes them `E_CONFIG`). A struct may even be
+//! written as an array of its fields in order, as serde's derive allowed (the wire types' readers
+//! refuse that form; a config keeps it, so no config that loaded before is refused now).
 
 use super::{
     Accounts, Config, DocumentMode, DocumentTarget, Documents, ExpensesPaidFrom, Exports,
     FeeEstimate, GatewayAccounts, GuestMode, RefundMode, SalesRule,
 };
 use crate::error::LedgerError;
-use crate::json::{Reader, Seen};
+use crate::json::{Array, Object, Reader, Seen};
 use crate::money::parse_decimal;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -27,34 +28,89 @@ pub(super) fn config(text: &str) -> Result<Config> {
     Ok(config)
 }
 
-/// An object's members, each known key once; any other key is refused as serde's
-/// `deny_unknown_fields` refuses it (message and path included).
+/// A struct's members read into its fields: `$bit` is the field's index in the key list, and the
+/// member walk ([`Members`]) is one function for every struct. `$form` names a bool that is true
+/// when the struct is written in serde's positional form (where a custom check's error is placed).
 macro_rules! fields {
-    ($r:ident; $($bit:literal $key:literal => $read:expr;)*) => {{
-        let mut obj = $r.object()?;
-        let mut seen = Seen::default();
-        while let Some(key) = $r.key(&mut obj)? {
-            match &*key {
-                $($key => {
-                    seen.first($r, $bit, $key)?;
-                    $read;
-                })*
-                other => return Err(unknown($r, "field", other, &[$($key),*])),
+    ($r:ident, $form:ident; $($bit:literal $key:literal => $read:expr;)*) => {{
+        let mut members = Members::open($r)?;
+        let $form = members.positional();
+        while let Some(i) = members.next($r, &[$($key),*])? {
+            match i {
+                $($bit => $read,)*
+                _ => {}
             }
         }
     }};
 }
 
+/// Where a struct's members are: an object's keys, each known key once (any other refused, as
+/// serde's `deny_unknown_fields` refuses it), or an array of the fields in order, as serde's
+/// derive also read a struct (missing ones keep their defaults).
+enum Members {
+    Object(Object, Seen),
+    Array(Array),
+}
+
+impl Members {
+    fn open(r: &mut Reader<'_>) -> Result<Self> {
+        Ok(if r.lookahead() == b'[' {
+            Members::Array(r.array()?)
+        } else {
+            Members::Object(r.object()?, Seen::default())
+        })
+    }
+
+    fn positional(&self) -> bool {
+        matches!(self, Members::Array(_))
+    }
+
+    /// The next member's index in `names` (the cursor then at its value), `None` past the end.
+    fn next(&mut self, r: &mut Reader<'_>, names: &[&'static str]) -> Result<Option<usize>> {
+        match self {
+            Members::Array(arr) => {
+                if !r.item(arr)? {
+                    return Ok(None);
+                }
+                if arr.len() >= names.len() {
+                    return Err(too_many(r));
+                }
+                Ok(Some(arr.len()))
+            }
+            Members::Object(obj, seen) => {
+                let Some(key) = r.key(obj)? else {
+                    return Ok(None);
+                };
+                let Some(i) = names.iter().position(|n| *n == key) else {
+                    return Err(unknown(r, "field", &key, names));
+                };
+                seen.first(r, i as u32, &key)?;
+                Ok(Some(i))
+            }
+        }
+    }
+}
+
+/// serde_json's `end_seq` finding an item after a positional struct's last field.
+#[cold]
+fn too_many(r: &mut Reader<'_>) -> LedgerError {
+    if r.lookahead() == b']' {
+        r.refuse_next("trailing comma")
+    } else {
+        r.refuse_next("trailing characters")
+    }
+}
+
 fn read_config(r: &mut Reader<'_>) -> Result<Config> {
     let mut c = Config::default();
-    fields! { r;
+    fields! { r, positional;
         0 "shop" => c.shop = r.string()?;
         1 "accounts" => c.accounts = accounts(r)?;
         2 "sales" => c.sales = r.vec(sales_rule)?;
         3 "tax" => c.tax = names(r)?;
         4 "gateways" => c.gateways = gateways(r)?;
         5 "refunds" => c.refunds = refund_mode(r)?;
-        6 "costs" => c.costs = costs(r)?;
+        6 "costs" => c.costs = costs(r, positional)?;
         7 "exports" => c.exports = exports(r)?;
         8 "expenses_paid_from" => c.expenses_paid_from = expenses_paid_from(r)?;
         9 "fee_estimates" => c.fee_estimates = r.vec(fee_estimate)?;
@@ -155,13 +211,7 @@ fn texts(
     nullable: u64,
     given: &mut [Option<String>],
 ) -> Result<()> {
-    let mut obj = r.object()?;
-    let mut seen = Seen::default();
-    while let Some(key) = r.key(&mut obj)? {
-        let Some(i) = names.iter().position(|n| *n == key) else {
-            return Err(unknown(r, "field", &key, names));
-        };
-        seen.first(r, i as u32, names[i])?;
+    let mut member = |r: &mut Reader<'_>, i: usize| -> Result<()> {
         let value = if nullable >> i & 1 == 1 {
             r.opt(Reader::string)?
         } else {
@@ -170,13 +220,18 @@ fn texts(
         if let Some(slot) = given.get_mut(i) {
             *slot = value;
         }
+        Ok(())
+    };
+    let mut members = Members::open(r)?;
+    while let Some(i) = members.next(r, names)? {
+        member(r, i)?;
     }
     Ok(())
 }
 
 fn exports(r: &mut Reader<'_>) -> Result<Exports> {
     let mut e = Exports::default();
-    fields! { r;
+    fields! { r, _form;
         0 "qbo" => e.qbo = names(r)?;
         1 "xero" => e.xero = names(r)?;
     }
@@ -185,17 +240,17 @@ fn exports(r: &mut Reader<'_>) -> Result<Exports> {
 
 fn fee_estimate(r: &mut Reader<'_>) -> Result<FeeEstimate> {
     let mut f = FeeEstimate::default();
-    fields! { r;
+    fields! { r, positional;
         0 "gateway" => f.gateway = r.string()?;
-        1 "percent" => f.percent = decimal_text(r)?;
-        2 "fixed" => f.fixed = decimal_text(r)?;
+        1 "percent" => f.percent = decimal_text(r, positional)?;
+        2 "fixed" => f.fixed = decimal_text(r, positional)?;
     }
     Ok(f)
 }
 
 fn documents(r: &mut Reader<'_>) -> Result<Documents> {
     let mut d = Documents::default();
-    fields! { r;
+    fields! { r, _form;
         0 "mode" => d.mode = [DocumentMode::Journals, DocumentMode::Documents][variant(r, &["journals", "documents"])?];
         1 "customers" => d.customers = r.bool()?;
         2 "guests" => d.guests = [GuestMode::Shared, GuestMode::Individual][variant(r, &["shared", "individual"])?];
@@ -208,7 +263,7 @@ fn documents(r: &mut Reader<'_>) -> Result<Documents> {
 
 fn document_target(r: &mut Reader<'_>) -> Result<DocumentTarget> {
     let mut t = DocumentTarget::default();
-    fields! { r;
+    fields! { r, _form;
         0 "items" => t.items = names(r)?;
         1 "shipping_item" => t.shipping_item = text(r)?;
         2 "tip_item" => t.tip_item = text(r)?;
@@ -270,7 +325,7 @@ fn entries(
 
 /// Sku → unit cost: the whole map is read as text first and then checked in key order, so the
 /// first bad cost named is the one serde's `cost_table` named.
-fn costs(r: &mut Reader<'_>) -> Result<BTreeMap<String, Decimal>> {
+fn costs(r: &mut Reader<'_>, positional: bool) -> Result<BTreeMap<String, Decimal>> {
     let raw = names(r)?;
     let mut costs = BTreeMap::new();
     for (sku, text) in raw {
@@ -285,20 +340,20 @@ fn costs(r: &mut Reader<'_>) -> Result<BTreeMap<String, Decimal>> {
                 e.reason()
             ),
         };
-        return Err(custom(r, reason));
+        return Err(custom(r, positional, reason));
     }
     Ok(costs)
 }
 
 /// A decimal string (`"2.9"`), as `fee_estimate`'s `decimal_text` reads it.
-fn decimal_text(r: &mut Reader<'_>) -> Result<Decimal> {
+fn decimal_text(r: &mut Reader<'_>, positional: bool) -> Result<Decimal> {
     let text = r.str()?;
     parse_decimal(&text).map_err(|e| {
         let reason = format!(
             "invalid value: {text:?} is not a decimal string ({})",
             e.reason()
         );
-        custom(r, reason)
+        custom(r, positional, reason)
     })
 }
 
@@ -319,18 +374,18 @@ fn variant(r: &mut Reader<'_>, variants: &[&'static str]) -> Result<usize> {
         b'{' => {
             let mut obj = r.object()?;
             let Some(name) = r.key(&mut obj)? else {
-                return Err(r.expected_value());
+                return Err(r.refuse_next("expected value"));
             };
             let index = position(r, &name)?;
             if !r.null()? {
-                return Err(r.expected_value());
+                return Err(r.refuse_next("expected value"));
             }
             match r.key(&mut obj)? {
                 None => Ok(index),
-                Some(_) => Err(r.expected_value()),
+                Some(_) => Err(r.refuse_next("expected value")),
             }
         }
-        _ => Err(r.expected_value()),
+        _ => Err(r.refuse_next("expected value")),
     }
 }
 
@@ -358,9 +413,9 @@ fn unknown(r: &Reader<'_>, what: &str, name: &str, expected: &[&str]) -> LedgerE
 
 /// A check on a value already read, placed where serde_json places a `deserialize_with` error.
 #[cold]
-fn custom(r: &mut Reader<'_>, message: String) -> LedgerError {
+fn custom(r: &mut Reader<'_>, positional: bool, message: String) -> LedgerError {
     LedgerError::InvalidType {
-        path: r.path_after_member(),
+        path: r.path_after_member(positional),
         message,
     }
 }

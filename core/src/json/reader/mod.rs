@@ -250,21 +250,29 @@ impl<'a> Reader<'a> {
 
     /// The path serde_json gives an error a derive raises after a member's value has been read
     /// (a custom check in `deserialize_with`): its struct's `end_map` has skipped whitespace and
-    /// eaten a `}` that follows before the error is placed.
+    /// eaten a `}` that follows before the error is placed; for a struct read from an array
+    /// (serde's positional form), `end_seq` eats a `]`, or a `,` and the whitespace after it.
     #[cold]
-    pub fn path_after_member(&mut self) -> String {
-        if self.peek() == b'}' {
-            self.pos += 1;
+    pub fn path_after_member(&mut self, positional: bool) -> String {
+        match self.peek() {
+            b'}' if !positional => self.pos += 1,
+            b']' if positional => self.pos += 1,
+            b',' if positional => {
+                self.pos += 1;
+                self.peek();
+            }
+            _ => {}
         }
         self.path_here()
     }
 
-    /// `E_JSON` "expected value" at the byte under the cursor, as serde_json refuses an enum
-    /// written as anything but a string or an object.
+    /// `E_JSON` with `message` at the byte under the cursor (serde_json's `peek_error`): an enum
+    /// written as anything but a string or an object ("expected value"), more items than a struct
+    /// has fields ("trailing characters").
     #[cold]
-    pub fn expected_value(&mut self) -> LedgerError {
+    pub fn refuse_next(&mut self, message: &'static str) -> LedgerError {
         self.peek();
-        self.bad(self.unexpected("expected value"))
+        self.bad(self.unexpected(message))
     }
 
     /// `E_MISSING_FIELD` for `field` of the object whose closing brace was just read.
