@@ -38,7 +38,8 @@ impl<'a> From<&'a serde_json::Value> for ConfigInput<'a> {
 
 impl Config {
     /// Reads and validates a mapping; errors carry the field's path (`E_CONFIG`, or the JSON
-    /// error's code). `Config`'s serde `Deserialize` skips validation: faces use this instead.
+    /// error's code). `Config`'s serde `Deserialize` (kept: the tests' oracle for `read.rs`) skips
+    /// validation: faces use this instead.
     pub fn load<'a>(input: impl Into<ConfigInput<'a>>) -> Result<Self> {
         match input.into() {
             ConfigInput::Text(text) if text.trim_start().starts_with('{') => from_json(text),
@@ -88,7 +89,7 @@ fn from_toml(_text: &str) -> Result<Config> {
 }
 
 /// TOML is read as a generic table and re-read through the JSON path, so a config has one
-/// deserializer (and one way of naming a bad field) whichever syntax it came in: a second,
+/// reader (and one way of naming a bad field) whichever syntax it came in: a second,
 /// path-tracking TOML deserializer of every config struct was 15 % of the wasm module.
 #[cfg(feature = "toml")]
 fn from_toml(text: &str) -> Result<Config> {
