@@ -133,6 +133,16 @@ fn every_config_in_the_repository_reads_as_serde_read_it() {
     assert!(docs >= 2, "found {docs} configs in the docs");
 }
 
+/// What `validateConfig` returns (every default written out) reads back to the same config.
+#[test]
+fn a_serialized_config_reads_back_unchanged() {
+    for (name, value) in repo_configs() {
+        let config = same(&value.to_string()).unwrap();
+        let written = serde_json::to_string(&config).unwrap();
+        assert_eq!(from_json(&written).unwrap(), config, "{name}");
+    }
+}
+
 #[test]
 fn a_fixture_config_reads_to_the_values_written_in_it() {
     let config = same(
