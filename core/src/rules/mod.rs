@@ -8,6 +8,7 @@ mod fee_estimate;
 mod load;
 mod names;
 mod new_account;
+mod read;
 mod roles;
 #[cfg(feature = "toml")]
 mod toml_lines;

@@ -237,6 +237,44 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The next non-whitespace byte (0 at the end), left unread: which kind of value follows.
+    pub fn lookahead(&mut self) -> u8 {
+        self.peek()
+    }
+
+    /// The JSON path of the cursor (where serde_json names an error raised by a visitor right
+    /// after the value it read, such as an unknown key or variant).
+    pub fn path_here(&self) -> String {
+        self.path_at(self.pos)
+    }
+
+    /// The path serde_json gives an error a derive raises after a member's value has been read
+    /// (a custom check in `deserialize_with`): its struct's `end_map` has skipped whitespace and
+    /// eaten a `}` that follows before the error is placed; for a struct read from an array
+    /// (serde's positional form), `end_seq` eats a `]`, or a `,` and the whitespace after it.
+    #[cold]
+    pub fn path_after_member(&mut self, positional: bool) -> String {
+        match self.peek() {
+            b'}' if !positional => self.pos += 1,
+            b']' if positional => self.pos += 1,
+            b',' if positional => {
+                self.pos += 1;
+                self.peek();
+            }
+            _ => {}
+        }
+        self.path_here()
+    }
+
+    /// `E_JSON` with `message` at the byte under the cursor (serde_json's `peek_error`): an enum
+    /// written as anything but a string or an object ("expected value"), more items than a struct
+    /// has fields ("trailing characters").
+    #[cold]
+    pub fn refuse_next(&mut self, message: &'static str) -> LedgerError {
+        self.peek();
+        self.bad(self.unexpected(message))
+    }
+
     /// `E_MISSING_FIELD` for `field` of the object whose closing brace was just read.
     #[cold]
     pub fn missing(&self, field: &str) -> LedgerError {
@@ -325,13 +363,24 @@ impl<'a> Reader<'a> {
     }
 
     /// Every item of an array, read by `item`.
+    #[inline]
     pub fn vec<T>(&mut self, mut read: impl FnMut(&mut Self) -> Result<T>) -> Result<Vec<T>> {
-        let mut arr = self.array()?;
         let mut out = Vec::new();
-        while self.item(&mut arr)? {
-            out.push(read(self)?);
-        }
+        self.each(&mut |r| {
+            out.push(read(r)?);
+            Ok(())
+        })?;
         Ok(out)
+    }
+
+    /// Calls `read` with the cursor at each item of an array. Not generic, so the array walk is
+    /// compiled once instead of once per item type (each copy cost wasm bytes).
+    pub fn each(&mut self, read: &mut dyn FnMut(&mut Self) -> Result<()>) -> Result<()> {
+        let mut arr = self.array()?;
+        while self.item(&mut arr)? {
+            read(self)?;
+        }
+        Ok(())
     }
 
     /// `None` for `null`, else the value read by `read`.

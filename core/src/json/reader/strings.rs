@@ -69,6 +69,12 @@ impl<'a> Reader<'a> {
                     self.pos += 1;
                     self.unescape(&mut out)?;
                 }
+                // A string read (not skipped) is refused past the control byte, as serde_json
+                // does: in a key, the path then holds the byte.
+                _ if self.pos < self.text.len() => {
+                    let Bad(at, message) = self.bad_string_byte();
+                    return Err(Bad(at + 1, message));
+                }
                 _ => return Err(self.bad_string_byte()),
             }
             let from = self.pos;
