@@ -8,6 +8,7 @@ use crate::intake::read_capped;
 use crate::queue;
 use crate::store::{now_ms, order_key, Db};
 use ledgerbridge_core::exporters::{document_preview, export, Format, Target as DocumentTarget};
+use ledgerbridge_core::journal::entry_from_json;
 use ledgerbridge_core::journal::{totals as entry_total, EntryTotals};
 use ledgerbridge_core::rules::DocumentMode;
 use ledgerbridge_core::{map, Entry, Platform};
@@ -212,7 +213,7 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
     };
     let entries = rows
         .iter()
-        .map(|j| serde_json::from_str::<Entry>(j))
+        .map(|j| entry_from_json(j))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;
     let shop_name = shop.as_deref().unwrap_or("*");

@@ -8,9 +8,9 @@ use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
 use crate::store::{now_ms, Db};
 use ledgerbridge_core::journal::clearing::{clearing, ClearingAccount};
+use ledgerbridge_core::journal::entry_from_json;
 use ledgerbridge_core::journal::posting::shop_today;
 use ledgerbridge_core::money::format_amount;
-use ledgerbridge_core::Entry;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::{Env, Request, Response};
@@ -40,7 +40,7 @@ pub async fn handle(req: &Request, env: &Env, settings: &Settings) -> HttpResult
         let rows = db.entries_since(Some(shop), None, None).await?;
         let entries = rows
             .iter()
-            .map(|j| serde_json::from_str::<Entry>(j))
+            .map(|j| entry_from_json(j))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;
         let today = shop_today(now_ms() / 1000, config.timezone.as_deref())?;

@@ -6,8 +6,9 @@
 use crate::config::{Settings, Target};
 use crate::queue::{self, Job};
 use crate::store::{Db, PostingState, Settled};
+use ledgerbridge_core::journal::entry_from_json;
 use ledgerbridge_core::journal::posting::{due, shop_today, PostingMode, Sent};
-use ledgerbridge_core::{Config, Entry};
+use ledgerbridge_core::Config;
 use std::collections::BTreeSet;
 use worker::{Env, Result};
 
@@ -77,7 +78,7 @@ async fn settle(
         .await?;
     let entries = rows
         .iter()
-        .map(|j| serde_json::from_str::<Entry>(j))
+        .map(|j| entry_from_json(j))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| worker::Error::RustError(format!("stored entry unreadable: {e}")))?;
     if entries.is_empty() {

@@ -24,8 +24,8 @@ pub use reports::{BuiltDay, ReportDay};
 pub use state::{EventStatus, PostingState};
 pub use summaries::Settled;
 
+use ledgerbridge_core::journal::entry_from_json;
 use ledgerbridge_core::journal::plan::{Head, Plan};
-use ledgerbridge_core::Entry;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use worker::wasm_bindgen::JsValue;
@@ -294,7 +294,7 @@ impl Db {
             if let Some(row) = row {
                 let entry = match row.json {
                     Some(json) => Some(
-                        serde_json::from_str::<Entry>(&json)
+                        entry_from_json(&json)
                             .map_err(|e| worker::Error::RustError(e.to_string()))?,
                     ),
                     None => None,
