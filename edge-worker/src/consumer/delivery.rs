@@ -147,7 +147,7 @@ async fn park(
         entry: row.entry_id.clone(),
         target: row.target.clone(),
     };
-    if let Err(e) = queue::dead_letters(env)?.send(&dead).await {
+    if let Err(e) = queue::send(&queue::dead_letters(env)?, &dead).await {
         worker::console_warn!("dead-letter send failed: {e}");
     }
     Ok(Next::Ack)
