@@ -13,7 +13,7 @@
 use crate::api::authorize;
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
-use crate::store::{BuiltDay, Db, ReportDay};
+use crate::store::{stored_entries, BuiltDay, Db, ReportDay};
 use ledgerbridge_core::journal::entry_from_json;
 use ledgerbridge_core::reports::{
     aggregate_day, config_fingerprint, report, report_csv, report_from_days, DayAggregate, Report,
@@ -133,11 +133,7 @@ pub async fn handle(
         e.path = "from".into();
         return Err(e);
     }
-    let entries = rows
-        .iter()
-        .map(|j| entry_from_json(j))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;
+    let entries = stored_entries(&rows).map_err(HttpError::internal)?;
     let doc = report(kind, &entries, &config, &options)?;
     answer(&doc, csv, &config)
 }

@@ -29,6 +29,7 @@ pub use summaries::Settled;
 
 use ledgerbridge_core::journal::entry_from_json;
 use ledgerbridge_core::journal::plan::{Head, Plan};
+use ledgerbridge_core::Entry;
 use row::{Column, FromRow, Raw, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use worker::wasm_bindgen::JsValue;
@@ -125,6 +126,13 @@ row! {
         pub access_expires_at: i64,
         pub refresh_token: String,
     }
+}
+
+/// Entries stored as JSON (`entries.json`), read back; the error names the first unreadable one.
+pub fn stored_entries(rows: &[String]) -> std::result::Result<Vec<Entry>, String> {
+    rows.iter()
+        .map(|json| entry_from_json(json).map_err(|e| format!("stored entry unreadable: {e}")))
+        .collect()
 }
 
 /// A query's one column, named `v`.
