@@ -6,7 +6,7 @@ use crate::config::{secrets, text, Settings};
 use crate::http_error::{HttpError, HttpResult};
 use crate::intake::read_capped;
 use crate::queue;
-use crate::store::{now_ms, order_key, Db};
+use crate::store::{now_ms, order_key, stored_entries, Db};
 use ledgerbridge_core::exporters::{document_preview, export, Format, Target as DocumentTarget};
 use ledgerbridge_core::journal::{totals as entry_total, EntryTotals};
 use ledgerbridge_core::rules::DocumentMode;
@@ -210,11 +210,7 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
             .await?;
         (all, None)
     };
-    let entries = rows
-        .iter()
-        .map(|j| serde_json::from_str::<Entry>(j))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;
+    let entries = stored_entries(&rows).map_err(HttpError::internal)?;
     let shop_name = shop.as_deref().unwrap_or("*");
     let (config, _) = crate::setup::effective_mapping(&db, &settings.shop(shop_name), shop_name)
         .await

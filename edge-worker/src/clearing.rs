@@ -6,11 +6,10 @@
 use crate::api::authorize;
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
-use crate::store::{now_ms, Db};
+use crate::store::{now_ms, stored_entries, Db};
 use ledgerbridge_core::journal::clearing::{clearing, ClearingAccount};
 use ledgerbridge_core::journal::posting::shop_today;
 use ledgerbridge_core::money::format_amount;
-use ledgerbridge_core::Entry;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::{Env, Request, Response};
@@ -38,11 +37,7 @@ pub async fn handle(req: &Request, env: &Env, settings: &Settings) -> HttpResult
             .await
             .map_err(HttpError::internal)?;
         let rows = db.entries_since(Some(shop), None, None).await?;
-        let entries = rows
-            .iter()
-            .map(|j| serde_json::from_str::<Entry>(j))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;
+        let entries = stored_entries(&rows).map_err(HttpError::internal)?;
         let today = shop_today(now_ms() / 1000, config.timezone.as_deref())?;
         let report = clearing(&entries, &mapping.accounts.clearing_prefix, &today)?;
         out.push(json!({

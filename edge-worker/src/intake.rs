@@ -205,7 +205,7 @@ async fn accept(
     match db.record_event(&event, now).await? {
         Recorded::New(id) => {
             // A lost message is not a lost event: the sweeper re-enqueues unmapped events.
-            if let Err(e) = queue::work(env)?.send(Job::Event { id }).await {
+            if let Err(e) = queue::send(&queue::work(env)?, &Job::Event { id }).await {
                 worker::console_warn!(
                     "event {id}: enqueue failed ({e}); the sweeper will pick it up"
                 );

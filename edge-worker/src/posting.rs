@@ -5,9 +5,9 @@
 
 use crate::config::{Settings, Target};
 use crate::queue::{self, Job};
-use crate::store::{Db, PostingState, Settled};
+use crate::store::{stored_entries, Db, PostingState, Settled};
 use ledgerbridge_core::journal::posting::{due, shop_today, PostingMode, Sent};
-use ledgerbridge_core::{Config, Entry};
+use ledgerbridge_core::Config;
 use std::collections::BTreeSet;
 use worker::{Env, Result};
 
@@ -75,11 +75,7 @@ async fn settle(
     let rows = db
         .held_entries(shop, name, mode == PostingMode::PerPayout)
         .await?;
-    let entries = rows
-        .iter()
-        .map(|j| serde_json::from_str::<Entry>(j))
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| worker::Error::RustError(format!("stored entry unreadable: {e}")))?;
+    let entries = stored_entries(&rows).map_err(worker::Error::RustError)?;
     if entries.is_empty() {
         return Ok(Vec::new());
     }

@@ -170,7 +170,7 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
         let queue = queue::work(env)?;
         // A failed send leaves pending outbox rows behind: the sweeper's job.
         for job in jobs {
-            if let Err(e) = queue.send(&job).await {
+            if let Err(e) = queue::send(&queue, &job).await {
                 worker::console_warn!("enqueue {job:?}: {e}");
             }
         }

@@ -13,7 +13,8 @@
 use crate::api::authorize;
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
-use crate::store::{BuiltDay, Db, ReportDay};
+use crate::store::{stored_entries, BuiltDay, Db, ReportDay};
+use ledgerbridge_core::journal::entry_from_json;
 use ledgerbridge_core::reports::{
     aggregate_day, config_fingerprint, report, report_csv, report_from_days, DayAggregate, Report,
     ReportKind, ReportOptions,
@@ -132,11 +133,7 @@ pub async fn handle(
         e.path = "from".into();
         return Err(e);
     }
-    let entries = rows
-        .iter()
-        .map(|j| serde_json::from_str::<Entry>(j))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;
+    let entries = stored_entries(&rows).map_err(HttpError::internal)?;
     let doc = report(kind, &entries, &config, &options)?;
     answer(&doc, csv, &config)
 }
@@ -250,7 +247,7 @@ async fn rebuild<'a>(
         .collect();
     let mut by_day: BTreeMap<&str, Vec<Entry>> = BTreeMap::new();
     for row in &rows {
-        let entry = serde_json::from_str::<Entry>(&row.json)
+        let entry = entry_from_json(&row.json)
             .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;
         by_day.entry(row.date.as_str()).or_default().push(entry);
     }

@@ -42,7 +42,7 @@ pub fn config(value: &JsValue) -> Result<Config> {
 /// `mapEvent` returned).
 pub fn entries(value: &JsValue) -> Result<Vec<Entry>> {
     let bytes = json_bytes(value, "entries")?;
-    ledgerbridge_core::json::from_json::<Vec<Entry>>(&bytes)
+    ledgerbridge_core::journal::entries_from_json(&bytes)
 }
 
 #[cfg(feature = "full")]

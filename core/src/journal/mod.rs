@@ -4,6 +4,7 @@ mod builder;
 pub mod clearing;
 pub mod diff;
 mod entry;
+mod entry_read;
 pub mod plan;
 pub mod posting;
 pub mod remap;
@@ -12,6 +13,7 @@ mod totals;
 
 pub use builder::{Built, Closing, EntryBuilder, Posting, Role, LINES_PER_ENTRY_MAX};
 pub use entry::{Amount, Entry, Line, Source};
+pub use entry_read::{entries_from_json, entry_from_json, read_entry};
 pub use summary::{summarize, SummaryBy, UNSETTLED};
 pub use totals::{totals, EntryTotals};
 

@@ -6,6 +6,7 @@ use crate::config::{Settings, Target};
 use crate::queue::{self, Job, MAX_QUEUE_DELAY_S};
 use crate::sinks::{self, Outcome};
 use crate::store::{now_ms, Db, OutboxRow, PostingState};
+use ledgerbridge_core::journal::entry_from_json;
 use ledgerbridge_core::Entry;
 use worker::{Env, Result};
 
@@ -71,7 +72,7 @@ async fn entry_outcome(
     let Some(json) = ctx.db.posting_json(entry_id, target).await? else {
         return Ok(Err("entry missing from the ledger".into()));
     };
-    let entry: Entry = match serde_json::from_str(&json) {
+    let entry: Entry = match entry_from_json(&json) {
         Ok(e) => e,
         Err(e) => return Ok(Err(format!("stored entry unreadable: {e}"))),
     };
@@ -146,7 +147,7 @@ async fn park(
         entry: row.entry_id.clone(),
         target: row.target.clone(),
     };
-    if let Err(e) = queue::dead_letters(env)?.send(&dead).await {
+    if let Err(e) = queue::send(&queue::dead_letters(env)?, &dead).await {
         worker::console_warn!("dead-letter send failed: {e}");
     }
     Ok(Next::Ack)

@@ -172,7 +172,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
     jobs.extend(posting::after_booking(settings, db, &event.shop, now).await);
     // A failed send leaves pending rows and received events behind: the sweeper's job.
     for job in jobs {
-        if let Err(e) = queue.send(&job).await {
+        if let Err(e) = queue::send(&queue, &job).await {
             worker::console_warn!("enqueue {job:?}: {e}");
         }
     }

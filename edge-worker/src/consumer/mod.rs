@@ -9,7 +9,7 @@ pub(crate) mod mapping;
 use crate::config::Settings;
 use crate::queue::{Job, MAX_QUEUE_DELAY_S};
 use crate::store::Db;
-use worker::{Env, Message, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Result};
+use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Result};
 
 /// What the queue is told about one job once its work is done or deferred.
 enum Next {
@@ -20,8 +20,17 @@ enum Next {
 pub async fn run(batch: MessageBatch<Job>, env: &Env) -> Result<()> {
     let settings = Settings::from_env(env).map_err(worker::Error::RustError)?;
     let db = Db::new(env)?;
-    for message in batch.messages()? {
-        match handle(&message, env, &settings, &db).await {
+    // Every body is read before any work, so a batch holding a body no worker sends fails as a
+    // whole and comes back (as `MessageBatch::messages` did), rather than being half done.
+    let mut jobs = Vec::new();
+    for message in batch.raw_iter() {
+        let job = Job::from_js(&message.body()).ok_or_else(|| {
+            worker::Error::RustError(format!("unreadable job {:?}", message.body()))
+        })?;
+        jobs.push((message, job));
+    }
+    for (message, job) in jobs {
+        match handle(&job, env, &settings, &db).await {
             Ok(Next::Ack) => message.ack(),
             // A wait beyond MAX_QUEUE_DELAY_S (a spent daily budget, a long Retry-After) comes back
             // early and is deferred again, while the outbox row keeps its real due time.
@@ -32,7 +41,7 @@ pub async fn run(batch: MessageBatch<Job>, env: &Env) -> Result<()> {
             ),
             Err(e) => {
                 // D1 or queue trouble: the message comes back; the siblings are unaffected.
-                worker::console_error!("{:?}: {e}", message.body());
+                worker::console_error!("{job:?}: {e}");
                 message.retry_with_options(
                     &QueueRetryOptionsBuilder::new()
                         .with_delay_seconds(5)
@@ -44,8 +53,8 @@ pub async fn run(batch: MessageBatch<Job>, env: &Env) -> Result<()> {
     Ok(())
 }
 
-async fn handle(message: &Message<Job>, env: &Env, settings: &Settings, db: &Db) -> Result<Next> {
-    match message.body() {
+async fn handle(job: &Job, env: &Env, settings: &Settings, db: &Db) -> Result<Next> {
+    match job {
         Job::Event { id } => mapping::map_event(*id, env, settings, db).await,
         Job::Post { entry, target } => delivery::post(entry, target, env, settings, db).await,
     }

@@ -3,7 +3,7 @@
 //! both by the list and by its counts, so the counts always agree with what is listed.
 
 use super::{n, opt, Db};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use worker::wasm_bindgen::JsValue;
 use worker::Result;
 
@@ -58,19 +58,21 @@ const PAGE_FIRST: &str = "HAVING (?5 IS NULL OR max(received_at) < ?5
 /// The states [`ORDERS`] gives, in the order the page shows them.
 pub const ORDER_STATES: [&str; 5] = ["parked", "waiting", "pending", "posted", "nothing-booked"];
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct OrderRow {
-    pub platform: String,
-    pub shop: String,
-    pub order_id: String,
-    /// `platform:shop:order:<id>`; with `last_at`, the keyset of the pagination.
-    #[serde(skip_serializing)]
-    pub k: String,
-    pub last_at: i64,
-    pub memo: Option<String>,
-    pub date: Option<String>,
-    pub currency: Option<String>,
-    pub state: String,
+row! {
+    #[derive(Debug, Serialize)]
+    pub struct OrderRow {
+        pub platform: String,
+        pub shop: String,
+        pub order_id: String,
+        /// `platform:shop:order:<id>`; with `last_at`, the keyset of the pagination.
+        #[serde(skip_serializing)]
+        pub k: String,
+        pub last_at: i64,
+        pub memo: Option<String>,
+        pub date: Option<String>,
+        pub currency: Option<String>,
+        pub state: String,
+    }
 }
 
 /// Where the next page of a listing starts: after the row with this activity time and key.
@@ -115,28 +117,32 @@ fn like_literal(text: &str) -> String {
     out
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ParkedEvent {
-    pub id: i64,
-    pub platform: String,
-    pub shop: String,
-    pub topic: String,
-    pub order_id: Option<String>,
-    pub status: String,
-    pub reason: Option<String>,
-    pub updated_at: i64,
+row! {
+    #[derive(Debug, Serialize)]
+    pub struct ParkedEvent {
+        pub id: i64,
+        pub platform: String,
+        pub shop: String,
+        pub topic: String,
+        pub order_id: Option<String>,
+        pub status: String,
+        pub reason: Option<String>,
+        pub updated_at: i64,
+    }
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ParkedPosting {
-    pub entry_id: String,
-    pub target: String,
-    pub shop: String,
-    pub platform: String,
-    pub order_key: Option<String>,
-    pub attempts: i64,
-    pub reason: Option<String>,
-    pub updated_at: i64,
+row! {
+    #[derive(Debug, Serialize)]
+    pub struct ParkedPosting {
+        pub entry_id: String,
+        pub target: String,
+        pub shop: String,
+        pub platform: String,
+        pub order_key: Option<String>,
+        pub attempts: i64,
+        pub reason: Option<String>,
+        pub updated_at: i64,
+    }
 }
 
 impl Db {
@@ -182,10 +188,11 @@ impl Db {
 
     /// How many orders are in each state: the same expression as the list, so they agree.
     pub async fn order_counts(&self, shop: Option<&str>) -> Result<Vec<(String, i64)>> {
-        #[derive(Deserialize)]
-        struct Count {
-            state: String,
-            n: i64,
+        row! {
+            struct Count {
+                state: String,
+                n: i64,
+            }
         }
         let rows: Vec<Count> = self
             .rows(
@@ -240,11 +247,12 @@ impl Db {
         after: Option<(i64, i64)>,
         limit: u32,
     ) -> Result<(Vec<String>, Option<(i64, i64)>)> {
-        #[derive(Deserialize)]
-        struct Row {
-            json: String,
-            created_at: i64,
-            r: i64,
+        row! {
+            struct Row {
+                json: String,
+                created_at: i64,
+                r: i64,
+            }
         }
         let (at, rowid) = after.map_or((JsValue::NULL, JsValue::NULL), |(a, r)| (n(a), n(r)));
         let mut rows: Vec<Row> = self

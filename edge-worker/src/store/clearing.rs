@@ -1,19 +1,21 @@
 //! Queries of `/api/clearing`: the shops with entries, and payout events the core refused.
 
 use super::{opt, Db, One};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use worker::Result;
 
-/// A payout event parked instead of booked (the core refused it, e.g. its items do not add up to
-/// its amount), with the reason the consumer recorded.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ParkedPayout {
-    pub event: i64,
-    pub platform: String,
-    pub shop: String,
-    pub topic: String,
-    pub reason: Option<String>,
-    pub updated_at: i64,
+row! {
+    /// A payout event parked instead of booked (the core refused it, e.g. its items do not add up to
+    /// its amount), with the reason the consumer recorded.
+    #[derive(Debug, Serialize)]
+    pub struct ParkedPayout {
+        pub event: i64,
+        pub platform: String,
+        pub shop: String,
+        pub topic: String,
+        pub reason: Option<String>,
+        pub updated_at: i64,
+    }
 }
 
 impl Db {

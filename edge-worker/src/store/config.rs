@@ -1,23 +1,27 @@
 //! The mapping per shop, versioned (migration 0010).
 
 use super::{n, s, Db};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use worker::Result;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ConfigVersion {
-    pub version: i64,
-    pub created_by: String,
-    pub created_at: i64,
-    pub effective_at: i64,
-    pub summary: String,
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct ConfigVersion {
+        pub version: i64,
+        pub created_by: String,
+        pub created_at: i64,
+        pub effective_at: i64,
+        pub summary: String,
+    }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct StoredConfig {
-    pub version: i64,
-    pub config: String,
-    pub effective_at: i64,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct StoredConfig {
+        pub version: i64,
+        pub config: String,
+        pub effective_at: i64,
+    }
 }
 
 pub struct NewConfig<'a> {
@@ -51,9 +55,10 @@ impl Db {
     /// Stores the next version; the number is taken in the same statement, so two concurrent
     /// saves cannot both become version n (the second fails on the primary key, and says so).
     pub async fn add_config(&self, c: &NewConfig<'_>, now: i64) -> Result<Option<i64>> {
-        #[derive(Deserialize)]
-        struct V {
-            version: i64,
+        row! {
+            struct V {
+                version: i64,
+            }
         }
         let row: Option<V> = self
             .first(
@@ -76,12 +81,14 @@ impl Db {
     }
 }
 
-/// A stored order's newest payload, for re-mapping it with a candidate config.
-#[derive(Debug, Clone, Deserialize)]
-pub struct RecentOrder {
-    pub platform: String,
-    pub order_id: String,
-    pub payload: String,
+row! {
+    /// A stored order's newest payload, for re-mapping it with a candidate config.
+    #[derive(Debug, Clone)]
+    pub struct RecentOrder {
+        pub platform: String,
+        pub order_id: String,
+        pub payload: String,
+    }
 }
 
 impl Db {

@@ -1,26 +1,30 @@
 //! OAuth authorizations in flight and the accounts each shop is connected to (migration 0008).
 
 use super::{n, opt, s, Db};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use worker::Result;
 
-#[derive(Debug, Deserialize)]
-pub struct OAuthState {
-    pub provider: String,
-    pub shop: String,
-    pub caller: String,
-    pub code: Option<String>,
-    pub account_id: Option<String>,
-    pub expires_at: i64,
+row! {
+    #[derive(Debug)]
+    pub struct OAuthState {
+        pub provider: String,
+        pub shop: String,
+        pub caller: String,
+        pub code: Option<String>,
+        pub account_id: Option<String>,
+        pub expires_at: i64,
+    }
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Connection {
-    pub provider: String,
-    pub shop: String,
-    pub account_id: String,
-    pub account_name: Option<String>,
-    pub connected_at: i64,
+row! {
+    #[derive(Debug, Serialize)]
+    pub struct Connection {
+        pub provider: String,
+        pub shop: String,
+        pub account_id: String,
+        pub account_name: Option<String>,
+        pub connected_at: i64,
+    }
 }
 
 impl Db {

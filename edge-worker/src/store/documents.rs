@@ -2,7 +2,6 @@
 //! through the outbox under the document's id, and the contacts made at each target.
 
 use super::{n, s, Db, One, PostingState};
-use serde::Deserialize;
 use worker::Result;
 
 /// A document to store: its id, its target and the JSON array of its posts.
@@ -12,12 +11,14 @@ pub struct NewDocument {
     pub posts: String,
 }
 
-/// A contact as the target knows it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ContactRow {
-    pub target_id: String,
-    pub name: String,
-    pub hash: String,
+row! {
+    /// A contact as the target knows it.
+    #[derive(Debug, Clone)]
+    pub struct ContactRow {
+        pub target_id: String,
+        pub name: String,
+        pub hash: String,
+    }
 }
 
 impl Db {
@@ -77,10 +78,11 @@ impl Db {
         platform: &str,
         shop: &str,
     ) -> Result<Vec<(i64, String)>> {
-        #[derive(Deserialize)]
-        struct Row {
-            event_id: i64,
-            payload: String,
+        row! {
+            struct Row {
+                event_id: i64,
+                payload: String,
+            }
         }
         let rows: Vec<Row> = self
             .rows(

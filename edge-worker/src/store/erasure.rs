@@ -2,13 +2,13 @@
 //! personal data, a page at a time.
 
 use super::{n, s, Db};
-use serde::Deserialize;
 use worker::Result;
 
-#[derive(Deserialize)]
-pub struct StoredPayload {
-    pub id: i64,
-    pub payload: String,
+row! {
+    pub struct StoredPayload {
+        pub id: i64,
+        pub payload: String,
+    }
 }
 
 impl Db {

@@ -2,6 +2,9 @@
 //! intake, events and the ledger here; delivery state in [`outbox`]; counts in [`status`]; the
 //! merchant's order list, attention list and ledger pages in [`browse`].
 
+#[macro_use]
+mod row;
+
 mod browse;
 mod clearing;
 mod config;
@@ -24,9 +27,10 @@ pub use reports::{BuiltDay, ReportDay};
 pub use state::{EventStatus, PostingState};
 pub use summaries::Settled;
 
+use ledgerbridge_core::journal::entry_from_json;
 use ledgerbridge_core::journal::plan::{Head, Plan};
 use ledgerbridge_core::Entry;
-use serde::Deserialize;
+use row::{Column, FromRow, Raw, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Env, Result};
@@ -50,16 +54,18 @@ fn opt(v: Option<&str>) -> JsValue {
     v.map(s).unwrap_or(JsValue::NULL)
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct EventRow {
-    pub id: i64,
-    pub platform: String,
-    pub shop: String,
-    pub topic: String,
-    pub resource: String,
-    pub order_id: Option<String>,
-    pub payload: String,
-    pub status: EventStatus,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct EventRow {
+        pub id: i64,
+        pub platform: String,
+        pub shop: String,
+        pub topic: String,
+        pub resource: String,
+        pub order_id: Option<String>,
+        pub payload: String,
+        pub status: EventStatus,
+    }
 }
 
 impl EventRow {
@@ -101,26 +107,43 @@ pub enum Recorded {
     SeenBefore,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct OutboxRow {
-    pub entry_id: String,
-    pub target: String,
-    pub shop: String,
-    pub state: PostingState,
-    pub attempts: i64,
-    pub next_attempt_at: i64,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct OutboxRow {
+        pub entry_id: String,
+        pub target: String,
+        pub shop: String,
+        pub state: PostingState,
+        pub attempts: i64,
+        pub next_attempt_at: i64,
+    }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct TokenRow {
-    pub access_token: Option<String>,
-    pub access_expires_at: i64,
-    pub refresh_token: String,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct TokenRow {
+        pub access_token: Option<String>,
+        pub access_expires_at: i64,
+        pub refresh_token: String,
+    }
 }
 
-#[derive(Deserialize)]
+/// Entries stored as JSON (`entries.json`), read back; the error names the first unreadable one.
+pub fn stored_entries(rows: &[String]) -> std::result::Result<Vec<Entry>, String> {
+    rows.iter()
+        .map(|json| entry_from_json(json).map_err(|e| format!("stored entry unreadable: {e}")))
+        .collect()
+}
+
+/// A query's one column, named `v`.
 struct One<T> {
     v: T,
+}
+
+impl<T: Column> FromRow for One<T> {
+    fn from_row(r: &Row) -> Result<Self> {
+        Ok(One { v: r.get("v")? })
+    }
 }
 
 impl Db {
@@ -137,20 +160,14 @@ impl Db {
         Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
     }
 
-    async fn rows<T: for<'de> Deserialize<'de>>(
-        &self,
-        sql: &str,
-        args: &[JsValue],
-    ) -> Result<Vec<T>> {
-        self.q(sql, args)?.all().await?.results()
+    async fn rows<T: FromRow>(&self, sql: &str, args: &[JsValue]) -> Result<Vec<T>> {
+        let raw: Vec<Raw> = self.q(sql, args)?.all().await?.results()?;
+        raw.into_iter().map(Row::read).collect()
     }
 
-    async fn first<T: for<'de> Deserialize<'de>>(
-        &self,
-        sql: &str,
-        args: &[JsValue],
-    ) -> Result<Option<T>> {
-        self.q(sql, args)?.first(None).await
+    async fn first<T: FromRow>(&self, sql: &str, args: &[JsValue]) -> Result<Option<T>> {
+        let raw: Option<Raw> = self.q(sql, args)?.first(None).await?;
+        raw.map(Row::read).transpose()
     }
 
     // ------------------------------------------------------------ intake
@@ -277,10 +294,11 @@ impl Db {
     // ------------------------------------------------------------ ledger
 
     pub async fn heads(&self, keys: &BTreeSet<String>) -> Result<BTreeMap<String, Head>> {
-        #[derive(Deserialize)]
-        struct Row {
-            version: String,
-            json: Option<String>,
+        row! {
+            struct Row {
+                version: String,
+                json: Option<String>,
+            }
         }
         let mut out = BTreeMap::new();
         for key in keys {
@@ -294,7 +312,7 @@ impl Db {
             if let Some(row) = row {
                 let entry = match row.json {
                     Some(json) => Some(
-                        serde_json::from_str::<Entry>(&json)
+                        entry_from_json(&json)
                             .map_err(|e| worker::Error::RustError(e.to_string()))?,
                     ),
                     None => None,

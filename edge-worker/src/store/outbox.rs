@@ -1,14 +1,14 @@
 //! Delivery state: outbox rows, the sweeper's queries, OAuth tokens and rate budgets.
 
 use super::{n, s, Db, One, OutboxRow, TokenRow};
-use serde::Deserialize;
 use worker::Result;
 
-/// An outbox row's key, as `RETURNING entry_id, target` gives it.
-#[derive(Deserialize)]
-struct Row {
-    entry_id: String,
-    target: String,
+row! {
+    /// An outbox row's key, as `RETURNING entry_id, target` gives it.
+    struct Row {
+        entry_id: String,
+        target: String,
+    }
 }
 
 impl Db {

@@ -2,28 +2,31 @@
 //! sweeper prunes (`auth_failures`, `seen_deliveries`).
 
 use super::{n, opt, s, Db, One};
-use serde::Deserialize;
 use worker::Result;
 
-#[derive(Debug, Deserialize)]
-pub struct HeldPayload {
-    pub id: i64,
-    pub order_id: Option<String>,
-    pub topic: String,
-    pub received_at: i64,
-    pub redacted_at: Option<i64>,
-    pub payload: String,
+row! {
+    #[derive(Debug)]
+    pub struct HeldPayload {
+        pub id: i64,
+        pub order_id: Option<String>,
+        pub topic: String,
+        pub received_at: i64,
+        pub redacted_at: Option<i64>,
+        pub payload: String,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct DataRequestRow {
-    pub id: i64,
-    pub platform: String,
-    pub shop: String,
-    pub request_id: String,
-    pub customer_id: Option<String>,
-    pub orders: String,
-    pub received_at: i64,
+row! {
+    #[derive(Debug)]
+    pub struct DataRequestRow {
+        pub id: i64,
+        pub platform: String,
+        pub shop: String,
+        pub request_id: String,
+        pub customer_id: Option<String>,
+        pub orders: String,
+        pub received_at: i64,
+    }
 }
 
 const HELD: &str = "SELECT id, order_id, topic, received_at, redacted_at, payload FROM events";

@@ -1,7 +1,6 @@
 //! Queries of `/api/reports`: one shop's entries by booking date.
 
 use super::{n, opt, s, Db, One};
-use serde::Deserialize;
 use worker::Result;
 
 impl Db {
@@ -26,28 +25,34 @@ impl Db {
     }
 }
 
-/// A day's row of `report_days` (migration 0013).
-#[derive(Debug, Deserialize)]
-pub struct ReportDay {
-    pub date: String,
-    pub gen: i64,
-    pub built_gen: i64,
-    pub config: Option<String>,
-    pub body: Option<String>,
+row! {
+    /// A day's row of `report_days` (migration 0013).
+    #[derive(Debug)]
+    pub struct ReportDay {
+        pub date: String,
+        pub gen: i64,
+        pub built_gen: i64,
+        pub config: Option<String>,
+        pub body: Option<String>,
+    }
 }
 
-/// A stored entry's JSON with its day.
-#[derive(Debug, Deserialize)]
-pub struct DayEntry {
-    pub date: String,
-    pub json: String,
+row! {
+    /// A stored entry's JSON with its day.
+    #[derive(Debug)]
+    pub struct DayEntry {
+        pub date: String,
+        pub json: String,
+    }
 }
 
-/// An entry's source id on a day whose order also has entries on another day.
-#[derive(Debug, Deserialize)]
-pub struct SharedId {
-    pub date: String,
-    pub id: String,
+row! {
+    /// An entry's source id on a day whose order also has entries on another day.
+    #[derive(Debug)]
+    pub struct SharedId {
+        pub date: String,
+        pub id: String,
+    }
 }
 
 /// A day aggregate built at `gen`, to store.

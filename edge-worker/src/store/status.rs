@@ -2,7 +2,6 @@
 
 use super::{n, opt, s, Db, One};
 use ledgerbridge_core::Platform;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use worker::Result;
 
@@ -50,17 +49,21 @@ impl Db {
     /// trustworthy shop (their signature failed), so only the deployment-wide view lists them.
     pub async fn status(&self, shop: Option<&str>) -> Result<serde_json::Value> {
         let only = [opt(shop)];
-        #[derive(Deserialize, serde::Serialize)]
-        struct Count {
-            k: String,
-            n: i64,
+        row! {
+            #[derive(serde::Serialize)]
+            struct Count {
+                k: String,
+                n: i64,
+            }
         }
-        #[derive(Deserialize, serde::Serialize)]
-        struct Parked {
-            entry_id: String,
-            target: String,
-            attempts: i64,
-            reason: Option<String>,
+        row! {
+            #[derive(serde::Serialize)]
+            struct Parked {
+                entry_id: String,
+                target: String,
+                attempts: i64,
+                reason: Option<String>,
+            }
         }
         let events: Vec<Count> = self
             .rows(

@@ -3,7 +3,6 @@
 //! `state = 'held'`, so two hosts deciding at once cannot send one entry both ways.
 
 use super::{n, opt, s, Db, One, PostingState};
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use worker::Result;
 
@@ -51,10 +50,11 @@ impl Db {
         target: &str,
         ids: &[String],
     ) -> Result<BTreeMap<String, PostingState>> {
-        #[derive(Deserialize)]
-        struct Row {
-            entry_id: String,
-            state: PostingState,
+        row! {
+            struct Row {
+                entry_id: String,
+                state: PostingState,
+            }
         }
         let rows: Vec<Row> = self
             .rows(
@@ -85,10 +85,11 @@ impl Db {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        #[derive(Deserialize)]
-        struct Row {
-            entry_id: String,
-            target: String,
+        row! {
+            struct Row {
+                entry_id: String,
+                target: String,
+            }
         }
         let rows: Vec<Row> = self
             .rows(
@@ -176,10 +177,11 @@ impl Db {
 
     /// (shop, target) pairs with held rows: what the sweeper settles.
     pub async fn held_targets(&self) -> Result<Vec<(String, String)>> {
-        #[derive(Deserialize)]
-        struct Row {
-            shop: String,
-            target: String,
+        row! {
+            struct Row {
+                shop: String,
+                target: String,
+            }
         }
         let rows: Vec<Row> = self
             .rows(

@@ -32,6 +32,7 @@ use super::locate;
 use crate::error::{join_path, LedgerError};
 use std::borrow::Cow;
 
+mod cursor;
 mod skip;
 mod strings;
 mod values;
