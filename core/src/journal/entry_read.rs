@@ -149,13 +149,13 @@ fn read_line(r: &mut Reader<'_>) -> Result<Line> {
 fn read_amount(r: &mut Reader<'_>) -> Result<Amount> {
     let text = r.str()?;
     let value = money::parse_decimal(&text).map_err(|e| LedgerError::InvalidAmount {
-        path: r.path_of_cursor(),
+        path: r.path_here(),
         value: quoted(&text),
         reason: e.reason().to_string(),
     })?;
     if value.is_sign_negative() {
         return Err(LedgerError::InvalidType {
-            path: r.path_of_cursor(),
+            path: r.path_here(),
             message: format!("negative amount {text:?}"),
         });
     }
@@ -165,7 +165,7 @@ fn read_amount(r: &mut Reader<'_>) -> Result<Amount> {
 fn read_currency(r: &mut Reader<'_>) -> Result<Currency> {
     let text = r.str()?;
     Currency::from_code(&text).ok_or_else(|| LedgerError::UnknownCurrency {
-        path: r.path_of_cursor(),
+        path: r.path_here(),
         value: quoted(&text),
     })
 }
@@ -178,7 +178,7 @@ fn quoted(text: &str) -> String {
 #[cold]
 fn unknown(r: &Reader<'_>, key: &str, expected: &str) -> LedgerError {
     LedgerError::InvalidType {
-        path: r.path_of_cursor(),
+        path: r.path_here(),
         message: format!("unknown field `{key}`, expected {expected}"),
     }
 }

@@ -32,7 +32,6 @@ use super::locate;
 use crate::error::{join_path, LedgerError};
 use std::borrow::Cow;
 
-mod cursor;
 mod skip;
 mod strings;
 mod values;
@@ -243,8 +242,9 @@ impl<'a> Reader<'a> {
         self.peek()
     }
 
-    /// The JSON path of the cursor (where serde_json names an error raised by a visitor right
-    /// after the value it read, such as an unknown key or variant).
+    /// The JSON path of the cursor: where serde_json names an error a visitor or derive raises
+    /// right after a key (an unknown or repeated field, an unknown variant) or after a value its own
+    /// check refused (an unknown currency, a negative amount).
     pub fn path_here(&self) -> String {
         self.path_at(self.pos)
     }
