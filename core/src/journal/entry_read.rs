@@ -5,7 +5,7 @@
 //! build that reads it, and the worker reads stored entries on seven paths. Behaviour is the
 //! derive's with `deny_unknown_fields`: the same members required, an unknown or repeated member
 //! refused, amounts as non-negative decimal strings, and on bad input the same code and path
-//! (`entry_read_tests.rs` holds the derive to that). As everywhere on the Reader, an object written
+//! (`core/tests/entry_read.rs` holds the derive to that). As everywhere on the Reader, an object written
 //! as a JSON array is refused with `E_INVALID_TYPE`, where serde read it field by field.
 
 use super::entry::{Amount, Entry, Line, Source};
@@ -182,7 +182,3 @@ fn unknown(r: &Reader<'_>, key: &str, expected: &str) -> LedgerError {
         message: format!("unknown field `{key}`, expected {expected}"),
     }
 }
-
-#[cfg(test)]
-#[path = "entry_read_tests.rs"]
-mod tests;

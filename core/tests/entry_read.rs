@@ -2,11 +2,11 @@
 //! fixture's entries, on a table of malformed entries and on edits of real ones, both accept the
 //! same text into the same entries and refuse the rest with the same code and path.
 
-use super::{entries_from_json, entry_from_json};
-use crate::error::LedgerError;
-use crate::journal::Entry;
-use crate::json::from_json;
-use crate::{Config, Platform};
+use ledgerbridge_core::error::LedgerError;
+use ledgerbridge_core::journal::Entry;
+use ledgerbridge_core::journal::{entries_from_json, entry_from_json};
+use ledgerbridge_core::json::from_json;
+use ledgerbridge_core::{Config, Platform};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -42,7 +42,7 @@ fn mapped_texts() -> Vec<String> {
         };
         let input = std::fs::read(case.join("input.json")).unwrap();
         // Some fixtures are refusals (their expected.json holds the error); they map nothing.
-        if let Ok(mapped) = crate::map(platform, &input, &config) {
+        if let Ok(mapped) = ledgerbridge_core::map(platform, &input, &config) {
             if !mapped.entries.is_empty() {
                 out.push(serde_json::to_string(&mapped.entries).unwrap());
             }
@@ -320,7 +320,7 @@ proptest! {
         // A value start: just after `:` (the texts are compact).
         let starts: Vec<usize> = text.match_indices("\":").map(|(i, _)| i + 2).collect();
         let start = *at.get(&starts);
-        let mut r = crate::json::Reader::new(&text[start..]);
+        let mut r = ledgerbridge_core::json::Reader::new(&text[start..]);
         let Ok(old) = r.raw() else { return Ok(()) };
         let edited = if drop_member {
             // From the key's opening quote to the value's end, with one comma.
