@@ -2,6 +2,8 @@
 //! fixture's entries, on a table of malformed entries and on edits of real ones, both accept the
 //! same text into the same entries and refuse the rest with the same code and path.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use ledgerbridge_core::error::LedgerError;
 use ledgerbridge_core::journal::Entry;
 use ledgerbridge_core::journal::{entries_from_json, entry_from_json};
