@@ -38,7 +38,7 @@ fn platform(name: &str) -> JsResult<Platform> {
 
 fn map_to_json(platform: Platform, payload: &[u8], config: &Config) -> Result<String, LedgerError> {
     let mapped: Mapped = map(platform, payload, config)?;
-    convert::to_json(&mapped)
+    Ok(convert::mapped_json(&mapped))
 }
 
 /// Maps one payload (JSON text, UTF-8 bytes or an object) to `{entries, warnings, profit}`.
@@ -193,9 +193,7 @@ impl Mapper {
     #[wasm_bindgen(js_name = mapBytes)]
     pub fn map_bytes(&mut self, payload: &[u8]) -> JsResult<Vec<u8>> {
         let mapped = self.map_counted(payload)?;
-        convert::to_json(&mapped)
-            .map(String::into_bytes)
-            .map_err(js_err)
+        Ok(convert::mapped_json(&mapped).into_bytes())
     }
 
     /// Maps one payload (JSON text, bytes or an object) to compact `Mapped` JSON text.
@@ -203,7 +201,7 @@ impl Mapper {
     pub fn map_json(&mut self, payload: JsValue) -> JsResult<String> {
         let payload = convert::payload_bytes(&payload).map_err(js_err)?;
         let mapped = self.map_counted(&payload)?;
-        convert::to_json(&mapped).map_err(js_err)
+        Ok(convert::mapped_json(&mapped))
     }
 
     /// Maps one payload and keeps its entries for `exportKept`/`summarizeKept`; returns how many.
