@@ -14,6 +14,8 @@ mod convert;
 mod error;
 #[cfg(feature = "full")]
 mod records;
+#[cfg(feature = "full")]
+mod tape;
 
 use adapters::map;
 use error::js_err;
@@ -59,6 +61,19 @@ pub fn map_event_json(platform_name: &str, payload: JsValue, config: JsValue) ->
 }
 
 #[cfg(feature = "full")]
+#[doc(hidden)]
+/// As `mapEventJson`, in the transport `npm/src/tape.js` turns into `mapEvent`'s objects
+/// (`tape.rs`); not public API.
+#[wasm_bindgen(js_name = __mapEventTape)]
+pub fn map_event_tape(platform_name: &str, payload: JsValue, config: JsValue) -> JsResult<String> {
+    let platform = platform(platform_name)?;
+    let config = convert::config(&config).map_err(js_err)?;
+    let payload = convert::payload_bytes(&payload).map_err(js_err)?;
+    let mapped = map(platform, &payload, &config).map_err(js_err)?;
+    Ok(tape::mapped_tape(&mapped))
+}
+
+#[cfg(feature = "full")]
 /// Renders entries (an array, or its JSON text) in a format: `json` plus whatever exporters the core
 /// has (`qbo`, `xero`, `beancount`, `hledger`, `csv`...).
 #[wasm_bindgen(js_name = exportEntries)]
@@ -84,7 +99,7 @@ pub fn summarize_json(entries: JsValue, by: &str) -> JsResult<String> {
     let by = by.parse::<SummaryBy>().map_err(js_err)?;
     let entries = convert::entries(&entries).map_err(js_err)?;
     let summary = summarize_entries(&entries, by).map_err(js_err)?;
-    convert::to_json(&summary).map_err(js_err)
+    Ok(ledgerbridge_core::json::write::to_string(&summary))
 }
 
 #[cfg(feature = "full")]
@@ -202,6 +217,16 @@ impl Mapper {
         let payload = convert::payload_bytes(&payload).map_err(js_err)?;
         let mapped = self.map_counted(&payload)?;
         Ok(convert::mapped_json(&mapped))
+    }
+
+    /// As `mapJson`, in the transport `npm/src/tape.js` turns into `mapEvent`'s objects
+    /// (`tape.rs`); not public API.
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = __mapTape)]
+    pub fn map_tape(&mut self, payload: JsValue) -> JsResult<String> {
+        let payload = convert::payload_bytes(&payload).map_err(js_err)?;
+        let mapped = self.map_counted(&payload)?;
+        Ok(tape::mapped_tape(&mapped))
     }
 
     /// Maps one payload and keeps its entries for `exportKept`/`summarizeKept`; returns how many.

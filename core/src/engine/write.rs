@@ -26,11 +26,8 @@ impl WriteJson for Mapped {
     }
 
     fn size_hint(&self) -> usize {
-        40 + self.entries.size_hint()
-            + self.warnings.size_hint()
-            + self.profit.size_hint()
-            + self.unbooked.size_hint()
-            + self.rejected.size_hint()
+        240 + self.entries.size_hint()
+            + 200 * (self.warnings.len() + self.unbooked.len() + self.rejected.len())
     }
 }
 
@@ -43,10 +40,6 @@ impl WriteJson for Warning {
         out.push_str(",\"message\":");
         string(out, &self.message);
         out.push('}');
-    }
-
-    fn size_hint(&self) -> usize {
-        40 + self.code.len() + self.path.len() + self.message.len()
     }
 }
 
@@ -67,10 +60,6 @@ impl WriteJson for Profit {
         }
         out.push('}');
     }
-
-    fn size_hint(&self) -> usize {
-        160
-    }
 }
 
 impl WriteJson for Unbooked {
@@ -80,10 +69,6 @@ impl WriteJson for Unbooked {
         out.push_str(",\"date\":");
         string(out, &self.date);
         out.push('}');
-    }
-
-    fn size_hint(&self) -> usize {
-        24 + self.source.size_hint() + self.date.len()
     }
 }
 
@@ -98,9 +83,5 @@ impl WriteJson for Rejected {
         out.push_str(",\"message\":");
         string(out, &self.message);
         out.push('}');
-    }
-
-    fn size_hint(&self) -> usize {
-        40 + self.source.size_hint() + self.code.len() + self.path.len() + self.message.len()
     }
 }

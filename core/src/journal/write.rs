@@ -26,12 +26,16 @@ impl WriteJson for Entry {
         out.push('}');
     }
 
+    /// The keys, the id twice (the source repeats most of it) and each line's keys, amounts and
+    /// texts: within a few per cent on the fixtures, never a second allocation for them.
     fn size_hint(&self) -> usize {
-        70 + self.id.len()
-            + self.date.len()
+        200 + 2 * self.id.len()
             + self.memo.len()
-            + self.source.size_hint()
-            + self.lines.size_hint()
+            + self
+                .lines
+                .iter()
+                .map(|l| 80 + l.account.len() + l.why.len())
+                .sum::<usize>()
             + self.links.iter().map(|l| l.len() + 3).sum::<usize>()
     }
 }
@@ -50,14 +54,6 @@ impl WriteJson for Source {
         string(out, &self.version);
         out.push('}');
     }
-
-    fn size_hint(&self) -> usize {
-        60 + self.platform.len()
-            + self.shop.len()
-            + self.kind.len()
-            + self.id.len()
-            + self.version.len()
-    }
 }
 
 impl WriteJson for Line {
@@ -71,10 +67,6 @@ impl WriteJson for Line {
         out.push_str(",\"why\":");
         string(out, &self.why);
         out.push('}');
-    }
-
-    fn size_hint(&self) -> usize {
-        72 + self.account.len() + self.why.len()
     }
 }
 

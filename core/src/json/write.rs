@@ -56,19 +56,11 @@ impl WriteJson for str {
     fn write_json(&self, out: &mut String) {
         string(out, self)
     }
-
-    fn size_hint(&self) -> usize {
-        self.len() + 2
-    }
 }
 
 impl WriteJson for String {
     fn write_json(&self, out: &mut String) {
         string(out, self)
-    }
-
-    fn size_hint(&self) -> usize {
-        self.len() + 2
     }
 }
 
@@ -120,7 +112,6 @@ fn next_special(bytes: &[u8], mut i: usize) -> usize {
 /// forms `\b \t \n \f \r`, every other byte below 0x20 as `\u00xx` (lower-case hex), and nothing
 /// else (not DEL, not non-ASCII, not `/`).
 pub fn string(out: &mut String, text: &str) {
-    out.reserve(text.len() + 2);
     out.push('"');
     let bytes = text.as_bytes();
     let (mut run, mut i) = (0, 0);
@@ -150,10 +141,15 @@ fn escape(out: &mut String, b: u8) {
         0x0c => 'f',
         0x0d => 'r',
         _ => {
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-            return;
+            let hex = [
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ];
+            return push_ascii(out, &hex);
         }
     };
     out.push('\\');
@@ -201,11 +197,12 @@ pub fn decimal_text(out: &mut String, value: Decimal) {
         pos -= 1;
         buf[pos] = b'-';
     }
-    // Byte by byte rather than through `str::from_utf8` (a call for a handful of bytes).
-    out.reserve(buf.len() - pos);
-    for &b in &buf[pos..] {
-        out.push(char::from(b));
-    }
+    push_ascii(out, &buf[pos..]);
+}
+
+/// Appends bytes known to be ASCII. The UTF-8 check always passes; it stands in for `unsafe`.
+pub fn push_ascii(out: &mut String, ascii: &[u8]) {
+    out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
 }
 
 /// `value` as a JSON string of its `Display` text (how the entry shape carries amounts).
