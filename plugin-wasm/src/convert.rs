@@ -1,7 +1,8 @@
-//! JS values ↔ core inputs and outputs. Everything crosses as JSON text: the core already renders
-//! the public shapes (money as decimal strings) with serde_json, and handing that text to the engine's
-//! `JSON.parse` measured faster than building the objects field by field through
-//! serde-wasm-bindgen (numbers in `npm/HACKING.md`). It also makes every face byte-identical.
+//! JS values ↔ core inputs and outputs. Everything crosses as JSON text (the map output as the
+//! core's hand-written `json::write`, the rest through serde_json): handing that text to the
+//! engine's `JSON.parse` measured faster than building the objects field by field through
+//! serde-wasm-bindgen (numbers in `npm/HACKING.md`), and it makes every face byte-identical.
+//! `mapEvent`'s objects come from a cheaper transport still, `tape.rs`.
 
 use crate::error::wrong_type;
 use js_sys::{Uint8Array, JSON};
