@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use ledgerbridge_core::{map, platforms::shopify, Config, Platform};
+use ledgerbridge_core::{json, map, platforms::shopify, Config, Platform};
 
 fn fixture(case: &str) -> (Vec<u8>, Config) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,6 +29,11 @@ fn bench(c: &mut Criterion) {
             b.iter(|| map(Platform::Shopify, black_box(&input), &config).unwrap())
         });
         group.bench_function("map_to_json", |b| {
+            b.iter(|| {
+                json::write::to_string(&map(Platform::Shopify, black_box(&input), &config).unwrap())
+            })
+        });
+        group.bench_function("map_to_json_serde", |b| {
             b.iter(|| {
                 serde_json::to_string(&map(Platform::Shopify, black_box(&input), &config).unwrap())
                     .unwrap()

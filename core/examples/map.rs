@@ -21,6 +21,7 @@
 
 use ledgerbridge_core::exporters::{export, Format};
 use ledgerbridge_core::journal::{summarize, SummaryBy};
+use ledgerbridge_core::json::write::WriteJson;
 use ledgerbridge_core::records::split_records;
 use ledgerbridge_core::reports::{self, ReportKind, ReportOptions};
 use ledgerbridge_core::{map, Config, Entry, LedgerError, Platform};
@@ -233,12 +234,15 @@ fn main() -> ExitCode {
         };
     }
     let mut failed = 0usize;
+    // One buffer for every record's text: the writer appends, the buffered stdout copies it out.
+    let mut text = String::new();
     for (index, record) in split_records(&bytes).into_iter().enumerate() {
         match map(args.platform, record, &args.config) {
             Ok(mapped) => {
-                let written = serde_json::to_writer(&mut out, &mapped)
-                    .map_err(io::Error::from)
-                    .and_then(|()| out.write_all(b"\n"));
+                text.clear();
+                mapped.write_json(&mut text);
+                text.push('\n');
+                let written = out.write_all(text.as_bytes());
                 if let Err(e) = written {
                     eprintln!("writing output: {e}");
                     return ExitCode::from(1);

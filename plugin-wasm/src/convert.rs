@@ -1,13 +1,14 @@
-//! JS values ↔ core inputs and outputs. Everything crosses as JSON text: the core already renders
-//! the public shapes (money as decimal strings) with serde_json, and handing that text to the engine's
-//! `JSON.parse` measured faster than building the objects field by field through
-//! serde-wasm-bindgen (numbers in `npm/HACKING.md`). It also makes every face byte-identical.
+//! JS values ↔ core inputs and outputs. Everything crosses as JSON text (the map output as the
+//! core's hand-written `json::write`, the rest through serde_json): handing that text to the
+//! engine's `JSON.parse` measured faster than building the objects field by field through
+//! serde-wasm-bindgen (numbers in `npm/HACKING.md`), and it makes every face byte-identical.
+//! `mapEvent`'s objects come from a cheaper transport still, `tape.rs`.
 
 use crate::error::wrong_type;
 use js_sys::{Uint8Array, JSON};
 #[cfg(feature = "full")]
 use ledgerbridge_core::reports::ReportOptions;
-use ledgerbridge_core::{Config, ConfigInput, Entry, LedgerError, Result};
+use ledgerbridge_core::{Config, ConfigInput, Entry, LedgerError, Mapped, Result};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -53,6 +54,12 @@ pub fn report_options(value: &JsValue) -> Result<ReportOptions> {
     }
     let bytes = json_bytes(value, "options")?;
     ledgerbridge_core::json::from_json::<ReportOptions>(&bytes).map_err(|e| e.within("options"))
+}
+
+/// The map output's compact JSON text, by the core's hand-written writer (the same bytes as
+/// `to_json`, several times cheaper: it is rendered on every call).
+pub fn mapped_json(mapped: &Mapped) -> String {
+    ledgerbridge_core::json::write::to_string(mapped)
 }
 
 /// Compact JSON text of a public shape, exactly as the native example prints it.

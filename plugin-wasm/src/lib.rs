@@ -14,6 +14,8 @@ mod convert;
 mod error;
 #[cfg(feature = "full")]
 mod records;
+#[cfg(feature = "full")]
+mod tape;
 
 use adapters::map;
 use error::js_err;
@@ -38,7 +40,7 @@ fn platform(name: &str) -> JsResult<Platform> {
 
 fn map_to_json(platform: Platform, payload: &[u8], config: &Config) -> Result<String, LedgerError> {
     let mapped: Mapped = map(platform, payload, config)?;
-    convert::to_json(&mapped)
+    Ok(convert::mapped_json(&mapped))
 }
 
 /// Maps one payload (JSON text, UTF-8 bytes or an object) to `{entries, warnings, profit}`.
@@ -56,6 +58,19 @@ pub fn map_event_json(platform_name: &str, payload: JsValue, config: JsValue) ->
     let config = convert::config(&config).map_err(js_err)?;
     let payload = convert::payload_bytes(&payload).map_err(js_err)?;
     map_to_json(platform, &payload, &config).map_err(js_err)
+}
+
+#[cfg(feature = "full")]
+#[doc(hidden)]
+/// As `mapEventJson`, in the transport `npm/src/tape.js` turns into `mapEvent`'s objects
+/// (`tape.rs`); not public API.
+#[wasm_bindgen(js_name = __mapEventTape)]
+pub fn map_event_tape(platform_name: &str, payload: JsValue, config: JsValue) -> JsResult<String> {
+    let platform = platform(platform_name)?;
+    let config = convert::config(&config).map_err(js_err)?;
+    let payload = convert::payload_bytes(&payload).map_err(js_err)?;
+    let mapped = map(platform, &payload, &config).map_err(js_err)?;
+    Ok(tape::mapped_tape(&mapped))
 }
 
 #[cfg(feature = "full")]
@@ -84,7 +99,7 @@ pub fn summarize_json(entries: JsValue, by: &str) -> JsResult<String> {
     let by = by.parse::<SummaryBy>().map_err(js_err)?;
     let entries = convert::entries(&entries).map_err(js_err)?;
     let summary = summarize_entries(&entries, by).map_err(js_err)?;
-    convert::to_json(&summary).map_err(js_err)
+    Ok(ledgerbridge_core::json::write::to_string(&summary))
 }
 
 #[cfg(feature = "full")]
@@ -193,9 +208,7 @@ impl Mapper {
     #[wasm_bindgen(js_name = mapBytes)]
     pub fn map_bytes(&mut self, payload: &[u8]) -> JsResult<Vec<u8>> {
         let mapped = self.map_counted(payload)?;
-        convert::to_json(&mapped)
-            .map(String::into_bytes)
-            .map_err(js_err)
+        Ok(convert::mapped_json(&mapped).into_bytes())
     }
 
     /// Maps one payload (JSON text, bytes or an object) to compact `Mapped` JSON text.
@@ -203,7 +216,17 @@ impl Mapper {
     pub fn map_json(&mut self, payload: JsValue) -> JsResult<String> {
         let payload = convert::payload_bytes(&payload).map_err(js_err)?;
         let mapped = self.map_counted(&payload)?;
-        convert::to_json(&mapped).map_err(js_err)
+        Ok(convert::mapped_json(&mapped))
+    }
+
+    /// As `mapJson`, in the transport `npm/src/tape.js` turns into `mapEvent`'s objects
+    /// (`tape.rs`); not public API.
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = __mapTape)]
+    pub fn map_tape(&mut self, payload: JsValue) -> JsResult<String> {
+        let payload = convert::payload_bytes(&payload).map_err(js_err)?;
+        let mapped = self.map_counted(&payload)?;
+        Ok(tape::mapped_tape(&mapped))
     }
 
     /// Maps one payload and keeps its entries for `exportKept`/`summarizeKept`; returns how many.

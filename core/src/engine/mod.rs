@@ -9,6 +9,7 @@ mod profit;
 mod refund;
 mod sale;
 mod seen;
+mod write;
 
 pub(crate) use refund::infer_taxes_included;
 

@@ -101,7 +101,7 @@ pub fn export(entries: &[Entry], format: Format, config: &Config) -> Result<Stri
         entry.check().map_err(|e| e.within(&format!("[{i}]")))?;
     }
     match format {
-        Format::Json => serde_json::to_string(entries).map_err(serialize_error),
+        Format::Json => Ok(crate::json::write::to_string(entries)),
         Format::Qbo => qbo::export(entries, config),
         Format::Xero => xero::export(entries, config),
         Format::Beancount => beancount::export(entries),

@@ -10,6 +10,7 @@ pub mod posting;
 pub mod remap;
 mod summary;
 mod totals;
+mod write;
 
 pub use builder::{Built, Closing, EntryBuilder, Posting, Role, LINES_PER_ENTRY_MAX};
 pub use entry::{Amount, Entry, Line, Source};

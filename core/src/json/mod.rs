@@ -11,6 +11,7 @@ use crate::error::{join_path, LedgerError};
 use serde::Deserialize;
 
 mod reader;
+pub mod write;
 pub use reader::{Array, Object, Reader, Seen};
 
 /// Parses `bytes` as `T`; a failure becomes a [`LedgerError`] carrying the field's path.

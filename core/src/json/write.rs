@@ -1,0 +1,213 @@
+//! JSON out, by hand: the map output (`Mapped`, entries) is rendered on every call of every face,
+//! and through serde_json's `Serialize` derives it cost 15–18 % of a Shopify order's native
+//! instructions (more in wasm): a `fmt` round per decimal (`collect_str`), a dispatch per field,
+//! and a string grown by doubling. The writers here produce the same bytes as `serde_json::to_string`
+//! of the same value (compact, serde_json's escapes, rust_decimal's `Display`); `core/tests/json_write.rs`
+//! holds them to that on every fixture and on generated strings and decimals.
+
+use rust_decimal::Decimal;
+
+/// A value with a hand-written compact JSON form, byte-identical to its serde_json form.
+pub trait WriteJson {
+    /// Appends the JSON text of `self` to `out`.
+    fn write_json(&self, out: &mut String);
+
+    /// About how many bytes `write_json` appends, so `out` is allocated once; never exact.
+    fn size_hint(&self) -> usize {
+        64
+    }
+}
+
+/// The compact JSON text of `value`.
+pub fn to_string<T: WriteJson + ?Sized>(value: &T) -> String {
+    let mut out = String::with_capacity(value.size_hint());
+    value.write_json(&mut out);
+    out
+}
+
+impl<T: WriteJson> WriteJson for [T] {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push(']');
+    }
+
+    fn size_hint(&self) -> usize {
+        self.iter().map(|item| item.size_hint() + 1).sum::<usize>() + 2
+    }
+}
+
+impl<T: WriteJson> WriteJson for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        self.as_slice().write_json(out)
+    }
+
+    fn size_hint(&self) -> usize {
+        self.as_slice().size_hint()
+    }
+}
+
+impl WriteJson for str {
+    fn write_json(&self, out: &mut String) {
+        string(out, self)
+    }
+}
+
+impl WriteJson for String {
+    fn write_json(&self, out: &mut String) {
+        string(out, self)
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Bytes of `w` that are `"`, `\` or a control byte (< 0x20) have their high bit set; the lowest
+/// set bit is exact (a borrow only marks bytes above a real hit). Bytes ≥ 0x80 (UTF-8) never
+/// match on their own: `!x` clears their high bit.
+#[inline]
+fn specials(w: u64) -> u64 {
+    let quote = w ^ (ONES * u64::from(b'"'));
+    let slash = w ^ (ONES * u64::from(b'\\'));
+    ((quote.wrapping_sub(ONES) & !quote)
+        | (slash.wrapping_sub(ONES) & !slash)
+        | (w.wrapping_sub(ONES * 0x20) & !w))
+        & HIGHS
+}
+
+#[inline]
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// The first byte at or after `i` that needs an escape, or `bytes.len()`. Most strings the core
+/// writes need none (ids, accounts, dates), and the `why` texts only a few quotes: a word at a
+/// time between them.
+#[inline]
+fn next_special(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let hits = specials(u64::from_le_bytes(word));
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if needs_escape(b) {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// `text` as a JSON string, quoted and escaped as serde_json escapes it: `\"`, `\\`, the short
+/// forms `\b \t \n \f \r`, every other byte below 0x20 as `\u00xx` (lower-case hex), and nothing
+/// else (not DEL, not non-ASCII, not `/`).
+pub fn string(out: &mut String, text: &str) {
+    out.push('"');
+    let bytes = text.as_bytes();
+    let (mut run, mut i) = (0, 0);
+    loop {
+        i = next_special(bytes, i);
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        // Escaped bytes are ASCII, so `run..i` ends on a char boundary.
+        out.push_str(text.get(run..i).unwrap_or_default());
+        escape(out, b);
+        i += 1;
+        run = i;
+    }
+    out.push_str(text.get(run..).unwrap_or_default());
+    out.push('"');
+}
+
+fn escape(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let short = match b {
+        b'"' => '"',
+        b'\\' => '\\',
+        0x08 => 'b',
+        0x09 => 't',
+        0x0a => 'n',
+        0x0c => 'f',
+        0x0d => 'r',
+        _ => {
+            let hex = [
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ];
+            return push_ascii(out, &hex);
+        }
+    };
+    out.push('\\');
+    out.push(short);
+}
+
+/// `value` as rust_decimal's `Display` writes it with no width or precision (the text serde's
+/// `collect_str` gives): every digit of the scale kept (`5.00`), `0.` before a fraction with no
+/// whole part, and `-` whenever the sign flag is set, zero included.
+pub fn decimal_text(out: &mut String, value: Decimal) {
+    // At most 29 digits (2^96), or 28 after the point and one before, plus `.` and `-`.
+    let mut buf = [0u8; 32];
+    let mut pos = buf.len();
+    let scale = value.scale();
+    let mantissa = value.mantissa().unsigned_abs();
+    // Right to left: the scale's digits, the point, then at least one whole digit.
+    macro_rules! digits {
+        ($m:expr) => {{
+            let mut m = $m;
+            for _ in 0..scale {
+                pos -= 1;
+                buf[pos] = b'0' + (m % 10) as u8;
+                m /= 10;
+            }
+            if scale > 0 {
+                pos -= 1;
+                buf[pos] = b'.';
+            }
+            loop {
+                pos -= 1;
+                buf[pos] = b'0' + (m % 10) as u8;
+                m /= 10;
+                if m == 0 {
+                    break;
+                }
+            }
+        }};
+    }
+    // Amounts fit 64 bits, whose division is far cheaper than 128-bit division.
+    match u64::try_from(mantissa) {
+        Ok(m) => digits!(m),
+        Err(_) => digits!(mantissa),
+    }
+    if value.is_sign_negative() {
+        pos -= 1;
+        buf[pos] = b'-';
+    }
+    push_ascii(out, &buf[pos..]);
+}
+
+/// Appends bytes known to be ASCII. The UTF-8 check always passes; it stands in for `unsafe`.
+pub fn push_ascii(out: &mut String, ascii: &[u8]) {
+    out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
+}
+
+/// `value` as a JSON string of its `Display` text (how the entry shape carries amounts).
+pub fn decimal(out: &mut String, value: Decimal) {
+    out.push('"');
+    decimal_text(out, value);
+    out.push('"');
+}
