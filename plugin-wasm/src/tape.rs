@@ -11,7 +11,7 @@
 //! `rejected`; `npm/test/api.test.mjs` checks `JSON.stringify(mapEvent(..))` against the JSON text
 //! on every fixture, and the fallback on a payload carrying the separator.
 
-use ledgerbridge_core::json::write::{decimal_text, push_ascii, WriteJson};
+use ledgerbridge_core::json::write::{count, decimal_text, WriteJson};
 use ledgerbridge_core::{Mapped, Source};
 
 const SEP: char = '\u{1}';
@@ -29,18 +29,7 @@ impl Tape {
     }
 
     fn count(&mut self, n: usize) {
-        // Counts are small; `Display` for usize is not worth a `fmt` round per list.
-        let mut digits = [0u8; 20];
-        let (mut pos, mut n) = (digits.len(), n);
-        loop {
-            pos -= 1;
-            digits[pos] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        push_ascii(&mut self.out, &digits[pos..]);
+        count(&mut self.out, n);
         self.out.push(SEP);
     }
 

@@ -200,6 +200,12 @@ pub fn decimal_text(out: &mut String, value: Decimal) {
     push_ascii(out, &buf[pos..]);
 }
 
+/// A count (`usize`) as its decimal digits: a decimal of scale 0, so one digit writer serves
+/// amounts and counts.
+pub fn count(out: &mut String, n: usize) {
+    decimal_text(out, Decimal::from(n));
+}
+
 /// Appends bytes known to be ASCII. The UTF-8 check always passes; it stands in for `unsafe`.
 pub fn push_ascii(out: &mut String, ascii: &[u8]) {
     out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
