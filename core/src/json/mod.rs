@@ -4,8 +4,9 @@
 //! configs (`rules::read`) and stored entries (`journal::entry_read`)) and [`from_json`]
 //! (serde_json, for what is still on serde derives). One writer, [`write`], renders the map output
 //! and entries byte-identically to serde_json (`core/tests/json_write.rs` holds it to that); a field
-//! added to `Mapped` or `Entry` must be added in `engine/write.rs` or `journal/write.rs` too, and that
-//! test fails until it is. The serde derives stay as the oracles of those tests.
+//! added to `Mapped` or `Entry` must be added in `engine/write.rs` or `journal/write.rs` too (that
+//! test compares every fixture's output with the serde derive, so it fails as soon as a fixture
+//! carries the field). The serde derives stay as the oracles of those tests.
 //!
 //! The path is recovered from serde_json's line and column by walking the raw text up to that point
 //! ([`locate`]), rather than by a path-tracking deserializer: that would compile a second copy of
