@@ -16,7 +16,7 @@ use crate::http_error::{HttpError, HttpResult};
 use crate::store::{stored_entries, BuiltDay, Db, ReportDay};
 use ledgerbridge_core::journal::entry_from_json;
 use ledgerbridge_core::reports::{
-    aggregate_day, config_fingerprint, report, report_csv, report_from_days, DayAggregate, Report,
+    aggregate_day, config_fingerprint, day_from_json, report, report_csv, report_from_days, Report,
     ReportKind, ReportOptions,
 };
 use ledgerbridge_core::{Config, Entry, LedgerError};
@@ -204,7 +204,7 @@ async fn from_days(
         .iter()
         .map(|d| {
             let body = built.get(&d.date).or(d.body.as_ref());
-            serde_json::from_str::<DayAggregate>(body.map_or("{}", String::as_str)).map_err(|e| {
+            day_from_json(body.map_or("{}", String::as_str)).map_err(|e| {
                 HttpError::internal(format!("day aggregate {} unreadable: {e}", d.date))
             })
         })
