@@ -8,8 +8,10 @@
 // The core's error, as the Reader's callbacks return it; read once per document.
 #![allow(clippy::result_large_err)]
 
+use crate::http_error::{HttpError, HttpResult};
 use ledgerbridge_core::json::{Reader, Seen};
 use ledgerbridge_core::LedgerError;
+use worker::Request;
 
 /// The raw items of the array under `member` of a top-level object (required, as the derive
 /// required it).
@@ -82,6 +84,29 @@ pub fn text(raw: Option<&str>) -> Option<String> {
 /// A raw JSON value as a whole number that fits `u64`, as serde reads a `u64` field.
 pub fn whole(raw: Option<&str>) -> Option<u64> {
     raw?.parse().ok()
+}
+
+/// The named parameters of a request's query string, decoded as a form (`+` a space, `%XX`
+/// escapes) as `Request::query` decodes them; others ignored, a named one given twice refused
+/// (`E_BAD_QUERY`), as the serde derive it replaces did.
+pub fn query<const N: usize>(req: &Request, names: [&str; N]) -> HttpResult<[Option<String>; N]> {
+    let bad = |m: String| HttpError::bad_request("E_BAD_QUERY", m);
+    let url = req.url().map_err(|e| bad(e.to_string()))?;
+    let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
+    for (key, value) in url.query_pairs() {
+        let Some(slot) = names
+            .iter()
+            .position(|n| *n == key)
+            .and_then(|at| found.get_mut(at))
+        else {
+            continue;
+        };
+        if slot.is_some() {
+            return Err(bad(format!("duplicate field `{key}`")));
+        }
+        *slot = Some(value.into_owned());
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -20,7 +20,6 @@ use ledgerbridge_core::reports::{
     ReportKind, ReportOptions,
 };
 use ledgerbridge_core::{Config, Entry, LedgerError};
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use worker::{Env, Request, Response};
 
@@ -34,7 +33,7 @@ pub const REBUILD_ENTRIES: usize = 10_000;
 /// Days read per query when re-aggregating.
 const DAYS_PER_READ: usize = 31;
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct Query {
     shop: Option<String>,
     from: Option<String>,
@@ -52,9 +51,19 @@ pub async fn handle(
     settings: &Settings,
     kind: &str,
 ) -> HttpResult<Response> {
-    let q: Query = req
-        .query()
-        .map_err(|e| HttpError::bad_request("E_BAD_QUERY", e.to_string()))?;
+    let [shop, from, to, by, currency, format, ids] = crate::peek::query(
+        req,
+        ["shop", "from", "to", "by", "currency", "format", "ids"],
+    )?;
+    let q = Query {
+        shop,
+        from,
+        to,
+        by,
+        currency,
+        format,
+        ids,
+    };
     let caller = authorize(req, env, settings, given(&q.shop))?;
     let shop = caller
         .scope(given(&q.shop))?
