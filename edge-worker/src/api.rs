@@ -67,7 +67,7 @@ pub fn authorize(
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct Query {
     shop: Option<String>,
     since: Option<String>,
@@ -78,8 +78,18 @@ struct Query {
 }
 
 fn query(req: &Request) -> HttpResult<Query> {
-    req.query()
-        .map_err(|e| HttpError::bad_request("E_BAD_QUERY", e.to_string()))
+    let [shop, since, format, limit, cursor, totals] = crate::peek::query(
+        req,
+        ["shop", "since", "format", "limit", "cursor", "totals"],
+    )?;
+    Ok(Query {
+        shop,
+        since,
+        format,
+        limit,
+        cursor,
+        totals,
+    })
 }
 
 /// `GET /api/preview/:platform/:order_id[?shop=]`: the stored order's newest version mapped with

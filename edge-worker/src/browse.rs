@@ -5,7 +5,7 @@ use crate::api::authorize;
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
 use crate::store::{Cursor, Db, OrderFilter, ORDER_STATES};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use worker::{Env, Request, Response};
 
@@ -13,7 +13,7 @@ use worker::{Env, Request, Response};
 pub const DEFAULT_PAGE: u32 = 50;
 pub const MAX_PAGE: u32 = 500;
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct OrdersQuery {
     shop: Option<String>,
     q: Option<String>,
@@ -50,9 +50,15 @@ fn bad_query(field: &str, message: String) -> HttpError {
 /// `GET /api/orders?shop=&q=&state=&limit=&cursor=`: one page of orders, newest activity first,
 /// `{orders, next_cursor, counts}`; `counts` per state over the whole (unfiltered) list.
 pub async fn orders(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
-    let q: OrdersQuery = req
-        .query()
-        .map_err(|e| HttpError::bad_request("E_BAD_QUERY", e.to_string()))?;
+    let [shop, q, state, limit, cursor] =
+        crate::peek::query(req, ["shop", "q", "state", "limit", "cursor"])?;
+    let q = OrdersQuery {
+        shop,
+        q,
+        state,
+        limit,
+        cursor,
+    };
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
     let shop = caller.scope(q.shop.as_deref())?;
     let state = q.state.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -145,14 +151,13 @@ pub fn problems(reason: &str) -> Vec<Problem> {
 /// `GET /api/attention[?shop=]`: parked events (with the core's code and JSON path for each
 /// refused part), refunds waiting for their order, and parked postings; newest first.
 pub async fn attention(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
-    #[derive(Deserialize, Default)]
+    #[derive(Default)]
     struct Q {
         shop: Option<String>,
         limit: Option<String>,
     }
-    let q: Q = req
-        .query()
-        .map_err(|e| HttpError::bad_request("E_BAD_QUERY", e.to_string()))?;
+    let [shop, limit] = crate::peek::query(req, ["shop", "limit"])?;
+    let q = Q { shop, limit };
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
     let shop = caller.scope(q.shop.as_deref())?;
     let limit = page_size(q.limit.as_deref())?;

@@ -10,19 +10,17 @@ use crate::store::{now_ms, stored_entries, Db};
 use ledgerbridge_core::journal::clearing::{clearing, ClearingAccount};
 use ledgerbridge_core::journal::posting::shop_today;
 use ledgerbridge_core::money::format_amount;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::{Env, Request, Response};
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct Query {
     shop: Option<String>,
 }
 
 pub async fn handle(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
-    let q: Query = req
-        .query()
-        .map_err(|e| HttpError::bad_request("E_BAD_QUERY", e.to_string()))?;
+    let [shop] = crate::peek::query(req, ["shop"])?;
+    let q = Query { shop };
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
     let scope = caller.scope(q.shop.as_deref())?;
     let db = Db::new(env)?;

@@ -166,16 +166,15 @@ fn caller_tag(caller: &Caller) -> String {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct ShopQuery {
     shop: Option<String>,
 }
 
 /// The one shop a connect call is about: a session token's own, or the `shop` an API key names.
 fn one_shop(req: &Request, env: &Env, settings: &Settings) -> HttpResult<(Caller, String)> {
-    let q: ShopQuery = req
-        .query()
-        .map_err(|e| HttpError::bad_request("E_BAD_QUERY", e.to_string()))?;
+    let [shop] = crate::peek::query(req, ["shop"])?;
+    let q = ShopQuery { shop };
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
     let shop = caller.scope(q.shop.as_deref())?.ok_or_else(|| {
         let mut e = HttpError::bad_request("E_BAD_QUERY", "name the shop to connect: ?shop=");
@@ -512,9 +511,8 @@ pub async fn disconnect(
 
 /// `GET /api/connections[?shop=]` → `{connections: [{provider, shop, account_id, account_name, connected_at}]}`.
 pub async fn list(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
-    let q: ShopQuery = req
-        .query()
-        .map_err(|e| HttpError::bad_request("E_BAD_QUERY", e.to_string()))?;
+    let [shop] = crate::peek::query(req, ["shop"])?;
+    let q = ShopQuery { shop };
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
     let shop = caller.scope(q.shop.as_deref())?;
     let connections = Db::new(env)?.connections(shop.as_deref()).await?;

@@ -77,7 +77,7 @@ pub async fn record(
     Ok(Response::from_json(&json!({"data_request": request_id, "new": new}))?.with_status(status))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct Query {
     shop: Option<String>,
 }
@@ -86,9 +86,8 @@ struct Query {
 /// is held: per order, each stored payload's personal fields (path and value). A payload already
 /// redacted lists none.
 pub async fn list(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
-    let q: Query = req
-        .query()
-        .map_err(|e| HttpError::bad_request("E_BAD_QUERY", e.to_string()))?;
+    let [shop] = crate::peek::query(req, ["shop"])?;
+    let q = Query { shop };
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
     let shop = caller.scope(q.shop.as_deref())?;
     let db = Db::new(env)?;

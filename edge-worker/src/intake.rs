@@ -4,12 +4,12 @@
 use crate::config::{secrets, Settings};
 use crate::data_request;
 use crate::http_error::{HttpError, HttpResult};
+use crate::peek;
 use crate::queue::{self, Job};
 use crate::store::{now_ms, Db, NewEvent, Recorded};
 use crate::verify::{self, Refused};
 use futures_util::StreamExt;
 use ledgerbridge_core::{redact_personal_data, Platform};
-use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Request, Response};
 
@@ -22,39 +22,66 @@ struct Delivery {
     order_id: Option<String>,
 }
 
-/// The few fields read at intake; parsing them also proves the body is JSON.
-#[derive(Deserialize)]
+/// The few fields read at intake; reading them also proves the body is JSON. Ids are kept as
+/// their text (a whole number as written, a non-empty string), any other id as absent.
 struct Peek {
-    #[serde(default)]
-    id: Option<serde_json::Value>,
-    #[serde(default)]
-    order_id: Option<serde_json::Value>,
-    #[serde(default, rename = "type")]
+    id: Option<String>,
+    order_id: Option<String>,
     kind: Option<String>,
-    #[serde(default)]
     account: Option<String>,
     /// BigCommerce: `store/order/created`, `stores/<store hash>`, `{"type":"order","id":250}`.
-    #[serde(default)]
     scope: Option<String>,
-    #[serde(default)]
     producer: Option<String>,
-    #[serde(default)]
-    data: Option<PeekData>,
+    data_id: Option<String>,
     /// Shopify privacy requests: the shop the request is about, inside the signed body.
-    #[serde(default)]
     shop_domain: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct PeekData {
-    #[serde(default)]
-    id: Option<serde_json::Value>,
+impl Peek {
+    /// As the serde derive it replaces read it: an object whose text members, when present and
+    /// not null, are strings; `data`, when present and not null, an object.
+    fn read(text: &str) -> Result<Peek, String> {
+        const NAMES: [&str; 8] = [
+            "id",
+            "order_id",
+            "type",
+            "account",
+            "scope",
+            "producer",
+            "data",
+            "shop_domain",
+        ];
+        let [id, order_id, kind, account, scope, producer, data, shop_domain] =
+            peek::members(text, NAMES).map_err(|e| e.to_string())?;
+        let text = |v: Option<&str>| match v {
+            Some(_) => peek::text(v)
+                .map(Some)
+                .ok_or_else(|| "invalid type: expected a string".to_string()),
+            None => Ok(None),
+        };
+        let data_id = match data {
+            Some(raw) => id_text(peek::members(raw, ["id"]).map_err(|e| e.to_string())?[0]),
+            None => None,
+        };
+        Ok(Peek {
+            id: id_text(id),
+            order_id: id_text(order_id),
+            kind: text(kind)?,
+            account: text(account)?,
+            scope: text(scope)?,
+            producer: text(producer)?,
+            data_id,
+            shop_domain: text(shop_domain)?,
+        })
+    }
 }
 
-fn id_text(v: &Option<serde_json::Value>) -> Option<String> {
-    match v {
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+/// A JSON number's text as written (serde_json wrote a float's in its own form; stores send whole
+/// ids), or a non-empty string's.
+fn id_text(raw: Option<&str>) -> Option<String> {
+    match raw?.as_bytes().first()? {
+        b'"' => peek::text(raw).filter(|s| !s.is_empty()),
+        b'-' | b'0'..=b'9' => raw.map(str::to_string),
         _ => None,
     }
 }
@@ -136,8 +163,7 @@ async fn accept(
     verified.map_err(refused)?;
 
     let text = std::str::from_utf8(&body).map_err(|_| malformed("body is not UTF-8"))?;
-    let peek: Peek =
-        serde_json::from_str(text).map_err(|e| malformed(&format!("body is not JSON: {e}")))?;
+    let peek = Peek::read(text).map_err(|e| malformed(&format!("body is not JSON: {e}")))?;
     let delivery = match platform {
         Platform::Shopify => shopify(&header, &peek, &body)?,
         Platform::WooCommerce => woocommerce(&header, &peek, &body)?,
@@ -221,10 +247,10 @@ type Header<'a> = dyn Fn(&str) -> Option<String> + 'a;
 fn shopify(header: &Header<'_>, peek: &Peek, body: &[u8]) -> HttpResult<Option<Delivery>> {
     let topic = header("x-shopify-topic").unwrap_or_default();
     let (resource, order_id) = match topic.as_str() {
-        "refunds/create" => ("refund", id_text(&peek.order_id)),
+        "refunds/create" => ("refund", peek.order_id.clone()),
         "customers/redact" | "shop/redact" => ("redact", None),
         "customers/data_request" => ("data-request", None),
-        t if t.starts_with("orders/") => ("order", id_text(&peek.id)),
+        t if t.starts_with("orders/") => ("order", peek.id.clone()),
         _ => return Ok(None),
     };
     let shop = header("x-shopify-shop-domain")
@@ -260,7 +286,7 @@ fn woocommerce(header: &Header<'_>, peek: &Peek, body: &[u8]) -> HttpResult<Opti
         delivery_id: header("x-wc-webhook-delivery-id").unwrap_or_else(|| verify::sha256_hex(body)),
         topic,
         resource: "order",
-        order_id: id_text(&peek.id),
+        order_id: peek.id.clone(),
     }))
 }
 
@@ -273,7 +299,7 @@ fn bigcommerce(peek: &Peek, body: &[u8]) -> HttpResult<Option<Delivery>> {
     if !scope.starts_with("store/order/") {
         return Ok(None);
     }
-    let Some(order_id) = peek.data.as_ref().and_then(|d| id_text(&d.id)) else {
+    let Some(order_id) = peek.data_id.clone() else {
         return Ok(None);
     };
     let shop = peek
@@ -298,7 +324,7 @@ fn stripe(peek: &Peek, body: &[u8]) -> Option<Delivery> {
     Some(Delivery {
         shop: peek.account.clone().unwrap_or_else(|| "default".into()),
         topic: peek.kind.clone().unwrap_or_default(),
-        delivery_id: id_text(&peek.id).unwrap_or_else(|| verify::sha256_hex(body)),
+        delivery_id: peek.id.clone().unwrap_or_else(|| verify::sha256_hex(body)),
         resource: "other",
         order_id: None,
     })

@@ -28,6 +28,7 @@ pub mod http;
 pub mod http_error;
 pub mod intake;
 pub mod payouts;
+pub mod peek;
 pub mod posting;
 pub mod privacy;
 pub mod queue;

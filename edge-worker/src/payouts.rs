@@ -14,11 +14,10 @@
 use crate::config::Settings;
 use crate::fetch::shopify::API_VERSION;
 use crate::http::{call, excerpt, Reply};
+use crate::peek;
 use crate::queue;
 use crate::store::{Db, NewEvent, Recorded};
 use ledgerbridge_core::platforms::shopify::FEES_BOOKED_WITH_ORDERS_KEY;
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use worker::{Env, Method, Result};
 
 /// Payouts handled per shop per sweep (the cron runs every two minutes), so one sweep's work
@@ -53,23 +52,21 @@ pub async fn run(env: &Env, settings: &Settings, db: &Db, now: i64) -> Result<us
     Ok(recorded)
 }
 
-#[derive(Deserialize)]
-struct Payouts<'a> {
-    #[serde(borrow)]
-    payouts: Vec<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct Transactions<'a> {
-    #[serde(borrow)]
-    transactions: Vec<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
+/// What the poll reads of a listed payout: its id (required) and status (default empty).
 struct PayoutPeek {
     id: u64,
-    #[serde(default)]
     status: String,
+}
+
+fn payout_peek(raw: &str) -> std::result::Result<PayoutPeek, String> {
+    let [id, status] = peek::members(raw, ["id", "status"]).map_err(|e| e.to_string())?;
+    Ok(PayoutPeek {
+        id: peek::whole(id).ok_or("payout without a numeric id")?,
+        status: match status {
+            Some(s) => peek::text(Some(s)).ok_or("payout status is not a string")?,
+            None => String::new(),
+        },
+    })
 }
 
 struct Poll<'a> {
@@ -99,13 +96,12 @@ impl Poll<'_> {
         let outcome = async {
             'pages: while let Some(url) = next.take() {
                 let reply = self.get(&url, "payouts list").await?;
-                let list: Payouts = serde_json::from_str(&reply.body)
+                let list = peek::list(&reply.body, "payouts")
                     .map_err(|e| fail(format!("payouts list: {e}")))?;
                 let mut payouts = list
-                    .payouts
                     .iter()
                     .map(|raw| {
-                        serde_json::from_str::<PayoutPeek>(raw.get())
+                        payout_peek(raw)
                             .map(|p| (p, *raw))
                             .map_err(|e| fail(format!("payouts list: {e}")))
                     })
@@ -153,9 +149,9 @@ impl Poll<'_> {
                 return Ok(items);
             };
             let reply = self.get(&url, "balance transactions").await?;
-            let page: Transactions = serde_json::from_str(&reply.body)
+            let page = peek::list(&reply.body, "transactions")
                 .map_err(|e| fail(format!("balance transactions of payout {payout_id}: {e}")))?;
-            items.extend(page.transactions.iter().map(|r| r.get().to_string()));
+            items.extend(page.iter().map(|r| r.to_string()));
             next = self.next_page(&reply)?;
         }
         Err(fail(format!(
@@ -167,7 +163,7 @@ impl Poll<'_> {
     async fn record(
         &self,
         payout_id: u64,
-        payout: &RawValue,
+        payout: &str,
         items: &[String],
         now: i64,
     ) -> Result<Option<i64>> {
@@ -175,7 +171,7 @@ impl Poll<'_> {
         // fee fetch uses), so the payout settles each charge's net and books no fee again.
         let payload = format!(
             "{{\"payout\":{},\"balance_transactions\":[{}],\"{FEES_BOOKED_WITH_ORDERS_KEY}\":true}}",
-            payout.get(),
+            payout,
             items.join(",")
         );
         let event = NewEvent {

@@ -16,11 +16,10 @@ use crate::http_error::{HttpError, HttpResult};
 use crate::store::{stored_entries, BuiltDay, Db, ReportDay};
 use ledgerbridge_core::journal::entry_from_json;
 use ledgerbridge_core::reports::{
-    aggregate_day, config_fingerprint, report, report_csv, report_from_days, DayAggregate, Report,
+    aggregate_day, config_fingerprint, day_from_json, report, report_csv, report_from_days, Report,
     ReportKind, ReportOptions,
 };
 use ledgerbridge_core::{Config, Entry, LedgerError};
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use worker::{Env, Request, Response};
 
@@ -34,7 +33,7 @@ pub const REBUILD_ENTRIES: usize = 10_000;
 /// Days read per query when re-aggregating.
 const DAYS_PER_READ: usize = 31;
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct Query {
     shop: Option<String>,
     from: Option<String>,
@@ -52,9 +51,19 @@ pub async fn handle(
     settings: &Settings,
     kind: &str,
 ) -> HttpResult<Response> {
-    let q: Query = req
-        .query()
-        .map_err(|e| HttpError::bad_request("E_BAD_QUERY", e.to_string()))?;
+    let [shop, from, to, by, currency, format, ids] = crate::peek::query(
+        req,
+        ["shop", "from", "to", "by", "currency", "format", "ids"],
+    )?;
+    let q = Query {
+        shop,
+        from,
+        to,
+        by,
+        currency,
+        format,
+        ids,
+    };
     let caller = authorize(req, env, settings, given(&q.shop))?;
     let shop = caller
         .scope(given(&q.shop))?
@@ -204,7 +213,7 @@ async fn from_days(
         .iter()
         .map(|d| {
             let body = built.get(&d.date).or(d.body.as_ref());
-            serde_json::from_str::<DayAggregate>(body.map_or("{}", String::as_str)).map_err(|e| {
+            day_from_json(body.map_or("{}", String::as_str)).map_err(|e| {
                 HttpError::internal(format!("day aggregate {} unreadable: {e}", d.date))
             })
         })

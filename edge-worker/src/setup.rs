@@ -20,7 +20,6 @@ use crate::store::{now_ms, Db, NewConfig};
 use ledgerbridge_core::engine::Seen;
 use ledgerbridge_core::rules::summarize;
 use ledgerbridge_core::{map, Config, ConfigInput, Platform};
-use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Request, Response};
 
@@ -65,7 +64,7 @@ pub(crate) async fn seen(db: &Db, shop: &str) -> HttpResult<Seen> {
     Ok(seen)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct SetupQuery {
     shop: Option<String>,
     effective_at: Option<String>,
@@ -92,8 +91,12 @@ pub(crate) fn one_shop(
 }
 
 fn setup_query(req: &Request) -> HttpResult<SetupQuery> {
-    req.query()
-        .map_err(|e| HttpError::bad_request("E_BAD_QUERY", e.to_string()))
+    let [shop, effective_at, n] = crate::peek::query(req, ["shop", "effective_at", "n"])?;
+    Ok(SetupQuery {
+        shop,
+        effective_at,
+        n,
+    })
 }
 
 /// Who saved a version, as the history shows it.

@@ -29,25 +29,25 @@ pub struct DayAggregate {
     pub date: String,
     /// The day's entries per currency.
     #[serde(default)]
-    entries: BTreeMap<Currency, u32>,
+    pub(super) entries: BTreeMap<Currency, u32>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    tax: BTreeMap<Currency, tax::Period>,
+    pub(super) tax: BTreeMap<Currency, tax::Period>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    profit: BTreeMap<Currency, profit::Row>,
+    pub(super) profit: BTreeMap<Currency, profit::Row>,
     /// The day's one channel (`platform:shop`), whose rows are `profit`'s; `channels` is kept
     /// only for a day of several.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    channel: Option<String>,
+    pub(super) channel: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    channels: profit::Rows,
+    pub(super) channels: profit::Rows,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    giftcards: BTreeMap<Currency, giftcards::Moves>,
+    pub(super) giftcards: BTreeMap<Currency, giftcards::Moves>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    refunds: BTreeMap<Currency, refunds::Period>,
+    pub(super) refunds: BTreeMap<Currency, refunds::Period>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    disputes: refunds::Disputes,
+    pub(super) disputes: refunds::Disputes,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    clearing: clearing::Flows,
+    pub(super) clearing: clearing::Flows,
 }
 
 /// The aggregate of one day's entries, in the order a report would read them (booking order).

@@ -12,6 +12,7 @@ mod accounts;
 mod clearing;
 mod csv;
 mod daily;
+mod day_read;
 mod giftcards;
 mod period;
 mod profit;
@@ -23,6 +24,7 @@ pub use clearing::{
 };
 pub use csv::report_csv;
 pub use daily::{aggregate_day, config_fingerprint, report_from_days, DayAggregate};
+pub use day_read::day_from_json;
 pub use giftcards::{GiftCardPeriod, GiftCardReport};
 pub use period::GroupBy;
 pub use profit::{ProfitReport, ProfitRow};

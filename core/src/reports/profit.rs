@@ -58,27 +58,27 @@ pub struct ProfitRow {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Row {
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    revenue: Acc,
+    pub(super) revenue: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    shipping: Acc,
+    pub(super) shipping: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    discounts: Acc,
+    pub(super) discounts: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    refunds: Acc,
+    pub(super) refunds: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    fees: Acc,
+    pub(super) fees: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    cogs: Acc,
+    pub(super) cogs: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    labels: Acc,
+    pub(super) labels: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    chargebacks: Acc,
+    pub(super) chargebacks: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    margin: Acc,
+    pub(super) margin: Acc,
     #[serde(default, skip_serializing_if = "Distinct::is_empty")]
-    orders: Distinct,
+    pub(super) orders: Distinct,
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    missing: BTreeSet<String>,
+    pub(super) missing: BTreeSet<String>,
 }
 
 impl Row {

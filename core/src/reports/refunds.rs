@@ -63,19 +63,19 @@ pub struct DisputeRow {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Period {
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    sales: Acc,
+    pub(super) sales: Acc,
     #[serde(default, skip_serializing_if = "Distinct::is_empty")]
-    orders: Distinct,
+    pub(super) orders: Distinct,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    refunded: Acc,
+    pub(super) refunded: Acc,
     #[serde(default, skip_serializing_if = "Distinct::is_empty")]
-    refunds: Distinct,
+    pub(super) refunds: Distinct,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    opened: Acc,
+    pub(super) opened: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    won: Acc,
+    pub(super) won: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    lost: Acc,
+    pub(super) lost: Acc,
 }
 
 impl Period {

@@ -82,34 +82,34 @@ struct Item {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Row {
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    taxable: Acc,
+    pub(super) taxable: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    taxable_refunds: Acc,
+    pub(super) taxable_refunds: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    collected: Acc,
+    pub(super) collected: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    refunded: Acc,
+    pub(super) refunded: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    net: Acc,
+    pub(super) net: Acc,
     /// Every item of the period that did not carry this tax, so it equals total − taxable.
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    non_taxable: Acc,
+    pub(super) non_taxable: Acc,
     #[serde(default, skip_serializing_if = "Distinct::is_empty")]
-    orders: Distinct,
+    pub(super) orders: Distinct,
 }
 
 /// One period and currency, mergeable: a day's is a day aggregate's tax part.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Period {
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    total: Acc,
+    pub(super) total: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    untaxed: Acc,
+    pub(super) untaxed: Acc,
     #[serde(default, skip_serializing_if = "Acc::is_empty")]
-    refunds: Acc,
+    pub(super) refunds: Acc,
     #[serde(default, skip_serializing_if = "Distinct::is_empty")]
-    orders: Distinct,
-    rows: BTreeMap<String, Row>,
+    pub(super) orders: Distinct,
+    pub(super) rows: BTreeMap<String, Row>,
 }
 
 impl Period {

@@ -9,34 +9,68 @@
 
 use super::{Ctx, Outcome};
 use crate::config::Target;
+use crate::peek;
 use crate::store::{now_ms, ContactRow};
 use ledgerbridge_core::exporters::qbo_document_request_id;
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
 /// One request the core made (`QboPost` or `XeroPost`). The body stays raw: a document's amounts
 /// are JSON numbers written from decimals, and are sent as they are.
-#[derive(Deserialize)]
+/// Read with [`crate::peek`]: text members default to empty, `body` is required.
 pub(super) struct Post {
-    #[serde(default)]
     pub resource: String,
-    #[serde(default)]
     pub requestid: String,
     /// QBO: the contact's find key (on the customer post and on the document post).
-    #[serde(default)]
     pub customer: String,
-    #[serde(default)]
     pub path: String,
-    #[serde(default)]
     pub idempotency_key: String,
     /// Contact posts: the name to send, once, when the target says the name is taken.
-    #[serde(default)]
     pub on_duplicate_name: Option<String>,
     pub body: Box<RawValue>,
 }
 
+impl Post {
+    fn read(raw: &str) -> Result<Post, String> {
+        const NAMES: [&str; 7] = [
+            "resource",
+            "requestid",
+            "customer",
+            "path",
+            "idempotency_key",
+            "on_duplicate_name",
+            "body",
+        ];
+        let [resource, requestid, customer, path, key, on_duplicate_name, body] =
+            peek::members(raw, NAMES).map_err(|e| e.to_string())?;
+        let text = |v: Option<&str>| match v {
+            Some(_) => peek::text(v).ok_or("a post member is not a string"),
+            None => Ok(String::new()),
+        };
+        let body = body.ok_or("missing field `body`")?;
+        Ok(Post {
+            resource: text(resource)?,
+            requestid: text(requestid)?,
+            customer: text(customer)?,
+            path: text(path)?,
+            idempotency_key: text(key)?,
+            on_duplicate_name: on_duplicate_name
+                .map(|_| text(on_duplicate_name))
+                .transpose()?,
+            body: RawValue::from_string(body.to_string()).map_err(|e| e.to_string())?,
+        })
+    }
+}
+
 pub async fn deliver(ctx: &Ctx<'_>, target: Target, posts: &str) -> Outcome {
-    let posts: Vec<Post> = match serde_json::from_str(posts) {
+    let posts = peek::items(posts)
+        .map_err(|e| e.to_string())
+        .and_then(|items| {
+            items
+                .into_iter()
+                .map(Post::read)
+                .collect::<Result<Vec<_>, _>>()
+        });
+    let posts = match posts {
         Ok(p) => p,
         Err(e) => return Outcome::Park(format!("stored document unreadable: {e}")),
     };

@@ -1,0 +1,154 @@
+//! A few members read out of a JSON document with the core's [`Reader`], where the worker only
+//! peeks (a list's raw items, an id and a status) and passes the text on untouched.
+//!
+//! Why not serde derive: each derived struct compiled its own copy of serde_json's struct walk
+//! into the bundle; these walk once, on one reader. As with the derives they replace, other
+//! members are skipped (still checked as JSON) and the document must be whole.
+
+// The core's error, as the Reader's callbacks return it; read once per document.
+#![allow(clippy::result_large_err)]
+
+use crate::http_error::{HttpError, HttpResult};
+use ledgerbridge_core::json::{Reader, Seen};
+use ledgerbridge_core::LedgerError;
+use worker::Request;
+
+/// The raw items of the array under `member` of a top-level object (required, as the derive
+/// required it).
+pub fn list<'a>(text: &'a str, member: &str) -> Result<Vec<&'a str>, LedgerError> {
+    let mut r = Reader::new(text);
+    let mut items = None;
+    let mut obj = r.object()?;
+    while let Some(key) = r.key(&mut obj)? {
+        if key == member && items.is_none() {
+            let mut raw = Vec::new();
+            r.each(&mut |r| {
+                raw.push(r.raw()?);
+                Ok(())
+            })?;
+            items = Some(raw);
+        } else {
+            r.skip()?;
+        }
+    }
+    let items = items.ok_or_else(|| r.missing(member))?;
+    r.finish()?;
+    Ok(items)
+}
+
+/// The raw items of a top-level array.
+pub fn items(text: &str) -> Result<Vec<&str>, LedgerError> {
+    let mut r = Reader::new(text);
+    let mut raw = Vec::new();
+    r.each(&mut |r| {
+        raw.push(r.raw()?);
+        Ok(())
+    })?;
+    r.finish()?;
+    Ok(raw)
+}
+
+/// The members named in `names` of a top-level object, each as its raw JSON text (`None` when
+/// absent or `null`), the rest skipped; a named member given twice is refused, as by the derive.
+pub fn members<'a, const N: usize>(
+    text: &'a str,
+    names: [&str; N],
+) -> Result<[Option<&'a str>; N], LedgerError> {
+    let mut r = Reader::new(text);
+    let mut found = [None; N];
+    let mut seen = Seen::default();
+    let mut obj = r.object()?;
+    while let Some(key) = r.key(&mut obj)? {
+        let Some(at) = names.iter().position(|n| *n == key) else {
+            r.skip()?;
+            continue;
+        };
+        seen.first(&r, at as u32, &key)?;
+        if r.lookahead() == b'n' {
+            r.skip()?;
+        } else if let Some(slot) = found.get_mut(at) {
+            *slot = Some(r.raw()?);
+        }
+    }
+    r.finish()?;
+    Ok(found)
+}
+
+/// A raw JSON value as a string: `Some` only for a JSON string (escapes decoded).
+pub fn text(raw: Option<&str>) -> Option<String> {
+    let raw = raw?;
+    let mut r = Reader::new(raw);
+    r.string().ok()
+}
+
+/// A raw JSON value as a whole number that fits `u64`, as serde reads a `u64` field.
+pub fn whole(raw: Option<&str>) -> Option<u64> {
+    raw?.parse().ok()
+}
+
+/// The named parameters of a request's query string, decoded as a form (`+` a space, `%XX`
+/// escapes) as `Request::query` decodes them; others ignored, a named one given twice refused
+/// (`E_BAD_QUERY`), as the serde derive it replaces did.
+pub fn query<const N: usize>(req: &Request, names: [&str; N]) -> HttpResult<[Option<String>; N]> {
+    let bad = |m: String| HttpError::bad_request("E_BAD_QUERY", m);
+    let url = req.url().map_err(|e| bad(e.to_string()))?;
+    let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
+    for (key, value) in url.query_pairs() {
+        let Some(slot) = names
+            .iter()
+            .position(|n| *n == key)
+            .and_then(|at| found.get_mut(at))
+        else {
+            continue;
+        };
+        if slot.is_some() {
+            return Err(bad(format!("duplicate field `{key}`")));
+        }
+        *slot = Some(value.into_owned());
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn members_by_name_null_as_absent_others_skipped() {
+        let doc = r#"{"x":[1,{"y":2}],"status":"paid","id":12,"note":null,"z":"a"}"#;
+        let [id, status, note] = members(doc, ["id", "status", "note"]).unwrap();
+        assert_eq!((id, status, note), (Some("12"), Some(r#""paid""#), None));
+        assert_eq!(whole(id), Some(12));
+        assert_eq!(text(status).as_deref(), Some("paid"));
+        assert_eq!(text(id), None);
+        assert_eq!(whole(Some("-1")), None);
+        assert_eq!(whole(Some("1.0")), None);
+    }
+
+    #[test]
+    fn refusals_as_the_derive_refused() {
+        let code = |r: Result<[Option<&str>; 1], LedgerError>| r.unwrap_err().code();
+        assert_eq!(
+            code(members(r#"{"id":1,"id":2}"#, ["id"])),
+            "E_INVALID_TYPE"
+        );
+        assert_eq!(code(members(r#"[{"id":1}]"#, ["id"])), "E_INVALID_TYPE");
+        assert_eq!(code(members(r#"{"id":1,"x":[}"#, ["id"])), "E_JSON");
+        assert_eq!(code(members(r#"{"id":1} x"#, ["id"])), "E_JSON");
+        let missing = list(r#"{"other":[]}"#, "payouts").unwrap_err();
+        assert_eq!(
+            (missing.code(), missing.path()),
+            ("E_MISSING_FIELD", "payouts")
+        );
+    }
+
+    #[test]
+    fn lists_keep_each_item_as_written() {
+        let doc = r#"{"next":1,"payouts":[ {"id":1, "amount":"1.50"} ,2,"x"]}"#;
+        let got = list(doc, "payouts").unwrap();
+        assert_eq!(got, vec![r#"{"id":1, "amount":"1.50"}"#, "2", r#""x""#]);
+        assert_eq!(items(r#"[{"a":1}, []]"#).unwrap(), vec![r#"{"a":1}"#, "[]"]);
+        assert!(items(r#"{"a":1}"#).is_err());
+    }
+}
