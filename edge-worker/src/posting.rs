@@ -120,9 +120,7 @@ async fn settle(
         let json = summary
             .entry
             .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+            .map(ledgerbridge_core::json::write::to_string);
         let stored = db
             .store_summary(
                 shop,

@@ -356,8 +356,8 @@ impl Db {
         let version = how.config_version.map_or(JsValue::NULL, n);
         let order_key = event.order_key();
         for entry in &plan.book {
-            let json = serde_json::to_string(entry)
-                .map_err(|e| worker::Error::RustError(e.to_string()))?;
+            // The core's writer: the same bytes as serde_json, and the preview's bytes.
+            let json = ledgerbridge_core::json::write::to_string(entry);
             let state = if entry.id.ends_with(":reversal") {
                 "reversal"
             } else {
