@@ -11,12 +11,12 @@
 
 use super::{currency, wire};
 use crate::error::{LedgerError, Result};
-use crate::json::Reader;
 use crate::model::{Order, Tender, TenderKind};
 use crate::money::checked::add;
 use crate::money::{parse_decimal, NumeralError};
 use crate::platforms::de::limit;
 use crate::platforms::totals::non_negative;
+use crate::platforms::val::Val;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 
@@ -101,7 +101,7 @@ pub(super) fn order(order: &str, transactions: Option<&str>) -> Result<Order> {
     let fetched = response
         .get("data")
         .and_then(|d| d.get("order"))
-        .filter(|o| o.0.starts_with('{'))
+        .filter(|o| o.is_object())
         .ok_or_else(|| LedgerError::InvalidValue {
             path: BASE.to_string(),
             value: "null".to_string(),
@@ -219,52 +219,6 @@ fn shop_money(m: Val<'_>, shop_currency: &str, path: &str) -> Result<Decimal> {
         },
     })?;
     non_negative(amount, || amount_path)
-}
-
-/// One value of the GraphQL response as its exact text, looked into only where the mapping needs
-/// it, as the `serde_json::Value` walk it replaced did (that walk is the test oracle in
-/// `fetched_serde.rs`; codes and paths are its). Not typed on purpose: a GraphQL error, or a
-/// transaction that is not a successful sale, must not fail on members the mapping never reads.
-#[derive(Clone, Copy)]
-struct Val<'a>(&'a str);
-
-impl<'a> Val<'a> {
-    fn is_null(self) -> bool {
-        self.0 == "null"
-    }
-
-    /// The member `key` of an object (the last one, as `Value` kept it); `None` for anything else.
-    fn get(self, key: &str) -> Option<Val<'a>> {
-        let mut r = Reader::new(self.0);
-        let mut obj = r.object().ok()?;
-        let mut found = None;
-        while let Some(k) = r.key(&mut obj).ok()? {
-            let value = Val(r.raw().ok()?);
-            if k == key {
-                found = Some(value);
-            }
-        }
-        found
-    }
-
-    /// The items of an array; `None` for anything else.
-    fn items(self) -> Option<Vec<Val<'a>>> {
-        if !self.0.starts_with('[') {
-            return None;
-        }
-        Reader::new(self.0).vec(|r| r.raw().map(Val)).ok()
-    }
-
-    fn first_item(self) -> Option<Val<'a>> {
-        self.items()?.first().copied()
-    }
-
-    fn as_str(self) -> Option<Cow<'a, str>> {
-        if !self.0.starts_with('"') {
-            return None;
-        }
-        Reader::new(self.0).str().ok()
-    }
 }
 
 /// The member `key` of the object at `path`; missing or `null` is a missing field.
