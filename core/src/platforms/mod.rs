@@ -8,6 +8,7 @@ pub mod redact;
 pub mod shopify;
 pub mod stripe;
 pub(crate) mod totals;
+pub(crate) mod val;
 pub mod woocommerce;
 
 pub use customer::customer_of;

@@ -16,8 +16,9 @@ use crate::money::checked::add;
 use crate::money::{parse_decimal, NumeralError};
 use crate::platforms::de::limit;
 use crate::platforms::totals::non_negative;
+use crate::platforms::val::Val;
 use rust_decimal::Decimal;
-use serde_json::Value;
+use std::borrow::Cow;
 
 /// The GraphQL Admin query whose response body is the envelope's `order_transactions`, sent with
 /// the variables `{"id": "gid://shopify/Order/<order id>"}`. It needs the `read_orders` scope
@@ -63,10 +64,6 @@ pub fn order_envelope(order: &[u8], order_transactions: &[u8]) -> Vec<u8> {
 
 const BASE: &str = "order_transactions.data.order";
 
-// The GraphQL part is walked as a `serde_json::Value` rather than derived structs: the canonical
-// adapter already links Value's parser, while nine small derived structs added 26 KB of
-// deserializer code to the wasm module. Shopify's `Decimal` scalar is always a JSON string, so no
-// amount passes through a float.
 /// The numeric id inside a GraphQL global id (`gid://shopify/OrderTransaction/123` → `123`).
 pub fn gid_number(gid: &str) -> Option<&str> {
     let rest = gid.strip_prefix("gid://shopify/")?;
@@ -82,29 +79,28 @@ pub(super) fn order(order: &str, transactions: Option<&str>) -> Result<Order> {
     let raw = transactions.ok_or_else(|| LedgerError::MissingField {
         path: ORDER_TRANSACTIONS_KEY.to_string(),
     })?;
-    // The text was already parsed once as a raw value, so it is well-formed JSON.
-    let response: Value = serde_json::from_str(raw).map_err(|e| LedgerError::Json {
-        path: ORDER_TRANSACTIONS_KEY.to_string(),
-        message: e.to_string(),
-    })?;
+    // The text was already read once as a raw value by the Shopify payload, so it is well-formed.
+    let response = Val(raw);
     if let Some(first) = response
         .get("errors")
         .filter(|e| !e.is_null())
-        .map(|e| e.get(0).unwrap_or(e))
+        .map(|e| e.first_item().unwrap_or(e))
     {
-        let code = first.pointer("/extensions/code").and_then(Value::as_str);
-        let message = first.get("message").and_then(Value::as_str);
+        let code = first.get("extensions").and_then(|x| x.get("code"));
+        let code = code.and_then(Val::as_str);
+        let message = first.get("message").and_then(Val::as_str);
         return Err(LedgerError::InvalidValue {
             path: format!("{ORDER_TRANSACTIONS_KEY}.errors"),
-            value: code.unwrap_or("").to_string(),
+            value: code.unwrap_or_default().into_owned(),
             reason: format!(
                 "the GraphQL query failed: {}",
-                message.unwrap_or("no message")
+                message.as_deref().unwrap_or("no message")
             ),
         });
     }
     let fetched = response
-        .pointer("/data/order")
+        .get("data")
+        .and_then(|d| d.get("order"))
         .filter(|o| o.is_object())
         .ok_or_else(|| LedgerError::InvalidValue {
             path: BASE.to_string(),
@@ -113,7 +109,7 @@ pub(super) fn order(order: &str, transactions: Option<&str>) -> Result<Order> {
         })?;
     let mut order = super::order::order(p).map_err(|e| e.within(ORDER_KEY))?;
     let gid = text(fetched, "id", BASE)?;
-    if gid_number(gid) != Some(order.id.as_str()) {
+    if gid_number(&gid) != Some(order.id.as_str()) {
         return Err(LedgerError::InvalidValue {
             path: format!("{BASE}.id"),
             value: gid.to_string(),
@@ -126,18 +122,19 @@ pub(super) fn order(order: &str, transactions: Option<&str>) -> Result<Order> {
     let list = array(fetched, "transactions", BASE)?;
     let list_path = format!("{BASE}.transactions");
     limit(list.len(), &list_path)?;
-    order.tenders = tenders(list, &list_path, order.currency.code())?;
+    order.tenders = tenders(&list, &list_path, order.currency.code())?;
     Ok(order)
 }
 
 /// Successful SALE and CAPTURE transactions, each with the sum of its fees (and their tax).
-fn tenders(transactions: &[Value], base: &str, shop_currency: &str) -> Result<Vec<Tender>> {
+fn tenders(transactions: &[Val<'_>], base: &str, shop_currency: &str) -> Result<Vec<Tender>> {
     let mut out = Vec::new();
     for (i, t) in transactions.iter().enumerate() {
         let path = format!("{base}[{i}]");
+        let t = *t;
         let kind = text(t, "kind", &path)?;
         let status = text(t, "status", &path)?;
-        if !matches!(kind, "SALE" | "CAPTURE") || status != "SUCCESS" {
+        if !matches!(&*kind, "SALE" | "CAPTURE") || status != "SUCCESS" {
             continue;
         }
         let bag = field(t, "amountSet", &path)?;
@@ -148,13 +145,13 @@ fn tenders(transactions: &[Value], base: &str, shop_currency: &str) -> Result<Ve
         )?;
         let fees = match t.get("fees").filter(|f| !f.is_null()) {
             Some(_) => array(t, "fees", &path)?,
-            None => &[],
+            None => Vec::new(),
         };
         let mut fee: Option<Decimal> = None;
         for (j, f) in fees.iter().enumerate() {
             let at = format!("{path}.fees[{j}]");
             let charged = shop_money(
-                field(f, "amount", &at)?,
+                field(*f, "amount", &at)?,
                 shop_currency,
                 &format!("{at}.amount"),
             )?;
@@ -171,19 +168,19 @@ fn tenders(transactions: &[Value], base: &str, shop_currency: &str) -> Result<Ve
             fee = Some(sum);
         }
         let gid = text(t, "id", &path)?;
-        let id = gid_number(gid).ok_or_else(|| LedgerError::InvalidValue {
+        let id = gid_number(&gid).ok_or_else(|| LedgerError::InvalidValue {
             path: format!("{path}.id"),
             value: gid.to_string(),
             reason: "expected a global id like gid://shopify/OrderTransaction/123".to_string(),
         })?;
         let gateway = t
             .get("gateway")
-            .and_then(Value::as_str)
+            .and_then(Val::as_str)
             .filter(|g| !g.is_empty())
-            .unwrap_or("manual");
+            .unwrap_or(Cow::Borrowed("manual"));
         out.push(Tender {
             id: Some(id.to_string()),
-            gateway: gateway.to_string(),
+            gateway: gateway.into_owned(),
             kind: TenderKind::Payment,
             amount,
             fee,
@@ -195,9 +192,9 @@ fn tenders(transactions: &[Value], base: &str, shop_currency: &str) -> Result<Ve
 }
 
 /// A MoneyV2 (`{amount, currencyCode}`) at `path`: a non-negative amount in the shop's currency.
-fn shop_money(m: &Value, shop_currency: &str, path: &str) -> Result<Decimal> {
+fn shop_money(m: Val<'_>, shop_currency: &str, path: &str) -> Result<Decimal> {
     let code_text = text(m, "currencyCode", path)?;
-    let code = currency(code_text, &format!("{path}.currencyCode"))?;
+    let code = currency(&code_text, &format!("{path}.currencyCode"))?;
     if !code.code().eq_ignore_ascii_case(shop_currency) {
         return Err(LedgerError::InvalidValue {
             path: format!("{path}.currencyCode"),
@@ -209,6 +206,7 @@ fn shop_money(m: &Value, shop_currency: &str, path: &str) -> Result<Decimal> {
     }
     let amount_path = format!("{path}.amount");
     let text = text(m, "amount", path)?;
+    let text = &*text;
     let amount = parse_decimal(text).map_err(|e| match e {
         NumeralError::TooLarge => LedgerError::AmountTooLarge {
             path: amount_path.clone(),
@@ -224,7 +222,7 @@ fn shop_money(m: &Value, shop_currency: &str, path: &str) -> Result<Decimal> {
 }
 
 /// The member `key` of the object at `path`; missing or `null` is a missing field.
-fn field<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a Value> {
+fn field<'a>(v: Val<'a>, key: &str, path: &str) -> Result<Val<'a>> {
     v.get(key)
         .filter(|x| !x.is_null())
         .ok_or_else(|| LedgerError::MissingField {
@@ -232,16 +230,15 @@ fn field<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a Value> {
         })
 }
 
-fn text<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a str> {
+fn text<'a>(v: Val<'a>, key: &str, path: &str) -> Result<Cow<'a, str>> {
     field(v, key, path)?
         .as_str()
         .ok_or_else(|| wrong_type(path, key, "a string"))
 }
 
-fn array<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a [Value]> {
+fn array<'a>(v: Val<'a>, key: &str, path: &str) -> Result<Vec<Val<'a>>> {
     field(v, key, path)?
-        .as_array()
-        .map(Vec::as_slice)
+        .items()
         .ok_or_else(|| wrong_type(path, key, "an array"))
 }
 

@@ -2,9 +2,15 @@
 //! `refunds/create`, and the worker's envelopes: an order with its fetched GraphQL transactions
 //! (`fetched`) and a Shopify Payments payout (`payout`).
 
+#[cfg(test)]
+mod envelope_tests;
 mod fetched;
+#[cfg(test)]
+mod fetched_serde;
 mod order;
 mod payout;
+#[cfg(test)]
+mod payout_serde;
 mod refund;
 mod wire;
 #[cfg(test)]

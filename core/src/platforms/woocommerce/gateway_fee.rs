@@ -9,8 +9,8 @@ use crate::error::{LedgerError, Result};
 use crate::money::Currency;
 use crate::money::{parse_decimal, NumeralError};
 use crate::platforms::totals::non_negative;
+use crate::platforms::val::Val;
 use rust_decimal::Decimal;
-use serde_json::Value;
 
 /// What the order's meta says about its tender's fee.
 #[derive(Debug, PartialEq)]
@@ -106,12 +106,8 @@ fn paypal(meta: &[Meta], currency: Currency) -> Result<GatewayFee> {
         return Ok(GatewayFee::Unknown);
     };
     let path = format!("meta_data[{i}].value");
-    // Walked as a Value (the canonical adapter already links its parser): one more derived struct
-    // per money shape would add deserializer code to the wasm module for three fields.
-    let b: Value = serde_json::from_slice(raw.as_bytes()).map_err(|e| LedgerError::Json {
-        path: path.clone(),
-        message: e.to_string(),
-    })?;
+    // The text was checked as JSON by the wire reader; only the three fields read are looked at.
+    let b = Val(raw);
     if !b.is_object() {
         return Err(LedgerError::InvalidType {
             path,
@@ -122,7 +118,7 @@ fn paypal(meta: &[Meta], currency: Currency) -> Result<GatewayFee> {
     if let Some(fee) = b.get("paypal_fee").filter(|f| !f.is_null()) {
         parts.push((fee, format!("{path}.paypal_fee")));
     }
-    if let Some(list) = b.get("platform_fees").and_then(Value::as_array) {
+    if let Some(list) = b.get("platform_fees").and_then(Val::items) {
         for (k, p) in list.iter().enumerate() {
             let at = format!("{path}.platform_fees[{k}].amount");
             let amount = p
@@ -138,7 +134,9 @@ fn paypal(meta: &[Meta], currency: Currency) -> Result<GatewayFee> {
     for (money, at) in parts {
         let value_path = format!("{at}.value");
         let value = match money.get("value") {
-            Some(Value::String(text)) => amount(text, &value_path)?,
+            Some(v) if v.0.starts_with('"') => {
+                amount(&v.as_str().unwrap_or_default(), &value_path)?
+            }
             Some(_) => {
                 return Err(LedgerError::InvalidType {
                     path: value_path,
@@ -149,7 +147,7 @@ fn paypal(meta: &[Meta], currency: Currency) -> Result<GatewayFee> {
         };
         let code = money
             .get("currency_code")
-            .and_then(Value::as_str)
+            .and_then(Val::as_str)
             .ok_or_else(|| LedgerError::MissingField {
                 path: format!("{at}.currency_code"),
             })?;
@@ -185,3 +183,7 @@ fn woopayments(meta: &[Meta], currency: Currency) -> Result<GatewayFee> {
     }
     Ok(GatewayFee::Booked(fee))
 }
+
+#[cfg(test)]
+#[path = "gateway_fee_tests.rs"]
+mod tests;
