@@ -5,10 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use ledgerbridge_core::json::from_json;
 use ledgerbridge_core::reports::{aggregate_day, day_from_json, DayAggregate};
 use ledgerbridge_core::{map, Config, Entry, Platform};
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -37,27 +38,7 @@ fn groups() -> Vec<(Vec<Entry>, Config)> {
         }
     }
     let mut groups = vec![(all, Config::default())];
-    let mut goldens: Vec<PathBuf> = fs::read_dir(fixtures().join("reports"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    goldens.sort();
-    for path in goldens {
-        let case: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
-        let platform: Platform = case["platform"].as_str().unwrap().parse().unwrap();
-        let config = match case["config"].as_str() {
-            Some(c) => Config::load(&fs::read_to_string(fixtures().join(c)).unwrap()).unwrap(),
-            None => Config::default(),
-        };
-        let mut entries = Vec::new();
-        for dir in case["inputs"].as_array().unwrap() {
-            let input =
-                fs::read(fixtures().join(dir.as_str().unwrap()).join("input.json")).unwrap();
-            entries.extend(map(platform, &input, &config).unwrap().entries);
-        }
-        groups.push((entries, config));
-    }
+    groups.extend(common::report_golden_pools());
     groups
 }
 

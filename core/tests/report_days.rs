@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use ledgerbridge_core::reports::{
     aggregate_day, config_fingerprint, report, report_from_days, DayAggregate, Report, ReportKind,
     ReportOptions,
@@ -55,27 +57,7 @@ fn pools() -> &'static Vec<(Vec<Entry>, Config)> {
             assert!(!entries.is_empty(), "{platform}: no fixture mapped");
             pools.push((entries, config));
         }
-        let mut goldens: Vec<PathBuf> = fs::read_dir(fixtures().join("reports"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        goldens.sort();
-        for path in goldens {
-            let case: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
-            let platform: Platform = case["platform"].as_str().unwrap().parse().unwrap();
-            let config = match case["config"].as_str() {
-                Some(c) => Config::load(&fs::read_to_string(fixtures().join(c)).unwrap()).unwrap(),
-                None => Config::default(),
-            };
-            let mut entries = Vec::new();
-            for dir in case["inputs"].as_array().unwrap() {
-                let input =
-                    fs::read(fixtures().join(dir.as_str().unwrap()).join("input.json")).unwrap();
-                entries.extend(map(platform, &input, &config).unwrap().entries);
-            }
-            pools.push((entries, config));
-        }
+        pools.extend(common::report_golden_pools());
         pools
     })
 }

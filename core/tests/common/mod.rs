@@ -2,7 +2,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ledgerbridge_core::{Config, Platform};
+use ledgerbridge_core::{map, Config, Entry, Platform};
 use std::path::{Path, PathBuf};
 
 pub fn fixtures_root() -> PathBuf {
@@ -47,4 +47,39 @@ pub fn line_texts(entry: &ledgerbridge_core::Entry) -> Vec<(&str, String, String
             )
         })
         .collect()
+}
+
+/// Each report golden's (`tests/fixtures/reports/*.json`) inputs mapped with its config, sorted by
+/// file name: the entry pools the report tests aggregate.
+pub fn report_golden_pools() -> Vec<(Vec<Entry>, Config)> {
+    let mut goldens: Vec<PathBuf> = std::fs::read_dir(fixtures_root().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    goldens.sort();
+    let mut pools = Vec::new();
+    for path in goldens {
+        let case: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let platform: Platform = case["platform"].as_str().unwrap().parse().unwrap();
+        let config = match case["config"].as_str() {
+            Some(c) => {
+                Config::load(&std::fs::read_to_string(fixtures_root().join(c)).unwrap()).unwrap()
+            }
+            None => Config::default(),
+        };
+        let mut entries = Vec::new();
+        for dir in case["inputs"].as_array().unwrap() {
+            let input = std::fs::read(
+                fixtures_root()
+                    .join(dir.as_str().unwrap())
+                    .join("input.json"),
+            )
+            .unwrap();
+            entries.extend(map(platform, &input, &config).unwrap().entries);
+        }
+        pools.push((entries, config));
+    }
+    pools
 }
