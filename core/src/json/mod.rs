@@ -16,8 +16,10 @@ use crate::error::{join_path, LedgerError};
 use serde::Deserialize;
 
 mod reader;
+mod variant;
 pub mod write;
 pub use reader::{Array, Object, Reader, Seen};
+pub use variant::{unknown, variant};
 
 /// Parses `bytes` as `T`; a failure becomes a [`LedgerError`] carrying the field's path.
 ///

@@ -102,6 +102,8 @@ impl<'de> Deserialize<'de> for Qty {
 /// No real order line holds a billion units; more is corrupt input.
 pub const QUANTITY_MAX: u32 = 1_000_000_000;
 
+/// Only the tests' serde oracles read through serde_json now.
+#[cfg(test)]
 pub use crate::json::from_json;
 
 /// `bytes` as text, refused with `E_JSON` where they stop being UTF-8 (JSON text is UTF-8).

@@ -13,7 +13,7 @@ use super::{
     FeeEstimate, GatewayAccounts, GuestMode, RefundMode, SalesRule,
 };
 use crate::error::LedgerError;
-use crate::json::{Array, Object, Reader, Seen};
+use crate::json::{unknown, variant, Array, Object, Reader, Seen};
 use crate::money::parse_decimal;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -355,60 +355,6 @@ fn decimal_text(r: &mut Reader<'_>, positional: bool) -> Result<Decimal> {
         );
         custom(r, positional, reason)
     })
-}
-
-/// A unit variant's index in `variants`: its name as a string, or serde's externally tagged form
-/// `{"name": null}`; anything else is the syntax error serde_json gives it.
-fn variant(r: &mut Reader<'_>, variants: &[&'static str]) -> Result<usize> {
-    let position = |r: &mut Reader<'_>, name: &str| {
-        variants
-            .iter()
-            .position(|v| *v == name)
-            .ok_or_else(|| unknown(r, "variant", name, variants))
-    };
-    match r.lookahead() {
-        b'"' => {
-            let name = r.str()?;
-            position(r, &name)
-        }
-        b'{' => {
-            let mut obj = r.object()?;
-            let Some(name) = r.key(&mut obj)? else {
-                return Err(r.refuse_next("expected value"));
-            };
-            let index = position(r, &name)?;
-            if !r.null()? {
-                return Err(r.refuse_next("expected value"));
-            }
-            match r.key(&mut obj)? {
-                None => Ok(index),
-                Some(_) => Err(r.refuse_next("expected value")),
-            }
-        }
-        _ => Err(r.refuse_next("expected value")),
-    }
-}
-
-/// serde's "unknown field"/"unknown variant" error, named where serde_json names it: just past
-/// the key or variant name.
-#[cold]
-fn unknown(r: &Reader<'_>, what: &str, name: &str, expected: &[&str]) -> LedgerError {
-    let expected = match expected {
-        [] => format!("there are no {what}s"),
-        [one] => format!("expected `{one}`"),
-        [a, b] => format!("expected `{a}` or `{b}`"),
-        many => format!(
-            "expected one of {}",
-            many.iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    LedgerError::InvalidType {
-        path: r.path_here(),
-        message: format!("unknown {what} `{name}`, {expected}"),
-    }
 }
 
 /// A check on a value already read, placed where serde_json places a `deserialize_with` error.

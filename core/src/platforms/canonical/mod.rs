@@ -1,16 +1,21 @@
 //! Generic canonical JSON: the serde form of [`crate::model::Event`] (`{"type": "order", ...}` or
 //! `{"type": "refund", ...}`), so any stack can feed ledgerbridge without a dedicated adapter.
 //! Documented in `docs/canonical-json.md`, schema in `docs/canonical.schema.json`.
+//!
+//! Read on the core's [`Reader`] (`read.rs`), not through the model types' serde derives: that was
+//! the only serde_json deserializer left in the widget's lean Canonical module. The derives' reading
+//! is kept as the tests' oracle (`serde_oracle.rs`).
 
 use crate::error::{LedgerError, Result};
-use crate::model::SourceFields;
-use crate::model::{Dispute, Event, Expense, Order, Payout, StandaloneRefund};
-use crate::platforms::de;
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use std::fmt;
+use crate::json::{Object, Reader};
+use crate::model::{Event, SourceFields};
+
+mod read;
+#[cfg(test)]
+mod serde_oracle;
+#[cfg(test)]
+#[path = "read_tests.rs"]
+mod tests;
 
 /// Canonical field names, so explanations point at the document the sender wrote.
 pub static FIELDS: SourceFields = SourceFields {
@@ -26,135 +31,81 @@ pub static FIELDS: SourceFields = SourceFields {
     adjustments: "adjustments",
 };
 
+const KINDS: [&str; 5] = ["order", "refund", "payout", "expense", "dispute"];
+
+/// An event whose first member is `"type": "<kind>"` (the documented form) is read in one pass,
+/// its body straight into the kind's type; a later `type` member is then an unknown field, as the
+/// derive had it. Any other object is read by [`tag_elsewhere`].
 pub fn parse(bytes: &[u8]) -> Result<Event> {
-    match de::from_json::<TagFirst>(bytes)? {
-        TagFirst(Some(event)) => Ok(event),
-        TagFirst(None) => tag_elsewhere(bytes),
-    }
-}
-
-/// An event whose first member is `"type": "<kind>"` (the documented form), its body read straight
-/// into the kind's own type, so an error carries the path of its field. serde's derive for the
-/// tagged `Event` would buffer the body first, and that buffering compiled a second deserializer of
-/// every model type into the wasm builds (browser module 487 367 → 463 759 bytes gzipped). `None`:
-/// any other object, read by [`tag_elsewhere`].
-struct TagFirst(Option<Event>);
-
-impl<'de> Deserialize<'de> for TagFirst {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_map(TagFirstVisitor)
-    }
-}
-
-struct TagFirstVisitor;
-
-impl<'de> Visitor<'de> for TagFirstVisitor {
-    type Value = TagFirst;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("internally tagged enum Event")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<TagFirst, A::Error> {
-        let kind = match map.next_key::<String>()? {
-            Some(key) if key == "type" => match map.next_value::<serde_json::Value>()? {
-                serde_json::Value::String(kind) => Some(kind),
-                _ => None,
-            },
-            Some(_) => {
-                map.next_value::<IgnoredAny>()?;
-                None
-            }
-            None => None,
-        };
-        let body = MapAccessDeserializer::new(&mut map);
-        let event = match kind.as_deref() {
-            Some("order") => Event::Order(Order::deserialize(body)?),
-            Some("refund") => Event::Refund(StandaloneRefund::deserialize(body)?),
-            Some("payout") => Event::Payout(Payout::deserialize(body)?),
-            Some("expense") => Event::Expense(Expense::deserialize(body)?),
-            Some("dispute") => Event::Dispute(Dispute::deserialize(body)?),
-            _ => {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                return Ok(TagFirst(None));
-            }
-        };
-        Ok(TagFirst(Some(event)))
-    }
-}
-
-/// The members of an object, each value as its exact text (numbers keep every digit).
-struct Members<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct MembersVisitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for MembersVisitor<'a> {
-            type Value = Members<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Members<'a>, A::Error> {
-                let mut members = Vec::new();
-                while let Some(member) = map.next_entry::<String, &'de RawValue>()? {
-                    members.push(member);
-                }
-                Ok(Members(members))
-            }
-        }
-        d.deserialize_map(MembersVisitor(std::marker::PhantomData))
-    }
-}
-
-/// An object whose `type` is missing, not a string, unknown or not its first member: the body is
-/// written again without the tag (values verbatim) and read as its kind's type, so an error still
-/// names its field (`lines[0].unit_price`).
-fn tag_elsewhere(bytes: &[u8]) -> Result<Event> {
-    let Members(members) = de::from_json(bytes)?;
+    let mut r = Reader::from_bytes(bytes)?;
+    let mut obj = r.object()?;
     let mut kind = None;
-    let mut body = String::from("{");
-    for (key, value) in &members {
-        if key == "type" {
-            kind = Some(*value);
-            continue;
+    if let Some(key) = r.key(&mut obj)? {
+        if key == "type" && r.lookahead() == b'"' {
+            let name = r.str()?;
+            kind = KINDS.iter().position(|k| *k == name);
+        } else {
+            r.skip()?;
         }
-        if body.len() > 1 {
-            body.push(',');
+        if let Some(kind) = kind {
+            let event = body(&mut r, obj, kind, false)?;
+            r.finish()?;
+            return Ok(event);
         }
-        body.push_str(&serde_json::Value::from(key.as_str()).to_string());
-        body.push(':');
-        body.push_str(value.get());
+        while r.key(&mut obj)?.is_some() {
+            r.skip()?;
+        }
     }
-    body.push('}');
-    let Some(kind) = kind else {
+    r.finish()?;
+    tag_elsewhere(bytes)
+}
+
+/// The rest of the object `obj` read as event kind `KINDS[kind]`.
+fn body(r: &mut Reader<'_>, obj: Object, kind: usize, skip_tag: bool) -> Result<Event> {
+    Ok(match kind {
+        0 => Event::Order(read::order(r, obj, skip_tag)?),
+        1 => Event::Refund(read::standalone_refund(r, obj, skip_tag)?),
+        2 => Event::Payout(read::payout(r, obj, skip_tag)?),
+        3 => Event::Expense(read::expense(r, obj, skip_tag)?),
+        _ => Event::Dispute(read::dispute(r, obj, skip_tag)?),
+    })
+}
+
+/// An object (already checked to be JSON) whose `type` is missing, not a string, unknown or not its
+/// first member: the kind is taken from its last `type` member, then the whole object is read as
+/// that kind with every `type` member passed over, so an error still names its field
+/// (`lines[0].unit_price`).
+fn tag_elsewhere(bytes: &[u8]) -> Result<Event> {
+    let mut r = Reader::from_bytes(bytes)?;
+    let mut obj = r.object()?;
+    let mut tag = None;
+    while let Some(key) = r.key(&mut obj)? {
+        if key == "type" {
+            tag = Some(r.raw()?);
+        } else {
+            r.skip()?;
+        }
+    }
+    let Some(tag) = tag else {
         return Err(LedgerError::MissingField {
             path: "type".to_string(),
         });
     };
-    let kind = match serde_json::from_str::<serde_json::Value>(kind.get()) {
-        Ok(serde_json::Value::String(kind)) => kind,
-        other => {
-            let shown = other.map_or_else(|_| kind.get().to_string(), |v| v.to_string());
-            return Err(LedgerError::InvalidType {
-                path: "type".to_string(),
-                message: format!("invalid type: {shown}, expected a string"),
-            });
-        }
-    };
-    let body = body.as_bytes();
-    match kind.as_str() {
-        "order" => de::from_json(body).map(Event::Order),
-        "refund" => de::from_json(body).map(Event::Refund),
-        "payout" => de::from_json(body).map(Event::Payout),
-        "expense" => de::from_json(body).map(Event::Expense),
-        "dispute" => de::from_json(body).map(Event::Dispute),
-        _ => Err(LedgerError::InvalidValue {
+    if !tag.starts_with('"') {
+        return Err(LedgerError::InvalidType {
             path: "type".to_string(),
-            value: kind,
-            reason: "unknown event type".to_string(),
-        }),
+            message: format!("invalid type: {tag}, expected a string"),
+        });
     }
+    let name = Reader::new(tag).string()?;
+    let Some(kind) = KINDS.iter().position(|k| *k == name) else {
+        return Err(LedgerError::InvalidValue {
+            path: "type".to_string(),
+            value: name,
+            reason: "unknown event type".to_string(),
+        });
+    };
+    let mut r = Reader::from_bytes(bytes)?;
+    let obj = r.object()?;
+    body(&mut r, obj, kind, true)
 }
