@@ -233,3 +233,55 @@ fn an_entry_without_lines_or_links_renders_as_serde_json_does() {
     assert_same("empty entry", &entry);
     assert_same("no entries", &Vec::<Entry>::new());
 }
+
+#[test]
+fn entry_totals_render_as_serde_json_does() {
+    let mut i = 0;
+    for balanced in [true, false] {
+        for with_error in [false, true] {
+            let totals = ledgerbridge_core::journal::EntryTotals {
+                debits: awkward(&mut i),
+                credits: awkward(&mut i),
+                balanced,
+                error: with_error.then(|| ledgerbridge_core::error::ErrorDetail {
+                    code: awkward(&mut i),
+                    path: awkward(&mut i),
+                    message: awkward(&mut i),
+                }),
+            };
+            assert_same("totals", &totals);
+            assert_same("totals list", &vec![totals.clone(), totals]);
+        }
+    }
+}
+
+/// JSON values of every kind, nested: what a config held as a `serde_json::Value` may hold.
+fn any_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<u64>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(|f| Value::from(if f.is_finite() { f } else { 0.5 })),
+        (-400i32..400).prop_map(|e| Value::from(1.5f64 * 10f64.powi(e))),
+        awkward_string().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::vec((awkward_string(), inner), 0..6)
+                .prop_map(|members| Value::Object(members.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// `Config::load` re-reads a `Value` config from this text instead of `Value`'s `Display`.
+    #[test]
+    fn json_values_render_as_serde_json_does(value in any_value()) {
+        prop_assert_eq!(write::to_string(&value), serde_json::to_string(&value).unwrap());
+    }
+}

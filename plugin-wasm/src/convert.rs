@@ -9,6 +9,7 @@ use js_sys::{Uint8Array, JSON};
 #[cfg(feature = "full")]
 use ledgerbridge_core::reports::ReportOptions;
 use ledgerbridge_core::{Config, ConfigInput, Entry, LedgerError, Mapped, Result};
+#[cfg(feature = "full")]
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -62,7 +63,9 @@ pub fn mapped_json(mapped: &Mapped) -> String {
     ledgerbridge_core::json::write::to_string(mapped)
 }
 
-/// Compact JSON text of a public shape, exactly as the native example prints it.
+/// Compact JSON text of a public shape, exactly as the native example prints it (serde_json: only
+/// the full module's shapes; the lean modules' outputs go through the core's `json::write`).
+#[cfg(feature = "full")]
 pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| LedgerError::InvalidValue {
         path: String::new(),

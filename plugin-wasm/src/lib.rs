@@ -144,8 +144,7 @@ pub fn entry_totals(entries: JsValue) -> JsResult<JsValue> {
         .iter()
         .map(ledgerbridge_core::journal::totals)
         .collect();
-    let text = convert::to_json(&totals).map_err(js_err)?;
-    convert::parse(&text).map_err(js_err)
+    convert::parse(&ledgerbridge_core::json::write::to_string(&totals)).map_err(js_err)
 }
 
 /// The version of the engine.

@@ -4,6 +4,7 @@
 
 use super::Entry;
 use crate::error::{ErrorDetail, LedgerError};
+use crate::json::write::{self, WriteJson};
 use crate::money::format_amount;
 use serde::Serialize;
 
@@ -20,6 +21,29 @@ pub struct EntryTotals {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub error: Option<ErrorDetail>,
+}
+
+/// By the core's writer (the bytes serde_json gives, `core/tests/json_write.rs`), so `entryTotals`
+/// links no serde_json serializer into the widget's lean modules.
+impl WriteJson for EntryTotals {
+    fn write_json(&self, out: &mut String) {
+        out.push_str("{\"debits\":");
+        write::string(out, &self.debits);
+        out.push_str(",\"credits\":");
+        write::string(out, &self.credits);
+        out.push_str(",\"balanced\":");
+        out.push_str(if self.balanced { "true" } else { "false" });
+        if let Some(e) = &self.error {
+            out.push_str(",\"error\":{\"code\":");
+            write::string(out, &e.code);
+            out.push_str(",\"path\":");
+            write::string(out, &e.path);
+            out.push_str(",\"message\":");
+            write::string(out, &e.message);
+            out.push('}');
+        }
+        out.push('}');
+    }
 }
 
 pub fn totals(entry: &Entry) -> EntryTotals {

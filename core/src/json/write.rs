@@ -217,3 +217,34 @@ pub fn decimal(out: &mut String, value: Decimal) {
     decimal_text(out, value);
     out.push('"');
 }
+
+/// A parsed JSON value as serde_json's compact `to_string` writes it (object members in the map's
+/// order; numbers as `Number`'s `Display`, the digits serde_json's serializer writes). Lets
+/// `Config::load` re-read a config held as a `Value` without linking serde_json's serializer.
+impl WriteJson for serde_json::Value {
+    fn write_json(&self, out: &mut String) {
+        use serde_json::Value;
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => {
+                use std::fmt::Write;
+                let _ = write!(out, "{n}");
+            }
+            Value::String(s) => string(out, s),
+            Value::Array(items) => items.write_json(out),
+            Value::Object(map) => {
+                out.push('{');
+                for (i, (key, value)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    string(out, key);
+                    out.push(':');
+                    value.write_json(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}

@@ -46,7 +46,9 @@ impl Config {
             ConfigInput::Text(text) | ConfigInput::Toml(text) => from_toml(text),
             ConfigInput::Json(text) => from_json(text),
             // Re-read as text so that a bad field is named by the same path-tracking reader.
-            ConfigInput::Value(value) => from_json(&value.to_string()),
+            // Through the core's writer, not `Value`'s `Display`: that linked serde_json's
+            // serializer into every build that loads a config, the widget's lean modules included.
+            ConfigInput::Value(value) => from_json(&crate::json::write::to_string(value)),
         }
     }
 }
