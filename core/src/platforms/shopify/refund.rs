@@ -47,8 +47,7 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
                     .shop_money
                     .as_ref()?
                     .currency_code
-                    .as_ref()
-                    .map(|c| c.as_str().to_string())
+                    .clone()
             })
         })
         .or(p.currency)
