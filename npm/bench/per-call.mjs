@@ -15,6 +15,7 @@ const arg = (name, fallback) => Number(args[args.indexOf(name) + 1] || 0) || fal
 const ROUNDS = arg("--rounds", 15);
 const CALLS = arg("--calls", 300);
 const encoder = new TextEncoder();
+const memory = raw.__memory();
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 let sink = 0;
 
@@ -36,6 +37,10 @@ for (const name of PEER_ORDERS) {
     "Mapper.__mapTape(bytes): map + tape + decode": () => mapper.__mapTape(bytes),
     "new Mapper + free (config parse + validation)": () => new raw.Mapper("shopify", config).free(),
     "encodeInto of the payload": () => encoder.encodeInto(input, new Uint8Array(bytes.length * 3)).written,
+    "encodeInto wasm memory (Mapper.__input + view), mapEvent's input path": () => {
+      const at = mapper.__input(input.length * 3);
+      return encoder.encodeInto(input, new Uint8Array(memory.buffer, at, input.length * 3)).written;
+    },
     "JSON.parse of the output (the object path before the tape)": () => JSON.parse(out),
     "fromTape of the tape (the object path)": () => fromTape(tape),
     "JSON.parse of the payload (the peer's floor)": () => JSON.parse(input),

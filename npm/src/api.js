@@ -12,13 +12,29 @@ import { fromTape } from "./tape.js";
  */
 export function mapEvent(platform, payload, config) {
   const mapper = cachedMapper(platform, config);
+  if (mapper && typeof payload === "string" && payload.length <= INPUT_MAX) return fromTape(mapInput(mapper, payload, true));
   return fromTape(mapper ? mapper.__mapTape(utf8(payload)) : raw.__mapEventTape(platform, utf8(payload), config));
 }
 
 /** As `mapEvent`, returning the compact `Mapped` JSON text (byte-identical to the native CLI). */
 export function mapEventJson(platform, payload, config) {
   const mapper = cachedMapper(platform, config);
+  if (mapper && typeof payload === "string" && payload.length <= INPUT_MAX) return mapInput(mapper, payload, false);
   return mapper ? mapper.mapJson(utf8(payload)) : raw.mapEventJson(platform, utf8(payload), config);
+}
+
+// A text payload is encoded straight into the mapper's buffer in wasm memory: no scratch buffer
+// and no copy into wasm. `__input` may grow the memory, which detaches an older `buffer`, so the
+// view is taken after it. Texts past INPUT_MAX UTF-16 units take the copying path, so a mapper
+// does not keep a buffer of three times a huge payload.
+const INPUT_MAX = 1 << 18;
+let memory = null;
+function mapInput(mapper, text, tape) {
+  const room = text.length * 3;
+  const at = mapper.__input(room);
+  memory ??= raw.__memory();
+  const { written } = encoder.encodeInto(text, new Uint8Array(memory.buffer, at, room));
+  return mapper.__mapInput(written, tape);
 }
 
 // JSON goes in as UTF-8 bytes encoded here: the glue's own string path copies a string into wasm

@@ -42,8 +42,10 @@ for (const c of cases) {
 test("text of any length and script maps as its UTF-8 bytes do", () => {
   const c = cases.find((x) => x.platform === "shopify" && x.name === "simple");
   const before = lb.mapEventJson("shopify", c.input, c.config);
-  // 30 000 and 400 000 characters: past the reused encoding buffer's first size, and past its cap.
-  for (const length of [30_000, 400_000]) {
+  // Text is encoded straight into wasm memory up to 2^18 UTF-16 units (npm/src/api.js): 30 000
+  // and 100 000 characters each grow the mapper's buffer (and so wasm memory, which detaches the
+  // view taken before), 400 000 take the copying path.
+  for (const length of [30_000, 100_000, 400_000]) {
     const order = JSON.parse(c.input);
     delete order.id;
     order.note = "€ ü 漢 ".repeat(length / 7);
@@ -51,7 +53,9 @@ test("text of any length and script maps as its UTF-8 bytes do", () => {
     const text = JSON.stringify(order);
     const mapped = lb.mapEventJson("shopify", text, c.config);
     assert.equal(mapped, lb.mapEventJson("shopify", Buffer.from(text, "utf8"), c.config));
+    assert.equal(JSON.stringify(lb.mapEvent("shopify", text, c.config)), mapped);
     assert.equal(JSON.parse(mapped).entries[0].source.id, order.id);
+    assert.equal(lb.mapEventJson("shopify", c.input, c.config), before, "a short text after a long one");
   }
   assert.equal(lb.mapEventJson("shopify", c.input, c.config), before);
 });

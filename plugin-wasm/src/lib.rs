@@ -74,6 +74,15 @@ pub fn map_event_tape(platform_name: &str, payload: JsValue, config: JsValue) ->
 }
 
 #[cfg(feature = "full")]
+#[doc(hidden)]
+/// This instance's `WebAssembly.Memory`, for `npm/src/api.js` to encode payloads into
+/// (`Mapper.__input`); not public API.
+#[wasm_bindgen(js_name = __memory)]
+pub fn memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+#[cfg(feature = "full")]
 /// Renders entries (an array, or its JSON text) in a format: `json` plus whatever exporters the core
 /// has (`qbo`, `xero`, `beancount`, `hledger`, `csv`...).
 #[wasm_bindgen(js_name = exportEntries)]
@@ -184,6 +193,8 @@ pub struct Mapper {
     failures: Vec<(u32, LedgerError)>,
     /// How many records the last block held.
     block_count: u32,
+    /// The payload buffer JS encodes a text into (`__input`), so its bytes are not copied in.
+    input: Vec<u8>,
 }
 
 #[cfg(feature = "full")]
@@ -200,6 +211,36 @@ impl Mapper {
             warnings: 0,
             failures: Vec::new(),
             block_count: 0,
+            input: Vec::new(),
+        })
+    }
+
+    /// Room for a payload of up to `len` bytes in this mapper's own buffer, where
+    /// `npm/src/api.js` encodes a text straight into wasm memory (no scratch copy, no copy in);
+    /// then `__mapInput`. Memory may grow here, so JS takes its view after this returns. Not
+    /// public API.
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = __input)]
+    pub fn input(&mut self, len: usize) -> *mut u8 {
+        if self.input.len() < len {
+            self.input.resize(len, 0);
+        }
+        self.input.as_mut_ptr()
+    }
+
+    /// Maps the first `len` bytes of the `__input` buffer: the tape (as `__mapTape`) or the JSON
+    /// text (as `mapJson`). Not public API.
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = __mapInput)]
+    pub fn map_input(&mut self, len: usize, tape: bool) -> JsResult<String> {
+        let input = std::mem::take(&mut self.input);
+        let mapped = self.map_counted(input.get(..len).unwrap_or_default());
+        self.input = input;
+        let mapped = mapped?;
+        Ok(if tape {
+            tape::mapped_tape(&mapped)
+        } else {
+            convert::mapped_json(&mapped)
         })
     }
 

@@ -183,3 +183,53 @@ fn whitespace_anywhere_between_tokens() {
         " \n{\r\n\t\"amount\"\t:\n\"2.50\" ,\"items\" : [ { \"qty\" : 1 , \"id\" : 7 } ] }\t\n";
     assert!(probe(text).is_ok());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+    /// Ids and quantities written as numbers (digits summed by hand, an integer id kept as
+    /// written): the same id text as serde's `Id`, the same codes and paths where refused.
+    #[test]
+    fn numbers_as_ids_and_quantities_read_as_serde_reads_them(
+        id in "-?(0|[1-9][0-9]{0,21})(\\.[0-9]{1,3})?([eE][+-]?[0-9]{1,3})?",
+        qty in "-?(0|[1-9][0-9]{0,11})(\\.0)?",
+    ) {
+        let text = format!(r#"{{"amount": "1", "items": [{{"qty": {qty}, "id": {id}}}]}}"#);
+        match probe(&text) {
+            Ok(()) => {
+                let items = read_ids(&text);
+                #[derive(serde::Deserialize)]
+                struct Item { id: Id }
+                #[derive(serde::Deserialize)]
+                struct Probe { items: Vec<Item> }
+                let serde: Probe = crate::json::from_json(text.as_bytes()).unwrap();
+                proptest::prop_assert_eq!(items, vec![serde.items[0].id.0.clone()]);
+            }
+            Err(e) => proptest::prop_assert_eq!(code_path(e), serde_probe(&text), "{}", text),
+        }
+    }
+}
+
+/// The ids of `items`, as the reader reads them.
+fn read_ids(text: &str) -> Vec<String> {
+    let mut r = Reader::new(text);
+    let mut ids = Vec::new();
+    let mut obj = r.object().unwrap();
+    while let Some(key) = r.key(&mut obj).unwrap() {
+        if &*key != "items" {
+            r.skip().unwrap();
+            continue;
+        }
+        r.each(&mut |r| {
+            let mut obj = r.object()?;
+            while let Some(key) = r.key(&mut obj)? {
+                match &*key {
+                    "id" => ids.push(r.id()?),
+                    _ => r.skip()?,
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+    ids
+}

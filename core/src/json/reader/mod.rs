@@ -395,6 +395,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads `null` if that is what comes next.
+    #[inline]
     pub fn null(&mut self) -> Result<bool> {
         if self.peek() != b'n' {
             return Ok(false);
@@ -403,19 +404,29 @@ impl<'a> Reader<'a> {
         Ok(true)
     }
 
+    #[inline]
     fn literal(&mut self, word: &[u8]) -> Step<()> {
+        if self.bytes().get(self.pos..self.pos + word.len()) == Some(word) {
+            self.pos += word.len();
+            return Ok(());
+        }
+        Err(self.bad_literal(word))
+    }
+
+    /// Where a literal that is not `word` goes wrong.
+    #[cold]
+    fn bad_literal(&self, word: &[u8]) -> Bad {
         for (k, want) in word.iter().enumerate() {
             let i = self.pos + k;
             if self.at(i) != *want {
-                return Err(if i >= self.text.len() {
+                return if i >= self.text.len() {
                     Bad(i, "unexpected end of the JSON text")
                 } else {
                     Bad(i + 1, "expected ident")
-                });
+                };
             }
         }
-        self.pos += word.len();
-        Ok(())
+        Bad(self.pos, "expected ident")
     }
 
     pub fn bool(&mut self) -> Result<bool> {

@@ -10,7 +10,29 @@ impl Reader<'_> {
         self.skip_value().map_err(|b| self.bad(b))
     }
 
-    fn skip_value(&mut self) -> Step<()> {
+    /// A scalar is skipped here; only a container enters the nesting walk, whose bookkeeping
+    /// (and larger stack frame) most skipped members do not need.
+    pub(super) fn skip_value(&mut self) -> Step<()> {
+        match self.peek() {
+            b'"' => self.skip_string(),
+            b'[' | b'{' => self.skip_container(),
+            _ => self.skip_scalar(),
+        }
+    }
+
+    /// A number or literal under the cursor.
+    fn skip_scalar(&mut self) -> Step<()> {
+        match self.at(self.pos) {
+            b'-' | b'0'..=b'9' => self.number_text().map(drop),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            _ => Err(self.unexpected("expected value")),
+        }
+    }
+
+    #[inline(never)]
+    fn skip_container(&mut self) -> Step<()> {
         // Bit n of `open` is 1 when level n is an object; levels past 64 spill into `deep`.
         let mut open: u64 = 0;
         let mut depth: usize = 0;
@@ -19,12 +41,6 @@ impl Reader<'_> {
             // A value.
             match self.peek() {
                 b'"' => self.skip_string()?,
-                b'-' | b'0'..=b'9' => {
-                    self.number_text()?;
-                }
-                b't' => self.literal(b"true")?,
-                b'f' => self.literal(b"false")?,
-                b'n' => self.literal(b"null")?,
                 c @ (b'[' | b'{') => {
                     self.pos += 1;
                     let is_object = c == b'{';
@@ -46,7 +62,7 @@ impl Reader<'_> {
                         continue;
                     }
                 }
-                _ => return Err(self.unexpected("expected value")),
+                _ => self.skip_scalar()?,
             }
             // After a value: close what ends here, then find the next value's start.
             loop {
@@ -82,6 +98,7 @@ impl Reader<'_> {
         }
     }
 
+    #[inline(always)]
     fn skip_key(&mut self) -> Step<()> {
         if self.peek() != b'"' {
             return Err(self.unexpected("key must be a string"));

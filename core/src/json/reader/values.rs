@@ -71,14 +71,26 @@ impl<'a> Reader<'a> {
             Some(rest) => (true, rest),
             None => (false, text),
         };
-        if digits.bytes().all(|b| b.is_ascii_digit()) {
-            if let Ok(n) = digits.parse::<u64>() {
-                if !negative {
-                    return Ok(Num::U64(n));
-                }
-                if n != 0 && n <= 1 << 63 {
-                    return Ok(Num::I64(0i64.wrapping_sub_unsigned(n)));
-                }
+        // Digits accumulated by hand: `str::parse` costs several times more on the ids and
+        // quantities of every order.
+        let mut magnitude: Option<u64> = Some(0);
+        for b in digits.bytes() {
+            magnitude = match b {
+                b'0'..=b'9' => magnitude
+                    .and_then(|m| m.checked_mul(10))
+                    .and_then(|m| m.checked_add(u64::from(b - b'0'))),
+                _ => None,
+            };
+            if magnitude.is_none() {
+                break;
+            }
+        }
+        if let Some(n) = magnitude {
+            if !negative {
+                return Ok(Num::U64(n));
+            }
+            if n != 0 && n <= 1 << 63 {
+                return Ok(Num::I64(0i64.wrapping_sub_unsigned(n)));
             }
         }
         if text.parse::<f64>().map_or(true, f64::is_infinite) {
@@ -166,8 +178,13 @@ impl<'a> Reader<'a> {
             return Ok(text.into_owned());
         }
         match self.whole("an id (integer or string)", true)? {
-            Num::U64(v) => Ok(v.to_string()),
-            Num::I64(v) => Ok(v.to_string()),
+            // A JSON integer has no `+` and no leading zero, so its text is what `to_string` of
+            // its value would write, without the formatting machinery.
+            Num::U64(_) | Num::I64(_) => Ok(self
+                .text
+                .get(start..self.pos)
+                .unwrap_or_default()
+                .to_string()),
             Num::Float => Err(self.bad(self.unexpected("invalid number"))),
         }
     }
@@ -184,7 +201,13 @@ impl<'a> Reader<'a> {
     pub fn numeral(&mut self) -> Result<(&'a str, usize)> {
         let start = self.peek_pos();
         let first = self.at(start);
-        self.skip()?;
+        // The two kinds an amount comes as are read directly, not through `skip`'s dispatch.
+        let read = match first {
+            b'"' => self.skip_string(),
+            b'-' | b'0'..=b'9' => self.number_text().map(drop),
+            _ => self.skip_value(),
+        };
+        read.map_err(|b| self.bad(b))?;
         let raw = self.text.get(start..self.pos).unwrap_or_default();
         match first {
             b'"' => Ok((
