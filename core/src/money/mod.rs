@@ -24,7 +24,10 @@ pub fn round_to(currency: Currency, amount: Decimal) -> Decimal {
 pub fn format_amount(currency: Currency, amount: Decimal) -> String {
     let mut scaled = round_to(currency, amount);
     scaled.rescale(currency.minor_units());
-    scaled.to_string()
+    // The JSON writer's digits are `Display`'s text without going through `core::fmt`.
+    let mut out = String::with_capacity(24);
+    crate::json::write::decimal_text(&mut out, scaled);
+    out
 }
 
 /// Displays an amount at the currency's minor units without allocating (for explanations).
