@@ -86,7 +86,10 @@ pub(crate) fn refund_entry(
     let config = ctx.config;
     let accounts = &config.accounts;
     let f = ctx.fields;
-    let mut b = EntryBuilder::new(cur);
+    // Lines booked: the refunded item, its tax (often one line) per item line; an adjustment
+    // and its tax; a payment back per tender (and its fee pair); a rounding line.
+    let lines = 2 * (refund.lines.len() + refund.adjustments.len()) + 3 * refund.tenders.len();
+    let mut b = EntryBuilder::with_capacity(cur, lines + 1);
     let amount = |v: Decimal| Shown(cur, v);
 
     for (i, line) in refund.lines.iter().enumerate() {

@@ -18,7 +18,12 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
     let config = ctx.config;
     let accounts = &config.accounts;
     let f = ctx.fields;
-    let mut b = EntryBuilder::new(cur);
+    // Lines booked: revenue (and a discount) per item, its taxes, shipping likewise, a payment
+    // and its fee pair per tender, the tip and a rounding line.
+    let taxes: usize = order.lines.iter().map(|l| l.taxes.len()).sum::<usize>()
+        + order.shipping.iter().map(|s| s.taxes.len()).sum::<usize>();
+    let lines = 2 * (order.lines.len() + order.shipping.len()) + taxes + 3 * order.tenders.len();
+    let mut b = EntryBuilder::with_capacity(cur, lines + 2);
     let amount = |v: Decimal| Shown(cur, v);
 
     for (i, line) in order.lines.iter().enumerate() {

@@ -67,12 +67,34 @@ macro_rules! integer_piece {
                 20
             }
             fn put(&self, out: &mut String) {
-                decimal_text(out, Decimal::from(*self));
+                let n = *self as i128;
+                if n < 0 {
+                    out.push('-');
+                }
+                digits(out, n.unsigned_abs() as u64);
             }
         }
     )+};
 }
 integer_piece!(u32, usize, i64);
+
+/// `n`'s decimal digits. Indexes and counts are mostly one digit, which skips the buffer.
+fn digits(out: &mut String, mut n: u64) {
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
+    let mut buf = [0u8; 20];
+    let mut pos = buf.len();
+    while n > 0 {
+        pos -= 1;
+        if let Some(b) = buf.get_mut(pos) {
+            *b = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+    }
+    crate::json::write::push_ascii(out, buf.get(pos..).unwrap_or_default());
+}
 
 /// A decimal as its `Display` writes it (every digit of its scale).
 impl Piece for Decimal {
@@ -114,7 +136,7 @@ impl Piece for ItemPath {
     fn put(&self, out: &mut String) {
         out.push_str(self.0);
         out.push('[');
-        decimal_text(out, Decimal::from(self.1));
+        digits(out, self.1 as u64);
         out.push(']');
     }
 }
