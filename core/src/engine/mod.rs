@@ -202,7 +202,11 @@ pub(crate) struct Head<'a> {
 /// Maps one canonical event.
 pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Result<Mapped> {
     let mut ctx = Ctx::new(config, fields);
-    let mut built: Vec<Built> = Vec::new();
+    // An entry is large: growing the list from empty cost more than its one allocation.
+    let mut built: Vec<Built> = Vec::with_capacity(match event {
+        Event::Order(order) => 1 + order.refunds.len(),
+        _ => 1,
+    });
     let mut unbooked = Vec::new();
     let mut rejected: Vec<(Source, LedgerError)> = Vec::new();
     let currency = match event {
