@@ -15,7 +15,7 @@ pub(crate) fn payment_fee(
     gateway: &str,
     paid: Decimal,
     tender: Option<&Tender>,
-    path: impl Piece + Copy,
+    path: &dyn Piece,
 ) -> Result<Option<(Decimal, String)>> {
     if let Some(fee) = tender.and_then(|t| t.fee) {
         if fee.is_zero() {

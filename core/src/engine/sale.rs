@@ -141,7 +141,7 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         );
         let account = ctx.account(AccountKind::Clearing, gateway);
         b.debit(account.clone(), due, why, Role::Other);
-        let fee = payment_fee(ctx, cur, gateway, due, None, f.gateway)?;
+        let fee = payment_fee(ctx, cur, gateway, due, None, &f.gateway)?;
         book_fee(&mut b, ctx, gateway, account, fee);
     }
     for (i, tender) in payments {
@@ -158,7 +158,7 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
             text!(path, ": ", amount(paid), " paid through ", gateway)
         };
         b.debit(account.clone(), paid, why, Role::Other);
-        let fee = payment_fee(ctx, cur, gateway, paid, Some(tender), path)?;
+        let fee = payment_fee(ctx, cur, gateway, paid, Some(tender), &path)?;
         book_fee(&mut b, ctx, gateway, account, fee);
     }
 

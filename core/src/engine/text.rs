@@ -32,7 +32,7 @@ macro_rules! text {
 }
 pub(crate) use text;
 
-impl Piece for &str {
+impl Piece for str {
     fn size(&self) -> usize {
         self.len()
     }
@@ -50,12 +50,13 @@ impl Piece for String {
     }
 }
 
-impl Piece for &String {
+/// `&str`, `&String` and a `&dyn Piece` passed on are pieces too.
+impl<T: Piece + ?Sized> Piece for &T {
     fn size(&self) -> usize {
-        self.len()
+        (**self).size()
     }
     fn put(&self, out: &mut String) {
-        out.push_str(self);
+        (**self).put(out);
     }
 }
 
@@ -169,11 +170,9 @@ impl Piece for Quoted<'_> {
 /// Bytes of `value`'s `Display` text: its digits (at least one more than the scale when it has a
 /// fraction), the point and the sign.
 fn decimal_len(value: Decimal) -> usize {
-    let digits = value
-        .mantissa()
-        .unsigned_abs()
-        .checked_ilog10()
-        .map_or(1, |d| d as usize + 1);
+    // Amounts fit 64 bits; a wider mantissa has at most 29 digits.
+    let digits = u64::try_from(value.mantissa().unsigned_abs())
+        .map_or(29, |m| m.checked_ilog10().map_or(1, |d| d as usize + 1));
     let scale = value.scale() as usize;
     let body = if scale > 0 {
         digits.max(scale + 1) + 1
