@@ -90,6 +90,13 @@ mod tests {
         assert_eq!(component("gift_card"), "Gift-Card");
         assert_eq!(component("  "), "Unnamed");
         assert_eq!(component("Café"), "Caf");
+        assert_eq!(component("Über-Steuer 7½ %"), "Ber-Steuer-7");
+        assert_eq!(component("é"), "Unnamed");
+        assert_eq!(
+            under("Assets:Clearing", "paypal express"),
+            "Assets:Clearing:Paypal-Express"
+        );
+        assert_eq!(under("Liabilities:Tax", "—"), "Liabilities:Tax:Unnamed");
         for text in ["shopify_payments", "VAT 20%", "9lives", "é"] {
             assert_eq!(
                 check_account(&format!("Assets:{}", component(text))),
