@@ -1,5 +1,6 @@
 //! The fee booked with a sale's payment: the one the source reports, else a configured estimate.
 
+use super::text::{text, Piece};
 use super::{at_scale, Ctx, Lazy};
 use crate::error::Result;
 use crate::model::{Tender, GIFT_CARD_GATEWAY};
@@ -14,22 +15,22 @@ pub(crate) fn payment_fee(
     gateway: &str,
     paid: Decimal,
     tender: Option<&Tender>,
-    path: &str,
+    path: &dyn Piece,
 ) -> Result<Option<(Decimal, String)>> {
     if let Some(fee) = tender.and_then(|t| t.fee) {
         if fee.is_zero() {
             return Ok(None);
         }
-        let fee = at_scale(cur, fee, Lazy(|| format!("{path}.fee")))?;
+        let fee = at_scale(cur, fee, Lazy(|| text!(path, ".fee")))?;
         return Ok(Some((
             fee,
-            format!("{path}.fee: {} kept by {gateway}", Shown(cur, fee)),
+            text!(path, ".fee: ", Shown(cur, fee), " kept by ", gateway),
         )));
     }
     if let Some(why) = tender.and_then(|t| t.fee_unbooked.as_deref()) {
         ctx.warn(
             "W_FEE_NOT_BOOKED",
-            format!("{path}.fee"),
+            text!(path, ".fee"),
             format!("{why}: no fee booked with the sale; book it from the {gateway} statement"),
         );
         return Ok(None);
@@ -46,7 +47,7 @@ pub(crate) fn payment_fee(
     let rate = rule.describe();
     ctx.warn(
         "W_ESTIMATED_FEE",
-        format!("{path}.fee"),
+        text!(path, ".fee"),
         format!(
             "{gateway} reported no fee: {} estimated at {rate}",
             Shown(cur, fee)
@@ -54,9 +55,17 @@ pub(crate) fn payment_fee(
     );
     Ok(Some((
         fee,
-        format!(
-            "{path}: estimated fee {rate} of {} through {gateway} (none reported), trued up when the {gateway} statement is reconciled",
-            Shown(cur, paid)
+        text!(
+            path,
+            ": estimated fee ",
+            rate,
+            " of ",
+            Shown(cur, paid),
+            " through ",
+            gateway,
+            " (none reported), trued up when the ",
+            gateway,
+            " statement is reconciled"
         ),
     )))
 }

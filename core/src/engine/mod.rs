@@ -9,6 +9,7 @@ mod profit;
 mod refund;
 mod sale;
 mod seen;
+mod text;
 mod write;
 
 pub(crate) use refund::infer_taxes_included;
@@ -17,7 +18,7 @@ pub use profit::Profit;
 pub use seen::Seen;
 
 use crate::error::{LedgerError, Result, Warning};
-use crate::journal::{entry_id, Built, Closing, Entry, EntryBuilder, Source};
+use crate::journal::{Built, Closing, Entry, EntryBuilder, Source};
 use crate::model::{Event, SourceFields, Timestamp};
 pub(crate) use crate::money::checked::{add, mul, sub, sum, ItemPath, Lazy, PathArg};
 use crate::money::Currency;
@@ -96,17 +97,28 @@ impl<'a> Ctx<'a> {
 
     /// The entry id and source an entry named by `head` gets.
     fn source(&self, head: &Head<'_>) -> (String, Source) {
+        let (platform, shop) = (self.fields.platform, &self.config.shop);
+        let version = text::text!(head.version.unix());
+        // `journal::entry_id`'s layout, written in one go.
+        let id = text::text!(
+            platform,
+            ":",
+            shop,
+            ":",
+            head.resource,
+            ":",
+            head.id,
+            ":",
+            head.id_kind,
+            ":",
+            version
+        );
         let source = Source {
-            platform: self.fields.platform.to_string(),
-            shop: self.config.shop.clone(),
-            kind: head.id_kind.to_string(),
-            id: head.id.to_string(),
-            version: head.version.unix().to_string(),
-        };
-        let id = entry_id(&source, head.resource);
-        let source = Source {
+            platform: platform.to_string(),
+            shop: shop.clone(),
             kind: head.kind.to_string(),
-            ..source
+            id: head.id.to_string(),
+            version,
         };
         (id, source)
     }
@@ -190,7 +202,11 @@ pub(crate) struct Head<'a> {
 /// Maps one canonical event.
 pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Result<Mapped> {
     let mut ctx = Ctx::new(config, fields);
-    let mut built: Vec<Built> = Vec::new();
+    // An entry is large: growing the list from empty cost more than its one allocation.
+    let mut built: Vec<Built> = Vec::with_capacity(match event {
+        Event::Order(order) => 1 + order.refunds.len(),
+        _ => 1,
+    });
     let mut unbooked = Vec::new();
     let mut rejected: Vec<(Source, LedgerError)> = Vec::new();
     let currency = match event {
@@ -200,7 +216,7 @@ pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Resul
                 None => unbooked.push(ctx.unbooked(&sale::head(order, String::new()))),
             }
             for (i, refund) in order.refunds.iter().enumerate() {
-                let path = format!("{}[{i}]", fields.refunds);
+                let path = ItemPath(fields.refunds, i);
                 let context = refund::RefundContext::from_order(order);
                 // A refused refund's warnings describe lines that were never booked.
                 let warned = ctx.warnings.len();
@@ -209,7 +225,7 @@ pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Resul
                     Err(e) => {
                         ctx.warnings.truncate(warned);
                         let head = refund::head(refund, String::new());
-                        rejected.push((ctx.unbooked(&head).source, e.within(&path)));
+                        rejected.push((ctx.unbooked(&head).source, e.within(&path.to_string())));
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! The refund entry: dated on the refund, tax taken from the platform's figures.
 
-use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, Head, Lazy};
+use super::text::{text, Quoted};
+use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, Head, ItemPath, Lazy};
 use crate::error::Result;
 use crate::journal::{Built, EntryBuilder, Role};
 use crate::model::GIFT_CARD_GATEWAY;
@@ -17,7 +18,7 @@ pub(crate) struct RefundContext<'a> {
     taxes_included: Option<bool>,
     gateway: Option<&'a str>,
     order: Option<&'a Order>,
-    order_name: String,
+    order_name: &'a str,
 }
 
 impl<'a> RefundContext<'a> {
@@ -32,7 +33,7 @@ impl<'a> RefundContext<'a> {
             taxes_included: Some(order.taxes_included),
             gateway: order.gateway.as_deref(),
             order: Some(order),
-            order_name: name.clone(),
+            order_name: name,
         }
     }
 
@@ -42,7 +43,7 @@ impl<'a> RefundContext<'a> {
             taxes_included: s.taxes_included,
             gateway: s.gateway.as_deref(),
             order: None,
-            order_name: s.refund.order_id.clone(),
+            order_name: &s.refund.order_id,
         }
     }
 
@@ -85,15 +86,18 @@ pub(crate) fn refund_entry(
     let config = ctx.config;
     let accounts = &config.accounts;
     let f = ctx.fields;
-    let mut b = EntryBuilder::new(cur);
+    // Lines booked: the refunded item, its tax (often one line) per item line; an adjustment
+    // and its tax; a payment back per tender (and its fee pair); a rounding line.
+    let lines = 2 * (refund.lines.len() + refund.adjustments.len()) + 3 * refund.tenders.len();
+    let mut b = EntryBuilder::with_capacity(cur, lines + 1);
     let amount = |v: Decimal| Shown(cur, v);
 
     for (i, line) in refund.lines.iter().enumerate() {
-        let path = format!("{}[{i}]", f.refund_lines);
+        let path = ItemPath(f.refund_lines, i);
         let subtotal = at_scale(cur, line.subtotal, Lazy(|| format!("{path}.subtotal")))?;
         let tax = at_scale(cur, line.tax, Lazy(|| format!("{path}.total_tax")))?;
         let net = if taxes_included {
-            sub(subtotal, tax, &path)?
+            sub(subtotal, tax, path)?
         } else {
             subtotal
         };
@@ -113,7 +117,18 @@ pub(crate) fn refund_entry(
             (RefundMode::Reverse, _, _) => (config.sales_account_for_sku(sku), "reverses the sale"),
         };
         let qty = line.quantity;
-        let why = format!("{path}: {qty} × {label} refunded, {} ({via})", amount(net));
+        let why = text!(
+            path,
+            ": ",
+            qty,
+            " × ",
+            label,
+            " refunded, ",
+            amount(net),
+            " (",
+            via,
+            ")"
+        );
         b.debit(
             account,
             net,
@@ -125,37 +140,49 @@ pub(crate) fn refund_entry(
             Some(o) if line.original_taxes.is_empty() => &o.taxes,
             _ => &line.original_taxes,
         };
-        book_refunded_tax(&mut b, ctx, tax, taxes, &path, "total_tax", cur)?;
+        book_refunded_tax(&mut b, ctx, tax, taxes, path, "total_tax", cur)?;
 
         let cost = config
             .unit_cost(sku)
             .or(line.unit_cost)
             .or(original.and_then(|o| o.unit_cost));
         if let (Restock::Return, Some(cost)) = (line.restock, cost) {
-            let total_cost = round_to(cur, mul(cost, qty.into(), &path)?);
-            let why = format!("{path}: {qty} × {label} back in stock at cost {cost}");
+            let total_cost = round_to(cur, mul(cost, qty.into(), path)?);
+            let why = text!(
+                path,
+                ": ",
+                qty,
+                " × ",
+                label,
+                " back in stock at cost ",
+                cost
+            );
             b.debit(&accounts.inventory, total_cost, why.clone(), Role::Other);
             b.credit(&accounts.cogs, total_cost, why, Role::Cogs);
         }
     }
 
     for (i, adj) in refund.adjustments.iter().enumerate() {
-        let path = format!("{}[{i}]", f.adjustments);
+        let path = ItemPath(f.adjustments, i);
         let value = at_scale(cur, adj.amount, Lazy(|| format!("{path}.amount")))?;
         let tax = at_scale(cur, adj.tax, Lazy(|| format!("{path}.tax_amount")))?;
         let reason = adj.reason.as_deref().unwrap_or("adjustment");
         match adj.kind {
             AdjustmentKind::ShippingRefund => {
-                let why = format!("{path}: shipping refunded");
+                let why = text!(path, ": shipping refunded");
                 b.debit(&accounts.shipping, value, why, Role::Refund);
                 let taxes = rc.shipping_taxes();
-                book_refunded_tax(&mut b, ctx, tax, &taxes, &path, "tax_amount", cur)?;
+                book_refunded_tax(&mut b, ctx, tax, &taxes, path, "tax_amount", cur)?;
             }
             AdjustmentKind::Discrepancy => {
-                let total = add(value, tax, &path)?;
-                let why = format!(
-                    "{path}: {reason:?}, {} refunded beyond the lines",
-                    amount(total)
+                let total = add(value, tax, path)?;
+                let why = text!(
+                    path,
+                    ": ",
+                    Quoted(reason),
+                    ", ",
+                    amount(total),
+                    " refunded beyond the lines"
                 );
                 b.debit(&accounts.refunds, total, why, Role::Refund);
             }
@@ -169,22 +196,24 @@ pub(crate) fn refund_entry(
         .enumerate()
         .filter(|(_, t)| t.kind == TenderKind::Refund)
     {
-        let path = format!("{}[{}]", f.tenders, tender.payload_index(i));
+        let path = ItemPath(f.tenders, tender.payload_index(i));
         let value = at_scale(cur, tender.amount, Lazy(|| format!("{path}.amount")))?;
         let gateway = ctx.gateway(&tender.gateway, Lazy(|| format!("{path}.gateway")));
         let account = ctx.account(AccountKind::Clearing, gateway);
         let why = if gateway == GIFT_CARD_GATEWAY {
-            format!(
-                "{path}: {} returned to a gift card, which owes it again",
-                amount(value)
+            text!(
+                path,
+                ": ",
+                amount(value),
+                " returned to a gift card, which owes it again"
             )
         } else {
-            format!("{path}: {} paid back through {gateway}", amount(value))
+            text!(path, ": ", amount(value), " paid back through ", gateway)
         };
         b.credit(account.clone(), value, why, Role::Other);
         if let Some(fee) = tender.fee.filter(|fee| !fee.is_zero()) {
             let fee = at_scale(cur, fee, Lazy(|| format!("{path}.fee")))?;
-            let why = format!("{path}.fee: {} fee returned by {gateway}", amount(fee));
+            let why = text!(path, ".fee: ", amount(fee), " fee returned by ", gateway);
             b.debit(account, fee, why.clone(), Role::Other);
             let fee_account = ctx.account(AccountKind::Fee, gateway);
             b.credit(fee_account, fee, why, Role::Fee);
@@ -195,9 +224,11 @@ pub(crate) fn refund_entry(
         let due = b.balance_due();
         if !due.is_zero() {
             let gateway = ctx.gateway(rc.gateway.unwrap_or("manual"), f.gateway);
-            let why = format!(
-                "no refund transaction in the payload: {} owed back through {gateway:?}",
-                amount(-due)
+            let why = text!(
+                "no refund transaction in the payload: ",
+                amount(-due),
+                " owed back through ",
+                Quoted(gateway)
             );
             ctx.warn("W_REFUND_WITHOUT_TRANSACTION", f.tenders, why.clone());
             let account = ctx.account(AccountKind::Clearing, gateway);
@@ -208,12 +239,9 @@ pub(crate) fn refund_entry(
     if b.is_empty() {
         return Ok(None);
     }
-    let memo = format!(
-        "{} refund {} on order {}",
-        f.label, refund.id, rc.order_name
-    );
+    let memo = text!(f.label, " refund ", refund.id, " on order ", rc.order_name);
     let mut built = ctx.finish(b, head(refund, memo))?;
-    built.entry.links.push(format!("order:{}", refund.order_id));
+    built.entry.links.push(text!("order:", refund.order_id));
     Ok(Some(built))
 }
 
@@ -237,7 +265,7 @@ fn book_refunded_tax(
     ctx: &mut Ctx<'_>,
     tax: Decimal,
     originals: &[TaxLine],
-    owner: &str,
+    owner: ItemPath,
     field: &str,
     cur: Currency,
 ) -> Result<()> {
@@ -245,9 +273,13 @@ fn book_refunded_tax(
         return Ok(());
     }
     if let [only] = originals {
-        let why = format!(
-            "{owner}.{field}: \"{}\" refunded as the platform computed it",
-            only.title
+        let why = text!(
+            owner,
+            ".",
+            field,
+            ": \"",
+            only.title,
+            "\" refunded as the platform computed it"
         );
         let account = ctx.account(AccountKind::Tax, &only.title);
         b.debit(account, tax, why, Role::Other);
@@ -257,9 +289,13 @@ fn book_refunded_tax(
     match allocate(tax, &weights, cur.minor_units()) {
         Some(parts) => {
             for (original, part) in originals.iter().zip(parts) {
-                let why = format!(
-                    "{owner}.{field}: \"{}\" refunded as the platform computed it",
-                    original.title
+                let why = text!(
+                    owner,
+                    ".",
+                    field,
+                    ": \"",
+                    original.title,
+                    "\" refunded as the platform computed it"
                 );
                 let account = ctx.account(AccountKind::Tax, &original.title);
                 b.debit(account, part, why, Role::Other);

@@ -1,14 +1,14 @@
 //! The sale entry of an order.
 
 use super::fee::payment_fee;
+use super::text::{text, Piece, Quoted};
 use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, Head, ItemPath, Lazy, PathArg};
 use crate::error::Result;
 use crate::journal::{Built, EntryBuilder, Role};
 use crate::model::GIFT_CARD_GATEWAY;
 use crate::model::{Discount, Order, TaxLine, TenderKind};
-use crate::money::{format_amount, round_to, Currency, Shown};
+use crate::money::{round_to, Currency, Shown};
 use rust_decimal::Decimal;
-use std::fmt;
 
 pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Built>> {
     if order.cancelled_unpaid {
@@ -18,7 +18,12 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
     let config = ctx.config;
     let accounts = &config.accounts;
     let f = ctx.fields;
-    let mut b = EntryBuilder::new(cur);
+    // Lines booked: revenue (and a discount) per item, its taxes, shipping likewise, a payment
+    // and its fee pair per tender, the tip and a rounding line.
+    let taxes: usize = order.lines.iter().map(|l| l.taxes.len()).sum::<usize>()
+        + order.shipping.iter().map(|s| s.taxes.len()).sum::<usize>();
+    let lines = 2 * (order.lines.len() + order.shipping.len()) + taxes + 3 * order.tenders.len();
+    let mut b = EntryBuilder::with_capacity(cur, lines + 2);
     let amount = |v: Decimal| Shown(cur, v);
 
     for (i, line) in order.lines.iter().enumerate() {
@@ -35,7 +40,16 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         let price = amount(line.unit_price);
         if line.gift_card {
             let liability = sub(gross, discount, path)?;
-            let why = format!("{path}: gift card {label} {qty} × {price} sold: a liability until redeemed, not revenue");
+            let why = text!(
+                path,
+                ": gift card ",
+                label,
+                " ",
+                qty,
+                " × ",
+                price,
+                " sold: a liability until redeemed, not revenue"
+            );
             b.credit(&accounts.gift_cards, liability, why, Role::Other);
         } else {
             let (sales, discount_ex) =
@@ -46,7 +60,7 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
                 ctx.warn(
                     "W_DEFAULT_SALES_ACCOUNT",
                     path.to_string(),
-                    format!("{label} matched no sales rule and fell to {account}"),
+                    text!(label, " matched no sales rule and fell to ", account),
                 );
             }
             let net = if order.taxes_included {
@@ -54,19 +68,21 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
             } else {
                 ""
             };
-            let why = format!("{path}: {label} {qty} × {price}{net} ({via})");
+            let why = text!(path, ": ", label, " ", qty, " × ", price, net, " (", via, ")");
             b.credit(account, sales, why, Role::Revenue);
             if !discount_ex.is_zero() {
-                let why = format!(
-                    "{path}.discount_allocations: {}{net}",
-                    DiscountNames(&line.discounts)
+                let why = text!(
+                    path,
+                    ".discount_allocations: ",
+                    DiscountNames(&line.discounts),
+                    net
                 );
                 b.debit(&accounts.discounts, discount_ex, why, Role::Discount);
             }
             let cost = config.unit_cost(line.sku.as_deref()).or(line.unit_cost);
             if let Some(cost) = cost {
                 let total_cost = round_to(cur, mul(cost, qty.into(), path)?);
-                let why = format!("{path}: cost of {qty} × {label} at {cost}");
+                let why = text!(path, ": cost of ", qty, " × ", label, " at ", cost);
                 b.debit(&accounts.cogs, total_cost, why.clone(), Role::Cogs);
                 b.credit(&accounts.inventory, total_cost, why, Role::Other);
             }
@@ -89,11 +105,11 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         b.credit(
             &accounts.shipping,
             income,
-            format!("{path}: \"{title}\" shipping charged"),
+            text!(path, ": \"", title, "\" shipping charged"),
             Role::Revenue,
         );
         if !discount_ex.is_zero() {
-            let why = format!("{path}: shipping {}", DiscountNames(&ship.discounts));
+            let why = text!(path, ": shipping ", DiscountNames(&ship.discounts));
             b.debit(&accounts.discounts, discount_ex, why, Role::Discount);
         }
         book_taxes(&mut b, ctx, &ship.taxes, path, cur)?;
@@ -104,7 +120,7 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         b.credit(
             &accounts.tips,
             tip,
-            format!("{}: tip received", f.tip),
+            text!(f.tip, ": tip received"),
             Role::Revenue,
         );
     }
@@ -118,10 +134,14 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
     if payments.is_empty() {
         let due = pending_total(&b);
         let gateway = ctx.gateway(order.gateway.as_deref().unwrap_or("manual"), f.gateway);
-        let why = format!("order total owed through {gateway:?} (no transaction in the payload)");
+        let why = text!(
+            "order total owed through ",
+            Quoted(gateway),
+            " (no transaction in the payload)"
+        );
         let account = ctx.account(AccountKind::Clearing, gateway);
         b.debit(account.clone(), due, why, Role::Other);
-        let fee = payment_fee(ctx, cur, gateway, due, None, f.gateway)?;
+        let fee = payment_fee(ctx, cur, gateway, due, None, &f.gateway)?;
         book_fee(&mut b, ctx, gateway, account, fee);
     }
     for (i, tender) in payments {
@@ -130,12 +150,15 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         let gateway = ctx.gateway(&tender.gateway, Lazy(|| format!("{path}.gateway")));
         let account = ctx.account(AccountKind::Clearing, gateway);
         let why = if gateway == GIFT_CARD_GATEWAY {
-            format!("{path}: paid by gift card, which releases that much liability")
+            text!(
+                path,
+                ": paid by gift card, which releases that much liability"
+            )
         } else {
-            format!("{path}: {} paid through {gateway}", amount(paid))
+            text!(path, ": ", amount(paid), " paid through ", gateway)
         };
         b.debit(account.clone(), paid, why, Role::Other);
-        let fee = payment_fee(ctx, cur, gateway, paid, Some(tender), &path.to_string())?;
+        let fee = payment_fee(ctx, cur, gateway, paid, Some(tender), &path)?;
         book_fee(&mut b, ctx, gateway, account, fee);
     }
 
@@ -147,14 +170,19 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
     } else {
         order.name.as_str()
     };
-    let mut memo = format!("{} order {name}", f.label);
-    if let Some(p) = order.presentment.as_ref().filter(|p| p.currency != cur) {
-        memo.push_str(&format!(
-            " (customer paid {} {})",
-            format_amount(p.currency, p.total),
-            p.currency
-        ));
-    }
+    let memo = match order.presentment.as_ref().filter(|p| p.currency != cur) {
+        None => text!(f.label, " order ", name),
+        Some(p) => text!(
+            f.label,
+            " order ",
+            name,
+            " (customer paid ",
+            Shown(p.currency, p.total),
+            " ",
+            p.currency,
+            ")"
+        ),
+    };
     ctx.finish(b, head(order, memo)).map(Some)
 }
 
@@ -200,10 +228,15 @@ pub(crate) fn book_taxes(
 ) -> Result<()> {
     for (j, tax) in taxes.iter().enumerate() {
         let value = at_scale(cur, tax.amount, Lazy(|| format!("{owner}.tax_lines[{j}]")))?;
-        let why = format!(
-            "{owner}.tax_lines[{j}]: \"{}\"{} collected for the tax authority",
+        let why = text!(
+            owner,
+            ".tax_lines[",
+            j,
+            "]: \"",
             tax.title,
-            Rate(tax.rate)
+            "\"",
+            Rate(tax.rate),
+            " collected for the tax authority"
         );
         let account = ctx.account(AccountKind::Tax, &tax.title);
         b.credit(account, value, why, Role::Other);
@@ -256,13 +289,25 @@ fn pending_total(b: &EntryBuilder) -> Decimal {
 /// `SKU "Title"`, as the merchant knows the product.
 struct LineLabel<'a>(Option<&'a str>, &'a str);
 
-impl fmt::Display for LineLabel<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Piece for LineLabel<'_> {
+    fn size(&self) -> usize {
+        self.0.map_or(0, str::len) + self.1.len() + 4
+    }
+    fn put(&self, out: &mut String) {
         match (self.0, self.1) {
-            (Some(s), "") => f.write_str(s),
-            (Some(s), t) => write!(f, "{s} \"{t}\""),
-            (None, "") => f.write_str("item"),
-            (None, t) => write!(f, "\"{t}\""),
+            (Some(s), "") => out.push_str(s),
+            (Some(s), t) => {
+                out.push_str(s);
+                out.push_str(" \"");
+                out.push_str(t);
+                out.push('"');
+            }
+            (None, "") => out.push_str("item"),
+            (None, t) => {
+                out.push('"');
+                out.push_str(t);
+                out.push('"');
+            }
         }
     }
 }
@@ -270,36 +315,54 @@ impl fmt::Display for LineLabel<'_> {
 /// Which rule routed a sale line.
 struct Via(Option<usize>);
 
-impl fmt::Display for Via {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Piece for Via {
+    fn size(&self) -> usize {
+        34
+    }
+    fn put(&self, out: &mut String) {
         match self.0 {
-            Some(r) => write!(f, "sales rule #{}", r + 1),
-            None => f.write_str("default sales account"),
+            Some(r) => {
+                out.push_str("sales rule #");
+                (r + 1).put(out);
+            }
+            None => out.push_str("default sales account"),
         }
     }
 }
 
+/// ` at 0.2`: a tax line's rate, when the source gives one.
 struct Rate(Option<Decimal>);
 
-impl fmt::Display for Rate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(rate) => write!(f, " at {rate}"),
-            None => Ok(()),
+impl Piece for Rate {
+    fn size(&self) -> usize {
+        self.0.map_or(0, |r| r.size() + 4)
+    }
+    fn put(&self, out: &mut String) {
+        if let Some(rate) = self.0 {
+            out.push_str(" at ");
+            rate.put(out);
         }
     }
 }
 
 struct DiscountNames<'a>(&'a [Discount]);
 
-impl fmt::Display for DiscountNames<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Piece for DiscountNames<'_> {
+    fn size(&self) -> usize {
+        let codes = self.0.iter().filter_map(|d| d.code.as_deref());
+        codes.map(|c| c.len() + 2).sum::<usize>().max(31) + 9
+    }
+    fn put(&self, out: &mut String) {
         let mut codes = self.0.iter().filter_map(|d| d.code.as_deref());
         match codes.next() {
-            None => f.write_str("discount allocated to this line"),
+            None => out.push_str("discount allocated to this line"),
             Some(first) => {
-                write!(f, "discount {first}")?;
-                codes.try_for_each(|c| write!(f, ", {c}"))
+                out.push_str("discount ");
+                out.push_str(first);
+                for c in codes {
+                    out.push_str(", ");
+                    out.push_str(c);
+                }
             }
         }
     }

@@ -52,9 +52,15 @@ pub const LINES_PER_ENTRY_MAX: usize = 2_000;
 
 impl EntryBuilder {
     pub fn new(currency: Currency) -> Self {
+        Self::with_capacity(currency, 0)
+    }
+
+    /// A builder with room for `lines` postings (an estimate; more still fit), sparing the list
+    /// the reallocations of growing one posting at a time.
+    pub fn with_capacity(currency: Currency, lines: usize) -> Self {
         Self {
             currency,
-            postings: Vec::new(),
+            postings: Vec::with_capacity(lines.min(LINES_PER_ENTRY_MAX)),
         }
     }
 

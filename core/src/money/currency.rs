@@ -173,9 +173,11 @@ const TABLE: &[(&str, u8)] = &[
 impl Currency {
     /// Looks up a code; lower case is accepted because Stripe sends `usd`.
     pub fn from_code(code: &str) -> Option<Self> {
-        let upper = code.to_ascii_uppercase();
+        // Every code is three ASCII letters: compare them upper-cased in place, no allocation.
+        let [a, b, c] = <[u8; 3]>::try_from(code.as_bytes()).ok()?;
+        let upper = [a, b, c].map(|x| x.to_ascii_uppercase());
         let index = TABLE
-            .binary_search_by(|(c, _)| (*c).cmp(upper.as_str()))
+            .binary_search_by(|(c, _)| c.as_bytes().cmp(upper.as_slice()))
             .ok()?;
         let (c, minor_units) = TABLE.get(index)?;
         let bytes = c.as_bytes();

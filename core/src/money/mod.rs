@@ -22,9 +22,17 @@ pub fn round_to(currency: Currency, amount: Decimal) -> Decimal {
 
 /// Formats at exactly the currency's minor units: USD `54.1` → `"54.10"`, JPY `5413` → `"5413"`.
 pub fn format_amount(currency: Currency, amount: Decimal) -> String {
-    let mut scaled = round_to(currency, amount);
-    scaled.rescale(currency.minor_units());
-    scaled.to_string()
+    let scaled = if amount.scale() == currency.minor_units() {
+        normalize_zero(amount)
+    } else {
+        let mut scaled = round_to(currency, amount);
+        scaled.rescale(currency.minor_units());
+        scaled
+    };
+    // The JSON writer's digits are `Display`'s text without going through `core::fmt`.
+    let mut out = String::with_capacity(24);
+    crate::json::write::decimal_text(&mut out, scaled);
+    out
 }
 
 /// Displays an amount at the currency's minor units without allocating (for explanations).
@@ -40,7 +48,9 @@ impl std::fmt::Display for Shown {
 
 /// True when `amount` has no digits beyond the currency's minor units.
 pub fn fits_minor_units(currency: Currency, amount: Decimal) -> bool {
-    round_to(currency, amount) == amount
+    // No more digits after the point than the currency has always fits; only a longer scale
+    // (`12.340` USD fits, `12.345` does not) needs the rounding.
+    amount.scale() <= currency.minor_units() || round_to(currency, amount) == amount
 }
 
 /// One minor unit of the currency (USD 0.01, JPY 1).

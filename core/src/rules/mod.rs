@@ -148,7 +148,7 @@ impl Config {
         self.tax
             .get(title)
             .cloned()
-            .unwrap_or_else(|| format!("{}:{}", self.accounts.sales_tax_prefix, component(title)))
+            .unwrap_or_else(|| names::under(&self.accounts.sales_tax_prefix, title))
     }
 
     /// Where money paid through `gateway` sits until it reaches the bank.
@@ -162,14 +162,14 @@ impl Config {
         if is_receivable_gateway(gateway) {
             return self.accounts.receivable.clone();
         }
-        format!("{}:{}", self.accounts.clearing_prefix, component(gateway))
+        names::under(&self.accounts.clearing_prefix, gateway)
     }
 
     pub fn fee_account(&self, gateway: &str) -> String {
         self.gateways
             .get(gateway)
             .and_then(|g| g.fees.clone())
-            .unwrap_or_else(|| format!("{}:{}", self.accounts.fees_prefix, component(gateway)))
+            .unwrap_or_else(|| names::under(&self.accounts.fees_prefix, gateway))
     }
 
     pub fn unit_cost(&self, sku: Option<&str>) -> Option<Decimal> {
@@ -178,8 +178,9 @@ impl Config {
 }
 
 pub fn is_receivable_gateway(gateway: &str) -> bool {
-    let lower = gateway.to_ascii_lowercase();
-    RECEIVABLE_GATEWAYS.contains(&lower.as_str())
+    RECEIVABLE_GATEWAYS
+        .iter()
+        .any(|g| g.eq_ignore_ascii_case(gateway))
 }
 
 fn rule_matches(rule: &SalesRule, line: &LineItem, order: &Order) -> bool {

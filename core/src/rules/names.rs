@@ -9,24 +9,48 @@ pub const ROOTS: [&str; 5] = ["Assets", "Liabilities", "Equity", "Income", "Expe
 /// Turns free text (a gateway or tax title) into one account component:
 /// `shopify_payments` → `Shopify-Payments`, `CA State Tax` → `CA-State-Tax`, `VAT 20%` → `VAT-20`.
 pub fn component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
+    let mut out = String::with_capacity(text.len().max(7));
+    push_component(&mut out, text);
+    out
+}
+
+/// `prefix:Component`, in one allocation: the account a derived name lands in.
+pub(crate) fn under(prefix: &str, text: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + 1 + text.len().max(7));
+    out.push_str(prefix);
+    out.push(':');
+    push_component(&mut out, text);
+    out
+}
+
+/// Appends [`component`]'s text. Words are runs of ASCII letters and digits (every other byte,
+/// UTF-8 included, separates them), so they are pushed as slices of `text`.
+fn push_component(out: &mut String, text: &str) {
+    let start = out.len();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+            i += 1;
+            continue;
+        }
+        let end = bytes
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|b| !b.is_ascii_alphanumeric()))
+            .map_or(bytes.len(), |n| i + n);
+        if out.len() > start {
             out.push('-');
         }
-        let mut chars = word.chars();
-        if let Some(first) = chars.next() {
+        let word = text.get(i..end).unwrap_or_default();
+        if let Some(first) = word.chars().next() {
             out.push(first.to_ascii_uppercase());
-            out.extend(chars);
+            out.push_str(word.get(1..).unwrap_or_default());
         }
+        i = end;
     }
-    if out.is_empty() {
+    if out.len() == start {
         out.push_str("Unnamed");
     }
-    out
 }
 
 /// Checks a full account name such as `Income:Sales:Apparel`; returns why it is refused.
@@ -66,6 +90,13 @@ mod tests {
         assert_eq!(component("gift_card"), "Gift-Card");
         assert_eq!(component("  "), "Unnamed");
         assert_eq!(component("Café"), "Caf");
+        assert_eq!(component("Über-Steuer 7½ %"), "Ber-Steuer-7");
+        assert_eq!(component("é"), "Unnamed");
+        assert_eq!(
+            under("Assets:Clearing", "paypal express"),
+            "Assets:Clearing:Paypal-Express"
+        );
+        assert_eq!(under("Liabilities:Tax", "—"), "Liabilities:Tax:Unnamed");
         for text in ["shopify_payments", "VAT 20%", "9lives", "é"] {
             assert_eq!(
                 check_account(&format!("Assets:{}", component(text))),
