@@ -12,6 +12,7 @@ impl Reader<'_> {
 
     /// A scalar is skipped here; only a container enters the nesting walk, whose bookkeeping
     /// (and larger stack frame) most skipped members do not need.
+    #[inline]
     pub(super) fn skip_value(&mut self) -> Step<()> {
         match self.peek() {
             b'"' => self.skip_string(),
@@ -21,6 +22,7 @@ impl Reader<'_> {
     }
 
     /// A number or literal under the cursor.
+    #[inline]
     fn skip_scalar(&mut self) -> Step<()> {
         match self.at(self.pos) {
             b'-' | b'0'..=b'9' => self.number_text().map(drop),

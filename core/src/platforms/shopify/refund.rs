@@ -47,7 +47,8 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
                     .shop_money
                     .as_ref()?
                     .currency_code
-                    .clone()
+                    .as_ref()
+                    .map(|c| c.as_str().to_string())
             })
         })
         .or(p.currency)

@@ -115,7 +115,42 @@ pub struct MoneyBag {
 
 pub struct Money {
     pub amount: Dec,
-    pub currency_code: Option<String>,
+    pub currency_code: Option<Code>,
+}
+
+/// A money object's currency code as sent, kept inline: an order carries some thirty money
+/// objects, and a `String` each was a tenth of the parse. Longer text (refused later, if read at
+/// all) goes to the heap.
+pub enum Code {
+    Inline { len: u8, bytes: [u8; 14] },
+    Heap(String),
+}
+
+impl Code {
+    fn new(text: &str) -> Self {
+        let mut bytes = [0u8; 14];
+        match bytes.get_mut(..text.len()) {
+            Some(head) => {
+                head.copy_from_slice(text.as_bytes());
+                Code::Inline {
+                    len: text.len() as u8,
+                    bytes,
+                }
+            }
+            None => Code::Heap(text.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Whole UTF-8 text copied in, so this never falls back to "".
+            Code::Inline { len, bytes } => bytes
+                .get(..usize::from(*len))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+            Code::Heap(text) => text,
+        }
+    }
 }
 
 impl MoneyBag {
@@ -141,7 +176,7 @@ impl Money {
         let (mut amount, mut currency_code) = (None, None);
         members!(r;
             0 "amount" => amount = Some(Dec(de::amount(r)?));
-            1 "currency_code" => currency_code = text(r)?;
+            1 "currency_code" => currency_code = r.opt(|r| r.str().map(|t| Code::new(&t)))?;
         );
         Ok(Money {
             amount: amount.ok_or_else(|| r.missing("amount"))?,
