@@ -74,6 +74,48 @@ pub fn members<'a, const N: usize>(
     Ok(found)
 }
 
+/// Calls `read` with the index in `names` of each member of the object under the cursor (the
+/// cursor then at its value): the member walk of every struct the worker reads, one copy. Other
+/// keys and a repeated key are refused with serde's `deny_unknown_fields` wording, at its path.
+pub fn fields<'a>(
+    r: &mut Reader<'a>,
+    names: &[&str],
+    read: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<(), LedgerError>,
+) -> Result<(), LedgerError> {
+    let mut obj = r.object()?;
+    let mut seen = Seen::default();
+    while let Some(key) = r.key(&mut obj)? {
+        let Some(at) = names.iter().position(|n| *n == key) else {
+            return Err(unknown(r, "field", &key, names));
+        };
+        seen.first(r, at as u32, &key)?;
+        read(r, at)?;
+    }
+    Ok(())
+}
+
+/// serde's "unknown field"/"unknown variant" error, named just past the key or name, as
+/// serde_json names it.
+#[cold]
+pub fn unknown(r: &Reader<'_>, what: &str, name: &str, expected: &[&str]) -> LedgerError {
+    let expected = match expected {
+        [] => format!("there are no {what}s"),
+        [one] => format!("expected `{one}`"),
+        [a, b] => format!("expected `{a}` or `{b}`"),
+        many => format!(
+            "expected one of {}",
+            many.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    LedgerError::InvalidType {
+        path: r.path_here(),
+        message: format!("unknown {what} `{name}`, {expected}"),
+    }
+}
+
 /// A raw JSON value as a string: `Some` only for a JSON string (escapes decoded).
 pub fn text(raw: Option<&str>) -> Option<String> {
     let raw = raw?;
