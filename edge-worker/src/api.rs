@@ -242,24 +242,18 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
     resp.headers_mut().set("content-type", content_type)?;
     if let Some((at, rowid)) = next {
         let cursor = format!("{at}~{rowid}");
-        let mut url = req.url()?;
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
+        // This request's query with the next cursor in place of its own.
+        let escape = crate::sinks::oauth::form_escape;
+        let mut query: Vec<String> = crate::peek::query_pairs(&crate::peek::href(req))
+            .into_iter()
             .filter(|(k, _)| k != "cursor")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .map(|(k, v)| format!("{}={}", escape(&k), escape(&v)))
             .collect();
-        url.query_pairs_mut()
-            .clear()
-            .extend_pairs(kept)
-            .append_pair("cursor", &cursor);
+        query.push(format!("cursor={}", escape(&cursor)));
         resp.headers_mut().set("x-next-cursor", &cursor)?;
         resp.headers_mut().set(
             "link",
-            &format!(
-                "<{}{}>; rel=\"next\"",
-                url.path(),
-                url.query().map(|q| format!("?{q}")).unwrap_or_default()
-            ),
+            &format!("<{}?{}>; rel=\"next\"", req.path(), query.join("&")),
         )?;
     }
     Ok(resp)

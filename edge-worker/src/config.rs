@@ -1,7 +1,7 @@
 //! Deployment configuration: plain `[vars]` from wrangler.toml and secrets (`wrangler secret put`).
 //! Per-shop settings (targets, mapping rules, QBO realm, Xero tenant) live in the `SHOPS` var as JSON.
 
-use ledgerbridge_core::journal::posting::{shop_today, PostingMode};
+use ledgerbridge_core::journal::posting::PostingMode;
 use ledgerbridge_core::{Config, ConfigInput};
 use std::collections::BTreeMap;
 use worker::Env;

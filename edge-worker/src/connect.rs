@@ -130,7 +130,7 @@ fn client(env: &Env, provider: Provider) -> HttpResult<(String, String)> {
 fn redirect_uri(req: &Request, env: &Env, provider: Provider) -> HttpResult<String> {
     let origin = match text(env, "PUBLIC_URL") {
         Some(url) => url.trim_end_matches('/').to_string(),
-        None => req.url()?.origin().ascii_serialization(),
+        None => crate::peek::origin(&crate::peek::href(req)),
     };
     Ok(format!("{origin}/oauth/callback/{}", provider.name()))
 }
@@ -208,33 +208,68 @@ pub async fn start(
         )
         .await?;
     let ends = endpoints(provider, &settings.shop(&shop));
-    let mut url = worker::Url::parse(&ends.authorize)
-        .map_err(|e| HttpError::internal(format!("authorize_url: {e}")))?;
-    url.query_pairs_mut()
-        .append_pair("client_id", &client_id)
-        .append_pair("response_type", "code")
-        .append_pair("scope", provider.scope())
-        .append_pair("redirect_uri", &redirect)
-        .append_pair("state", &state);
+    let url = with_query(
+        &ends.authorize,
+        &[
+            ("client_id", &client_id),
+            ("response_type", "code"),
+            ("scope", provider.scope()),
+            ("redirect_uri", &redirect),
+            ("state", &state),
+        ],
+    );
     Ok(Response::from_json(
-        &json!({"provider": provider.name(), "shop": shop, "authorize_url": url.as_str()}),
+        &json!({"provider": provider.name(), "shop": shop, "authorize_url": url}),
     )?)
+}
+
+/// `base` with `pairs` added to its query (form-escaped), before any fragment, as
+/// `Url::query_pairs_mut` added them; a bare `https://host` gets its `/` path, as a parsed URL
+/// is written. By hand: the `url` crate was ~77 KB of the worker's wasm (issue #17).
+fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
+    let (head, fragment) = base
+        .split_once('#')
+        .map_or((base, None), |(h, f)| (h, Some(f)));
+    let mut url = head.to_string();
+    let host_at = url.find("://").map_or(0, |i| i + 3);
+    let rest = url.get(host_at..).unwrap_or_default();
+    if !rest.contains('/') {
+        let at = rest.find('?').map_or(url.len(), |i| host_at + i);
+        url.insert(at, '/');
+    }
+    match url.split_once('?') {
+        None => url.push('?'),
+        Some((_, "")) => {}
+        Some(_) => url.push('&'),
+    }
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={}", form_escape(value)))
+        .collect();
+    url.push_str(&query.join("&"));
+    if let Some(fragment) = fragment {
+        url.push('#');
+        url.push_str(fragment);
+    }
+    url
 }
 
 /// `GET /oauth/callback/:provider?code=&state=[&realmId=]` (or `?error=`): parks the code with its
 /// state and sends the browser back to the admin page, which completes the connection.
 pub async fn callback(req: &Request, env: &Env, provider: Provider) -> HttpResult<Response> {
-    let url = req.url()?;
+    let href = crate::peek::href(req);
+    let pairs = crate::peek::query_pairs(&href);
     let param = |name: &str| {
-        url.query_pairs()
+        pairs
+            .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
+            .map(|(_, v)| v.clone())
     };
+    // `query` is escaped already; a 302 to the admin page of this origin.
     let back = |query: String| -> HttpResult<Response> {
-        let mut admin = url.clone();
-        admin.set_path("/admin");
-        admin.set_query(Some(&query));
-        Ok(Response::redirect(admin)?)
+        let admin = format!("{}/admin?{query}", crate::peek::origin(&href));
+        let redirect = worker::web_sys::Response::redirect(&admin).map_err(worker::Error::from)?;
+        Ok(Response::from(redirect))
     };
     let (Some(state), Some(code)) = (param("state"), param("code")) else {
         let why = param("error").unwrap_or_else(|| "no code".into());
@@ -536,5 +571,34 @@ mod tests {
         assert!(Provider::Xero.scope().contains("offline_access"));
         assert_eq!(Provider::Qbo.scope(), "com.intuit.quickbooks.accounting");
         assert!(Provider::parse("sage").is_err());
+    }
+
+    #[test]
+    fn authorize_urls_get_their_query_before_any_fragment() {
+        let pairs = [("state", "a b/c"), ("scope", "x")];
+        for (base, want) in [
+            (
+                "https://id.example",
+                "https://id.example/?state=a%20b%2Fc&scope=x",
+            ),
+            (
+                "https://id.example/auth",
+                "https://id.example/auth?state=a%20b%2Fc&scope=x",
+            ),
+            (
+                "https://id.example/auth?",
+                "https://id.example/auth?state=a%20b%2Fc&scope=x",
+            ),
+            (
+                "https://id.example/a?p=1#f",
+                "https://id.example/a?p=1&state=a%20b%2Fc&scope=x#f",
+            ),
+            (
+                "http://127.0.0.1:9?x=1",
+                "http://127.0.0.1:9/?x=1&state=a%20b%2Fc&scope=x",
+            ),
+        ] {
+            assert_eq!(with_query(base, &pairs), want, "{base}");
+        }
     }
 }

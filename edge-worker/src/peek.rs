@@ -132,10 +132,8 @@ pub fn whole(raw: Option<&str>) -> Option<u64> {
 /// escapes) as `Request::query` decodes them; others ignored, a named one given twice refused
 /// (`E_BAD_QUERY`), as the serde derive it replaces did.
 pub fn query<const N: usize>(req: &Request, names: [&str; N]) -> HttpResult<[Option<String>; N]> {
-    let bad = |m: String| HttpError::bad_request("E_BAD_QUERY", m);
-    let url = req.url().map_err(|e| bad(e.to_string()))?;
     let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
-    for (key, value) in url.query_pairs() {
+    for (key, value) in query_pairs(&href(req)) {
         let Some(slot) = names
             .iter()
             .position(|n| *n == key)
@@ -144,11 +142,77 @@ pub fn query<const N: usize>(req: &Request, names: [&str; N]) -> HttpResult<[Opt
             continue;
         };
         if slot.is_some() {
-            return Err(bad(format!("duplicate field `{key}`")));
+            return Err(HttpError::bad_request(
+                "E_BAD_QUERY",
+                format!("duplicate field `{key}`"),
+            ));
         }
-        *slot = Some(value.into_owned());
+        *slot = Some(value);
     }
     Ok(found)
+}
+
+/// The request's URL as the runtime serialized it (WHATWG: scheme and host in lower case, the
+/// host in punycode, no default port). Read as text rather than through `Request::url`, whose
+/// `url` crate (with `idna` and its Unicode tables) was about 77 KB of the worker's wasm, for
+/// an origin and a query string the runtime has already normalized (issue #17).
+pub fn href(req: &Request) -> String {
+    req.inner().url()
+}
+
+/// `scheme://host[:port]` of a serialized URL (userinfo left out, as `Origin` leaves it).
+pub fn origin(href: &str) -> String {
+    let Some((scheme, rest)) = href.split_once("://") else {
+        return String::new();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}")
+}
+
+/// The query of a serialized URL as `application/x-www-form-urlencoded` pairs, in order: empty
+/// pieces skipped, a name without `=` has an empty value, bytes that are not UTF-8 replaced, as
+/// the `url` crate's `query_pairs` reads them.
+pub fn query_pairs(href: &str) -> Vec<(String, String)> {
+    let query = href
+        .split('#')
+        .next()
+        .and_then(|h| h.split_once('?'))
+        .map_or("", |(_, q)| q);
+    query
+        .split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            (form_decode(name), form_decode(value))
+        })
+        .collect()
+}
+
+fn form_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let hex = |at: usize| {
+        bytes
+            .get(at)
+            .and_then(|b| char::from(*b).to_digit(16))
+            .map(|d| d as u8)
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match (b, hex(i + 1), hex(i + 2)) {
+            (b'+', ..) => out.push(b' '),
+            (b'%', Some(high), Some(low)) => {
+                out.push(high * 16 + low);
+                i += 2;
+            }
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -183,6 +247,28 @@ mod tests {
             (missing.code(), missing.path()),
             ("E_MISSING_FIELD", "payouts")
         );
+    }
+
+    #[test]
+    fn urls_read_as_the_url_crate_reads_a_serialized_one() {
+        let href = "https://user@edge.example:8443/api/entries?a=1&&b=x+y%2Bz%3D&c&d=%zz%4&e=caf%C3%A9%FF&a=2#frag?x=1";
+        assert_eq!(origin(href), "https://edge.example:8443");
+        assert_eq!(origin("http://127.0.0.1:8787"), "http://127.0.0.1:8787");
+        let pairs = query_pairs(href);
+        let want = [
+            ("a", "1"),
+            ("b", "x y+z="),
+            ("c", ""),
+            ("d", "%zz%4"),
+            ("e", "caf\u{e9}\u{fffd}"),
+            ("a", "2"),
+        ];
+        let got: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(got, want);
+        assert!(query_pairs("https://a.example/x").is_empty());
     }
 
     #[test]
