@@ -82,16 +82,47 @@ pub fn fields<'a>(
     names: &[&str],
     read: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<(), LedgerError>,
 ) -> Result<(), LedgerError> {
+    walk(r, names, true, read)
+}
+
+/// [`fields`] for a struct without `deny_unknown_fields`: other keys skipped (still checked as
+/// JSON), a repeated known key refused, as by the derive.
+pub fn known<'a>(
+    r: &mut Reader<'a>,
+    names: &[&str],
+    read: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<(), LedgerError>,
+) -> Result<(), LedgerError> {
+    walk(r, names, false, read)
+}
+
+fn walk<'a>(
+    r: &mut Reader<'a>,
+    names: &[&str],
+    refuse_others: bool,
+    read: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<(), LedgerError>,
+) -> Result<(), LedgerError> {
     let mut obj = r.object()?;
     let mut seen = Seen::default();
     while let Some(key) = r.key(&mut obj)? {
-        let Some(at) = names.iter().position(|n| *n == key) else {
-            return Err(unknown(r, "field", &key, names));
-        };
-        seen.first(r, at as u32, &key)?;
-        read(r, at)?;
+        match names.iter().position(|n| *n == key) {
+            Some(at) => {
+                seen.first(r, at as u32, &key)?;
+                read(r, at)?;
+            }
+            None if refuse_others => return Err(unknown(r, "field", &key, names)),
+            None => r.skip()?,
+        }
     }
     Ok(())
+}
+
+/// A raw member that may be `null` (then `None`), as serde reads an `Option<&RawValue>`.
+pub fn raw_or_null<'a>(r: &mut Reader<'a>) -> Result<Option<&'a str>, LedgerError> {
+    if r.null()? {
+        Ok(None)
+    } else {
+        r.raw().map(Some)
+    }
 }
 
 /// serde's "unknown field"/"unknown variant" error, named just past the key or name, as

@@ -15,7 +15,7 @@ use super::{
     BigCommerceConfig, QboConfig, ShopConfig, ShopifyConfig, StripeConfig, Target,
     WooCommerceConfig, XeroConfig,
 };
-use crate::peek::{fields, unknown};
+use crate::peek::{fields, raw_or_null, unknown};
 use ledgerbridge_core::journal::posting::{shop_today, PostingMode};
 use ledgerbridge_core::json::Reader;
 use ledgerbridge_core::LedgerError;
@@ -57,13 +57,7 @@ pub fn shop_config(r: &mut Reader<'_>) -> Result<ShopConfig> {
         match at {
             0 => c.targets = r.vec(target)?,
             1 => c.webhook_url = r.opt(Reader::string)?,
-            2 => {
-                c.mapping = if r.null()? {
-                    None
-                } else {
-                    Some(r.raw()?.to_string())
-                }
-            }
+            2 => c.mapping = raw_or_null(r)?.map(str::to_string),
             3 => c.mapping_toml = r.opt(Reader::string)?,
             4 => c.qbo = r.opt(qbo)?,
             5 => c.xero = r.opt(xero)?,
