@@ -11,7 +11,6 @@ use ledgerbridge_core::exporters::{document_preview, export, Format, Target as D
 use ledgerbridge_core::journal::{totals as entry_total, EntryTotals};
 use ledgerbridge_core::rules::DocumentMode;
 use ledgerbridge_core::{map, Entry, Platform};
-use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Request, Response};
 
@@ -300,8 +299,8 @@ const REPLAY_BODY_CAP: usize = 4096;
 /// shop's current config), once the merchant has fixed what parked them. Targets deduplicate the
 /// replay by the same entry-derived keys as the first attempt, so a replay never double-posts.
 pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
-    #[derive(Deserialize, Default)]
-    #[serde(deny_unknown_fields)]
+    /// `{"shop"?, "target"?, "entry_id"?}`, nothing else (an empty body: all of them unset).
+    #[derive(Default)]
     struct Body {
         shop: Option<String>,
         target: Option<String>,
@@ -314,8 +313,20 @@ pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     let body: Body = if text.iter().all(u8::is_ascii_whitespace) {
         Body::default()
     } else {
-        crate::intake::json_body(&text)
-            .map_err(|e| HttpError::bad_request("E_BAD_BODY", e.to_string()))?
+        crate::peek::body(&text, |r| {
+            let mut b = Body::default();
+            crate::peek::fields(r, &["shop", "target", "entry_id"], &mut |r, at| {
+                let value = r.opt(ledgerbridge_core::json::Reader::string)?;
+                match at {
+                    0 => b.shop = value,
+                    1 => b.target = value,
+                    _ => b.entry_id = value,
+                }
+                Ok(())
+            })?;
+            Ok(b)
+        })
+        .map_err(crate::peek::bad_body)?
     };
     let shop = caller.scope(body.shop.as_deref())?;
     let db = Db::new(env)?;

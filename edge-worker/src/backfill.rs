@@ -29,9 +29,7 @@ use crate::store::{now_ms, Db, NewEvent, Recorded};
 use ledgerbridge_core::model::Timestamp;
 use ledgerbridge_core::money::format_amount;
 use ledgerbridge_core::{map, Entry, Platform};
-use serde::Deserialize;
 use serde_json::json;
-use serde_json::value::RawValue;
 use worker::{Env, Request, Response};
 
 const BODY_CAP: usize = 4096;
@@ -42,19 +40,46 @@ const LIMIT_MAX: usize = 50;
 /// more subrequest (its fees) against the subrequest cap.
 const PAGES_MAX: usize = 2;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `{"platform", "shop", "from", "to", "confirm"?, "cursor"?, "limit"?}`, nothing else.
+#[derive(Debug, Default, PartialEq)]
 struct Body {
     platform: String,
     shop: String,
     from: String,
     to: String,
-    #[serde(default)]
     confirm: bool,
-    #[serde(default)]
     cursor: Option<String>,
-    #[serde(default)]
     limit: Option<usize>,
+}
+
+/// Read with the core's Reader (issue #17), each refusal naming its field as serde's did.
+fn read_body(text: &[u8]) -> Result<Body, ledgerbridge_core::LedgerError> {
+    crate::peek::body(text, |r| {
+        let mut b = Body::default();
+        let mut given = [false; 4];
+        let names = [
+            "platform", "shop", "from", "to", "confirm", "cursor", "limit",
+        ];
+        crate::peek::fields(r, &names, &mut |r, at| {
+            match at {
+                0 => b.platform = r.string()?,
+                1 => b.shop = r.string()?,
+                2 => b.from = r.string()?,
+                3 => b.to = r.string()?,
+                4 => b.confirm = r.bool()?,
+                5 => b.cursor = r.opt(ledgerbridge_core::json::Reader::string)?,
+                _ => b.limit = r.opt(ledgerbridge_core::json::Reader::index)?,
+            }
+            if let Some(seen) = given.get_mut(at) {
+                *seen = true;
+            }
+            Ok(())
+        })?;
+        if let Some(at) = given.iter().position(|g| !g) {
+            return Err(r.missing(names.get(at).copied().unwrap_or_default()));
+        }
+        Ok(b)
+    })
 }
 
 /// One pulled order: its id, its version (what names its event) and the payload to map.
@@ -113,8 +138,7 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     // Who asks is settled before the body is read, as for the other POST routes.
     let caller = authorize(&req, env, settings, None)?;
     let text = read_capped(&mut req, BODY_CAP).await?;
-    let body: Body =
-        crate::intake::json_body(&text).map_err(|e| bad("E_BAD_BODY", "", e.to_string()))?;
+    let body = read_body(&text).map_err(crate::peek::bad_body)?;
     let shop = caller
         .scope(Some(&body.shop))?
         .unwrap_or_else(|| body.shop.clone());
@@ -317,7 +341,7 @@ async fn pull_woocommerce(
         let body = list_page(settings, &url, &headers, "orders list")
             .await
             .map_err(source_error)?;
-        let orders: Vec<&RawValue> = serde_json::from_str(&body)
+        let orders = crate::peek::items(&body)
             .map_err(|e| source_error(worker::Error::RustError(format!("orders list: {e}"))))?;
         pulled.pages += 1;
         let full = orders.len() >= limit;
@@ -326,7 +350,7 @@ async fn pull_woocommerce(
             Some(Doc {
                 id,
                 version,
-                payload: raw.get().to_string(),
+                payload: raw.to_string(),
                 failed: None,
             })
         }));
@@ -391,15 +415,15 @@ async fn pull_shopify(
             .map_err(source_error)?;
         pulled.pages += 1;
         for (id, version, raw) in order_peeks(&body).map_err(source_error)? {
-            let (payload, failed) =
-                match fees_of(env, settings, shop_config, shop, &id, raw.get()).await {
-                    Prepared::Ready { payload, .. } => (payload, None),
-                    Prepared::Retry { reason, .. } | Prepared::Park(reason) => (None, Some(reason)),
-                };
+            let (payload, failed) = match fees_of(env, settings, shop_config, shop, &id, raw).await
+            {
+                Prepared::Ready { payload, .. } => (payload, None),
+                Prepared::Retry { reason, .. } | Prepared::Park(reason) => (None, Some(reason)),
+            };
             pulled.docs.push(Doc {
                 id,
                 version,
-                payload: payload.unwrap_or_else(|| raw.get().to_string()),
+                payload: payload.unwrap_or_else(|| raw.to_string()),
                 failed,
             });
         }
@@ -407,20 +431,6 @@ async fn pull_shopify(
     }
     pulled.next = next.as_deref().and_then(page_info);
     Ok(pulled)
-}
-
-#[derive(Deserialize)]
-struct ChargeList<'a> {
-    #[serde(borrow)]
-    data: Vec<&'a RawValue>,
-    #[serde(default)]
-    has_more: bool,
-}
-
-#[derive(Deserialize)]
-struct ChargePeek {
-    id: String,
-    created: i64,
 }
 
 /// Stripe charges created in the window, newest first as Stripe lists them, each with its balance
@@ -475,22 +485,27 @@ async fn pull_stripe(
         let body = list_page(settings, &url, &headers, "charges list")
             .await
             .map_err(source_error)?;
-        let list: ChargeList = serde_json::from_str(&body)
+        let (data, has_more) = crate::fetch::stripe::list(&body)
             .map_err(|e| source_error(worker::Error::RustError(format!("charges list: {e}"))))?;
         pulled.pages += 1;
-        for raw in list.data {
-            let Ok(peek) = serde_json::from_str::<ChargePeek>(raw.get()) else {
+        for raw in data {
+            // A charge without a string id and a whole `created` is skipped, as the derive did.
+            let Ok([id, created]) = crate::peek::members(raw, ["id", "created"]) else {
                 continue;
             };
-            after = Some(peek.id.clone());
+            let (Some(id), Some(created)) = (crate::peek::text(id), crate::peek::int(created))
+            else {
+                continue;
+            };
+            after = Some(id.clone());
             pulled.docs.push(Doc {
-                id: peek.id,
-                version: peek.created.to_string(),
-                payload: raw.get().to_string(),
+                id,
+                version: created.to_string(),
+                payload: raw.to_string(),
                 failed: None,
             });
         }
-        pulled.next = if list.has_more { after.clone() } else { None };
+        pulled.next = if has_more { after.clone() } else { None };
         if pulled.next.is_none() {
             break;
         }
@@ -509,7 +524,69 @@ fn page_info(url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_backfill_body_is_read_whole_and_a_refusal_names_its_field() {
+        let body = read_body(
+            br#"{"platform":"shopify","shop":"s","from":"2026-05-01","to":"2026-05-31","limit":20,"cursor":null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                body.platform.as_str(),
+                body.from.as_str(),
+                body.limit,
+                body.confirm,
+                body.cursor
+            ),
+            ("shopify", "2026-05-01", Some(20), false, None)
+        );
+        let may = r#""platform":"woocommerce","shop":"s","from":"2026-05-01","to":"2026-05-31""#;
+        for (text, code, path) in [
+            (format!("{{{may},\"dry\":true}}"), "E_INVALID_TYPE", "dry"),
+            (
+                format!("{{{may},\"limit\":-1}}"),
+                "E_INVALID_VALUE",
+                "limit",
+            ),
+            (
+                format!("{{{may},\"limit\":\"5\"}}"),
+                "E_INVALID_TYPE",
+                "limit",
+            ),
+            (
+                format!("{{{may},\"confirm\":\"yes\"}}"),
+                "E_INVALID_TYPE",
+                "confirm",
+            ),
+            (
+                format!("{{{may},\"shop\":\"t\"}}"),
+                "E_INVALID_TYPE",
+                "shop",
+            ),
+            (
+                r#"{"platform":"shopify","shop":"s","from":"2026-05-01"}"#.into(),
+                "E_MISSING_FIELD",
+                "to",
+            ),
+            (
+                r#"{"platform":"shopify","shop":7}"#.into(),
+                "E_INVALID_TYPE",
+                "shop",
+            ),
+            (format!("{{{may}"), "E_JSON", "to"),
+            ("[]".into(), "E_INVALID_TYPE", ""),
+        ] {
+            let e = read_body(text.as_bytes()).unwrap_err();
+            let refused = crate::peek::bad_body(e.clone());
+            assert_eq!((e.code(), e.path()), (code, path), "{text}: {e}");
+            assert_eq!((refused.code, refused.path.as_str()), ("E_BAD_BODY", path));
+        }
+        let not_utf8 = read_body(b"{\"platform\":\"caf\xe9\"}").unwrap_err();
+        assert_eq!((not_utf8.code(), not_utf8.path()), ("E_JSON", "platform"));
+    }
 
     #[test]
     fn the_cursor_is_the_page_info_of_the_next_link() {

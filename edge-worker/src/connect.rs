@@ -26,7 +26,6 @@ use crate::sinks::oauth::form_escape;
 use crate::store::{now_ms, Db};
 use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD as B64URL};
 use base64::Engine;
-use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use worker::wasm_bindgen::JsCast;
@@ -302,28 +301,42 @@ pub async fn callback(req: &Request, env: &Env, provider: Provider) -> HttpResul
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CompleteBody {
-    state: String,
+/// The completion body `{"state": "…"}` (nothing else), read with the core's [`Reader`]; a
+/// refusal names its field (issue #17: the serde derives of this and the Xero connections list
+/// were 6 KB of the worker's wasm).
+fn complete_state(text: &str) -> Result<String, ledgerbridge_core::LedgerError> {
+    let mut r = ledgerbridge_core::json::Reader::new(text);
+    let mut state = None;
+    crate::peek::fields(&mut r, &["state"], &mut |r, _| {
+        state = Some(r.string()?);
+        Ok(())
+    })?;
+    let state = state.ok_or_else(|| r.missing("state"))?;
+    r.finish()?;
+    Ok(state)
 }
 
-#[derive(Deserialize)]
-struct Granted {
-    access_token: String,
-    refresh_token: String,
-    #[serde(default)]
-    expires_in: Option<i64>,
-}
+/// The organisations a Xero grant reaches (`GET /connections`): `(tenantId, tenantName,
+/// tenantType)` of each, a connection without `tenantId` refusing the list, as the derive did.
+type XeroConnection = (String, Option<String>, Option<String>);
 
-#[derive(Deserialize)]
-struct XeroConnection {
-    #[serde(rename = "tenantId")]
-    tenant_id: String,
-    #[serde(rename = "tenantName", default)]
-    tenant_name: Option<String>,
-    #[serde(rename = "tenantType", default)]
-    tenant_type: Option<String>,
+fn xero_connections(text: &str) -> Result<Vec<XeroConnection>, ledgerbridge_core::LedgerError> {
+    let mut r = ledgerbridge_core::json::Reader::new(text);
+    let list = r.vec(|r| {
+        let (mut id, mut name, mut kind) = (None, None, None);
+        let names = ["tenantId", "tenantName", "tenantType"];
+        crate::peek::known(r, &names, &mut |r, at| {
+            match at {
+                0 => id = Some(r.string()?),
+                1 => name = r.opt(ledgerbridge_core::json::Reader::string)?,
+                _ => kind = r.opt(ledgerbridge_core::json::Reader::string)?,
+            }
+            Ok(())
+        })?;
+        Ok((id.ok_or_else(|| r.missing("tenantId"))?, name, kind))
+    })?;
+    r.finish()?;
+    Ok(list)
 }
 
 /// `POST /api/connect/:provider/complete {state}` → `{provider, shop, account_id, account_name}`.
@@ -342,10 +355,10 @@ pub async fn complete(
             "a completion body is {\"state\": …}",
         ));
     }
-    let body: CompleteBody = serde_json::from_str(&text_body)
+    let state = complete_state(&text_body)
         .map_err(|e| HttpError::bad_request("E_BAD_BODY", e.to_string()))?;
     let db = Db::new(env)?;
-    let state_hash = hash(&body.state);
+    let state_hash = hash(&state);
     let not_yours = || HttpError::forbidden("this authorization was not started by this session");
     let auth = db
         .authorization(&state_hash)
@@ -404,8 +417,14 @@ pub async fn complete(
             ),
         ));
     }
-    let granted: Granted = serde_json::from_str(&reply.body)
+    let granted = crate::sinks::oauth::granted(&reply.body)
         .map_err(|e| bad_gateway(provider, format!("token answer unreadable: {e}")))?;
+    let Some(refresh_token) = &granted.refresh_token else {
+        return Err(bad_gateway(
+            provider,
+            "token answer unreadable: no refresh_token".into(),
+        ));
+    };
     let (account_id, account_name) = match (provider, ends.connections) {
         (Provider::Xero, Some(url)) => {
             xero_tenant(&url, &granted.access_token, timeout, provider).await?
@@ -437,7 +456,7 @@ pub async fn complete(
         &shop,
         &key.seal(&aad, &granted.access_token),
         now + granted.expires_in.unwrap_or(1800) * 1000,
-        &key.seal(&aad, &granted.refresh_token),
+        &key.seal(&aad, refresh_token),
         &account_id,
         account_name.as_deref(),
         now,
@@ -482,11 +501,11 @@ async fn xero_tenant(
             format!("connections answered {}", reply.status),
         ));
     }
-    let list: Vec<XeroConnection> = serde_json::from_str(&reply.body)
+    let list = xero_connections(&reply.body)
         .map_err(|e| bad_gateway(provider, format!("connections unreadable: {e}")))?;
     list.into_iter()
-        .find(|c| c.tenant_type.as_deref().unwrap_or("ORGANISATION") == "ORGANISATION")
-        .map(|c| (c.tenant_id, c.tenant_name))
+        .find(|(_, _, kind)| kind.as_deref().unwrap_or("ORGANISATION") == "ORGANISATION")
+        .map(|(id, name, _)| (id, name))
         .ok_or_else(|| bad_gateway(provider, "no organisation was authorised".into()))
 }
 
@@ -556,6 +575,7 @@ pub async fn list(req: &Request, env: &Env, settings: &Settings) -> HttpResult<R
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -600,5 +620,39 @@ mod tests {
         ] {
             assert_eq!(with_query(base, &pairs), want, "{base}");
         }
+    }
+
+    #[test]
+    fn a_completion_body_is_its_state_only_and_a_refusal_names_the_field() {
+        assert_eq!(complete_state(r#"{"state":"abc"}"#).unwrap(), "abc");
+        for (body, code, path) in [
+            (r#"{"state":"abc","shop":"x"}"#, "E_INVALID_TYPE", "shop"),
+            (r#"{}"#, "E_MISSING_FIELD", "state"),
+            (r#"{"state":7}"#, "E_INVALID_TYPE", "state"),
+            (r#"{"state":"a","state":"b"}"#, "E_INVALID_TYPE", "state"),
+            (r#"{"state":"a"#, "E_JSON", "state"),
+            (r#"["abc"]"#, "E_INVALID_TYPE", ""),
+        ] {
+            let e = complete_state(body).unwrap_err();
+            assert_eq!((e.code(), e.path()), (code, path), "{body}");
+        }
+    }
+
+    #[test]
+    fn xero_connections_need_a_tenant_id_each() {
+        let list = xero_connections(
+            r#"[{"id":"c1","tenantId":"t1","tenantType":"PRACTICEMANAGER","tenantName":null},{"tenantId":"t2","tenantName":"Demo Org"}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            list,
+            vec![
+                ("t1".to_string(), None, Some("PRACTICEMANAGER".to_string())),
+                ("t2".to_string(), Some("Demo Org".to_string()), None),
+            ]
+        );
+        let e = xero_connections(r#"[{"tenantName":"x"}]"#).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("E_MISSING_FIELD", "[0].tenantId"));
+        assert!(xero_connections(r#"{"tenantId":"t"}"#).is_err());
     }
 }

@@ -147,11 +147,42 @@ pub fn unknown(r: &Reader<'_>, what: &str, name: &str, expected: &[&str]) -> Led
     }
 }
 
+/// A request body read with the core's [`Reader`]: `read` at its value, then only whitespace;
+/// bytes that are not UTF-8 are `E_JSON` where they break.
+pub fn body<'a, T>(
+    bytes: &'a [u8],
+    read: impl FnOnce(&mut Reader<'a>) -> Result<T, LedgerError>,
+) -> Result<T, LedgerError> {
+    let mut r = Reader::from_bytes(bytes)?;
+    let value = read(&mut r)?;
+    r.finish()?;
+    Ok(value)
+}
+
+/// A refused body: 400 `E_BAD_BODY` naming the field (`path`) the reader stopped at.
+pub fn bad_body(e: LedgerError) -> HttpError {
+    let mut refused = HttpError::bad_request("E_BAD_BODY", e.to_string());
+    refused.path = e.path().to_string();
+    refused
+}
+
 /// A raw JSON value as a string: `Some` only for a JSON string (escapes decoded).
 pub fn text(raw: Option<&str>) -> Option<String> {
     let raw = raw?;
     let mut r = Reader::new(raw);
     r.string().ok()
+}
+
+/// A raw JSON value as a whole number that fits `i64`, as serde reads an `i64` field.
+pub fn int(raw: Option<&str>) -> Option<i64> {
+    raw?.parse().ok()
+}
+
+/// Whether `text` is one JSON value and nothing else (as `from_str::<&RawValue>` checked it).
+pub fn check(text: &str) -> Result<(), LedgerError> {
+    let mut r = Reader::new(text);
+    r.skip()?;
+    r.finish()
 }
 
 /// A raw JSON value as a whole number that fits `u64`, as serde reads a `u64` field.

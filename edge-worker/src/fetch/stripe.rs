@@ -302,7 +302,7 @@ struct Api<'a> {
 }
 
 /// A page of a Stripe list: its items as written, and whether more follow.
-fn list(text: &str) -> Result<(Vec<&str>, bool), LedgerError> {
+pub(crate) fn list(text: &str) -> Result<(Vec<&str>, bool), LedgerError> {
     let mut r = Reader::new(text);
     let (mut data, mut has_more) = (None, false);
     known(&mut r, &["data", "has_more"], &mut |r, at| {
