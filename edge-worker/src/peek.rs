@@ -147,6 +147,20 @@ pub fn unknown(r: &Reader<'_>, what: &str, name: &str, expected: &[&str]) -> Led
     }
 }
 
+/// A JSON number that is a whole `i64`, as serde reads an `i64` field (not a string of digits,
+/// not a fraction).
+pub fn integer(r: &mut Reader<'_>) -> Result<i64, LedgerError> {
+    let number = matches!(r.lookahead(), b'-' | b'0'..=b'9');
+    let (text, at) = r.numeral()?;
+    text.parse()
+        .ok()
+        .filter(|_| number)
+        .ok_or_else(|| LedgerError::InvalidType {
+            path: r.path_at(at),
+            message: format!("invalid type: {text:?}, expected i64"),
+        })
+}
+
 /// A request body read with the core's [`Reader`]: `read` at its value, then only whitespace;
 /// bytes that are not UTF-8 are `E_JSON` where they break.
 pub fn body<'a, T>(

@@ -65,7 +65,7 @@ pub fn granted(text: &str) -> Result<Granted, LedgerError> {
         match at {
             0 => access = Some(r.string()?),
             1 => refresh = r.opt(Reader::string)?,
-            _ => expires_in = r.opt(whole_seconds)?,
+            _ => expires_in = r.opt(crate::peek::integer)?,
         }
         Ok(())
     })?;
@@ -75,14 +75,6 @@ pub fn granted(text: &str) -> Result<Granted, LedgerError> {
         access_token,
         refresh_token: refresh,
         expires_in,
-    })
-}
-
-fn whole_seconds(r: &mut Reader<'_>) -> Result<i64, LedgerError> {
-    let (text, at) = r.numeral()?;
-    text.parse().map_err(|_| LedgerError::InvalidType {
-        path: r.path_at(at),
-        message: format!("invalid type: {text:?}, expected whole seconds"),
     })
 }
 
