@@ -1,6 +1,9 @@
 //! The admin API: preview of a stored order, export of the D1 ledger, delivery status. Every route
 //! needs either the deployment's API key or a Shopify session token (which limits it to its shop).
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use crate::auth::{self, Denied};
 use crate::config::{secrets, text, Settings};
 use crate::http_error::{HttpError, HttpResult};

@@ -4,6 +4,9 @@
 //! holds, as the core finds them. Nothing is sent anywhere by the worker: the merchant fetches
 //! the document and answers the customer.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use crate::api::{authorize, Caller};
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};

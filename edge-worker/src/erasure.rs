@@ -5,6 +5,9 @@
 //! The request itself is stored already redacted (intake), and handled here, off the webhook's
 //! 5-second budget, since a shop may have thousands of stored events.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use crate::peek::known;
 use crate::privacy;
 use crate::store::{now_ms, Db};

@@ -3,6 +3,9 @@
 //! are personal, and whether a payload is a given customer's, is the core's knowledge
 //! (`platforms::redact`); this file only pages through D1 and writes back what the core returns.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use crate::api::{authorize, Caller};
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};

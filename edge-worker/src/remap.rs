@@ -12,6 +12,9 @@
 //! Work per call is bounded (`EVENTS_MAX` stored events mapped); `truncated` and `next` say
 //! where to go on (`cursor`).
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use crate::backfill::day;
 use crate::config::{Settings, Target};
 use crate::http_error::{HttpError, HttpResult};

@@ -4,6 +4,9 @@
 //! `{"order": <webhook order>, "order_transactions": <GraphQL answer>}`, both verbatim: the core
 //! books the fee with the sale, and the payout then settles the net.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use super::{retry_after_s, Prepared};
 use crate::config::{Settings, ShopConfig};
 use crate::http::{backoff, call, excerpt};
@@ -364,6 +367,7 @@ fn source_orders(payload: &str) -> Result<BTreeSet<String>, LedgerError> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -5,6 +5,9 @@
 //! automatic payout is stored as `{"payout", "balance_transactions"}` (every page of
 //! `GET /v1/balance_transactions?payout=`). Disputes carry their balance transactions whole.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use super::{retry_after_s, Prepared};
 use crate::config::{text, Settings, ShopConfig};
 use crate::http::{backoff, call, excerpt};

@@ -5,6 +5,9 @@
 //! is written to D1 before the new access token is used, so a crash right after the refresh
 //! cannot lose it.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use super::{Ctx, Outcome};
 use crate::config::{text, Target};
 use crate::http::{backoff, call, excerpt, retry_after, Reply};
