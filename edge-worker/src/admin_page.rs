@@ -17,11 +17,10 @@ use worker::{Request, Response};
 const PAGE: &str = include_str!("admin.html");
 
 pub fn page(req: &Request, settings: &Settings) -> HttpResult<Response> {
-    let shop = req.url().ok().and_then(|url| {
-        url.query_pairs()
-            .find(|(k, _)| k == "shop")
-            .and_then(|(_, v)| shopify_shop_domain(&v))
-    });
+    let shop = crate::peek::query_pairs(&crate::peek::href(req))
+        .into_iter()
+        .find(|(k, _)| k == "shop")
+        .and_then(|(_, v)| shopify_shop_domain(&v));
     let shop = shop.filter(|s| settings.accepts_shop(s));
     let mut resp = Response::from_html(PAGE)?;
     let h = resp.headers_mut();

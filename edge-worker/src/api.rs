@@ -1,6 +1,9 @@
 //! The admin API: preview of a stored order, export of the D1 ledger, delivery status. Every route
 //! needs either the deployment's API key or a Shopify session token (which limits it to its shop).
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use crate::auth::{self, Denied};
 use crate::config::{secrets, text, Settings};
 use crate::http_error::{HttpError, HttpResult};
@@ -11,7 +14,6 @@ use ledgerbridge_core::exporters::{document_preview, export, Format, Target as D
 use ledgerbridge_core::journal::{totals as entry_total, EntryTotals};
 use ledgerbridge_core::rules::DocumentMode;
 use ledgerbridge_core::{map, Entry, Platform};
-use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Request, Response};
 
@@ -242,24 +244,18 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
     resp.headers_mut().set("content-type", content_type)?;
     if let Some((at, rowid)) = next {
         let cursor = format!("{at}~{rowid}");
-        let mut url = req.url()?;
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
+        // This request's query with the next cursor in place of its own.
+        let escape = crate::sinks::oauth::form_escape;
+        let mut query: Vec<String> = crate::peek::query_pairs(&crate::peek::href(req))
+            .into_iter()
             .filter(|(k, _)| k != "cursor")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .map(|(k, v)| format!("{}={}", escape(&k), escape(&v)))
             .collect();
-        url.query_pairs_mut()
-            .clear()
-            .extend_pairs(kept)
-            .append_pair("cursor", &cursor);
+        query.push(format!("cursor={}", escape(&cursor)));
         resp.headers_mut().set("x-next-cursor", &cursor)?;
         resp.headers_mut().set(
             "link",
-            &format!(
-                "<{}{}>; rel=\"next\"",
-                url.path(),
-                url.query().map(|q| format!("?{q}")).unwrap_or_default()
-            ),
+            &format!("<{}?{}>; rel=\"next\"", req.path(), query.join("&")),
         )?;
     }
     Ok(resp)
@@ -306,8 +302,8 @@ const REPLAY_BODY_CAP: usize = 4096;
 /// shop's current config), once the merchant has fixed what parked them. Targets deduplicate the
 /// replay by the same entry-derived keys as the first attempt, so a replay never double-posts.
 pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
-    #[derive(Deserialize, Default)]
-    #[serde(deny_unknown_fields)]
+    /// `{"shop"?, "target"?, "entry_id"?}`, nothing else (an empty body: all of them unset).
+    #[derive(Default)]
     struct Body {
         shop: Option<String>,
         target: Option<String>,
@@ -320,8 +316,20 @@ pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     let body: Body = if text.iter().all(u8::is_ascii_whitespace) {
         Body::default()
     } else {
-        crate::intake::json_body(&text)
-            .map_err(|e| HttpError::bad_request("E_BAD_BODY", e.to_string()))?
+        crate::peek::body(&text, |r| {
+            let mut b = Body::default();
+            crate::peek::fields(r, &["shop", "target", "entry_id"], &mut |r, at| {
+                let value = r.opt(ledgerbridge_core::json::Reader::string)?;
+                match at {
+                    0 => b.shop = value,
+                    1 => b.target = value,
+                    _ => b.entry_id = value,
+                }
+                Ok(())
+            })?;
+            Ok(b)
+        })
+        .map_err(crate::peek::bad_body)?
     };
     let shop = caller.scope(body.shop.as_deref())?;
     let db = Db::new(env)?;

@@ -1,11 +1,16 @@
 //! Who may read the admin API: a Shopify session token (an HS256 JWT signed with the app's client
 //! secret, fetched by App Bridge per request) or the deployment's API key.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
+use crate::peek::{integer, known};
 use crate::verify::hmac_sha256;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use serde::Deserialize;
+use ledgerbridge_core::json::Reader;
+use ledgerbridge_core::LedgerError;
 use sha2::Sha256;
 
 /// Shopify's own library allows this much clock skew on `exp` and `nbf`.
@@ -19,19 +24,45 @@ pub enum Denied {
     Forbidden(String),
 }
 
-#[derive(Debug, Deserialize)]
-struct Header {
-    alg: String,
-}
-
-#[derive(Debug, Deserialize)]
+/// A session token's claims that decide (read with the core's Reader, issue #17; other claims
+/// skipped, a missing or mistyped one refuses the token).
+#[derive(Debug)]
 struct Claims {
     exp: i64,
-    #[serde(default)]
     nbf: Option<i64>,
     aud: String,
     dest: String,
     iss: String,
+}
+
+fn algorithm(r: &mut Reader<'_>) -> Result<String, LedgerError> {
+    let mut alg = None;
+    known(r, &["alg"], &mut |r, _| {
+        alg = Some(r.string()?);
+        Ok(())
+    })?;
+    alg.ok_or_else(|| r.missing("alg"))
+}
+
+fn claims(r: &mut Reader<'_>) -> Result<Claims, LedgerError> {
+    let (mut exp, mut nbf, mut aud, mut dest, mut iss) = (None, None, None, None, None);
+    known(r, &["exp", "nbf", "aud", "dest", "iss"], &mut |r, at| {
+        match at {
+            0 => exp = Some(integer(r)?),
+            1 => nbf = r.opt(integer)?,
+            2 => aud = Some(r.string()?),
+            3 => dest = Some(r.string()?),
+            _ => iss = Some(r.string()?),
+        }
+        Ok(())
+    })?;
+    Ok(Claims {
+        exp: exp.ok_or_else(|| r.missing("exp"))?,
+        nbf,
+        aud: aud.ok_or_else(|| r.missing("aud"))?,
+        dest: dest.ok_or_else(|| r.missing("dest"))?,
+        iss: iss.ok_or_else(|| r.missing("iss"))?,
+    })
 }
 
 fn unauth(why: &str) -> Denied {
@@ -53,8 +84,8 @@ pub fn session_token(
     else {
         return Err(unauth("malformed token"));
     };
-    let header: Header = decode_json(h)?;
-    if header.alg != "HS256" {
+    let alg = decode_json(h, algorithm)?;
+    if alg != "HS256" {
         return Err(unauth("token algorithm must be HS256"));
     }
     let tag = B64URL
@@ -73,7 +104,7 @@ pub fn session_token(
     if !signed {
         return Err(unauth("bad token signature"));
     }
-    let claims: Claims = decode_json(c)?;
+    let claims = decode_json(c, claims)?;
     if now_s > claims.exp + CLOCK_SKEW_S {
         return Err(unauth("token expired"));
     }
@@ -121,9 +152,12 @@ pub fn shopify_shop_domain(text: &str) -> Option<String> {
     valid.then_some(domain)
 }
 
-fn decode_json<T: for<'de> Deserialize<'de>>(part: &str) -> Result<T, Denied> {
+fn decode_json<T>(
+    part: &str,
+    read: impl FnOnce(&mut Reader<'_>) -> Result<T, LedgerError>,
+) -> Result<T, Denied> {
     let bytes = B64URL.decode(part).map_err(|_| unauth("malformed token"))?;
-    crate::intake::json_body(&bytes).map_err(|_| unauth("malformed token claims"))
+    crate::peek::body(&bytes, read).map_err(|_| unauth("malformed token claims"))
 }
 
 /// Constant-time comparison of a presented API key with the configured one: both are MACed with
@@ -202,6 +236,36 @@ mod tests {
             session_token(&none, &s, "cid", None, 1000),
             Err(Denied::Unauthenticated(_))
         ));
+    }
+
+    #[test]
+    fn claims_missing_or_of_the_wrong_type_refuse_the_token() {
+        let s = vec!["s3cret".to_string()];
+        for claims in [
+            r#"{"iss":"https://a.myshopify.com/admin","dest":"https://a.myshopify.com","aud":"cid"}"#,
+            r#"{"iss":"https://a.myshopify.com/admin","dest":"https://a.myshopify.com","aud":"cid","exp":"1000"}"#,
+            r#"{"iss":"https://a.myshopify.com/admin","dest":"https://a.myshopify.com","aud":"cid","exp":1000.5}"#,
+            r#"{"iss":"https://a.myshopify.com/admin","dest":"https://a.myshopify.com","aud":["cid"],"exp":1000}"#,
+            r#"{"iss":"https://a.myshopify.com/admin","dest":"https://a.myshopify.com","aud":"cid","exp":1000,"nbf":"940"}"#,
+            r#"{"iss":"https://a.myshopify.com/admin","dest":"https://a.myshopify.com","aud":"cid","exp":1000,"exp":2000}"#,
+            r#"{"iss":"https://a.myshopify.com/admin","dest":"https://a.myshopify.com","aud":"cid","exp":1000} x"#,
+        ] {
+            let t = token("s3cret", claims);
+            assert_eq!(
+                session_token(&t, &s, "cid", None, 1000),
+                Err(Denied::Unauthenticated("malformed token claims".into())),
+                "{claims}"
+            );
+        }
+        let no_alg = format!(
+            "{}.{}",
+            B64URL.encode(br#"{"typ":"JWT"}"#),
+            token("s3cret", CLAIMS).split_once('.').unwrap().1
+        );
+        assert_eq!(
+            session_token(&no_alg, &s, "cid", None, 1000),
+            Err(Denied::Unauthenticated("malformed token claims".into()))
+        );
     }
 
     /// Security review (low): `dest` was trusted as any text and `iss` not read, so a token

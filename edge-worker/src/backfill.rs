@@ -15,6 +15,9 @@
 //! The work per request is bounded (Workers' CPU time and subrequests): a few list pages per call,
 //! then `truncated: true` with `next`, to pass back as `cursor`.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use crate::api::authorize;
 use crate::config::{text, Settings, ShopConfig};
 use crate::consumer::mapping::plan_against_ledger;
@@ -29,10 +32,11 @@ use crate::store::{now_ms, Db, NewEvent, Recorded};
 use ledgerbridge_core::model::Timestamp;
 use ledgerbridge_core::money::format_amount;
 use ledgerbridge_core::{map, Entry, Platform};
-use serde::Deserialize;
 use serde_json::json;
-use serde_json::value::RawValue;
 use worker::{Env, Request, Response};
+
+mod body;
+use body::read_body;
 
 const BODY_CAP: usize = 4096;
 /// Orders per list page (the default and the most a caller may ask for).
@@ -41,21 +45,6 @@ const LIMIT_MAX: usize = 50;
 /// its entries' ids, its event) against Workers' 1 000 per invocation, and a Shopify order one
 /// more subrequest (its fees) against the subrequest cap.
 const PAGES_MAX: usize = 2;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Body {
-    platform: String,
-    shop: String,
-    from: String,
-    to: String,
-    #[serde(default)]
-    confirm: bool,
-    #[serde(default)]
-    cursor: Option<String>,
-    #[serde(default)]
-    limit: Option<usize>,
-}
 
 /// One pulled order: its id, its version (what names its event) and the payload to map.
 struct Doc {
@@ -113,8 +102,7 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     // Who asks is settled before the body is read, as for the other POST routes.
     let caller = authorize(&req, env, settings, None)?;
     let text = read_capped(&mut req, BODY_CAP).await?;
-    let body: Body =
-        crate::intake::json_body(&text).map_err(|e| bad("E_BAD_BODY", "", e.to_string()))?;
+    let body = read_body(&text).map_err(crate::peek::bad_body)?;
     let shop = caller
         .scope(Some(&body.shop))?
         .unwrap_or_else(|| body.shop.clone());
@@ -317,7 +305,7 @@ async fn pull_woocommerce(
         let body = list_page(settings, &url, &headers, "orders list")
             .await
             .map_err(source_error)?;
-        let orders: Vec<&RawValue> = serde_json::from_str(&body)
+        let orders = crate::peek::items(&body)
             .map_err(|e| source_error(worker::Error::RustError(format!("orders list: {e}"))))?;
         pulled.pages += 1;
         let full = orders.len() >= limit;
@@ -326,7 +314,7 @@ async fn pull_woocommerce(
             Some(Doc {
                 id,
                 version,
-                payload: raw.get().to_string(),
+                payload: raw.to_string(),
                 failed: None,
             })
         }));
@@ -391,15 +379,15 @@ async fn pull_shopify(
             .map_err(source_error)?;
         pulled.pages += 1;
         for (id, version, raw) in order_peeks(&body).map_err(source_error)? {
-            let (payload, failed) =
-                match fees_of(env, settings, shop_config, shop, &id, raw.get()).await {
-                    Prepared::Ready { payload, .. } => (payload, None),
-                    Prepared::Retry { reason, .. } | Prepared::Park(reason) => (None, Some(reason)),
-                };
+            let (payload, failed) = match fees_of(env, settings, shop_config, shop, &id, raw).await
+            {
+                Prepared::Ready { payload, .. } => (payload, None),
+                Prepared::Retry { reason, .. } | Prepared::Park(reason) => (None, Some(reason)),
+            };
             pulled.docs.push(Doc {
                 id,
                 version,
-                payload: payload.unwrap_or_else(|| raw.get().to_string()),
+                payload: payload.unwrap_or_else(|| raw.to_string()),
                 failed,
             });
         }
@@ -407,20 +395,6 @@ async fn pull_shopify(
     }
     pulled.next = next.as_deref().and_then(page_info);
     Ok(pulled)
-}
-
-#[derive(Deserialize)]
-struct ChargeList<'a> {
-    #[serde(borrow)]
-    data: Vec<&'a RawValue>,
-    #[serde(default)]
-    has_more: bool,
-}
-
-#[derive(Deserialize)]
-struct ChargePeek {
-    id: String,
-    created: i64,
 }
 
 /// Stripe charges created in the window, newest first as Stripe lists them, each with its balance
@@ -475,22 +449,27 @@ async fn pull_stripe(
         let body = list_page(settings, &url, &headers, "charges list")
             .await
             .map_err(source_error)?;
-        let list: ChargeList = serde_json::from_str(&body)
+        let (data, has_more) = crate::fetch::stripe::list(&body)
             .map_err(|e| source_error(worker::Error::RustError(format!("charges list: {e}"))))?;
         pulled.pages += 1;
-        for raw in list.data {
-            let Ok(peek) = serde_json::from_str::<ChargePeek>(raw.get()) else {
+        for raw in data {
+            // A charge without a string id and a whole `created` is skipped, as the derive did.
+            let Ok([id, created]) = crate::peek::members(raw, ["id", "created"]) else {
                 continue;
             };
-            after = Some(peek.id.clone());
+            let (Some(id), Some(created)) = (crate::peek::text(id), crate::peek::int(created))
+            else {
+                continue;
+            };
+            after = Some(id.clone());
             pulled.docs.push(Doc {
-                id: peek.id,
-                version: peek.created.to_string(),
-                payload: raw.get().to_string(),
+                id,
+                version: created.to_string(),
+                payload: raw.to_string(),
                 failed: None,
             });
         }
-        pulled.next = if list.has_more { after.clone() } else { None };
+        pulled.next = if has_more { after.clone() } else { None };
         if pulled.next.is_none() {
             break;
         }
@@ -509,6 +488,7 @@ fn page_info(url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -7,8 +7,6 @@
 
 use crate::config::{text, Settings, ShopConfig};
 use crate::http::{backoff, call, excerpt, retry_after};
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use worker::{Env, Method};
 
 pub enum Fetched {
@@ -23,11 +21,7 @@ pub enum Fetched {
 
 /// Whether a stored BigCommerce payload is still the webhook (not yet the fetched order).
 pub fn is_webhook(payload: &str) -> bool {
-    #[derive(Deserialize)]
-    struct Thin {
-        scope: Option<String>,
-    }
-    serde_json::from_str::<Thin>(payload).is_ok_and(|t| t.scope.is_some())
+    crate::peek::members(payload, ["scope"]).is_ok_and(|[scope]| crate::peek::text(scope).is_some())
 }
 
 /// The store hash and order id go into an API path, so they must be what BigCommerce issues
@@ -133,7 +127,7 @@ pub async fn fetch_order(
             }
         };
         // Spliced verbatim (no number ever goes through a float), after proving it is JSON.
-        if let Err(e) = serde_json::from_str::<&RawValue>(&body) {
+        if let Err(e) = crate::peek::check(&body) {
             return Fetched::Retry {
                 reason: format!("BigCommerce {name} is not JSON: {e}"),
                 after_s: backoff(1),

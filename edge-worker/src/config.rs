@@ -1,18 +1,17 @@
 //! Deployment configuration: plain `[vars]` from wrangler.toml and secrets (`wrangler secret put`).
 //! Per-shop settings (targets, mapping rules, QBO realm, Xero tenant) live in the `SHOPS` var as JSON.
 
-use ledgerbridge_core::journal::posting::{shop_today, PostingMode};
+use ledgerbridge_core::journal::posting::PostingMode;
 use ledgerbridge_core::{Config, ConfigInput};
-use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 use worker::Env;
 
+mod read;
 mod services;
 pub use services::*;
 
 /// Where an entry is delivered. `D1` is the embedded ledger and always on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
     D1,
     Webhook,
@@ -37,72 +36,32 @@ impl Target {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One shop's entry in `SHOPS` (read by `config/read.rs`).
+#[derive(Debug, Clone, Default)]
 pub struct ShopConfig {
     /// Targets besides `d1`.
-    #[serde(default)]
     pub targets: Vec<Target>,
-    #[serde(default)]
     pub webhook_url: Option<String>,
-    /// The core's mapping configuration (same structure as its TOML), as JSON.
-    #[serde(default)]
-    pub mapping: Option<serde_json::Value>,
+    /// The core's mapping configuration (same structure as its TOML), as its JSON text.
+    pub mapping: Option<String>,
     /// The same, as the TOML text the CLI reads (`--config`); give one of the two.
-    #[serde(default)]
     pub mapping_toml: Option<String>,
-    #[serde(default)]
     pub qbo: Option<QboConfig>,
-    #[serde(default)]
     pub xero: Option<XeroConfig>,
     /// Where a BigCommerce store's orders are fetched from (its webhooks carry only ids).
-    #[serde(default)]
     pub bigcommerce: Option<BigCommerceConfig>,
     /// A WooCommerce store's REST API, for the reconciliation pull of lost webhooks.
-    #[serde(default)]
     pub woocommerce: Option<WooCommerceConfig>,
     /// Stripe's API, for the pull of events Stripe failed to deliver and for fetching each
     /// charge's balance transaction (its fee) and each payout's items before mapping.
-    #[serde(default)]
     pub stripe: Option<StripeConfig>,
     /// Posting mode per target, e.g. `{"qbo": "per-payout", "xero": "daily"}` (default per-order;
     /// `d1` always keeps per-order entries). Switching needs no re-setup: docs/worker.md.
-    #[serde(default, deserialize_with = "posting_modes")]
     pub posting: BTreeMap<Target, PostingMode>,
     /// Where the shop's days end for `daily`: a fixed UTC offset such as `-05:00` (default UTC).
-    #[serde(default, deserialize_with = "utc_offset")]
     pub timezone: Option<String>,
     /// A Shopify shop's Admin API, for order fees and Shopify Payments payouts.
-    #[serde(default)]
     pub shopify: Option<ShopifyConfig>,
-}
-
-/// Modes are read (and a bad one refused, like any bad SHOPS field) when SHOPS is parsed.
-fn posting_modes<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<BTreeMap<Target, PostingMode>, D::Error> {
-    let raw = BTreeMap::<Target, String>::deserialize(d)?;
-    let mut out = BTreeMap::new();
-    for (target, text) in raw {
-        let mode: PostingMode = text
-            .parse()
-            .map_err(|e| serde::de::Error::custom(format!("posting.{}: {e}", target.as_str())))?;
-        if target == Target::D1 && mode != PostingMode::PerOrder {
-            return Err(serde::de::Error::custom(
-                "posting.d1: the D1 ledger always keeps per-order entries",
-            ));
-        }
-        out.insert(target, mode);
-    }
-    Ok(out)
-}
-
-fn utc_offset<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let raw = Option::<String>::deserialize(d)?;
-    if let Some(text) = &raw {
-        shop_today(0, Some(text)).map_err(serde::de::Error::custom)?;
-    }
-    Ok(raw)
 }
 
 impl ShopConfig {
@@ -191,7 +150,7 @@ impl ShopConfig {
                     "SHOPS[{shop}]: give mapping or mapping_toml, not both"
                 ))
             }
-            (Some(value), None) => loaded("mapping", ConfigInput::Value(value))?,
+            (Some(json), None) => loaded("mapping", ConfigInput::Json(json))?,
             (None, Some(text)) => loaded("mapping_toml", ConfigInput::Text(text))?,
             (None, None) => Config::default(),
         };
@@ -223,7 +182,8 @@ pub struct Settings {
 impl Settings {
     pub fn from_env(env: &Env) -> Result<Settings, String> {
         let shops: BTreeMap<String, ShopConfig> = match text(env, "SHOPS") {
-            Some(json) => serde_json::from_str(&json).map_err(|e| format!("var SHOPS: {e}"))?,
+            Some(json) => read::shops(&json)
+                .map_err(|e| format!("var SHOPS: {e} [{} at {}]", e.code(), e.path()))?,
             None => BTreeMap::new(),
         };
         for (shop, config) in &shops {
@@ -355,7 +315,10 @@ pub(crate) mod tests {
     use super::*;
 
     fn shop_config(json: &str) -> ShopConfig {
-        serde_json::from_str(json).unwrap()
+        let mut r = ledgerbridge_core::json::Reader::new(json);
+        let c = read::shop_config(&mut r).unwrap();
+        r.finish().unwrap();
+        c
     }
 
     #[test]
@@ -384,7 +347,7 @@ pub(crate) mod tests {
             retention_days: 1,
             auth_failure_limit: 1,
             auth_failure_window_s: 1,
-            shops: serde_json::from_str(shops).unwrap(),
+            shops: read::shops(shops).unwrap(),
         }
     }
 
@@ -429,7 +392,7 @@ pub(crate) mod tests {
             (r#"{"posting":{"d1":"daily"}}"#, "posting.d1"),
             (r#"{"timezone":"Europe/Berlin"}"#, "timezone"),
         ] {
-            let e = serde_json::from_str::<ShopConfig>(json)
+            let e = read::shops(&format!(r#"{{"s":{json}}}"#))
                 .unwrap_err()
                 .to_string();
             assert!(e.contains(field), "{json}: {e}");

@@ -17,6 +17,9 @@
 //! this shop, because completing needs this shop's credential and a state it issued.
 //! `DELETE /api/connect/:provider?shop=` revokes the refresh token at the provider and forgets it.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use crate::api::{authorize, Caller};
 use crate::config::{text, Settings, ShopConfig};
 use crate::http::{call, excerpt};
@@ -26,11 +29,13 @@ use crate::sinks::oauth::form_escape;
 use crate::store::{now_ms, Db};
 use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD as B64URL};
 use base64::Engine;
-use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use worker::wasm_bindgen::JsCast;
 use worker::{Env, Method, Request, Response};
+
+mod read;
+use read::{complete_state, with_query, xero_connections};
 
 /// How long an authorization may take from the click to the completion.
 const STATE_TTL_MS: i64 = 10 * 60 * 1000;
@@ -130,7 +135,7 @@ fn client(env: &Env, provider: Provider) -> HttpResult<(String, String)> {
 fn redirect_uri(req: &Request, env: &Env, provider: Provider) -> HttpResult<String> {
     let origin = match text(env, "PUBLIC_URL") {
         Some(url) => url.trim_end_matches('/').to_string(),
-        None => req.url()?.origin().ascii_serialization(),
+        None => crate::peek::origin(&crate::peek::href(req)),
     };
     Ok(format!("{origin}/oauth/callback/{}", provider.name()))
 }
@@ -208,33 +213,37 @@ pub async fn start(
         )
         .await?;
     let ends = endpoints(provider, &settings.shop(&shop));
-    let mut url = worker::Url::parse(&ends.authorize)
-        .map_err(|e| HttpError::internal(format!("authorize_url: {e}")))?;
-    url.query_pairs_mut()
-        .append_pair("client_id", &client_id)
-        .append_pair("response_type", "code")
-        .append_pair("scope", provider.scope())
-        .append_pair("redirect_uri", &redirect)
-        .append_pair("state", &state);
+    let url = with_query(
+        &ends.authorize,
+        &[
+            ("client_id", &client_id),
+            ("response_type", "code"),
+            ("scope", provider.scope()),
+            ("redirect_uri", &redirect),
+            ("state", &state),
+        ],
+    );
     Ok(Response::from_json(
-        &json!({"provider": provider.name(), "shop": shop, "authorize_url": url.as_str()}),
+        &json!({"provider": provider.name(), "shop": shop, "authorize_url": url}),
     )?)
 }
 
 /// `GET /oauth/callback/:provider?code=&state=[&realmId=]` (or `?error=`): parks the code with its
 /// state and sends the browser back to the admin page, which completes the connection.
 pub async fn callback(req: &Request, env: &Env, provider: Provider) -> HttpResult<Response> {
-    let url = req.url()?;
+    let href = crate::peek::href(req);
+    let pairs = crate::peek::query_pairs(&href);
     let param = |name: &str| {
-        url.query_pairs()
+        pairs
+            .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
+            .map(|(_, v)| v.clone())
     };
+    // `query` is escaped already; a 302 to the admin page of this origin.
     let back = |query: String| -> HttpResult<Response> {
-        let mut admin = url.clone();
-        admin.set_path("/admin");
-        admin.set_query(Some(&query));
-        Ok(Response::redirect(admin)?)
+        let admin = format!("{}/admin?{query}", crate::peek::origin(&href));
+        let redirect = worker::web_sys::Response::redirect(&admin).map_err(worker::Error::from)?;
+        Ok(Response::from(redirect))
     };
     let (Some(state), Some(code)) = (param("state"), param("code")) else {
         let why = param("error").unwrap_or_else(|| "no code".into());
@@ -267,30 +276,6 @@ pub async fn callback(req: &Request, env: &Env, provider: Provider) -> HttpResul
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CompleteBody {
-    state: String,
-}
-
-#[derive(Deserialize)]
-struct Granted {
-    access_token: String,
-    refresh_token: String,
-    #[serde(default)]
-    expires_in: Option<i64>,
-}
-
-#[derive(Deserialize)]
-struct XeroConnection {
-    #[serde(rename = "tenantId")]
-    tenant_id: String,
-    #[serde(rename = "tenantName", default)]
-    tenant_name: Option<String>,
-    #[serde(rename = "tenantType", default)]
-    tenant_type: Option<String>,
-}
-
 /// `POST /api/connect/:provider/complete {state}` → `{provider, shop, account_id, account_name}`.
 pub async fn complete(
     mut req: Request,
@@ -307,10 +292,10 @@ pub async fn complete(
             "a completion body is {\"state\": …}",
         ));
     }
-    let body: CompleteBody = serde_json::from_str(&text_body)
+    let state = complete_state(&text_body)
         .map_err(|e| HttpError::bad_request("E_BAD_BODY", e.to_string()))?;
     let db = Db::new(env)?;
-    let state_hash = hash(&body.state);
+    let state_hash = hash(&state);
     let not_yours = || HttpError::forbidden("this authorization was not started by this session");
     let auth = db
         .authorization(&state_hash)
@@ -369,8 +354,14 @@ pub async fn complete(
             ),
         ));
     }
-    let granted: Granted = serde_json::from_str(&reply.body)
+    let granted = crate::sinks::oauth::granted(&reply.body)
         .map_err(|e| bad_gateway(provider, format!("token answer unreadable: {e}")))?;
+    let Some(refresh_token) = &granted.refresh_token else {
+        return Err(bad_gateway(
+            provider,
+            "token answer unreadable: no refresh_token".into(),
+        ));
+    };
     let (account_id, account_name) = match (provider, ends.connections) {
         (Provider::Xero, Some(url)) => {
             xero_tenant(&url, &granted.access_token, timeout, provider).await?
@@ -402,7 +393,7 @@ pub async fn complete(
         &shop,
         &key.seal(&aad, &granted.access_token),
         now + granted.expires_in.unwrap_or(1800) * 1000,
-        &key.seal(&aad, &granted.refresh_token),
+        &key.seal(&aad, refresh_token),
         &account_id,
         account_name.as_deref(),
         now,
@@ -447,11 +438,11 @@ async fn xero_tenant(
             format!("connections answered {}", reply.status),
         ));
     }
-    let list: Vec<XeroConnection> = serde_json::from_str(&reply.body)
+    let list = xero_connections(&reply.body)
         .map_err(|e| bad_gateway(provider, format!("connections unreadable: {e}")))?;
     list.into_iter()
-        .find(|c| c.tenant_type.as_deref().unwrap_or("ORGANISATION") == "ORGANISATION")
-        .map(|c| (c.tenant_id, c.tenant_name))
+        .find(|(_, _, kind)| kind.as_deref().unwrap_or("ORGANISATION") == "ORGANISATION")
+        .map(|(id, name, _)| (id, name))
         .ok_or_else(|| bad_gateway(provider, "no organisation was authorised".into()))
 }
 
@@ -521,6 +512,7 @@ pub async fn list(req: &Request, env: &Env, settings: &Settings) -> HttpResult<R
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

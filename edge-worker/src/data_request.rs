@@ -4,38 +4,50 @@
 //! holds, as the core finds them. Nothing is sent anywhere by the worker: the merchant fetches
 //! the document and answers the customer.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use crate::api::{authorize, Caller};
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
 use crate::privacy::{customer_payloads, id_text};
 use crate::store::Db;
 use ledgerbridge_core::platforms::redact::{personal_fields, Customer};
-use serde::Deserialize;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use worker::{Env, Request, Response};
 
-/// The fields of Shopify's request the answer needs; its contact details are not kept.
-#[derive(Deserialize)]
-struct Asked {
-    #[serde(default)]
-    orders_requested: Vec<serde_json::Value>,
-    #[serde(default)]
-    customer: Option<AskedCustomer>,
-    #[serde(default)]
-    data_request: Option<AskedId>,
+/// The fields of Shopify's request the answer needs (ids as written); its contact details are
+/// not kept. Read with the core's Reader (issue #17); other members skipped.
+#[derive(Debug, Default)]
+struct Asked<'a> {
+    orders_requested: Vec<&'a str>,
+    customer_id: Option<&'a str>,
+    request_id: Option<&'a str>,
 }
 
-#[derive(Deserialize)]
-struct AskedCustomer {
-    #[serde(default)]
-    id: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-struct AskedId {
-    #[serde(default)]
-    id: Option<serde_json::Value>,
+fn asked(body: &str) -> Result<Asked<'_>, ledgerbridge_core::LedgerError> {
+    use crate::peek::{known, raw_or_null};
+    let mut r = ledgerbridge_core::json::Reader::new(body);
+    let mut a = Asked::default();
+    let names = ["orders_requested", "customer", "data_request"];
+    known(&mut r, &names, &mut |r, at| {
+        if at == 0 {
+            a.orders_requested = r.vec(ledgerbridge_core::json::Reader::raw)?;
+        } else if !r.null()? {
+            known(r, &["id"], &mut |r, _| {
+                let id = raw_or_null(r)?;
+                match at {
+                    1 => a.customer_id = id,
+                    _ => a.request_id = id,
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })?;
+    r.finish()?;
+    Ok(a)
 }
 
 /// Records a verified request (the intake has checked its signature and shop); a request id
@@ -48,20 +60,19 @@ pub async fn record(
     body: &str,
     now: i64,
 ) -> HttpResult<Response> {
-    let asked: Asked = serde_json::from_str(body)
-        .map_err(|e| HttpError::bad_request("E_JSON", format!("data request: {e}")))?;
+    let asked =
+        asked(body).map_err(|e| HttpError::bad_request("E_JSON", format!("data request: {e}")))?;
     let request_id = asked
-        .data_request
-        .as_ref()
-        .and_then(|r| r.id.as_ref())
+        .request_id
         .and_then(id_text)
         .unwrap_or_else(|| delivery_id.to_string());
-    let customer_id = asked
-        .customer
-        .as_ref()
-        .and_then(|c| c.id.as_ref())
-        .and_then(id_text);
-    let orders: Vec<String> = asked.orders_requested.iter().filter_map(id_text).collect();
+    let customer_id = asked.customer_id.and_then(id_text);
+    let orders: Vec<String> = asked
+        .orders_requested
+        .iter()
+        .copied()
+        .filter_map(id_text)
+        .collect();
     let orders = serde_json::to_string(&orders).map_err(|e| HttpError::internal(e.to_string()))?;
     let new = db
         .record_data_request(
@@ -135,4 +146,37 @@ pub async fn list(req: &Request, env: &Env, settings: &Settings) -> HttpResult<R
         }));
     }
     Ok(Response::from_json(&json!({ "data_requests": out }))?)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_data_request_gives_its_ids_as_written() {
+        let a = asked(
+            r#"{"shop_id":1,"shop_domain":"s","orders_requested":[299938,"300"],"customer":{"id":191167,"email":"x@y.example"},"data_request":{"id":9999}}"#,
+        )
+        .unwrap();
+        assert_eq!(a.orders_requested, vec!["299938", r#""300""#]);
+        assert_eq!(
+            (a.customer_id, a.request_id),
+            (Some("191167"), Some("9999"))
+        );
+        let bare = asked(r#"{"customer":null,"data_request":{}}"#).unwrap();
+        assert!(
+            bare.orders_requested.is_empty()
+                && bare.customer_id.is_none()
+                && bare.request_id.is_none()
+        );
+        for bad in [
+            r#"{"orders_requested":null}"#,
+            r#"{"customer":[1]}"#,
+            r#"{"customer":{"id":1,"id":2}}"#,
+            "{} x",
+        ] {
+            assert!(asked(bad).is_err(), "{bad}");
+        }
+    }
 }

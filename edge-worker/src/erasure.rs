@@ -5,18 +5,39 @@
 //! The request itself is stored already redacted (intake), and handled here, off the webhook's
 //! 5-second budget, since a shop may have thousands of stored events.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
+use crate::peek::known;
 use crate::privacy;
 use crate::store::{now_ms, Db};
-use serde::Deserialize;
+use ledgerbridge_core::json::Reader;
+use ledgerbridge_core::LedgerError;
 use worker::Result;
 
 /// Events rewritten per D1 transaction.
 const PAGE: i64 = 100;
 
-#[derive(Deserialize)]
-struct Request {
-    #[serde(default)]
-    orders_to_redact: Option<Vec<serde_json::Value>>,
+/// The order ids of a redact request's `orders_to_redact` (numbers as written, strings as
+/// they are; other items ignored), read with the core's Reader (issue #17).
+fn orders_to_redact(request: &str) -> std::result::Result<Vec<String>, LedgerError> {
+    let mut r = Reader::new(request);
+    let mut ids = Vec::new();
+    known(&mut r, &["orders_to_redact"], &mut |r, _| {
+        if r.null()? {
+            return Ok(());
+        }
+        r.each(&mut |r| {
+            match r.lookahead() {
+                b'"' => ids.push(r.string()?),
+                b'-' | b'0'..=b'9' => ids.push(r.raw()?.to_string()),
+                _ => r.skip()?,
+            }
+            Ok(())
+        })
+    })?;
+    r.finish()?;
+    Ok(ids)
 }
 
 /// Erases what the request names; returns how many stored payloads were rewritten.
@@ -24,18 +45,8 @@ pub async fn run(db: &Db, platform: &str, shop: &str, topic: &str, request: &str
     let orders = if topic == "shop/redact" {
         None
     } else {
-        let parsed: Request = serde_json::from_str(request)
+        let ids = orders_to_redact(request)
             .map_err(|e| worker::Error::RustError(format!("redact request: {e}")))?;
-        let ids: Vec<String> = parsed
-            .orders_to_redact
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|v| match v {
-                serde_json::Value::Number(n) => Some(n.to_string()),
-                serde_json::Value::String(s) => Some(s.clone()),
-                _ => None,
-            })
-            .collect();
         if ids.is_empty() {
             return Ok(0);
         }
@@ -57,5 +68,26 @@ pub async fn run(db: &Db, platform: &str, shop: &str, topic: &str, request: &str
             .collect();
         rewritten += rows.iter().filter(|(_, p)| p.is_some()).count();
         db.redact_payloads(&rows, now_ms()).await?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_redact_request_names_its_orders_by_number_or_string() {
+        let ids = orders_to_redact(
+            r#"{"shop_id":1,"customer":{"id":2},"orders_to_redact":[299938, "300", null, {"id":1}, ""]}"#,
+        )
+        .unwrap();
+        assert_eq!(ids, vec!["299938", "300", ""]);
+        assert!(orders_to_redact(r#"{"orders_to_redact":null}"#)
+            .unwrap()
+            .is_empty());
+        assert!(orders_to_redact(r#"{"shop_id":1}"#).unwrap().is_empty());
+        assert!(orders_to_redact(r#"{"orders_to_redact":7}"#).is_err());
+        assert!(orders_to_redact(r#"{"orders_to_redact":[1,]}"#).is_err());
     }
 }

@@ -74,11 +74,129 @@ pub fn members<'a, const N: usize>(
     Ok(found)
 }
 
+/// Calls `read` with the index in `names` of each member of the object under the cursor (the
+/// cursor then at its value): the member walk of every struct the worker reads, one copy. Other
+/// keys and a repeated key are refused with serde's `deny_unknown_fields` wording, at its path.
+pub fn fields<'a>(
+    r: &mut Reader<'a>,
+    names: &[&str],
+    read: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<(), LedgerError>,
+) -> Result<(), LedgerError> {
+    walk(r, names, true, read)
+}
+
+/// [`fields`] for a struct without `deny_unknown_fields`: other keys skipped (still checked as
+/// JSON), a repeated known key refused, as by the derive.
+pub fn known<'a>(
+    r: &mut Reader<'a>,
+    names: &[&str],
+    read: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<(), LedgerError>,
+) -> Result<(), LedgerError> {
+    walk(r, names, false, read)
+}
+
+fn walk<'a>(
+    r: &mut Reader<'a>,
+    names: &[&str],
+    refuse_others: bool,
+    read: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<(), LedgerError>,
+) -> Result<(), LedgerError> {
+    let mut obj = r.object()?;
+    let mut seen = Seen::default();
+    while let Some(key) = r.key(&mut obj)? {
+        match names.iter().position(|n| *n == key) {
+            Some(at) => {
+                seen.first(r, at as u32, &key)?;
+                read(r, at)?;
+            }
+            None if refuse_others => return Err(unknown(r, "field", &key, names)),
+            None => r.skip()?,
+        }
+    }
+    Ok(())
+}
+
+/// A raw member that may be `null` (then `None`), as serde reads an `Option<&RawValue>`.
+pub fn raw_or_null<'a>(r: &mut Reader<'a>) -> Result<Option<&'a str>, LedgerError> {
+    if r.null()? {
+        Ok(None)
+    } else {
+        r.raw().map(Some)
+    }
+}
+
+/// serde's "unknown field"/"unknown variant" error, named just past the key or name, as
+/// serde_json names it.
+#[cold]
+pub fn unknown(r: &Reader<'_>, what: &str, name: &str, expected: &[&str]) -> LedgerError {
+    let expected = match expected {
+        [] => format!("there are no {what}s"),
+        [one] => format!("expected `{one}`"),
+        [a, b] => format!("expected `{a}` or `{b}`"),
+        many => format!(
+            "expected one of {}",
+            many.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    LedgerError::InvalidType {
+        path: r.path_here(),
+        message: format!("unknown {what} `{name}`, {expected}"),
+    }
+}
+
+/// A JSON number that is a whole `i64`, as serde reads an `i64` field (not a string of digits,
+/// not a fraction).
+pub fn integer(r: &mut Reader<'_>) -> Result<i64, LedgerError> {
+    let number = matches!(r.lookahead(), b'-' | b'0'..=b'9');
+    let (text, at) = r.numeral()?;
+    text.parse()
+        .ok()
+        .filter(|_| number)
+        .ok_or_else(|| LedgerError::InvalidType {
+            path: r.path_at(at),
+            message: format!("invalid type: {text:?}, expected i64"),
+        })
+}
+
+/// A request body read with the core's [`Reader`]: `read` at its value, then only whitespace;
+/// bytes that are not UTF-8 are `E_JSON` where they break.
+pub fn body<'a, T>(
+    bytes: &'a [u8],
+    read: impl FnOnce(&mut Reader<'a>) -> Result<T, LedgerError>,
+) -> Result<T, LedgerError> {
+    let mut r = Reader::from_bytes(bytes)?;
+    let value = read(&mut r)?;
+    r.finish()?;
+    Ok(value)
+}
+
+/// A refused body: 400 `E_BAD_BODY` naming the field (`path`) the reader stopped at.
+pub fn bad_body(e: LedgerError) -> HttpError {
+    let mut refused = HttpError::bad_request("E_BAD_BODY", e.to_string());
+    refused.path = e.path().to_string();
+    refused
+}
+
 /// A raw JSON value as a string: `Some` only for a JSON string (escapes decoded).
 pub fn text(raw: Option<&str>) -> Option<String> {
     let raw = raw?;
     let mut r = Reader::new(raw);
     r.string().ok()
+}
+
+/// A raw JSON value as a whole number that fits `i64`, as serde reads an `i64` field.
+pub fn int(raw: Option<&str>) -> Option<i64> {
+    raw?.parse().ok()
+}
+
+/// Whether `text` is one JSON value and nothing else (as `from_str::<&RawValue>` checked it).
+pub fn check(text: &str) -> Result<(), LedgerError> {
+    let mut r = Reader::new(text);
+    r.skip()?;
+    r.finish()
 }
 
 /// A raw JSON value as a whole number that fits `u64`, as serde reads a `u64` field.
@@ -90,10 +208,8 @@ pub fn whole(raw: Option<&str>) -> Option<u64> {
 /// escapes) as `Request::query` decodes them; others ignored, a named one given twice refused
 /// (`E_BAD_QUERY`), as the serde derive it replaces did.
 pub fn query<const N: usize>(req: &Request, names: [&str; N]) -> HttpResult<[Option<String>; N]> {
-    let bad = |m: String| HttpError::bad_request("E_BAD_QUERY", m);
-    let url = req.url().map_err(|e| bad(e.to_string()))?;
     let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
-    for (key, value) in url.query_pairs() {
+    for (key, value) in query_pairs(&href(req)) {
         let Some(slot) = names
             .iter()
             .position(|n| *n == key)
@@ -102,11 +218,77 @@ pub fn query<const N: usize>(req: &Request, names: [&str; N]) -> HttpResult<[Opt
             continue;
         };
         if slot.is_some() {
-            return Err(bad(format!("duplicate field `{key}`")));
+            return Err(HttpError::bad_request(
+                "E_BAD_QUERY",
+                format!("duplicate field `{key}`"),
+            ));
         }
-        *slot = Some(value.into_owned());
+        *slot = Some(value);
     }
     Ok(found)
+}
+
+/// The request's URL as the runtime serialized it (WHATWG: scheme and host in lower case, the
+/// host in punycode, no default port). Read as text rather than through `Request::url`, whose
+/// `url` crate (with `idna` and its Unicode tables) was about 77 KB of the worker's wasm, for
+/// an origin and a query string the runtime has already normalized (issue #17).
+pub fn href(req: &Request) -> String {
+    req.inner().url()
+}
+
+/// `scheme://host[:port]` of a serialized URL (userinfo left out, as `Origin` leaves it).
+pub fn origin(href: &str) -> String {
+    let Some((scheme, rest)) = href.split_once("://") else {
+        return String::new();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}")
+}
+
+/// The query of a serialized URL as `application/x-www-form-urlencoded` pairs, in order: empty
+/// pieces skipped, a name without `=` has an empty value, bytes that are not UTF-8 replaced, as
+/// the `url` crate's `query_pairs` reads them.
+pub fn query_pairs(href: &str) -> Vec<(String, String)> {
+    let query = href
+        .split('#')
+        .next()
+        .and_then(|h| h.split_once('?'))
+        .map_or("", |(_, q)| q);
+    query
+        .split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            (form_decode(name), form_decode(value))
+        })
+        .collect()
+}
+
+fn form_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let hex = |at: usize| {
+        bytes
+            .get(at)
+            .and_then(|b| char::from(*b).to_digit(16))
+            .map(|d| d as u8)
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match (b, hex(i + 1), hex(i + 2)) {
+            (b'+', ..) => out.push(b' '),
+            (b'%', Some(high), Some(low)) => {
+                out.push(high * 16 + low);
+                i += 2;
+            }
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -141,6 +323,28 @@ mod tests {
             (missing.code(), missing.path()),
             ("E_MISSING_FIELD", "payouts")
         );
+    }
+
+    #[test]
+    fn urls_read_as_the_url_crate_reads_a_serialized_one() {
+        let href = "https://user@edge.example:8443/api/entries?a=1&&b=x+y%2Bz%3D&c&d=%zz%4&e=caf%C3%A9%FF&a=2#frag?x=1";
+        assert_eq!(origin(href), "https://edge.example:8443");
+        assert_eq!(origin("http://127.0.0.1:8787"), "http://127.0.0.1:8787");
+        let pairs = query_pairs(href);
+        let want = [
+            ("a", "1"),
+            ("b", "x y+z="),
+            ("c", ""),
+            ("d", "%zz%4"),
+            ("e", "caf\u{e9}\u{fffd}"),
+            ("a", "2"),
+        ];
+        let got: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(got, want);
+        assert!(query_pairs("https://a.example/x").is_empty());
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! are personal, and whether a payload is a given customer's, is the core's knowledge
 //! (`platforms::redact`); this file only pages through D1 and writes back what the core returns.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use crate::api::{authorize, Caller};
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
@@ -12,7 +15,6 @@ use crate::store::privacy::HeldPayload;
 use crate::store::{now_ms, Db};
 use ledgerbridge_core::platforms::redact::{belongs_to, Customer};
 use ledgerbridge_core::{redact_personal_data, Platform};
-use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeSet;
 use worker::{Env, Request, Response, Result};
@@ -118,11 +120,14 @@ fn field_error(code: &'static str, path: &str, message: &str) -> HttpError {
     }
 }
 
-/// An id as text, whether the caller sent it as a number or a string.
-pub fn id_text(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+/// An id as text, whether the caller sent it as a number (its text as written) or a string
+/// (trimmed, not blank); `raw` is the JSON value as written.
+pub fn id_text(raw: &str) -> Option<String> {
+    match raw.as_bytes().first()? {
+        b'"' => crate::peek::text(Some(raw))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        b'-' | b'0'..=b'9' => Some(raw.to_string()),
         _ => None,
     }
 }
@@ -130,25 +135,56 @@ pub fn id_text(v: &serde_json::Value) -> Option<String> {
 /// Bodies of the privacy endpoints are a few ids: anything bigger is refused unread.
 const BODY_CAP: usize = 16 * 1024;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ErasureBody {
+/// `{"platform", "shop"?, "customer"?: {"email"?, "id"?}, "orders"?: [ids]}`, nothing else;
+/// ids as written (numbers or strings), checked after reading.
+#[derive(Debug)]
+struct ErasureBody<'a> {
     platform: String,
-    #[serde(default)]
     shop: Option<String>,
-    #[serde(default)]
-    customer: Option<CustomerRef>,
-    #[serde(default)]
-    orders: Vec<serde_json::Value>,
+    email: Option<String>,
+    customer_id: Option<&'a str>,
+    orders: Vec<&'a str>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct CustomerRef {
-    #[serde(default)]
-    email: Option<String>,
-    #[serde(default)]
-    id: Option<serde_json::Value>,
+/// Read with the core's Reader (issue #17), each refusal naming its field as serde's did.
+fn erasure_body(bytes: &[u8]) -> Result<ErasureBody<'_>, ledgerbridge_core::LedgerError> {
+    use crate::peek::{fields, raw_or_null};
+    use ledgerbridge_core::json::Reader;
+    crate::peek::body(bytes, |r| {
+        let mut b = ErasureBody {
+            platform: String::new(),
+            shop: None,
+            email: None,
+            customer_id: None,
+            orders: Vec::new(),
+        };
+        let mut platform = None;
+        fields(
+            r,
+            &["platform", "shop", "customer", "orders"],
+            &mut |r, at| {
+                match at {
+                    0 => platform = Some(r.string()?),
+                    1 => b.shop = r.opt(Reader::string)?,
+                    2 => {
+                        if !r.null()? {
+                            fields(r, &["email", "id"], &mut |r, at| {
+                                match at {
+                                    0 => b.email = r.opt(Reader::string)?,
+                                    _ => b.customer_id = raw_or_null(r)?,
+                                }
+                                Ok(())
+                            })?;
+                        }
+                    }
+                    _ => b.orders = r.vec(Reader::raw)?,
+                }
+                Ok(())
+            },
+        )?;
+        b.platform = platform.ok_or_else(|| r.missing("platform"))?;
+        Ok(b)
+    })
 }
 
 /// `POST /api/erasure {"platform", "shop", "customer": {"email", "id"}, "orders": [ids]}`: a
@@ -158,8 +194,7 @@ struct CustomerRef {
 pub async fn erasure(mut req: Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
     let caller = authorize(&req, env, settings, None)?;
     let body = read_capped(&mut req, BODY_CAP).await?;
-    let body: ErasureBody = crate::intake::json_body(&body)
-        .map_err(|e| HttpError::bad_request("E_BAD_BODY", e.to_string()))?;
+    let body = erasure_body(&body).map_err(crate::peek::bad_body)?;
     let platform = platform_named(&body.platform)?;
     if matches!(caller, Caller::Shop(_)) && platform != Platform::Shopify {
         return Err(HttpError::forbidden(
@@ -169,14 +204,13 @@ pub async fn erasure(mut req: Request, env: &Env, settings: &Settings) -> HttpRe
     let shop = caller
         .scope(body.shop.as_deref())?
         .ok_or_else(|| field_error("E_NO_SHOP", "shop", "name the shop"))?;
-    let customer = body.customer.unwrap_or_default();
-    let id = customer.id.as_ref().and_then(id_text);
+    let id = body.customer_id.and_then(id_text);
     let who = Customer {
-        email: customer.email.as_deref(),
+        email: body.email.as_deref(),
         id: id.as_deref(),
     };
     let mut orders = BTreeSet::new();
-    for (i, v) in body.orders.iter().enumerate() {
+    for (i, v) in body.orders.iter().copied().enumerate() {
         let id = id_text(v)
             .ok_or_else(|| field_error("E_BAD_BODY", &format!("orders[{i}]"), "an order id"))?;
         orders.insert(id);
@@ -204,4 +238,64 @@ pub async fn erasure(mut req: Request, env: &Env, settings: &Settings) -> HttpRe
         "events": held.len(),
         "redacted": rewritten,
     }))?)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn an_erasure_body_is_read_whole_and_a_refusal_names_its_field() {
+        let b = erasure_body(
+            br#"{"platform":"stripe","shop":"acct_1","customer":{"email":"a@b.example","id":" cus_1 "},"orders":[7,"ch_1",null]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (b.platform.as_str(), b.shop.as_deref()),
+            ("stripe", Some("acct_1"))
+        );
+        assert_eq!(
+            (b.email.as_deref(), b.customer_id),
+            (Some("a@b.example"), Some(r#"" cus_1 ""#))
+        );
+        assert_eq!(b.orders, vec!["7", r#""ch_1""#, "null"]);
+        let ids: Vec<Option<String>> = b.orders.iter().map(|o| id_text(o)).collect();
+        assert_eq!(ids, vec![Some("7".into()), Some("ch_1".into()), None]);
+        assert_eq!(id_text(r#"" cus_1 ""#).as_deref(), Some("cus_1"));
+        assert_eq!(id_text(r#""  ""#), None);
+        let bare = erasure_body(br#"{"platform":"shopify","customer":null}"#).unwrap();
+        assert!(bare.email.is_none() && bare.customer_id.is_none() && bare.orders.is_empty());
+        for (text, code, path) in [
+            (r#"{"shop":"s"}"#, "E_MISSING_FIELD", "platform"),
+            (
+                r#"{"platform":"stripe","customer":{"phone":"1"}}"#,
+                "E_INVALID_TYPE",
+                "customer.phone",
+            ),
+            (
+                r#"{"platform":"stripe","order":[1]}"#,
+                "E_INVALID_TYPE",
+                "order",
+            ),
+            (
+                r#"{"platform":"stripe","orders":7}"#,
+                "E_INVALID_TYPE",
+                "orders",
+            ),
+            (
+                r#"{"platform":"stripe","customer":{"email":1}}"#,
+                "E_INVALID_TYPE",
+                "customer.email",
+            ),
+            (
+                r#"{"platform":"stripe","orders":[1,]}"#,
+                "E_JSON",
+                "orders[1]",
+            ),
+        ] {
+            let e = erasure_body(text.as_bytes()).unwrap_err();
+            assert_eq!((e.code(), e.path()), (code, path), "{text}: {e}");
+        }
+    }
 }

@@ -12,13 +12,12 @@
 
 use crate::config::{text, Settings};
 use crate::http::call;
+use crate::peek;
 use crate::queue;
 use crate::store::{Db, NewEvent, Recorded};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use ledgerbridge_core::model::Timestamp;
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use worker::{Env, Method, Result};
 
 /// Orders per page, and pages per store per sweep (the cron runs every two minutes).
@@ -26,12 +25,6 @@ const PAGE: usize = 50;
 const PAGES_MAX: usize = 4;
 /// The first pull of a store looks this far back.
 const FIRST_LOOKBACK_MS: i64 = 24 * 3_600_000;
-
-#[derive(Deserialize)]
-struct Peek {
-    id: serde_json::Value,
-    date_modified_gmt: Option<String>,
-}
 
 /// The WooCommerce REST credentials (one consumer key for the deployment) as a Basic header.
 pub(crate) fn woo_basic(env: &Env) -> Option<String> {
@@ -41,14 +34,21 @@ pub(crate) fn woo_basic(env: &Env) -> Option<String> {
 }
 
 /// A listed WooCommerce order's id and `date_modified_gmt` (its version): what names its event.
-pub(crate) fn woo_peek(raw: &RawValue) -> Option<(String, String)> {
-    let peek = serde_json::from_str::<Peek>(raw.get()).ok()?;
-    let id = match &peek.id {
-        serde_json::Value::Number(n) => n.to_string(),
-        serde_json::Value::String(s) => s.clone(),
+/// Peeked with the core's Reader (issue #17); an id that is not a number or a string, or a
+/// version that is not a string, makes it `None`, as the serde derive's refusal did.
+pub(crate) fn woo_peek(raw: &str) -> Option<(String, String)> {
+    let [id, modified] = peek::members(raw, ["id", "date_modified_gmt"]).ok()?;
+    let id = id?;
+    let id = match id.as_bytes().first()? {
+        b'"' => peek::text(Some(id))?,
+        b'-' | b'0'..=b'9' => id.to_string(),
         _ => return None,
     };
-    Some((id, peek.date_modified_gmt.unwrap_or_default()))
+    let modified = match modified {
+        Some(m) => peek::text(Some(m))?,
+        None => String::new(),
+    };
+    Some((id, modified))
 }
 
 /// Pulls every store that has `woocommerce.base_url` configured; returns the events recorded.
@@ -76,22 +76,20 @@ pub async fn run(env: &Env, settings: &Settings, db: &Db, now: i64) -> Result<us
     Ok(recorded)
 }
 
-#[derive(Deserialize)]
-struct EventList<'a> {
-    #[serde(borrow)]
-    data: Vec<&'a RawValue>,
-    #[serde(default)]
-    has_more: bool,
-}
-
-#[derive(Deserialize)]
-struct EventPeek {
-    id: String,
-    #[serde(rename = "type", default)]
-    kind: String,
-    created: i64,
-    #[serde(default)]
-    account: Option<String>,
+/// A listed Stripe event: `(id, type, created, account)`; `None` (the event skipped) when its id
+/// or `created` is missing or of the wrong type, as the derive refused it.
+fn event_peek(raw: &str) -> Option<(String, String, i64, Option<String>)> {
+    let [id, kind, created, account] =
+        peek::members(raw, ["id", "type", "created", "account"]).ok()?;
+    let kind = match kind {
+        Some(k) => peek::text(Some(k))?,
+        None => String::new(),
+    };
+    let account = match account {
+        Some(a) => Some(peek::text(Some(a))?),
+        None => None,
+    };
+    Some((peek::text(id)?, kind, peek::int(created)?, account))
 }
 
 /// Stripe events that were not delivered, created since the cursor (Unix seconds, from a second
@@ -121,29 +119,29 @@ async fn pull_stripe(
             url.push_str(&format!("&starting_after={last}"));
         }
         let body = list_page(settings, &url, &[("authorization", bearer)], "events list").await?;
-        let list: EventList = serde_json::from_str(&body)
+        let (data, has_more) = crate::fetch::stripe::list(&body)
             .map_err(|e| worker::Error::RustError(format!("events list: {e}")))?;
-        for raw in &list.data {
-            let Ok(peek) = serde_json::from_str::<EventPeek>(raw.get()) else {
+        for raw in data {
+            let Some((id, kind, created, account)) = event_peek(raw) else {
                 continue;
             };
             let event = NewEvent {
                 platform: "stripe",
-                shop: peek.account.as_deref().unwrap_or(shop),
-                topic: &peek.kind,
-                delivery_id: &peek.id,
+                shop: account.as_deref().unwrap_or(shop),
+                topic: &kind,
+                delivery_id: &id,
                 resource: "other",
                 order_id: None,
-                payload: raw.get(),
+                payload: raw,
                 body_sha256: None,
             };
             if let Recorded::New(event_id) = db.record_event(&event, now).await? {
                 fresh.push(event_id);
             }
-            cursor = cursor.max(peek.created);
-            after = Some(peek.id);
+            cursor = cursor.max(created);
+            after = Some(id);
         }
-        if !list.has_more {
+        if !has_more {
             break;
         }
     }
@@ -180,7 +178,7 @@ async fn pull_store(
         );
         let headers = [("authorization", basic), ("accept", "application/json")];
         let body = list_page(settings, &url, &headers, "orders list").await?;
-        let orders: Vec<&RawValue> = serde_json::from_str(&body)
+        let orders = peek::items(&body)
             .map_err(|e| worker::Error::RustError(format!("orders list: {e}")))?;
         let count = orders.len();
         for raw in orders {
@@ -194,7 +192,7 @@ async fn pull_store(
                 delivery_id: &format!("pull:{id}:{modified}"),
                 resource: "order",
                 order_id: Some(&id),
-                payload: raw.get(),
+                payload: raw,
                 body_sha256: None,
             };
             if let Recorded::New(event_id) = db.record_event(&event, now).await? {
@@ -238,4 +236,53 @@ pub(crate) fn gmt_text(ms: i64) -> String {
     Timestamp::from_unix(ms.div_euclid(1000))
         .map(|t| t.as_str().chars().take(19).collect())
         .unwrap_or_else(|| "1970-01-01T00:00:00".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listed_orders_and_events_are_peeked_by_id_and_version() {
+        let order = r#"{"id":7301,"status":"completed","date_modified_gmt":"2026-12-01T10:00:00"}"#;
+        assert_eq!(
+            woo_peek(order),
+            Some(("7301".into(), "2026-12-01T10:00:00".into()))
+        );
+        assert_eq!(
+            woo_peek(r#"{"id":"A-1"}"#),
+            Some(("A-1".into(), String::new()))
+        );
+        for none in [
+            r#"{"id":null}"#,
+            r#"{"id":[1]}"#,
+            r#"{"id":1,"date_modified_gmt":5}"#,
+            r#"{"number":"1"}"#,
+            "[1]",
+        ] {
+            assert_eq!(woo_peek(none), None, "{none}");
+        }
+        let event = r#"{"id":"evt_1","object":"event","type":"charge.succeeded","created":1764580000,"account":"acct_1","data":{}}"#;
+        assert_eq!(
+            event_peek(event),
+            Some((
+                "evt_1".into(),
+                "charge.succeeded".into(),
+                1_764_580_000,
+                Some("acct_1".into())
+            ))
+        );
+        assert_eq!(
+            event_peek(r#"{"id":"evt_2","created":1}"#),
+            Some(("evt_2".into(), String::new(), 1, None))
+        );
+        for none in [
+            r#"{"id":"evt_1"}"#,
+            r#"{"id":1,"created":1}"#,
+            r#"{"id":"e","created":1.5}"#,
+            r#"{"id":"e","created":1,"account":7}"#,
+        ] {
+            assert_eq!(event_peek(none), None, "{none}");
+        }
+    }
 }

@@ -13,11 +13,10 @@
 use crate::config::Settings;
 use crate::fetch::shopify::API_VERSION;
 use crate::http::{call, excerpt};
+use crate::peek;
 use crate::queue;
 use crate::store::{Db, NewEvent, Recorded};
 use ledgerbridge_core::model::Timestamp;
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use worker::{Env, Method, Result};
 
 const PAGE: usize = 250;
@@ -25,19 +24,6 @@ const PAGE: usize = 250;
 const PAGES_MAX: usize = 20;
 /// The first pull of a shop looks this far back.
 const FIRST_LOOKBACK_S: i64 = 24 * 3600;
-
-#[derive(Deserialize)]
-struct Orders<'a> {
-    #[serde(borrow)]
-    orders: Vec<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct Peek {
-    id: u64,
-    #[serde(default)]
-    updated_at: String,
-}
 
 fn fail(what: String) -> worker::Error {
     worker::Error::RustError(what)
@@ -96,7 +82,7 @@ async fn pull_shop(
                     delivery_id: &format!("pull:{id}:{updated_at}"),
                     resource: "order",
                     order_id: Some(&id),
-                    payload: raw.get(),
+                    payload: raw,
                     body_sha256: None,
                 };
                 if let Recorded::New(event_id) = db.record_event(&event, now).await? {
@@ -156,14 +142,49 @@ pub(crate) async fn orders_page(
 
 /// The orders of a list page with their id and `updated_at` (the version that names an event);
 /// an order without a readable id is left out.
-pub(crate) fn order_peeks(body: &str) -> Result<Vec<(String, String, &RawValue)>> {
-    let page: Orders = serde_json::from_str(body).map_err(|e| fail(format!("orders list: {e}")))?;
-    Ok(page
-        .orders
+pub(crate) fn order_peeks(body: &str) -> Result<Vec<(String, String, &str)>> {
+    let orders = peek::list(body, "orders").map_err(|e| fail(format!("orders list: {e}")))?;
+    // An order without a whole-number id, or with an `updated_at` that is not a string, is
+    // skipped, as the serde derive skipped it.
+    Ok(orders
         .into_iter()
         .filter_map(|raw| {
-            let peek = serde_json::from_str::<Peek>(raw.get()).ok()?;
-            Some((peek.id.to_string(), peek.updated_at, raw))
+            let [id, updated_at] = peek::members(raw, ["id", "updated_at"]).ok()?;
+            let updated_at = match updated_at {
+                Some(u) => peek::text(Some(u))?,
+                None => String::new(),
+            };
+            Some((peek::whole(id)?.to_string(), updated_at, raw))
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn listed_orders_keep_their_text_and_need_a_whole_id() {
+        let body = r##"{"orders":[{"id":7300000000001,"updated_at":"2026-12-01T10:00:00-05:00","name":"#1001"}, {"id":"7"},{"id":2},{"id":3,"updated_at":null}]}"##;
+        let peeks = order_peeks(body).unwrap();
+        assert_eq!(
+            peeks,
+            vec![
+                (
+                    "7300000000001".to_string(),
+                    "2026-12-01T10:00:00-05:00".to_string(),
+                    r##"{"id":7300000000001,"updated_at":"2026-12-01T10:00:00-05:00","name":"#1001"}"##
+                ),
+                ("2".to_string(), String::new(), r#"{"id":2}"#),
+                (
+                    "3".to_string(),
+                    String::new(),
+                    r#"{"id":3,"updated_at":null}"#
+                ),
+            ]
+        );
+        assert!(order_peeks(r#"{"next":1}"#).is_err());
+        assert!(order_peeks(r#"{"orders":{}}"#).is_err());
+    }
 }

@@ -12,6 +12,9 @@
 //! Work per call is bounded (`EVENTS_MAX` stored events mapped); `truncated` and `next` say
 //! where to go on (`cursor`).
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use crate::backfill::day;
 use crate::config::{Settings, Target};
 use crate::http_error::{HttpError, HttpResult};
@@ -22,7 +25,6 @@ use ledgerbridge_core::journal::plan::logical_key;
 use ledgerbridge_core::journal::remap::{plan_remap, remap_id};
 use ledgerbridge_core::money::format_amount;
 use ledgerbridge_core::{map, Entry, Platform};
-use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeSet;
 use worker::{Env, Request, Response};
@@ -32,19 +34,36 @@ const BODY_CAP: usize = 1024;
 /// one batch, well inside Workers' limits per invocation.
 const EVENTS_MAX: i64 = 100;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `{"from", "to", "dry_run"? (default true), "cursor"?}`, nothing else.
+#[derive(Debug, PartialEq)]
 struct Body {
     from: String,
     to: String,
-    #[serde(default = "yes")]
     dry_run: bool,
-    #[serde(default)]
     cursor: Option<String>,
 }
 
-fn yes() -> bool {
-    true
+/// Read with the core's Reader (issue #17), each refusal naming its field as serde's did.
+fn read_body(text: &[u8]) -> Result<Body, ledgerbridge_core::LedgerError> {
+    crate::peek::body(text, |r| {
+        let (mut from, mut to, mut dry_run, mut cursor) = (None, None, true, None);
+        let names = ["from", "to", "dry_run", "cursor"];
+        crate::peek::fields(r, &names, &mut |r, at| {
+            match at {
+                0 => from = Some(r.string()?),
+                1 => to = Some(r.string()?),
+                2 => dry_run = r.bool()?,
+                _ => cursor = r.opt(ledgerbridge_core::json::Reader::string)?,
+            }
+            Ok(())
+        })?;
+        Ok(Body {
+            from: from.ok_or_else(|| r.missing("from"))?,
+            to: to.ok_or_else(|| r.missing("to"))?,
+            dry_run,
+            cursor,
+        })
+    })
 }
 
 fn bad(code: &'static str, path: &str, message: impl Into<String>) -> HttpError {
@@ -56,8 +75,7 @@ fn bad(code: &'static str, path: &str, message: impl Into<String>) -> HttpError 
 pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
     let (_, shop) = crate::setup::one_shop(&req, env, settings)?;
     let text = read_capped(&mut req, BODY_CAP).await?;
-    let body: Body =
-        crate::intake::json_body(&text).map_err(|e| bad("E_BAD_BODY", "", e.to_string()))?;
+    let body = read_body(&text).map_err(crate::peek::bad_body)?;
     if day(&body.to, "to")? < day(&body.from, "from")? {
         return Err(bad("E_BAD_DATE", "to", "to is before from"));
     }
@@ -194,4 +212,38 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
         "truncated": more,
         "next": more.then(|| events.last().map(|e| e.id.to_string())).flatten(),
     }))?)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_remap_body_is_a_dry_run_unless_it_says_otherwise() {
+        let body = read_body(br#"{"from":"2026-05-01","to":"2026-05-31"}"#).unwrap();
+        assert_eq!((body.dry_run, body.cursor), (true, None));
+        let body =
+            read_body(br#"{"to":"2026-05-31","from":"2026-05-01","dry_run":false,"cursor":"9"}"#)
+                .unwrap();
+        assert_eq!((body.dry_run, body.cursor.as_deref()), (false, Some("9")));
+        for (text, code, path) in [
+            (r#"{"from":"2026-05-01"}"#, "E_MISSING_FIELD", "to"),
+            (
+                r#"{"from":"a","to":"b","dry":true}"#,
+                "E_INVALID_TYPE",
+                "dry",
+            ),
+            (
+                r#"{"from":"a","to":"b","dry_run":null}"#,
+                "E_INVALID_TYPE",
+                "dry_run",
+            ),
+            (r#"{"from":1,"to":"b"}"#, "E_INVALID_TYPE", "from"),
+            (r#"{"from":"a","to":"b"} {}"#, "E_JSON", ""),
+        ] {
+            let e = read_body(text.as_bytes()).unwrap_err();
+            assert_eq!((e.code(), e.path()), (code, path), "{text}: {e}");
+        }
+    }
 }

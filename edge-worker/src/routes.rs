@@ -9,7 +9,10 @@ use crate::{
 use ledgerbridge_core::Platform;
 use worker::{Env, Method, Request, Response, Result};
 
-pub async fn fetch(req: Request, env: Env) -> Result<Response> {
+/// What a request with a broken deployment config may still be sending, read and dropped.
+const DRAIN_CAP: usize = 1 << 20;
+
+pub async fn fetch(mut req: Request, env: Env) -> Result<Response> {
     let path = req.path();
     let method = req.method();
     let origin = req.headers().get("origin").ok().flatten();
@@ -17,6 +20,10 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
         Ok(s) => s,
         Err(e) => {
             worker::console_error!("config: {e}");
+            // The sender's body is read first: answered while still writing it, the sender saw
+            // a reset connection instead of the 500 (a webhook body of a few KB, once the
+            // config was refused within microseconds: hardening.test.mjs).
+            let _ = crate::intake::read_capped(&mut req, DRAIN_CAP).await;
             return HttpError::internal(e).response();
         }
     };

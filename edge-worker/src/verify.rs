@@ -248,7 +248,7 @@ mod tests {
             "if tag.len() != 32 {",
             "if tags.len() == STRIPE_MAX_SIGNATURES {",
             "if text.len() % 2 != 0 {",
-            "if header.alg != \"HS256\" {",
+            "if alg != \"HS256\" {",
             "if client_id.is_empty() || claims.aud != client_id {",
             "if issuer.as_deref() != Some(dest.as_str()) {",
             ".all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');",

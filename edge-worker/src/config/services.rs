@@ -3,20 +3,16 @@
 //! here is checked to be https when SHOPS is read (`ShopConfig::check_urls`).
 
 use super::{text, ShopConfig};
-use serde::Deserialize;
 use worker::Env;
 
 /// The Admin API of one Shopify shop. Without a token the shop's orders map as their webhooks
 /// say (no fees) and its payouts are not polled.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct ShopifyConfig {
     /// Default `https://{shop}` (the shop's own domain, as the Admin API is addressed).
-    #[serde(default)]
     pub admin_base: Option<String>,
     /// The secret holding this shop's Admin API access token; default `SHOPIFY_ADMIN_TOKEN`.
     /// Each shop (custom app install) has its own token, so several shops need several secrets.
-    #[serde(default)]
     pub token_secret: Option<String>,
 }
 
@@ -52,50 +48,54 @@ pub fn is_myshopify_host(shop: &str) -> bool {
     })
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct StripeConfig {
-    #[serde(default = "stripe_base")]
     pub api_base: String,
+}
+
+impl Default for StripeConfig {
+    fn default() -> Self {
+        Self {
+            api_base: stripe_base(),
+        }
+    }
 }
 
 fn stripe_base() -> String {
     "https://api.stripe.com".into()
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct WooCommerceConfig {
     /// The store's address, e.g. `https://shop.example.com` (the API is under `/wp-json/wc/v3`).
     pub base_url: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct BigCommerceConfig {
-    #[serde(default = "bigcommerce_base")]
     pub api_base: String,
+}
+
+impl Default for BigCommerceConfig {
+    fn default() -> Self {
+        Self {
+            api_base: bigcommerce_base(),
+        }
+    }
 }
 
 fn bigcommerce_base() -> String {
     "https://api.bigcommerce.com".into()
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct QboConfig {
     /// The company; empty = the one connected from the admin page (`connections` in D1).
-    #[serde(default)]
     pub realm_id: String,
-    #[serde(default = "qbo_base")]
     pub base_url: String,
-    #[serde(default = "qbo_token")]
     pub token_url: String,
-    #[serde(default = "qbo_minor")]
     pub minor_version: String,
-    #[serde(default = "qbo_authorize")]
     pub authorize_url: String,
-    #[serde(default = "qbo_revoke")]
     pub revoke_url: String,
 }
 
@@ -132,21 +132,14 @@ impl Default for QboConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct XeroConfig {
     /// The organisation; empty = the one connected from the admin page (`connections` in D1).
-    #[serde(default)]
     pub tenant_id: String,
-    #[serde(default = "xero_base")]
     pub base_url: String,
-    #[serde(default = "xero_token")]
     pub token_url: String,
-    #[serde(default = "xero_authorize")]
     pub authorize_url: String,
-    #[serde(default = "xero_revoke")]
     pub revoke_url: String,
-    #[serde(default = "xero_connections")]
     pub connections_url: String,
 }
 

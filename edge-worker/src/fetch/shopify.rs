@@ -4,15 +4,19 @@
 //! `{"order": <webhook order>, "order_transactions": <GraphQL answer>}`, both verbatim: the core
 //! books the fee with the sale, and the payout then settles the net.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use super::{retry_after_s, Prepared};
 use crate::config::{Settings, ShopConfig};
 use crate::http::{backoff, call, excerpt};
 use crate::store::{order_key, Db, EventRow};
 // The query's text is the core's: the adapter reading the answer and the query asking for it
 // change together.
+use crate::peek::{self, known, raw_or_null};
+use ledgerbridge_core::json::Reader;
 use ledgerbridge_core::platforms::shopify::{order_envelope, order_transactions_request};
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use ledgerbridge_core::LedgerError;
 use std::collections::BTreeSet;
 use worker::{Env, Method, Result};
 
@@ -20,65 +24,133 @@ use worker::{Env, Method, Result};
 /// version for a year; moving it is a code change reviewed against the release notes.
 pub const API_VERSION: &str = "2025-10";
 
-#[derive(Deserialize)]
-struct Peek<'a> {
-    #[serde(borrow, default)]
-    order_transactions: Option<&'a RawValue>,
-}
-
 /// Whether a stored payload is already the order with its transactions.
 pub fn has_transactions(payload: &str) -> bool {
-    serde_json::from_str::<Peek>(payload).is_ok_and(|p| p.order_transactions.is_some())
+    peek::members(payload, ["order_transactions"]).is_ok_and(|[t]| t.is_some())
 }
 
-#[derive(Deserialize)]
+/// A GraphQL answer, as much of it as the fetch decides on. Read with the core's [`Reader`]
+/// (issue #17: the serde derives of these six structs were about 16 KB of the worker's wasm):
+/// other members skipped, a member of the wrong type refuses the whole answer, as the derives did.
 struct Answer<'a> {
-    #[serde(borrow, default)]
-    data: Option<Data<'a>>,
-    #[serde(default)]
+    /// `data.order`, `None` when absent or `null`.
+    order: Option<&'a str>,
     errors: Vec<GqlError>,
-    #[serde(default)]
-    extensions: Option<Extensions>,
-}
-
-#[derive(Deserialize)]
-struct Data<'a> {
-    #[serde(borrow, default)]
-    order: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct GqlError {
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    extensions: Option<ErrorExtensions>,
-}
-
-#[derive(Deserialize)]
-struct ErrorExtensions {
-    #[serde(default)]
-    code: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Extensions {
     cost: Option<Cost>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+struct GqlError {
+    message: String,
+    code: Option<String>,
+}
+
 struct Cost {
-    #[serde(default)]
     requested_query_cost: f64,
     throttle_status: Option<Throttle>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct Throttle {
     currently_available: f64,
     restore_rate: f64,
+}
+
+fn answer(text: &str) -> Result<Answer<'_>, LedgerError> {
+    let mut r = Reader::new(text);
+    let mut a = Answer {
+        order: None,
+        errors: Vec::new(),
+        cost: None,
+    };
+    known(&mut r, &["data", "errors", "extensions"], &mut |r, at| {
+        match at {
+            0 => {
+                if !r.null()? {
+                    known(r, &["order"], &mut |r, _| {
+                        a.order = raw_or_null(r)?;
+                        Ok(())
+                    })?;
+                }
+            }
+            1 => a.errors = r.vec(gql_error)?,
+            _ => {
+                if !r.null()? {
+                    known(r, &["cost"], &mut |r, _| {
+                        a.cost = r.opt(cost)?;
+                        Ok(())
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    r.finish()?;
+    Ok(a)
+}
+
+fn gql_error(r: &mut Reader<'_>) -> Result<GqlError, LedgerError> {
+    let mut e = GqlError {
+        message: String::new(),
+        code: None,
+    };
+    known(r, &["message", "extensions"], &mut |r, at| {
+        match at {
+            0 => e.message = r.string()?,
+            _ => {
+                if !r.null()? {
+                    known(r, &["code"], &mut |r, _| {
+                        e.code = r.opt(Reader::string)?;
+                        Ok(())
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(e)
+}
+
+fn cost(r: &mut Reader<'_>) -> Result<Cost, LedgerError> {
+    let mut c = Cost {
+        requested_query_cost: 0.0,
+        throttle_status: None,
+    };
+    known(
+        r,
+        &["requestedQueryCost", "throttleStatus"],
+        &mut |r, at| {
+            match at {
+                0 => c.requested_query_cost = float(r)?,
+                _ => c.throttle_status = r.opt(throttle)?,
+            }
+            Ok(())
+        },
+    )?;
+    Ok(c)
+}
+
+fn throttle(r: &mut Reader<'_>) -> Result<Throttle, LedgerError> {
+    let (mut available, mut rate) = (None, None);
+    known(r, &["currentlyAvailable", "restoreRate"], &mut |r, at| {
+        let value = Some(float(r)?);
+        match at {
+            0 => available = value,
+            _ => rate = value,
+        }
+        Ok(())
+    })?;
+    Ok(Throttle {
+        currently_available: available.ok_or_else(|| r.missing("currentlyAvailable"))?,
+        restore_rate: rate.ok_or_else(|| r.missing("restoreRate"))?,
+    })
+}
+
+/// A JSON number as `f64` (the cost figures are small counts; a decimal would add nothing).
+fn float(r: &mut Reader<'_>) -> Result<f64, LedgerError> {
+    let (text, _) = r.numeral()?;
+    text.parse().map_err(|_| LedgerError::InvalidType {
+        path: r.path_here(),
+        message: format!("invalid type: {text:?}, expected a number"),
+    })
 }
 
 /// Seconds until the bucket holds the query's cost again (at least one).
@@ -193,7 +265,7 @@ pub async fn fees_of(
             ))
         }
     }
-    let answer: Answer = match serde_json::from_str(&reply.body) {
+    let answer = match answer(&reply.body) {
         Ok(a) => a,
         Err(e) => {
             return Prepared::Retry {
@@ -202,8 +274,8 @@ pub async fn fees_of(
             }
         }
     };
-    let cost = answer.extensions.as_ref().and_then(|x| x.cost.as_ref());
-    let code = |e: &GqlError| e.extensions.as_ref().and_then(|x| x.code.clone());
+    let cost = answer.cost.as_ref();
+    let code = |e: &GqlError| e.code.clone();
     if answer
         .errors
         .iter()
@@ -226,11 +298,7 @@ pub async fn fees_of(
             .join("; ");
         return Prepared::Park(format!("Shopify order fees: {}", excerpt(&why)));
     }
-    if answer
-        .data
-        .and_then(|d| d.order)
-        .is_none_or(|o| o.get() == "null")
-    {
+    if answer.order.is_none() {
         return Prepared::Park(format!(
             "Shopify has no order {order_id} for this token (orders older than 60 days need read_all_orders)"
         ));
@@ -246,33 +314,12 @@ pub async fn fees_of(
     }
 }
 
-#[derive(Deserialize)]
-struct PayoutPeek {
-    #[serde(default)]
-    balance_transactions: Vec<ItemPeek>,
-}
-
-#[derive(Deserialize)]
-struct ItemPeek {
-    #[serde(default)]
-    source_order_id: Option<serde_json::Value>,
-}
-
 /// A payout is booked even when it names orders the ledger has never seen (the bank has the
 /// money either way); those orders are named in the event's note so their sales can be chased.
 pub async fn payout_note(db: &Db, event: &EventRow) -> Result<Prepared> {
-    let Ok(peek) = serde_json::from_str::<PayoutPeek>(&event.payload) else {
+    let Ok(ids) = source_orders(&event.payload) else {
         return Ok(Prepared::unchanged());
     };
-    let ids: BTreeSet<String> = peek
-        .balance_transactions
-        .iter()
-        .filter_map(|t| match &t.source_order_id {
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
-            _ => None,
-        })
-        .collect();
     let mut missing = Vec::new();
     for id in ids {
         if !db
@@ -293,8 +340,34 @@ pub async fn payout_note(db: &Db, event: &EventRow) -> Result<Prepared> {
     })
 }
 
+/// The order ids a payout's balance transactions name (`source_order_id`, a number or a
+/// non-empty string; others ignored); a payout that is not an object of such items is an error.
+fn source_orders(payload: &str) -> Result<BTreeSet<String>, LedgerError> {
+    let mut r = Reader::new(payload);
+    let mut ids = BTreeSet::new();
+    known(&mut r, &["balance_transactions"], &mut |r, _| {
+        r.each(&mut |r| {
+            known(r, &["source_order_id"], &mut |r, _| {
+                match r.lookahead() {
+                    b'"' => Some(r.string()?).filter(|s| !s.is_empty()),
+                    b'-' | b'0'..=b'9' => Some(r.numeral()?.0.to_string()),
+                    _ => {
+                        r.skip()?;
+                        None
+                    }
+                }
+                .map(|id| ids.insert(id));
+                Ok(())
+            })
+        })
+    })?;
+    r.finish()?;
+    Ok(ids)
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -317,5 +390,49 @@ mod tests {
             r#"{"order":{"id":1},"order_transactions":{"data":{}}}"#
         ));
         assert!(!has_transactions(r#"{"id":1,"line_items":[]}"#));
+    }
+
+    #[test]
+    fn graphql_answers_are_read_for_order_errors_and_cost() {
+        let a = answer(
+            r#"{"data":{"order":{"id":"gid://shopify/Order/1","transactions":[]}},"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED"},"locations":[]}],
+            "extensions":{"cost":{"requestedQueryCost":52,"actualQueryCost":null,"throttleStatus":{"maximumAvailable":2000.0,"currentlyAvailable":2.5,"restoreRate":100.0}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            a.order,
+            Some(r#"{"id":"gid://shopify/Order/1","transactions":[]}"#)
+        );
+        assert_eq!(
+            (a.errors[0].message.as_str(), a.errors[0].code.as_deref()),
+            ("Throttled", Some("THROTTLED"))
+        );
+        assert_eq!(refill_s(a.cost.as_ref()), 1);
+        let none = answer(r#"{"data":{"order":null},"extensions":null}"#).unwrap();
+        assert!(none.order.is_none() && none.errors.is_empty() && none.cost.is_none());
+        assert!(answer(r#"{"data":null}"#).unwrap().order.is_none());
+        for bad in [
+            r#"{"errors":{"message":"x"}}"#,
+            r#"{"errors":[{"message":null}]}"#,
+            r#"{"extensions":{"cost":{"throttleStatus":{"restoreRate":1}}}}"#,
+            r#"{"data":{},"data":{}}"#,
+            r#"{"data":{"order":1}} x"#,
+        ] {
+            assert!(answer(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_payout_names_its_orders_by_number_or_string() {
+        let ids = source_orders(
+            r#"{"payout":{"id":1},"balance_transactions":[{"source_order_id":7300000000001},{"source_order_id":"42"},{"source_order_id":""},{"source_order_id":null},{"type":"adjustment"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            ids.into_iter().collect::<Vec<_>>(),
+            vec!["42", "7300000000001"]
+        );
+        assert!(source_orders(r#"{"balance_transactions":[1]}"#).is_err());
+        assert!(source_orders(r#"{"payout":{}}"#).unwrap().is_empty());
     }
 }

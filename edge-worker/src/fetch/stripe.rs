@@ -5,12 +5,16 @@
 //! automatic payout is stored as `{"payout", "balance_transactions"}` (every page of
 //! `GET /v1/balance_transactions?payout=`). Disputes carry their balance transactions whole.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use super::{retry_after_s, Prepared};
 use crate::config::{text, Settings, ShopConfig};
 use crate::http::{backoff, call, excerpt};
+use crate::peek::{self, known, raw_or_null};
 use crate::store::EventRow;
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use ledgerbridge_core::json::{write, Reader};
+use ledgerbridge_core::LedgerError;
 use std::collections::BTreeMap;
 use worker::{Env, Method};
 
@@ -19,58 +23,105 @@ use worker::{Env, Method};
 const PAGE: usize = 100;
 const PAGES_MAX: usize = 500;
 
-#[derive(Deserialize)]
+/// An event, as much of it as decides the fetch. These peeks are read with the core's
+/// [`Reader`] (issue #17: their serde derives were about 14 KB of the worker's wasm): other
+/// members skipped, a member of the wrong type refuses the whole document, as the derives did.
 struct Top<'a> {
-    #[serde(default)]
     object: Option<String>,
-    #[serde(default, rename = "type")]
     kind: Option<String>,
-    #[serde(default)]
     account: Option<String>,
-    #[serde(borrow, default)]
-    data: Option<TopData<'a>>,
-    #[serde(borrow, default)]
-    payout: Option<&'a RawValue>,
+    /// `data.object` as written (`data` present without `object` refuses the event).
+    data: Option<&'a str>,
+    payout: Option<&'a str>,
 }
 
-#[derive(Deserialize)]
-struct TopData<'a> {
-    #[serde(borrow)]
-    object: &'a RawValue,
+fn top(text: &str) -> Result<Top<'_>, LedgerError> {
+    let mut r = Reader::new(text);
+    let mut t = Top {
+        object: None,
+        kind: None,
+        account: None,
+        data: None,
+        payout: None,
+    };
+    let names = ["object", "type", "account", "data", "payout"];
+    known(&mut r, &names, &mut |r, at| {
+        match at {
+            0 => t.object = r.opt(Reader::string)?,
+            1 => t.kind = r.opt(Reader::string)?,
+            2 => t.account = r.opt(Reader::string)?,
+            3 => {
+                if !r.null()? {
+                    let mut object = None;
+                    known(r, &["object"], &mut |r, _| {
+                        object = Some(r.raw()?);
+                        Ok(())
+                    })?;
+                    t.data = Some(object.ok_or_else(|| r.missing("object"))?);
+                }
+            }
+            _ => t.payout = raw_or_null(r)?,
+        }
+        Ok(())
+    })?;
+    r.finish()?;
+    Ok(t)
 }
 
-#[derive(Deserialize)]
+#[derive(Default)]
 struct Obj<'a> {
-    #[serde(default)]
     id: String,
-    #[serde(default)]
     object: String,
-    #[serde(default)]
     status: Option<String>,
-    #[serde(default)]
     captured: Option<bool>,
-    #[serde(borrow, default)]
-    balance_transaction: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    refunds: Option<&'a RawValue>,
+    balance_transaction: Option<&'a str>,
+    refunds: Option<&'a str>,
     /// A payment intent's charge: an id in a webhook, the charge when expanded.
-    #[serde(borrow, default)]
-    latest_charge: Option<&'a RawValue>,
-    #[serde(default)]
+    latest_charge: Option<&'a str>,
     automatic: Option<bool>,
-    #[serde(default)]
     reconciliation_status: Option<String>,
+}
+
+fn obj(text: &str) -> Result<Obj<'_>, LedgerError> {
+    let mut r = Reader::new(text);
+    let mut o = Obj::default();
+    let names = [
+        "id",
+        "object",
+        "status",
+        "captured",
+        "balance_transaction",
+        "refunds",
+        "latest_charge",
+        "automatic",
+        "reconciliation_status",
+    ];
+    known(&mut r, &names, &mut |r, at| {
+        match at {
+            0 => o.id = r.string()?,
+            1 => o.object = r.string()?,
+            2 => o.status = r.opt(Reader::string)?,
+            3 => o.captured = r.opt(Reader::bool)?,
+            4 => o.balance_transaction = raw_or_null(r)?,
+            5 => o.refunds = raw_or_null(r)?,
+            6 => o.latest_charge = raw_or_null(r)?,
+            7 => o.automatic = r.opt(Reader::bool)?,
+            _ => o.reconciliation_status = r.opt(Reader::string)?,
+        }
+        Ok(())
+    })?;
+    r.finish()?;
+    Ok(o)
 }
 
 impl Obj<'_> {
     /// The balance transaction is there in full (not an id, not null); for a payment intent,
     /// that of its expanded charge.
     fn expanded(&self) -> bool {
-        self.balance_transaction
-            .is_some_and(|b| b.get().trim_start().starts_with('{'))
+        self.balance_transaction.is_some_and(|b| b.starts_with('{'))
             || self
                 .latest_charge
-                .and_then(|c| serde_json::from_str::<Obj>(c.get()).ok())
+                .and_then(|c| obj(c).ok())
                 .is_some_and(|c| c.expanded())
     }
 }
@@ -111,17 +162,17 @@ pub async fn expand(
     shop_config: &ShopConfig,
     event: &EventRow,
 ) -> Prepared {
-    let Ok(top) = serde_json::from_str::<Top>(&event.payload) else {
+    let Ok(top) = top(&event.payload) else {
         return Prepared::unchanged();
     };
     if top.payout.is_some() || top.object.as_deref() != Some("event") {
         // Already the payout envelope, or a bare object: mapped as it is.
         return Prepared::unchanged();
     }
-    let (Some(data), kind) = (top.data.as_ref(), top.kind.as_deref().unwrap_or_default()) else {
+    let (Some(data), kind) = (top.data, top.kind.as_deref().unwrap_or_default()) else {
         return Prepared::unchanged();
     };
-    let Ok(obj) = serde_json::from_str::<Obj>(data.object.get()) else {
+    let Ok(obj) = obj(data) else {
         return Prepared::unchanged();
     };
     let want = want(kind, &obj);
@@ -183,7 +234,7 @@ pub async fn expand(
         Ok(body) => body,
         Err(p) => return p,
     };
-    match serde_json::from_str::<Obj>(&fetched) {
+    match self::obj(&fetched) {
         Ok(o) if o.status.as_deref() == Some("succeeded") && !o.expanded() => {
             // Async capture: the balance transaction is created a little later, and a
             // `charge.updated` follows; mapping now would book the sale without its fee.
@@ -209,20 +260,41 @@ pub async fn expand(
     }
 }
 
-/// The event with `data.object` replaced by the fetched object (other fields kept verbatim).
+/// The event with `data.object` replaced by the fetched object (other fields kept verbatim; both
+/// objects written with their keys in order, a repeated key keeping its last value, as the
+/// `BTreeMap` of raw values this replaced wrote them).
 fn replace_object(event: &str, object: &str) -> Option<String> {
-    let mut top: BTreeMap<String, Box<RawValue>> = serde_json::from_str(event).ok()?;
-    let mut data: BTreeMap<String, Box<RawValue>> =
-        serde_json::from_str(top.get("data")?.get()).ok()?;
-    data.insert(
-        "object".into(),
-        RawValue::from_string(object.trim().to_string()).ok()?,
-    );
-    top.insert(
-        "data".into(),
-        RawValue::from_string(serde_json::to_string(&data).ok()?).ok()?,
-    );
-    serde_json::to_string(&top).ok()
+    let mut top = members_of(event)?;
+    let mut data = members_of(top.get("data")?)?;
+    data.insert("object".into(), object.trim());
+    let data = written(&data);
+    top.insert("data".into(), &data);
+    Some(written(&top))
+}
+
+fn members_of(text: &str) -> Option<BTreeMap<String, &str>> {
+    let mut r = Reader::new(text);
+    let mut members = BTreeMap::new();
+    let mut obj = r.object().ok()?;
+    while let Some(key) = r.key(&mut obj).ok()? {
+        members.insert(key.into_owned(), r.raw().ok()?);
+    }
+    r.finish().ok()?;
+    Some(members)
+}
+
+fn written(members: &BTreeMap<String, &str>) -> String {
+    let mut out = String::from("{");
+    for (i, (key, raw)) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write::string(&mut out, key);
+        out.push(':');
+        out.push_str(raw);
+    }
+    out.push('}');
+    out
 }
 
 struct Api<'a> {
@@ -232,17 +304,20 @@ struct Api<'a> {
     timeout_ms: u32,
 }
 
-#[derive(Deserialize)]
-struct List<'a> {
-    #[serde(borrow)]
-    data: Vec<&'a RawValue>,
-    #[serde(default)]
-    has_more: bool,
-}
-
-#[derive(Deserialize)]
-struct IdOnly {
-    id: String,
+/// A page of a Stripe list: its items as written, and whether more follow.
+pub(crate) fn list(text: &str) -> Result<(Vec<&str>, bool), LedgerError> {
+    let mut r = Reader::new(text);
+    let (mut data, mut has_more) = (None, false);
+    known(&mut r, &["data", "has_more"], &mut |r, at| {
+        match at {
+            0 => data = Some(r.vec(Reader::raw)?),
+            _ => has_more = r.bool()?,
+        }
+        Ok(())
+    })?;
+    let data = data.ok_or_else(|| r.missing("data"))?;
+    r.finish()?;
+    Ok((data, has_more))
 }
 
 impl Api<'_> {
@@ -294,7 +369,7 @@ impl Api<'_> {
             Ok(p) => p,
             Err(p) => return p,
         };
-        if let Ok(o) = serde_json::from_str::<Obj>(&payout) {
+        if let Ok(o) = obj(&payout) {
             if o.reconciliation_status.as_deref() == Some("in_progress") {
                 // Listing by payout is complete only once Stripe has reconciled it.
                 return Prepared::Retry {
@@ -317,19 +392,19 @@ impl Api<'_> {
                 Ok(b) => b,
                 Err(p) => return p,
             };
-            let Ok(list) = serde_json::from_str::<List>(&body) else {
+            let Ok((data, has_more)) = list(&body) else {
                 return Prepared::Retry {
                     reason: "Stripe balance transactions list: not a list".into(),
                     after_s: backoff(1),
                 };
             };
-            let last = list
-                .data
+            let last = data
                 .last()
-                .and_then(|r| serde_json::from_str::<IdOnly>(r.get()).ok());
-            items.extend(list.data.iter().map(|r| r.get().to_string()));
-            match (list.has_more, last) {
-                (true, Some(l)) => after = Some(l.id),
+                .and_then(|item| peek::members(item, ["id"]).ok())
+                .and_then(|[id]| peek::text(id));
+            items.extend(data.iter().map(|item| item.to_string()));
+            match (has_more, last) {
+                (true, Some(id)) => after = Some(id),
                 _ => {
                     return Prepared::Ready {
                         payload: Some(format!(
@@ -355,7 +430,7 @@ mod tests {
     use super::*;
 
     fn obj(json: &str) -> Obj<'_> {
-        serde_json::from_str(json).unwrap()
+        super::obj(json).unwrap()
     }
 
     #[test]
@@ -415,6 +490,45 @@ mod tests {
         assert_eq!(v["data"]["object"]["balance_transaction"]["fee"], 5);
         assert_eq!(v["data"]["previous_attributes"]["a"], 1);
         assert_eq!(v["id"], "evt_1");
+    }
+
+    #[test]
+    fn the_rewritten_event_is_written_as_the_raw_value_map_wrote_it() {
+        let out = replace_object(
+            "{\"type\":\"charge.succeeded\", \"data\": {\"previous_attributes\":{ \"a\" : 1 },\"object\":{\"id\":\"ch_1\"}},\"id\":\"evt_1\",\"k\\u00e9\\n\":null,\"id\":\"evt_2\"}",
+            " {\"id\":\"ch_1\",\"fee\":5}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "{\"data\":{\"object\":{\"id\":\"ch_1\",\"fee\":5},\"previous_attributes\":{ \"a\" : 1 }},\"id\":\"evt_2\",\"k\u{e9}\\n\":null,\"type\":\"charge.succeeded\"}"
+        );
+        assert!(replace_object(r#"{"data":[]}"#, "{}").is_none());
+        assert!(replace_object(r#"{"id":1}"#, "{}").is_none());
+    }
+
+    #[test]
+    fn events_lists_and_objects_refuse_a_wrong_member_as_the_derives_did() {
+        let t = top(r#"{"object":"event","type":"charge.succeeded","account":null,"data":{"object":{"id":"ch_1"},"x":1},"created":1}"#).unwrap();
+        assert_eq!(
+            (t.object.as_deref(), t.kind.as_deref(), t.account),
+            (Some("event"), Some("charge.succeeded"), None)
+        );
+        assert_eq!((t.data, t.payout), (Some(r#"{"id":"ch_1"}"#), None));
+        assert!(top(r#"{"data":{"previous_attributes":{}}}"#).is_err());
+        assert!(top(r#"{"type":7}"#).is_err());
+        assert!(super::obj(r#"{"captured":"yes"}"#).is_err());
+        assert!(super::obj(r#"{"id":null}"#).is_err());
+        assert!(super::obj(r#"{"id":"a","id":"b"}"#).is_err());
+        let (items, more) =
+            list(r#"{"object":"list","data":[{"id":"txn_1"}, {"id":"txn_2"}],"has_more":true}"#)
+                .unwrap();
+        assert_eq!(
+            (items, more),
+            (vec![r#"{"id":"txn_1"}"#, r#"{"id":"txn_2"}"#], true)
+        );
+        assert!(list(r#"{"has_more":false}"#).is_err());
+        assert!(list(r#"{"data":null}"#).is_err());
     }
 
     #[test]

@@ -5,14 +5,19 @@
 //! is written to D1 before the new access token is used, so a crash right after the refresh
 //! cannot lose it.
 
+// The core's error (path and message), as the JSON Reader and its callbacks return it.
+#![allow(clippy::result_large_err)]
+
 use super::{Ctx, Outcome};
 use crate::config::{text, Target};
 use crate::http::{backoff, call, excerpt, retry_after, Reply};
+use crate::peek::known;
 use crate::seal::{self, TokenKey};
 use crate::store::now_ms;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use serde::Deserialize;
+use ledgerbridge_core::json::Reader;
+use ledgerbridge_core::LedgerError;
 use worker::Method;
 
 /// How long one refresh may hold the lease before another invocation may take over.
@@ -46,13 +51,34 @@ pub const XERO: Provider = Provider {
     budgets: &[('s', 5), ('m', 60), ('d', 5_000)],
 };
 
-#[derive(Deserialize)]
-struct Granted {
-    access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default)]
-    expires_in: Option<i64>,
+/// A token endpoint's answer (RFC 6749 §5.1), as much of it as is kept.
+pub struct Granted {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_in: Option<i64>,
+}
+
+/// Read with the core's [`Reader`] (issue #17: one reader for this and the connect flow's token
+/// answer instead of two serde derives): other members skipped, `access_token` required.
+pub fn granted(text: &str) -> Result<Granted, LedgerError> {
+    let mut r = Reader::new(text);
+    let (mut access, mut refresh, mut expires_in) = (None, None, None);
+    let names = ["access_token", "refresh_token", "expires_in"];
+    known(&mut r, &names, &mut |r, at| {
+        match at {
+            0 => access = Some(r.string()?),
+            1 => refresh = r.opt(Reader::string)?,
+            _ => expires_in = r.opt(crate::peek::integer)?,
+        }
+        Ok(())
+    })?;
+    let access_token = access.ok_or_else(|| r.missing("access_token"))?;
+    r.finish()?;
+    Ok(Granted {
+        access_token,
+        refresh_token: refresh,
+        expires_in,
+    })
 }
 
 /// The key tokens are sealed with; without it nothing is stored, so the posting parks (fail closed).
@@ -277,7 +303,7 @@ async fn refresh(
         after_s: backoff(ctx.attempts),
     })?;
     match reply.status {
-        200..=299 => serde_json::from_str(&reply.body).map_err(|e| Outcome::Retry {
+        200..=299 => granted(&reply.body).map_err(|e| Outcome::Retry {
             reason: format!("{} token answer unreadable: {e}", p.name),
             after_s: 30,
         }),
@@ -416,7 +442,34 @@ pub async fn send(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn token_answers_need_an_access_token_and_whole_seconds() {
+        let g = granted(r#"{"token_type":"bearer","access_token":"a","refresh_token":"r","expires_in":3600,"x_refresh_token_expires_in":8726400}"#).unwrap();
+        assert_eq!(
+            (
+                g.access_token.as_str(),
+                g.refresh_token.as_deref(),
+                g.expires_in
+            ),
+            ("a", Some("r"), Some(3600))
+        );
+        let bare = granted(r#"{"access_token":"a","refresh_token":null}"#).unwrap();
+        assert_eq!((bare.refresh_token, bare.expires_in), (None, None));
+        for (bad, path) in [
+            (r#"{"refresh_token":"r"}"#, "access_token"),
+            (r#"{"access_token":"a","expires_in":3600.5}"#, "expires_in"),
+            (r#"{"access_token":1}"#, "access_token"),
+        ] {
+            assert_eq!(
+                granted(bad).err().map(|e| e.path().to_string()).as_deref(),
+                Some(path),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn each_shop_has_its_own_seed_secret() {

@@ -10,21 +10,32 @@
 
 use super::oauth::{self, QBO};
 use super::{classify, Ctx, Outcome};
+use crate::peek;
 use ledgerbridge_core::exporters::{doc_number, qbo_journal_entry, qbo_request_id};
 use ledgerbridge_core::Entry;
-use serde::Deserialize;
 use worker::Method;
 
-#[derive(Deserialize)]
-struct Created {
-    #[serde(rename = "JournalEntry")]
-    journal_entry: Option<Ref>,
+/// `Id` of the first object under `kind` of a QBO answer (`{"JournalEntry": {"Id": "…"}}`),
+/// or under `QueryResponse.<kind>[]` for a query's: read with the core's [`Reader`] (issue #17),
+/// anything unexpected `None`, as the derives' failures were.
+fn created_id(body: &str, kind: &str) -> Option<String> {
+    let [found] = peek::members(body, [kind]).ok()?;
+    let [id] = peek::members(found?, ["Id"]).ok()?;
+    peek::text(id)
 }
 
-#[derive(Deserialize)]
-struct Ref {
-    #[serde(rename = "Id")]
-    id: Option<String>,
+fn queried_id(body: &str, kind: &str) -> Option<String> {
+    let [response] = peek::members(body, ["QueryResponse"]).ok()?;
+    let [list] = peek::members(response?, [kind]).ok()?;
+    let items = peek::items(list.unwrap_or("[]")).ok()?;
+    let ids: Vec<Option<String>> = items
+        .into_iter()
+        .map(|item| {
+            let [id] = peek::members(item, ["Id"]).ok()?;
+            Some(peek::text(id))
+        })
+        .collect::<Option<_>>()?;
+    ids.into_iter().flatten().next()
 }
 
 /// The shop's QBO settings, with the company connected on the admin page when SHOPS names none.
@@ -77,25 +88,10 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
         return already_posted(ctx, cfg, entry).await;
     }
     classify(&reply, ctx.attempts, |r| {
-        serde_json::from_str::<Created>(&r.body)
-            .ok()
-            .and_then(|c| c.journal_entry)
-            .and_then(|j| j.id)
+        created_id(&r.body, "JournalEntry")
             .map(|id| format!("JournalEntry {id}"))
             .unwrap_or_else(|| format!("qbo {}", r.status))
     })
-}
-
-#[derive(Deserialize)]
-struct Queried {
-    #[serde(rename = "QueryResponse")]
-    response: Option<Found>,
-}
-
-#[derive(Deserialize)]
-struct Found {
-    #[serde(rename = "JournalEntry", default)]
-    journals: Vec<Ref>,
 }
 
 /// 6140 "Duplicate Document Number": this entry's journal may exist already. Its `DocNumber` is
@@ -116,15 +112,44 @@ async fn already_posted(ctx: &Ctx<'_>, cfg: &crate::config::QboConfig, entry: &E
     if !(200..300).contains(&reply.status) {
         return classify(&reply, ctx.attempts, |_| String::new());
     }
-    let found = serde_json::from_str::<Queried>(&reply.body)
-        .ok()
-        .and_then(|q| q.response)
-        .and_then(|r| r.journals.into_iter().find_map(|j| j.id));
+    let found = queried_id(&reply.body, "JournalEntry");
     match found {
         Some(id) => Outcome::Delivered(format!("JournalEntry {id}")),
         None => Outcome::Park(format!(
             "QBO refused DocNumber {doc} as a duplicate (6140) but no journal entry carries it: \
              check the company's document numbers, then POST /api/replay"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn ids_are_read_from_created_and_queried_answers() {
+        let created =
+            r#"{"JournalEntry":{"Id":"100","SyncToken":"0","Line":[]},"time":"2026-12-04"}"#;
+        assert_eq!(created_id(created, "JournalEntry").as_deref(), Some("100"));
+        for none in [
+            r#"{"JournalEntry":null}"#,
+            r#"{"Fault":{}}"#,
+            "not json",
+            r#"{"JournalEntry":{"Id":7}}"#,
+        ] {
+            assert_eq!(created_id(none, "JournalEntry"), None, "{none}");
+        }
+        let queried = r#"{"QueryResponse":{"JournalEntry":[{"Id":"7","DocNumber":"x"},{"Id":"8"}],"startPosition":1},"time":"t"}"#;
+        assert_eq!(queried_id(queried, "JournalEntry").as_deref(), Some("7"));
+        let later = r#"{"QueryResponse":{"JournalEntry":[{"Id":null},{"Id":"8"}]}}"#;
+        assert_eq!(queried_id(later, "JournalEntry").as_deref(), Some("8"));
+        for none in [
+            r#"{"QueryResponse":{}}"#,
+            r#"{"QueryResponse":null}"#,
+            r#"{"QueryResponse":{"JournalEntry":[1]}}"#,
+        ] {
+            assert_eq!(queried_id(none, "JournalEntry"), None, "{none}");
+        }
     }
 }

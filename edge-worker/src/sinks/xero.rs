@@ -5,25 +5,20 @@
 use super::oauth::{self, XERO};
 use super::{classify, Ctx, Outcome};
 use crate::http::excerpt;
+use crate::peek;
 use ledgerbridge_core::exporters::{xero_idempotency_key, xero_manual_journal};
 use ledgerbridge_core::Entry;
-use serde::Deserialize;
 use worker::Method;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Answer {
-    #[serde(default)]
-    manual_journals: Vec<Journal>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Journal {
-    #[serde(rename = "ManualJournalID")]
-    manual_journal_id: Option<String>,
-    #[serde(default)]
-    validation_errors: Vec<serde_json::Value>,
+/// The first journal of Xero's answer: its id and its validation errors as written (each error
+/// object's text). Read with the core's [`Reader`] (issue #17); an answer that is not such an
+/// object is `None`, as the derives' failure was.
+fn first_journal(body: &str) -> Option<(Option<String>, Vec<&str>)> {
+    let [journals] = peek::members(body, ["ManualJournals"]).ok()?;
+    let first = *peek::items(journals.unwrap_or("[]")).ok()?.first()?;
+    let [id, errors] = peek::members(first, ["ManualJournalID", "ValidationErrors"]).ok()?;
+    let errors = peek::items(errors.unwrap_or("[]")).ok()?;
+    Some((peek::text(id), errors))
 }
 
 /// The shop's Xero settings, with the organisation connected on the admin page when SHOPS names
@@ -84,16 +79,46 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
     }
     // Xero answers 200 with per-journal validation errors (`summarizeErrors=false`): one journal
     // per request, so its errors are this entry's.
-    let answer: Option<Answer> = serde_json::from_str(&reply.body).ok();
-    match answer.and_then(|a| a.manual_journals.into_iter().next()) {
-        Some(j) if !j.validation_errors.is_empty() => Outcome::Park(format!(
+    match first_journal(&reply.body) {
+        Some((_, errors)) if !errors.is_empty() => Outcome::Park(format!(
             "xero validation: {}",
-            excerpt(&serde_json::Value::from(j.validation_errors).to_string())
+            excerpt(&format!("[{}]", errors.join(",")))
         )),
-        Some(Journal {
-            manual_journal_id: Some(id),
-            ..
-        }) => Outcome::Delivered(format!("ManualJournal {id}")),
+        Some((Some(id), _)) => Outcome::Delivered(format!("ManualJournal {id}")),
         _ => Outcome::Delivered(format!("xero {}", reply.status)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_first_journal_gives_its_id_or_its_validation_errors() {
+        let ok = r#"{"Id":"x","Status":"OK","ManualJournals":[{"ManualJournalID":"0408b273","Status":"POSTED","ValidationErrors":[]}]}"#;
+        assert_eq!(
+            first_journal(ok),
+            Some((Some("0408b273".to_string()), vec![]))
+        );
+        let refused = r#"{"ManualJournals":[{"ValidationErrors":[{"Message":"Account code '999' is not valid"}, {"Message":"b"}]}]}"#;
+        assert_eq!(
+            first_journal(refused),
+            Some((
+                None,
+                vec![
+                    r#"{"Message":"Account code '999' is not valid"}"#,
+                    r#"{"Message":"b"}"#
+                ]
+            ))
+        );
+        for none in [
+            r#"{"ManualJournals":[]}"#,
+            r#"{"ManualJournals":null}"#,
+            r#"{}"#,
+            "[]",
+        ] {
+            assert_eq!(first_journal(none), None, "{none}");
+        }
     }
 }
