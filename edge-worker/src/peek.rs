@@ -9,7 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 use crate::http_error::{HttpError, HttpResult};
-use ledgerbridge_core::json::{Reader, Seen};
+use ledgerbridge_core::json::{unknown, Reader, Seen};
 use ledgerbridge_core::LedgerError;
 use worker::Request;
 
@@ -125,28 +125,6 @@ pub fn raw_or_null<'a>(r: &mut Reader<'a>) -> Result<Option<&'a str>, LedgerErro
     }
 }
 
-/// serde's "unknown field"/"unknown variant" error, named just past the key or name, as
-/// serde_json names it.
-#[cold]
-pub fn unknown(r: &Reader<'_>, what: &str, name: &str, expected: &[&str]) -> LedgerError {
-    let expected = match expected {
-        [] => format!("there are no {what}s"),
-        [one] => format!("expected `{one}`"),
-        [a, b] => format!("expected `{a}` or `{b}`"),
-        many => format!(
-            "expected one of {}",
-            many.iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    LedgerError::InvalidType {
-        path: r.path_here(),
-        message: format!("unknown {what} `{name}`, {expected}"),
-    }
-}
-
 /// A JSON number that is a whole `i64`, as serde reads an `i64` field (not a string of digits,
 /// not a fraction).
 pub fn integer(r: &mut Reader<'_>) -> Result<i64, LedgerError> {
@@ -161,17 +139,8 @@ pub fn integer(r: &mut Reader<'_>) -> Result<i64, LedgerError> {
         })
 }
 
-/// A request body read with the core's [`Reader`]: `read` at its value, then only whitespace;
-/// bytes that are not UTF-8 are `E_JSON` where they break.
-pub fn body<'a, T>(
-    bytes: &'a [u8],
-    read: impl FnOnce(&mut Reader<'a>) -> Result<T, LedgerError>,
-) -> Result<T, LedgerError> {
-    let mut r = Reader::from_bytes(bytes)?;
-    let value = read(&mut r)?;
-    r.finish()?;
-    Ok(value)
-}
+/// A request body read with the core's [`Reader`]: `read` at its value, then only whitespace.
+pub use ledgerbridge_core::json::document as body;
 
 /// A refused body: 400 `E_BAD_BODY` naming the field (`path`) the reader stopped at.
 pub fn bad_body(e: LedgerError) -> HttpError {

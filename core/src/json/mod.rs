@@ -18,8 +18,21 @@ use serde::Deserialize;
 mod reader;
 mod variant;
 pub mod write;
+pub(crate) use reader::digits_u64;
 pub use reader::{Array, Object, Reader, Seen};
 pub use variant::{unknown, variant};
+
+/// One whole document `bytes`: UTF-8, one JSON value read by `read`, nothing after it but
+/// whitespace; bytes that are not UTF-8 are `E_JSON` where they break.
+pub fn document<'a, T>(
+    bytes: &'a [u8],
+    read: impl FnOnce(&mut Reader<'a>) -> Result<T, LedgerError>,
+) -> Result<T, LedgerError> {
+    let mut r = Reader::from_bytes(bytes)?;
+    let value = read(&mut r)?;
+    r.finish()?;
+    Ok(value)
+}
 
 /// Parses `bytes` as `T`; a failure becomes a [`LedgerError`] carrying the field's path.
 ///

@@ -232,16 +232,7 @@ pub fn id(r: &mut Reader<'_>) -> Result<Id, LedgerError> {
     r.id().map(Id)
 }
 
-/// One whole document `bytes`: UTF-8, one JSON value read by `read`, nothing after it.
-pub fn document<'a, T>(
-    bytes: &'a [u8],
-    read: impl FnOnce(&mut Reader<'a>) -> Result<T, LedgerError>,
-) -> Result<T, LedgerError> {
-    let mut r = Reader::from_bytes(bytes)?;
-    let value = read(&mut r)?;
-    r.finish()?;
-    Ok(value)
-}
+pub use crate::json::document;
 
 /// An object's members read with [`Reader`]: each known key once (a repeat is refused, as serde
 /// derive refused it), any other member skipped. The bit numbers the key for that check.
@@ -300,20 +291,7 @@ pub fn whole(r: &mut Reader<'_>, what: &str, min: i64, max: i64) -> Result<i64, 
     if !digits.first().is_some_and(u8::is_ascii_digit) {
         return Err(wrong(r));
     }
-    // Digits only, accumulated by hand: `str::parse` and a pattern search cost several times more
-    // on the many integers of a Stripe payout.
-    let mut magnitude: Option<u64> = Some(0);
-    for &b in digits {
-        magnitude = match b {
-            b'0'..=b'9' => magnitude
-                .and_then(|m| m.checked_mul(10))
-                .and_then(|m| m.checked_add(u64::from(b - b'0'))),
-            _ => None,
-        };
-        if magnitude.is_none() {
-            break;
-        }
-    }
+    let magnitude = crate::json::digits_u64(digits);
     // As serde_json: `-0`, a fraction, an exponent or a magnitude beyond u64/i64 is a float.
     let value = match (negative, magnitude) {
         (false, Some(m)) => Some(i128::from(m)),

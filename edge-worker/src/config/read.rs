@@ -15,8 +15,9 @@ use super::{
     BigCommerceConfig, QboConfig, ShopConfig, ShopifyConfig, StripeConfig, Target,
     WooCommerceConfig, XeroConfig,
 };
-use crate::peek::{fields, raw_or_null, unknown};
+use crate::peek::{fields, raw_or_null};
 use ledgerbridge_core::journal::posting::{shop_today, PostingMode};
+use ledgerbridge_core::json::unknown;
 use ledgerbridge_core::json::Reader;
 use ledgerbridge_core::LedgerError;
 use std::collections::BTreeMap;

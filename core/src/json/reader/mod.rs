@@ -36,6 +36,8 @@ mod skip;
 mod strings;
 mod values;
 
+pub(crate) use values::digits_u64;
+
 type Result<T> = std::result::Result<T, LedgerError>;
 
 /// A syntax fault found by the inner scanners: the byte offset to name (through [`locate`]) and
