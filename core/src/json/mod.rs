@@ -15,9 +15,11 @@
 use crate::error::{join_path, LedgerError};
 use serde::Deserialize;
 
+mod range;
 mod reader;
 mod variant;
 pub mod write;
+pub(crate) use range::beyond_f64;
 pub(crate) use reader::digits_u64;
 pub use reader::{Array, Object, Reader, Seen};
 pub use variant::{unknown, variant};

@@ -299,7 +299,7 @@ pub fn whole(r: &mut Reader<'_>, what: &str, min: i64, max: i64) -> Result<i64, 
         _ => None,
     };
     let Some(value) = value else {
-        if raw.parse::<f64>().map_or(true, f64::is_infinite) {
+        if crate::json::beyond_f64(raw) {
             return Err(LedgerError::Json {
                 path: here(r),
                 message: "number out of range".to_string(),

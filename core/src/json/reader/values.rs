@@ -79,7 +79,7 @@ impl<'a> Reader<'a> {
                 return Ok(Num::I64(0i64.wrapping_sub_unsigned(n)));
             }
         }
-        if text.parse::<f64>().map_or(true, f64::is_infinite) {
+        if crate::json::beyond_f64(text) {
             return Err(self.syntax(self.pos, "number out of range"));
         }
         Ok(Num::Float)
