@@ -8,7 +8,7 @@ use crate::error::wrong_type;
 use js_sys::{Uint8Array, JSON};
 #[cfg(feature = "full")]
 use ledgerbridge_core::reports::ReportOptions;
-use ledgerbridge_core::{Config, ConfigInput, Entry, LedgerError, Mapped, Result};
+use ledgerbridge_core::{Config, Entry, LedgerError, Mapped, Result};
 #[cfg(feature = "full")]
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -35,8 +35,8 @@ pub fn config(value: &JsValue) -> Result<Config> {
         return Ok(Config::default());
     }
     match value.as_string() {
-        Some(text) => Config::load(&text),
-        None => Config::load(ConfigInput::Json(&stringify(value, "config")?)),
+        Some(text) => Config::load_text(&text),
+        None => Config::load_json(&stringify(value, "config")?),
     }
 }
 

@@ -42,14 +42,30 @@ impl Config {
     /// validation: faces use this instead.
     pub fn load<'a>(input: impl Into<ConfigInput<'a>>) -> Result<Self> {
         match input.into() {
-            ConfigInput::Text(text) if text.trim_start().starts_with('{') => from_json(text),
-            ConfigInput::Text(text) | ConfigInput::Toml(text) => from_toml(text),
-            ConfigInput::Json(text) => from_json(text),
+            ConfigInput::Text(text) => Self::load_text(text),
+            ConfigInput::Toml(text) => from_toml(text),
+            ConfigInput::Json(text) => Self::load_json(text),
             // Re-read as text so that a bad field is named by the same path-tracking reader.
             // Through the core's writer, not `Value`'s `Display`: that linked serde_json's
             // serializer into every build that loads a config, the widget's lean modules included.
             ConfigInput::Value(value) => from_json(&crate::json::write::to_string(value)),
         }
+    }
+
+    /// `Config::load(ConfigInput::Text(text))` for a face that never holds a `Value`: a build
+    /// calling only this and [`Config::load_json`] links no `Value` writer, and with it no float
+    /// formatting (the widget's lean wasm modules).
+    pub fn load_text(text: &str) -> Result<Self> {
+        if text.trim_start().starts_with('{') {
+            from_json(text)
+        } else {
+            from_toml(text)
+        }
+    }
+
+    /// `Config::load(ConfigInput::Json(text))`, without the `Value` arm (see [`Config::load_text`]).
+    pub fn load_json(text: &str) -> Result<Self> {
+        from_json(text)
     }
 }
 
