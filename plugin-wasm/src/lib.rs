@@ -12,6 +12,8 @@
 mod adapters;
 mod convert;
 mod error;
+#[cfg(any(test, all(target_arch = "wasm32", not(feature = "full"))))]
+mod lean_alloc;
 #[cfg(feature = "full")]
 mod records;
 #[cfg(feature = "full")]
