@@ -161,8 +161,18 @@ impl EntryBuilder {
                 role: Role::Other,
             });
         }
-        // Debits first, then credits; the sort is stable so emission order survives within a side.
-        self.postings.sort_by_key(|p| p.amount.is_sign_negative());
+        // Debits first, then credits, each side in emission order (what a stable sort by sign
+        // gave). A partition, not `sort_by_key`: the generic sort was several KB of each wasm module.
+        if !self
+            .postings
+            .is_sorted_by_key(|p| p.amount.is_sign_negative())
+        {
+            let (mut debits, credits): (Vec<_>, Vec<_>) = std::mem::take(&mut self.postings)
+                .into_iter()
+                .partition(|p| !p.amount.is_sign_negative());
+            debits.extend(credits);
+            self.postings = debits;
+        }
         let scale = self.currency.minor_units();
         let mut zero = Decimal::ZERO;
         zero.rescale(scale);
