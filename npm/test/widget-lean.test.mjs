@@ -9,9 +9,12 @@ import { readFileSync } from "node:fs";
 import * as full from "../src/entrypoints/node.js";
 import { fixtureCases } from "./helpers.mjs";
 
+// Each lean module's own WebAssembly.Memory (its allocator is not the full module's).
+const memories = {};
 async function lean(name) {
   const glue = await import(`../dist/widget/${name}/ledgerbridge_wasm.js`);
-  glue.initSync({ module: readFileSync(new URL(`../dist/widget/${name}/ledgerbridge_wasm_bg.wasm`, import.meta.url)) });
+  const exports = glue.initSync({ module: readFileSync(new URL(`../dist/widget/${name}/ledgerbridge_wasm_bg.wasm`, import.meta.url)) });
+  memories[name] = exports.memory;
   return glue;
 }
 const modules = Object.fromEntries(await Promise.all(full.platforms().map(async (p) => [p, await lean(p)])));
@@ -67,4 +70,22 @@ test("the payload size guard holds in a lean module as in the core", () => {
   assert.throws(() => full.mapEventJson("shopify", big), { code: "E_LIMIT_EXCEEDED" });
   assert.throws(() => modules.shopify.mapEventJson("shopify", big), { code: "E_LIMIT_EXCEEDED" });
   assert.throws(() => modules.stripe.mapEventJson("stripe", big), { code: "E_LIMIT_EXCEEDED" });
+});
+
+// The lean modules' allocator (plugin-wasm/src/lean_alloc.rs) keeps freed blocks for reuse and
+// never gives memory back: mapping the same orders again must find room in what is already there.
+test("mapping the same fixtures again does not grow a lean module's memory", () => {
+  const round = () => {
+    for (const c of cases) {
+      const json = c.config === undefined ? undefined : JSON.stringify(full.validateConfig(c.config));
+      const m = modules[c.platform];
+      const mapped = m.mapEvent(c.platform, c.input, json === undefined ? undefined : JSON.parse(json));
+      m.entryTotals(mapped.entries);
+      m.mapEventJson(c.platform, c.input, json);
+    }
+  };
+  round();
+  const before = Object.fromEntries(Object.entries(memories).map(([p, mem]) => [p, mem.buffer.byteLength]));
+  for (let i = 0; i < 20; i++) round();
+  for (const [p, mem] of Object.entries(memories)) assert.equal(mem.buffer.byteLength, before[p], p);
 });
