@@ -82,34 +82,56 @@ impl Out {
 }
 
 /// Rewrites UTF-8 `bytes` as Latin-1 in place when every character is below U+0100 and says
-/// whether it did; otherwise leaves them as they are.
+/// whether it did; otherwise leaves them as they are. Word by word over ASCII, and ASCII runs
+/// move down in one copy: a byte loop over the whole text cost more than decoding it in JS.
 fn to_latin1(bytes: &mut Vec<u8>) -> bool {
-    if bytes.is_ascii() {
-        return true;
-    }
+    let len = bytes.len();
+    let first = next_non_ascii(bytes, 0);
     // In UTF-8, 0xC2 and 0xC3 lead the characters U+0080..U+00FF, 0xC0 and 0xC1 never occur, and
     // every byte from 0xC4 up leads a character beyond U+00FF.
-    if bytes.iter().any(|&b| b >= 0xC4) {
-        return false;
-    }
-    let (mut read, mut write) = (0, 0);
-    while let Some(&b) = bytes.get(read) {
-        let c = if b < 0x80 {
-            read += 1;
-            b
-        } else {
-            let next = bytes.get(read + 1).copied().unwrap_or_default();
-            read += 2;
-            ((b & 0x03) << 6) | (next & 0x3F)
-        };
-        // `write` trails `read`, so it is in bounds.
-        if let Some(slot) = bytes.get_mut(write) {
-            *slot = c;
+    let mut i = first;
+    while let Some(&b) = bytes.get(i) {
+        if b >= 0xC4 {
+            return false;
         }
+        i = next_non_ascii(bytes, i + 1);
+    }
+    let (mut read, mut write) = (first, first);
+    while let Some(&lead) = bytes.get(read) {
+        // `read` is at a lead byte here; its continuation follows (the text is valid UTF-8).
+        let next = bytes.get(read + 1).copied().unwrap_or_default();
+        if let Some(slot) = bytes.get_mut(write) {
+            *slot = ((lead & 0x03) << 6) | (next & 0x3F);
+        }
+        read = (read + 2).min(len);
         write += 1;
+        let end = next_non_ascii(bytes, read);
+        // `write` trails `read`, so the run stays within the text.
+        bytes.copy_within(read..end, write);
+        write += end - read;
+        read = end;
     }
     bytes.truncate(write);
     true
+}
+
+/// The index of the first byte from `from` on that is not ASCII, or the length.
+fn next_non_ascii(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        if word & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b >= 0x80 {
+            return i;
+        }
+        i += 1;
+    }
+    i.min(bytes.len())
 }
 
 struct Tape<'a> {
@@ -204,7 +226,22 @@ mod tests {
 
     #[test]
     fn latin1_only_below_u0100() {
-        for text in ["", "plain", "2 × 10.00 — x", "ÿ\u{80}é", "€", "a漢", "ü😀"] {
+        let long = "line_items[1]: MUG 2 × 10.00 (default) ".repeat(9);
+        for text in [
+            "",
+            "plain",
+            "2 × 10.00 — x",
+            "ÿ\u{80}é",
+            "€",
+            "a漢",
+            "ü😀",
+            "ü",
+            "××",
+            "ab×cdefghijklmn×opqrstuvwxyz0123456789×",
+            &long,
+            &format!("{long}é{long}"),
+            &format!("{long}é{long}€"),
+        ] {
             let mut bytes = text.as_bytes().to_vec();
             let latin1 = to_latin1(&mut bytes);
             assert_eq!(latin1, text.chars().all(|c| (c as u32) < 0x100), "{text}");
