@@ -61,8 +61,11 @@ impl Out {
         bytes.clear();
         // An empty buffer is valid UTF-8, so this keeps the buffer and never falls back.
         let mut text = String::from_utf8(bytes).unwrap_or_default();
-        // A tape is shorter than the JSON text, so the JSON hint allocates once.
-        text.reserve(mapped.size_hint());
+        // A tape is shorter than the JSON text, so the JSON hint allocates once; a buffer that has
+        // held an output is kept as it is (the hint walks every line).
+        if text.capacity() == 0 {
+            text.reserve(mapped.size_hint());
+        }
         text
     }
 
