@@ -8,7 +8,7 @@ import * as lb from "../src/entrypoints/node.js";
 import * as raw from "../dist/ledgerbridge_wasm.js";
 import { FIXTURES } from "../test/helpers.mjs";
 import { PEER_ORDERS, compact } from "./peer-mapper.mjs";
-import { fromTape } from "../src/tape.js";
+import { fromTape, outText } from "../src/tape.js";
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => Number(args[args.indexOf(name) + 1] || 0) || fallback;
@@ -27,14 +27,14 @@ for (const name of PEER_ORDERS) {
   const bytes = encoder.encode(input);
   const mapper = lb.createMapper("shopify", config);
   const out = mapper.mapJson(bytes);
-  const tape = mapper.__mapTape(bytes);
+  const tape = mapper.__mapTape(bytes, true); // the address of its head; stays valid: no other step maps with `mapper` into its tape
   const steps = {
     "mapEvent (api: encode, cached mapper, tape → objects)": () => lb.mapEvent("shopify", input, config),
     "mapEventJson (api: encode, cached mapper)": () => lb.mapEventJson("shopify", input, config),
     "raw mapEventJson, config TOML parsed per call": () => raw.mapEventJson("shopify", bytes, config),
     "Mapper.mapJson(bytes): map + render + decode": () => mapper.mapJson(bytes),
     "Mapper.mapBytes(bytes): map + render, bytes out": () => mapper.mapBytes(bytes),
-    "Mapper.__mapTape(bytes): map + tape + decode": () => mapper.__mapTape(bytes),
+    "Mapper.__mapTape(bytes): map + tape (left in wasm memory)": () => mapper.__mapTape(bytes, true),
     "new Mapper + free (config parse + validation)": () => new raw.Mapper("shopify", config).free(),
     "encodeInto of the payload": () => encoder.encodeInto(input, new Uint8Array(bytes.length * 3)).written,
     "encodeInto wasm memory (Mapper.__input + view), mapEvent's input path": () => {
@@ -42,7 +42,8 @@ for (const name of PEER_ORDERS) {
       return encoder.encodeInto(input, new Uint8Array(memory.buffer, at, input.length * 3)).written;
     },
     "JSON.parse of the output (the object path before the tape)": () => JSON.parse(out),
-    "fromTape of the tape (the object path)": () => fromTape(tape),
+    "fromTape of the tape (the object path: decode + objects)": () => fromTape(memory, tape),
+    "outText of the tape (its decoding alone)": () => outText(memory, tape),
     "JSON.parse of the payload (the peer's floor)": () => JSON.parse(input),
   };
   const names = Object.keys(steps);

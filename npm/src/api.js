@@ -2,7 +2,7 @@
 // initialises the wasm its own way and then re-exports this module. Conversion only: every
 // accounting decision is made by the Rust core.
 import * as raw from "../dist/ledgerbridge_wasm.js";
-import { fromTape } from "./tape.js";
+import { fromTape, hasLatin1, outText } from "./tape.js";
 
 /**
  * Maps one platform payload to `{ entries, warnings, profit }`.
@@ -12,14 +12,21 @@ import { fromTape } from "./tape.js";
  */
 export function mapEvent(platform, payload, config) {
   const mapper = cachedMapper(platform, config);
-  if (mapper && typeof payload === "string" && payload.length <= INPUT_MAX) return fromTape(mapInput(mapper, payload, true));
-  return fromTape(mapper ? mapper.__mapTape(utf8(payload)) : raw.__mapEventTape(platform, utf8(payload), config));
+  if (mapper && typeof payload === "string" && payload.length <= INPUT_MAX) return fromTape(wasmMemory(), mapInput(mapper, payload, true));
+  if (mapper) return fromTape(wasmMemory(), mapper.__mapTape(utf8(payload), hasLatin1()));
+  // A config given as an object is parsed per call, by a mapper of its own.
+  const once = new raw.Mapper(platform, config);
+  try {
+    return fromTape(wasmMemory(), once.__mapTape(utf8(payload), hasLatin1()));
+  } finally {
+    once.free();
+  }
 }
 
 /** As `mapEvent`, returning the compact `Mapped` JSON text (byte-identical to the native CLI). */
 export function mapEventJson(platform, payload, config) {
   const mapper = cachedMapper(platform, config);
-  if (mapper && typeof payload === "string" && payload.length <= INPUT_MAX) return mapInput(mapper, payload, false);
+  if (mapper && typeof payload === "string" && payload.length <= INPUT_MAX) return outText(wasmMemory(), mapInput(mapper, payload, false));
   return mapper ? mapper.mapJson(utf8(payload)) : raw.mapEventJson(platform, utf8(payload), config);
 }
 
@@ -29,12 +36,12 @@ export function mapEventJson(platform, payload, config) {
 // does not keep a buffer of three times a huge payload.
 const INPUT_MAX = 1 << 18;
 let memory = null;
+const wasmMemory = () => (memory ??= raw.__memory());
 function mapInput(mapper, text, tape) {
   const room = text.length * 3;
   const at = mapper.__input(room);
-  memory ??= raw.__memory();
-  const { written } = encoder.encodeInto(text, new Uint8Array(memory.buffer, at, room));
-  return mapper.__mapInput(written, tape);
+  const { written } = encoder.encodeInto(text, new Uint8Array(wasmMemory().buffer, at, room));
+  return mapper.__mapInput(written, tape, hasLatin1());
 }
 
 // JSON goes in as UTF-8 bytes encoded here: the glue's own string path copies a string into wasm
@@ -71,12 +78,22 @@ function encodeText(text) {
 
 // Parsed configs, so a page or worker mapping many orders with the same config text parses its
 // TOML once rather than per order. Keyed by the exact text; a few entries cover real use.
+// The last one is checked first without building the key: joining a config's text into a key
+// and hashing it on every call cost about as much as encoding the payload.
 const MAPPERS_MAX = 8;
 const mappers = new Map();
+let last = { platform: null, config: null, mapper: null };
 function cachedMapper(platform, config) {
   if (typeof platform !== "string" || !(config === undefined || config === null || typeof config === "string")) {
     return null;
   }
+  if (last.mapper !== null && platform === last.platform && (config ?? "") === last.config) return last.mapper;
+  const mapper = keyedMapper(platform, config);
+  last = { platform, config: config ?? "", mapper };
+  return mapper;
+}
+
+function keyedMapper(platform, config) {
   const key = `${platform}\0${config ?? ""}`;
   let mapper = mappers.get(key);
   if (!mapper) {
@@ -84,6 +101,7 @@ function cachedMapper(platform, config) {
     if (mappers.size >= MAPPERS_MAX) {
       const [oldKey, old] = mappers.entries().next().value;
       mappers.delete(oldKey);
+      if (last.mapper === old) last = { platform: null, config: null, mapper: null };
       old.free();
     }
     mappers.set(key, mapper);

@@ -64,19 +64,6 @@ pub fn map_event_json(platform_name: &str, payload: JsValue, config: JsValue) ->
 
 #[cfg(feature = "full")]
 #[doc(hidden)]
-/// As `mapEventJson`, in the transport `npm/src/tape.js` turns into `mapEvent`'s objects
-/// (`tape.rs`); not public API.
-#[wasm_bindgen(js_name = __mapEventTape)]
-pub fn map_event_tape(platform_name: &str, payload: JsValue, config: JsValue) -> JsResult<String> {
-    let platform = platform(platform_name)?;
-    let config = convert::config(&config).map_err(js_err)?;
-    let payload = convert::payload_bytes(&payload).map_err(js_err)?;
-    let mapped = map(platform, &payload, &config).map_err(js_err)?;
-    Ok(tape::mapped_tape(&mapped))
-}
-
-#[cfg(feature = "full")]
-#[doc(hidden)]
 /// This instance's `WebAssembly.Memory`, for `npm/src/api.js` to encode payloads into
 /// (`Mapper.__input`); not public API.
 #[wasm_bindgen(js_name = __memory)]
@@ -197,6 +184,8 @@ pub struct Mapper {
     block_count: u32,
     /// The payload buffer JS encodes a text into (`__input`), so its bytes are not copied in.
     input: Vec<u8>,
+    /// The output of the last `__mapInput`/`__mapTape`, where JS reads it (`tape.rs`).
+    out: tape::Out,
 }
 
 #[cfg(feature = "full")]
@@ -214,6 +203,7 @@ impl Mapper {
             failures: Vec::new(),
             block_count: 0,
             input: Vec::new(),
+            out: tape::Out::default(),
         })
     }
 
@@ -230,19 +220,20 @@ impl Mapper {
         self.input.as_mut_ptr()
     }
 
-    /// Maps the first `len` bytes of the `__input` buffer: the tape (as `__mapTape`) or the JSON
-    /// text (as `mapJson`). Not public API.
+    /// Maps the first `len` bytes of the `__input` buffer to the tape (as `__mapTape`) or the
+    /// JSON text (as `mapJson`), left in this mapper's memory; returns the address JS reads it
+    /// from (`tape.rs`), in Latin-1 when `latin1` and every character allows. Not public API.
     #[doc(hidden)]
     #[wasm_bindgen(js_name = __mapInput)]
-    pub fn map_input(&mut self, len: usize, tape: bool) -> JsResult<String> {
+    pub fn map_input(&mut self, len: usize, tape: bool, latin1: bool) -> JsResult<*const u32> {
         let input = std::mem::take(&mut self.input);
         let mapped = self.map_counted(input.get(..len).unwrap_or_default());
         self.input = input;
         let mapped = mapped?;
         Ok(if tape {
-            tape::mapped_tape(&mapped)
+            self.out.tape(&mapped, latin1)
         } else {
-            convert::mapped_json(&mapped)
+            self.out.json(&mapped, latin1)
         })
     }
 
@@ -261,14 +252,14 @@ impl Mapper {
         Ok(convert::mapped_json(&mapped))
     }
 
-    /// As `mapJson`, in the transport `npm/src/tape.js` turns into `mapEvent`'s objects
-    /// (`tape.rs`); not public API.
+    /// As `mapJson`, in the transport `npm/src/tape.js` turns into `mapEvent`'s objects, left in
+    /// this mapper's memory as `__mapInput` leaves it. Not public API.
     #[doc(hidden)]
     #[wasm_bindgen(js_name = __mapTape)]
-    pub fn map_tape(&mut self, payload: JsValue) -> JsResult<String> {
+    pub fn map_tape(&mut self, payload: JsValue, latin1: bool) -> JsResult<*const u32> {
         let payload = convert::payload_bytes(&payload).map_err(js_err)?;
         let mapped = self.map_counted(&payload)?;
-        Ok(tape::mapped_tape(&mapped))
+        Ok(self.out.tape(&mapped, latin1))
     }
 
     /// Maps one payload and keeps its entries for `exportKept`/`summarizeKept`; returns how many.

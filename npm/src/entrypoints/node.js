@@ -4,7 +4,11 @@
 // its output with the size-optimised module the browser and Worker entrypoints load.
 import { readFileSync } from "node:fs";
 import { initSync } from "../../dist/ledgerbridge_wasm.js";
+import { useLatin1 } from "../tape.js";
 
 initSync({ module: readFileSync(new URL("../../dist/ledgerbridge_wasm_fast.wasm", import.meta.url)) });
+// Outputs come out of wasm memory in Latin-1 when they can (plugin-wasm/src/tape.rs): a Buffer
+// over those bytes copies them into a string without decoding.
+useLatin1((bytes, start, end) => Buffer.from(bytes.buffer, start, end - start).toString("latin1"));
 
 export * from "../api.js";
