@@ -9,6 +9,7 @@ use crate::config::{secrets, text, Settings};
 use crate::http_error::{HttpError, HttpResult};
 use crate::intake::read_capped;
 use crate::queue;
+use crate::reply::{self, Obj};
 use crate::store::{now_ms, order_key, stored_entries, Db};
 use ledgerbridge_core::exporters::{document_preview, export, Format, Target as DocumentTarget};
 use ledgerbridge_core::journal::{totals as entry_total, EntryTotals};
@@ -282,17 +283,11 @@ pub async fn status(req: &Request, env: &Env, settings: &Settings) -> HttpResult
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
     let shop = caller.scope(q.shop.as_deref())?;
     let db = Db::new(env)?;
-    let mut body = db.status(shop.as_deref()).await?;
+    let body = db.status(shop.as_deref()).await?;
     // Orders by state, counted by the same query as `GET /api/orders`, so the page's counts and
     // its list agree; `received` counts events (deliveries), `posted` postings (entry × target).
-    let orders: serde_json::Map<String, serde_json::Value> = db
-        .order_counts(shop.as_deref())
-        .await?
-        .into_iter()
-        .map(|(k, n)| (k, n.into()))
-        .collect();
-    body["orders"] = serde_json::Value::Object(orders);
-    Ok(Response::from_json(&body)?)
+    let orders = crate::browse::counts(db.order_counts(shop.as_deref()).await?);
+    Ok(reply::json(body.set("orders", orders).text())?)
 }
 
 const REPLAY_BODY_CAP: usize = 4096;
@@ -348,11 +343,11 @@ pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
         Vec::new()
     };
     queue::enqueue(env, &events, &postings).await?;
-    Ok(Response::from_json(&json!({
-        "shop": shop,
-        "postings": postings.len(),
-        "events": events.len(),
-    }))?)
+    let answer = Obj::new()
+        .opt("shop", shop.as_deref())
+        .count("postings", postings.len())
+        .count("events", events.len());
+    Ok(reply::json(answer.text())?)
 }
 
 fn entry_totals(entries: &[Entry]) -> Vec<EntryTotals> {
