@@ -232,7 +232,7 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
 
 /// An entry as `json!` placed it in an answer: through a `Value`, so its members sorted by key.
 fn entry_value(entry: &Entry) -> String {
-    serde_json::to_value(entry).map_or_else(|_| "null".into(), |v| v.to_string())
+    reply::value(entry).to_string()
 }
 
 #[cfg(test)]

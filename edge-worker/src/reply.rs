@@ -6,7 +6,7 @@
 //! limit. The bytes stay what `json!` wrote: serde_json's map (no `preserve_order`) is a
 //! `BTreeMap`, so an [`Obj`] sorts its members by key, and strings use serde_json's escapes.
 
-use ledgerbridge_core::json::write::string;
+use ledgerbridge_core::json::write::{self, string, WriteJson};
 use worker::{Response, Result};
 
 /// A JSON object as `serde_json::json!` writes it: members sorted by key, the last of equal keys
@@ -113,6 +113,19 @@ pub fn quoted(text: &str) -> String {
     out
 }
 
+/// An array of strings.
+pub fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let items: Vec<String> = items.into_iter().map(quoted).collect();
+    list(&items)
+}
+
+/// `value` as `serde_json::to_value` made it (what `json!` put in an answer): every object's
+/// members sorted by key. Written by the core's hand writer (byte-identical to serde_json's) and
+/// read back, so the core's types need no serde `Serialize` into a `Value` in the worker.
+pub fn value<T: WriteJson + ?Sized>(v: &T) -> serde_json::Value {
+    serde_json::from_str(&write::to_string(v)).unwrap_or(serde_json::Value::Null)
+}
+
 /// An array of values that are already JSON text.
 pub fn list(items: &[String]) -> String {
     let mut out = String::with_capacity(2 + items.iter().map(|i| i.len() + 1).sum::<usize>());
@@ -159,6 +172,40 @@ mod tests {
             "ids": ["x", "y"], "empty": [], "nested": {"b": "2", "a": "1"},
         });
         assert_eq!(text, expected.to_string());
+    }
+
+    #[test]
+    fn values_read_back_as_to_value_made_them() {
+        use ledgerbridge_core::{map, Config, Platform};
+        let cases = [
+            include_str!("../../tests/fixtures/shopify/discount-shipping-tax/input.json"),
+            include_str!("../../tests/fixtures/shopify/partial-refund-restock/input.json"),
+            include_str!("../../tests/fixtures/shopify/tip/input.json"),
+        ];
+        for order in cases {
+            let mapped = map(Platform::Shopify, order.as_bytes(), &Config::default()).unwrap();
+            assert!(!mapped.entries.is_empty());
+            assert_eq!(
+                value(&mapped).to_string(),
+                serde_json::to_value(&mapped).unwrap().to_string()
+            );
+        }
+        let order = cases[0].as_bytes();
+        let mapped = map(Platform::Shopify, order, &Config::default()).unwrap();
+        assert_eq!(value(&mapped), serde_json::to_value(&mapped).unwrap());
+        assert_eq!(
+            value(&mapped).to_string(),
+            serde_json::to_value(&mapped).unwrap().to_string()
+        );
+        let entry = &mapped.entries[0];
+        assert_eq!(
+            value(entry).to_string(),
+            serde_json::to_value(entry).unwrap().to_string()
+        );
+        assert_eq!(
+            strings(["a", "\"b"]),
+            serde_json::to_string(&["a", "\"b"]).unwrap()
+        );
     }
 
     #[test]

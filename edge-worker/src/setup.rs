@@ -255,7 +255,7 @@ pub async fn preview(mut req: Request, env: &Env, settings: &Settings) -> HttpRe
             continue;
         };
         let side = |config: &Config| match map(platform, order.payload.as_bytes(), config) {
-            Ok(mapped) => serde_json::to_value(&mapped).unwrap_or_default(),
+            Ok(mapped) => reply::value(&mapped),
             Err(e) => {
                 json!({"error": {"code": e.code(), "path": e.path(), "message": e.to_string()}})
             }
