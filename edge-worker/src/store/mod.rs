@@ -161,11 +161,13 @@ impl Db {
     }
 
     async fn rows<T: FromRow>(&self, sql: &str, args: &[JsValue]) -> Result<Vec<T>> {
-        self.raw_rows(sql, args)
-            .await?
-            .into_iter()
-            .map(Row::read)
-            .collect()
+        let raw = self.raw_rows(sql, args).await?;
+        // A loop, not `collect::<Result<Vec<_>>>`: that adapter chain was compiled per row type.
+        let mut out = Vec::with_capacity(raw.len());
+        for row in raw {
+            out.push(Row::read(row)?);
+        }
+        Ok(out)
     }
 
     async fn first<T: FromRow>(&self, sql: &str, args: &[JsValue]) -> Result<Option<T>> {
