@@ -9,6 +9,7 @@ use crate::config::{secrets, text, Settings};
 use crate::http_error::{HttpError, HttpResult};
 use crate::intake::read_capped;
 use crate::queue;
+use crate::reply::{self, Obj};
 use crate::store::{now_ms, order_key, stored_entries, Db};
 use ledgerbridge_core::exporters::{document_preview, export, Format, Target as DocumentTarget};
 use ledgerbridge_core::journal::{totals as entry_total, EntryTotals};
@@ -126,19 +127,27 @@ pub async fn preview(
         .order_postings(&order_key(platform.as_str(), &event.shop, order_id))
         .await?;
     // `Mapped` at the top level (what `<ledger-preview src=…>` reads), with where it went beside it.
-    let mut body = serde_json::to_value(&mapped).map_err(|e| HttpError::internal(e.to_string()))?;
+    let mut body = reply::value(&mapped);
     if let Some(obj) = body.as_object_mut() {
-        obj.insert("platform".into(), json!(platform.as_str()));
-        obj.insert("shop".into(), json!(event.shop));
-        obj.insert("order_id".into(), json!(order_id));
+        use serde_json::Value;
+        obj.insert("platform".into(), Value::from(platform.as_str()));
+        obj.insert("shop".into(), Value::from(event.shop.as_str()));
+        obj.insert("order_id".into(), Value::from(order_id));
+        let about = Obj::new()
+            .int("id", event.id)
+            .str("topic", &event.topic)
+            .str("status", event.status.as_str());
         obj.insert(
             "event".into(),
-            json!({"id": event.id, "topic": event.topic, "status": event.status}),
+            serde_json::from_str(&about.text()).unwrap_or_default(),
         );
-        obj.insert("postings".into(), json!(postings));
+        obj.insert("postings".into(), Value::Array(postings));
         // The totals row of each entry, from the core's balance check: with it the widget shows
         // the entries without downloading the wasm core (it loads it only to map or when absent).
-        obj.insert("totals".into(), json!(entry_totals(&mapped.entries)));
+        obj.insert(
+            "totals".into(),
+            reply::value(&entry_totals(&mapped.entries)),
+        );
     }
     let mut text = body.to_string();
     // Document mode: beside the journals that still book, the documents themselves. Spliced in
@@ -231,8 +240,7 @@ pub async fn entries(req: &Request, env: &Env, settings: &Settings) -> HttpResul
     // `totals=1` with JSON: `{entries, totals}`, the totals row of each entry from the core, so the
     // admin page's widget shows the ledger without downloading the wasm core.
     if format.as_str() == "json" && q.totals.as_deref() == Some("1") {
-        let totals = serde_json::to_string(&entry_totals(&entries))
-            .map_err(|e| HttpError::internal(e.to_string()))?;
+        let totals = ledgerbridge_core::json::write::to_string(&entry_totals(&entries));
         text = format!("{{\"entries\":{text},\"totals\":{totals}}}");
     }
     let content_type = match format.as_str() {
@@ -282,17 +290,11 @@ pub async fn status(req: &Request, env: &Env, settings: &Settings) -> HttpResult
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
     let shop = caller.scope(q.shop.as_deref())?;
     let db = Db::new(env)?;
-    let mut body = db.status(shop.as_deref()).await?;
+    let body = db.status(shop.as_deref()).await?;
     // Orders by state, counted by the same query as `GET /api/orders`, so the page's counts and
     // its list agree; `received` counts events (deliveries), `posted` postings (entry × target).
-    let orders: serde_json::Map<String, serde_json::Value> = db
-        .order_counts(shop.as_deref())
-        .await?
-        .into_iter()
-        .map(|(k, n)| (k, n.into()))
-        .collect();
-    body["orders"] = serde_json::Value::Object(orders);
-    Ok(Response::from_json(&body)?)
+    let orders = crate::browse::counts(db.order_counts(shop.as_deref()).await?);
+    Ok(reply::json(body.set("orders", orders).text())?)
 }
 
 const REPLAY_BODY_CAP: usize = 4096;
@@ -348,11 +350,11 @@ pub async fn replay(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
         Vec::new()
     };
     queue::enqueue(env, &events, &postings).await?;
-    Ok(Response::from_json(&json!({
-        "shop": shop,
-        "postings": postings.len(),
-        "events": events.len(),
-    }))?)
+    let answer = Obj::new()
+        .opt("shop", shop.as_deref())
+        .count("postings", postings.len())
+        .count("events", events.len());
+    Ok(reply::json(answer.text())?)
 }
 
 fn entry_totals(entries: &[Entry]) -> Vec<EntryTotals> {

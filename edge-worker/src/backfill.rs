@@ -28,11 +28,11 @@ use crate::intake::read_capped;
 use crate::queue;
 use crate::reconcile::{gmt_text, list_page, woo_basic, woo_peek};
 use crate::reconcile_shopify::{order_peeks, orders_page};
+use crate::reply::{self, Obj};
 use crate::store::{now_ms, Db, NewEvent, Recorded};
 use ledgerbridge_core::model::Timestamp;
 use ledgerbridge_core::money::format_amount;
 use ledgerbridge_core::{map, Entry, Platform};
-use serde_json::json;
 use worker::{Env, Request, Response};
 
 mod body;
@@ -169,49 +169,62 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     let (mut new, mut changed, mut failed) = (Vec::new(), Vec::new(), Vec::new());
     let mut unchanged = 0;
     for doc in &pulled.docs {
+        let failure = |code: &str, message: &str| {
+            Obj::new()
+                .str("id", &doc.id)
+                .str("code", code)
+                .str("message", message)
+                .text()
+        };
         if let Some(why) = &doc.failed {
-            failed.push(json!({"id": doc.id, "code": "E_FETCH", "message": why}));
+            failed.push(failure("E_FETCH", why));
             continue;
         }
         let mut mapped = match map(platform, doc.payload.as_bytes(), &config) {
             Ok(m) => m,
             Err(e) => {
-                failed.push(json!({"id": doc.id, "code": e.code(), "message": e.to_string()}));
+                failed.push(failure(e.code(), &e.to_string()));
                 continue;
             }
         };
         for r in std::mem::take(&mut mapped.rejected) {
-            failed.push(json!({"id": doc.id, "code": r.code, "message": r.message}));
+            failed.push(failure(&r.code, &r.message));
         }
         let plan = plan_against_ledger(&db, mapped).await?;
         let diff = plan.diff();
         // The entry's total (Σ debits = Σ credits), as the preview widget's totals row shows it.
         let amount = |e: &Entry| format_amount(e.currency, e.total());
-        new.extend(diff.new.iter().map(
-            |e| json!({"id": e.id, "date": e.date, "amount": amount(e), "currency": e.currency}),
-        ));
-        changed.extend(diff.changed.iter().map(|(e, r)| {
-            json!({"id": e.id, "replaces": r, "amount": amount(e), "currency": e.currency})
-        }));
+        let row = |e: &Entry| {
+            Obj::new()
+                .str("id", &e.id)
+                .str("amount", &amount(e))
+                .str("currency", e.currency.code())
+        };
+        new.extend(diff.new.iter().map(|e| row(e).str("date", &e.date).text()));
+        changed.extend(
+            diff.changed
+                .iter()
+                .map(|(e, r)| row(e).str("replaces", r).text()),
+        );
         unchanged += diff.unchanged;
     }
-    let mut answer = json!({
-        "dry_run": !body.confirm,
-        "platform": platform.as_str(),
-        "shop": shop,
-        "new": new,
-        "changed": changed,
-        "unchanged": unchanged,
-        "failed": failed,
-        "documents": pulled.docs.len(),
-        "pages": pulled.pages,
-        "truncated": pulled.next.is_some(),
-        "next": pulled.next,
-    });
+    let mut answer = Obj::new()
+        .bool("dry_run", !body.confirm)
+        .str("platform", platform.as_str())
+        .str("shop", &shop)
+        .list("new", &new)
+        .list("changed", &changed)
+        .count("unchanged", unchanged)
+        .list("failed", &failed)
+        .count("documents", pulled.docs.len())
+        .count("pages", pulled.pages)
+        .bool("truncated", pulled.next.is_some())
+        .opt("next", pulled.next.as_deref());
     if body.confirm {
-        answer["recorded"] = json!(record(env, &db, platform, &shop, &pulled.docs).await?);
+        let recorded = record(env, &db, platform, &shop, &pulled.docs).await?;
+        answer = answer.count("recorded", recorded);
     }
-    Ok(Response::from_json(&answer)?)
+    Ok(reply::json(answer.text())?)
 }
 
 /// Records each order as an event and queues the new ones; returns how many were new. Orders

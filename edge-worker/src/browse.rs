@@ -4,9 +4,8 @@
 use crate::api::authorize;
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
+use crate::reply::{self, Obj};
 use crate::store::{Cursor, Db, OrderFilter, ORDER_STATES};
-use serde::Serialize;
-use serde_json::json;
 use worker::{Env, Request, Response};
 
 /// Rows per page when the caller names none, and the most it may ask for.
@@ -93,22 +92,26 @@ pub async fn orders(req: &Request, env: &Env, settings: &Settings) -> HttpResult
             limit,
         })
         .await?;
-    let counts: serde_json::Map<String, serde_json::Value> = db
-        .order_counts(shop.as_deref())
-        .await?
+    let counts = counts(db.order_counts(shop.as_deref()).await?);
+    let rows: Vec<String> = rows.iter().map(|r| r.obj().text()).collect();
+    let answer = Obj::new()
+        .list("orders", &rows)
+        .opt("next_cursor", next.map(|c| c.encode()).as_deref())
+        .raw("counts", counts);
+    Ok(reply::json(answer.text())?)
+}
+
+/// Counts by name as a JSON object (`{"parked": 2, …}`).
+pub fn counts(counts: impl IntoIterator<Item = (String, i64)>) -> String {
+    counts
         .into_iter()
-        .map(|(k, n)| (k, n.into()))
-        .collect();
-    Ok(Response::from_json(&json!({
-        "orders": rows,
-        "next_cursor": next.map(|c| c.encode()),
-        "counts": counts,
-    }))?)
+        .fold(Obj::new(), |obj, (k, n)| obj.int(k, n))
+        .text()
 }
 
 /// A core refusal as the consumer writes it into an event's reason: `… [E_CODE at path]` (one per
 /// rejected part of a partly booked document).
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Debug, PartialEq)]
 pub struct Problem {
     pub code: String,
     pub path: String,
@@ -165,10 +168,15 @@ pub async fn attention(req: &Request, env: &Env, settings: &Settings) -> HttpRes
     let events: Vec<_> = events
         .into_iter()
         .map(|e| {
-            let found = e.reason.as_deref().map(problems).unwrap_or_default();
-            let mut v = json!(e);
-            v["problems"] = json!(found);
-            v
+            let found: Vec<String> = e
+                .reason
+                .as_deref()
+                .map(problems)
+                .unwrap_or_default()
+                .iter()
+                .map(|p| Obj::new().str("code", &p.code).str("path", &p.path).text())
+                .collect();
+            e.obj().set("problems", reply::list(&found)).text()
         })
         .collect();
     let postings: Vec<_> = postings
@@ -180,14 +188,16 @@ pub async fn attention(req: &Request, env: &Env, settings: &Settings) -> HttpRes
                 .as_deref()
                 .and_then(|k| k.strip_prefix(&prefix))
                 .map(str::to_string);
-            let mut v = json!(p);
-            v["order_id"] = json!(order_id);
-            v
+            let order_id = order_id
+                .as_deref()
+                .map_or_else(|| "null".into(), reply::quoted);
+            p.obj().set("order_id", order_id).text()
         })
         .collect();
-    Ok(Response::from_json(
-        &json!({"events": events, "postings": postings}),
-    )?)
+    let answer = Obj::new()
+        .list("events", &events)
+        .list("postings", &postings);
+    Ok(reply::json(answer.text())?)
 }
 
 #[cfg(test)]

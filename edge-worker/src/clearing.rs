@@ -6,11 +6,11 @@
 use crate::api::authorize;
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
+use crate::reply::{self, Obj};
 use crate::store::{now_ms, stored_entries, Db};
 use ledgerbridge_core::journal::clearing::{clearing, ClearingAccount};
 use ledgerbridge_core::journal::posting::shop_today;
 use ledgerbridge_core::money::format_amount;
-use serde_json::{json, Value};
 use worker::{Env, Request, Response};
 
 #[derive(Default)]
@@ -38,28 +38,56 @@ pub async fn handle(req: &Request, env: &Env, settings: &Settings) -> HttpResult
         let entries = stored_entries(&rows).map_err(HttpError::internal)?;
         let today = shop_today(now_ms() / 1000, config.timezone.as_deref())?;
         let report = clearing(&entries, &mapping.accounts.clearing_prefix, &today)?;
-        out.push(json!({
-            "shop": shop,
-            "today": today,
-            "accounts": report.iter().map(account).collect::<Vec<_>>(),
-            "parked_payouts": db.parked_payouts(Some(shop)).await?,
-        }));
+        let accounts: Vec<String> = report.iter().map(account).collect();
+        let parked: Vec<String> = db
+            .parked_payouts(Some(shop))
+            .await?
+            .iter()
+            .map(|p| p.json())
+            .collect();
+        out.push(
+            Obj::new()
+                .str("shop", shop)
+                .str("today", &today)
+                .list("accounts", &accounts)
+                .list("parked_payouts", &parked)
+                .text(),
+        );
     }
-    Ok(Response::from_json(&json!({ "shops": out }))?)
+    Ok(reply::json(Obj::new().list("shops", &out).text())?)
 }
 
 /// Amounts as decimal strings at the currency's scale, like entries carry them.
-fn account(a: &ClearingAccount) -> Value {
+fn account(a: &ClearingAccount) -> String {
     let amount = |d| format_amount(a.currency, d);
-    json!({
-        "account": a.account,
-        "currency": a.currency.code(),
-        "balance": amount(a.balance),
-        "open": a.open.iter().map(|o| json!({
-            "entry_id": o.entry_id, "date": o.date, "amount": amount(o.amount), "age_days": o.age_days,
-        })).collect::<Vec<_>>(),
-        "untied": a.untied.iter().map(|u| json!({
-            "payout": u.payout, "date": u.date, "difference": amount(u.difference),
-        })).collect::<Vec<_>>(),
-    })
+    let open: Vec<String> = a
+        .open
+        .iter()
+        .map(|o| {
+            Obj::new()
+                .str("entry_id", &o.entry_id)
+                .str("date", &o.date)
+                .str("amount", &amount(o.amount))
+                .int("age_days", o.age_days)
+                .text()
+        })
+        .collect();
+    let untied: Vec<String> = a
+        .untied
+        .iter()
+        .map(|u| {
+            Obj::new()
+                .str("payout", &u.payout)
+                .str("date", &u.date)
+                .str("difference", &amount(u.difference))
+                .text()
+        })
+        .collect();
+    Obj::new()
+        .str("account", &a.account)
+        .str("currency", a.currency.code())
+        .str("balance", &amount(a.balance))
+        .list("open", &open)
+        .list("untied", &untied)
+        .text()
 }

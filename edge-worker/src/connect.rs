@@ -24,12 +24,12 @@ use crate::api::{authorize, Caller};
 use crate::config::{text, Settings, ShopConfig};
 use crate::http::{call, excerpt};
 use crate::http_error::{HttpError, HttpResult};
+use crate::reply::{self, Obj};
 use crate::seal::{self, TokenKey};
 use crate::sinks::oauth::form_escape;
 use crate::store::{now_ms, Db};
 use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD as B64URL};
 use base64::Engine;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use worker::wasm_bindgen::JsCast;
 use worker::{Env, Method, Request, Response};
@@ -223,9 +223,11 @@ pub async fn start(
             ("state", &state),
         ],
     );
-    Ok(Response::from_json(
-        &json!({"provider": provider.name(), "shop": shop, "authorize_url": url}),
-    )?)
+    let answer = Obj::new()
+        .str("provider", provider.name())
+        .str("shop", &shop)
+        .str("authorize_url", &url);
+    Ok(reply::json(answer.text())?)
 }
 
 /// `GET /oauth/callback/:provider?code=&state=[&realmId=]` (or `?error=`): parks the code with its
@@ -399,12 +401,12 @@ pub async fn complete(
         now,
     )
     .await?;
-    Ok(Response::from_json(&json!({
-        "provider": provider.name(),
-        "shop": shop,
-        "account_id": account_id,
-        "account_name": account_name,
-    }))?)
+    let answer = Obj::new()
+        .str("provider", provider.name())
+        .str("shop", &shop)
+        .str("account_id", &account_id)
+        .opt("account_name", account_name.as_deref());
+    Ok(reply::json(answer.text())?)
 }
 
 fn bad_gateway(provider: Provider, message: String) -> HttpError {
@@ -474,7 +476,7 @@ pub async fn disconnect(
             let basic = format!("Basic {}", B64.encode(format!("{id}:{secret}")));
             // Intuit takes JSON `{"token"}`, Xero the RFC 7009 form.
             let (content_type, body) = match provider {
-                Provider::Qbo => ("application/json", json!({"token": refresh}).to_string()),
+                Provider::Qbo => ("application/json", Obj::new().str("token", &refresh).text()),
                 Provider::Xero => (
                     "application/x-www-form-urlencoded",
                     format!("token={}", form_escape(&refresh)),
@@ -495,9 +497,11 @@ pub async fn disconnect(
         }
     }
     db.disconnect(provider.name(), &shop).await?;
-    Ok(Response::from_json(
-        &json!({"provider": provider.name(), "shop": shop, "revoked": revoked}),
-    )?)
+    let answer = Obj::new()
+        .str("provider", provider.name())
+        .str("shop", &shop)
+        .bool("revoked", revoked);
+    Ok(reply::json(answer.text())?)
 }
 
 /// `GET /api/connections[?shop=]` → `{connections: [{provider, shop, account_id, account_name, connected_at}]}`.
@@ -507,7 +511,10 @@ pub async fn list(req: &Request, env: &Env, settings: &Settings) -> HttpResult<R
     let caller = authorize(req, env, settings, q.shop.as_deref())?;
     let shop = caller.scope(q.shop.as_deref())?;
     let connections = Db::new(env)?.connections(shop.as_deref()).await?;
-    Ok(Response::from_json(&json!({ "connections": connections }))?)
+    let connections: Vec<String> = connections.iter().map(|c| c.json()).collect();
+    Ok(reply::json(
+        Obj::new().list("connections", &connections).text(),
+    )?)
 }
 
 #[cfg(test)]

@@ -11,9 +11,10 @@ use crate::api::{authorize, Caller};
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
 use crate::privacy::{customer_payloads, id_text};
+use crate::reply::{self, Obj};
 use crate::store::Db;
+use ledgerbridge_core::json::write::to_string;
 use ledgerbridge_core::platforms::redact::{personal_fields, Customer};
-use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use worker::{Env, Request, Response};
 
@@ -73,7 +74,7 @@ pub async fn record(
         .copied()
         .filter_map(id_text)
         .collect();
-    let orders = serde_json::to_string(&orders).map_err(|e| HttpError::internal(e.to_string()))?;
+    let orders = reply::list(&orders.iter().map(|o| reply::quoted(o)).collect::<Vec<_>>());
     let new = db
         .record_data_request(
             platform,
@@ -85,7 +86,11 @@ pub async fn record(
         )
         .await?;
     let status = if new { 202 } else { 200 };
-    Ok(Response::from_json(&json!({"data_request": request_id, "new": new}))?.with_status(status))
+    let answer = Obj::new()
+        .str("data_request", &request_id)
+        .bool("new", new)
+        .text();
+    Ok(reply::json(answer)?.with_status(status))
 }
 
 #[derive(Default)]
@@ -120,32 +125,54 @@ pub async fn list(req: &Request, env: &Env, settings: &Settings) -> HttpResult<R
             &who,
         )
         .await?;
-        let mut orders: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+        let mut orders: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for row in &held {
             let fields = personal_fields(row.payload.as_bytes()).unwrap_or_default();
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    Obj::new()
+                        .str("path", &f.path)
+                        .raw("value", to_string(&f.value))
+                        .text()
+                })
+                .collect();
             orders
                 .entry(row.order_id.clone().unwrap_or_default())
                 .or_default()
-                .push(json!({
-                    "event": row.id,
-                    "topic": row.topic,
-                    "received_at": row.received_at,
-                    "redacted_at": row.redacted_at,
-                    "personal_data": fields,
-                }));
+                .push(
+                    Obj::new()
+                        .int("event", row.id)
+                        .str("topic", &row.topic)
+                        .int("received_at", row.received_at)
+                        .opt_int("redacted_at", row.redacted_at)
+                        .list("personal_data", &fields)
+                        .text(),
+                );
         }
-        out.push(json!({
-            "id": r.id,
-            "platform": r.platform,
-            "shop": r.shop,
-            "request_id": r.request_id,
-            "customer_id": r.customer_id,
-            "orders_requested": asked,
-            "received_at": r.received_at,
-            "held": orders.into_iter().map(|(order_id, events)| json!({"order_id": order_id, "events": events})).collect::<Vec<_>>(),
-        }));
+        let held: Vec<String> = orders
+            .into_iter()
+            .map(|(order_id, events)| {
+                Obj::new()
+                    .str("order_id", &order_id)
+                    .list("events", &events)
+                    .text()
+            })
+            .collect();
+        out.push(
+            Obj::new()
+                .int("id", r.id)
+                .str("platform", &r.platform)
+                .str("shop", &r.shop)
+                .str("request_id", &r.request_id)
+                .opt("customer_id", r.customer_id.as_deref())
+                .strs("orders_requested", asked.iter().map(String::as_str))
+                .int("received_at", r.received_at)
+                .list("held", &held)
+                .text(),
+        );
     }
-    Ok(Response::from_json(&json!({ "data_requests": out }))?)
+    Ok(reply::json(Obj::new().list("data_requests", &out).text())?)
 }
 
 #[cfg(test)]

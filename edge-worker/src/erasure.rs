@@ -50,7 +50,7 @@ pub async fn run(db: &Db, platform: &str, shop: &str, topic: &str, request: &str
         if ids.is_empty() {
             return Ok(0);
         }
-        Some(serde_json::to_string(&ids).map_err(|e| worker::Error::RustError(e.to_string()))?)
+        Some(crate::reply::strings(ids.iter().map(String::as_str)))
     };
     let mut after = 0;
     let mut rewritten = 0;

@@ -3,7 +3,8 @@
 
 use futures_util::future::{select, Either};
 use std::time::Duration;
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
+use worker::web_sys;
+use worker::{AbortController, Delay, Fetch, Headers, Method, Request};
 
 /// An HTTP answer, read whole.
 pub struct Reply {
@@ -32,13 +33,26 @@ pub async fn call(
     for (k, v) in headers {
         h.set(k, v).map_err(|e| format!("header {k}: {e}"))?;
     }
-    let mut init = RequestInit::new();
-    init.with_method(method).with_headers(h);
-    if let Some(b) = body {
-        init.with_body(Some(b.into()));
+    // The runtime's own `RequestInit`, as `worker::RequestInit` fills it for these fields: that
+    // one also carries the `cf` image options, whose serde serialization (through
+    // serde-wasm-bindgen) cost the bundle more than this whole function.
+    let init = web_sys::RequestInit::new();
+    if !headers.is_empty() {
+        init.set_headers(h.as_ref());
     }
-    let req =
-        Request::new_with_init(url, &init).map_err(|e| format!("bad request to {url}: {e}"))?;
+    init.set_method(method.as_ref());
+    init.set_redirect(web_sys::RequestRedirect::Follow);
+    if let Some(b) = body {
+        init.set_body(&b.into());
+    }
+    let req = web_sys::Request::new_with_str_and_init(url, &init)
+        .map(Request::from)
+        .map_err(|e| {
+            let e = e
+                .as_string()
+                .unwrap_or_else(|| "invalid URL or options for Request".to_string());
+            format!("bad request to {url}: {e}")
+        })?;
     let controller = AbortController::default();
     let signal = controller.signal();
     let exchange = async move {

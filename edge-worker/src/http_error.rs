@@ -4,8 +4,8 @@
 //! reads. Internal failures never echo payload content, nor anything else: a 5xx answers a fixed
 //! message, and its detail (a D1 error, a config value) goes to the log only.
 
+use crate::reply::{self, Obj};
 use ledgerbridge_core::LedgerError;
-use serde_json::json;
 use worker::Response;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,17 +47,28 @@ impl HttpError {
     }
 
     pub fn response(&self) -> worker::Result<Response> {
-        Ok(Response::from_json(&self.body())?.with_status(self.status))
+        Ok(reply::json(self.body())?.with_status(self.status))
     }
 
-    fn body(&self) -> serde_json::Value {
-        if self.status >= 500 {
+    fn body(&self) -> String {
+        let error = if self.status >= 500 {
             // The caller may be anyone (a webhook sender, a 404 prober): a D1 error or a config
             // parse error can quote table names, SHOPS values or a var's value.
-            return json!({"error": {"code": self.code, "path": "", "message": INTERNAL_MESSAGE}});
-        }
-        json!({"error": {"code": self.code, "path": self.path, "message": self.message}})
+            error(self.code, "", INTERNAL_MESSAGE)
+        } else {
+            error(self.code, &self.path, &self.message)
+        };
+        Obj::new().raw("error", error).text()
     }
+}
+
+/// `{"code", "path", "message"}`, the error shape of every answer that carries one.
+pub fn error(code: &str, path: &str, message: &str) -> String {
+    Obj::new()
+        .str("code", code)
+        .str("path", path)
+        .str("message", message)
+        .text()
 }
 
 /// What the core refuses is the request's content (422), except a platform or export format the
@@ -93,6 +104,11 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use ledgerbridge_core::{map, Config, Platform};
+    use serde_json::{json, Value};
+
+    fn body(e: &HttpError) -> Value {
+        serde_json::from_str(&e.body()).unwrap()
+    }
 
     #[test]
     fn a_core_error_keeps_its_code_and_path_in_the_body() {
@@ -101,9 +117,11 @@ mod tests {
         let e = HttpError::from(map(Platform::Shopify, order, &Config::default()).unwrap_err());
         assert_eq!(e.status, 422);
         assert_eq!(
-            e.body()["error"],
+            body(&e)["error"],
             json!({"code": "E_INVALID_AMOUNT", "path": "line_items[0].price", "message": e.message})
         );
+        let expected = json!({"error": {"code": e.code, "path": e.path, "message": e.message}});
+        assert_eq!(e.body(), expected.to_string());
     }
 
     /// Issue #15 item 9: a D1 error text or a config value reached any caller in a 500.
@@ -111,7 +129,7 @@ mod tests {
     fn an_internal_error_answers_a_fixed_message() {
         let e = HttpError::internal("var SHOPS: invalid type: string \"hunter2\"");
         assert_eq!(
-            e.body()["error"],
+            body(&e)["error"],
             json!({"code": "E_INTERNAL", "path": "", "message": INTERNAL_MESSAGE})
         );
     }

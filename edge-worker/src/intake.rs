@@ -6,11 +6,11 @@ use crate::data_request;
 use crate::http_error::{HttpError, HttpResult};
 use crate::peek;
 use crate::queue::{self, Job};
+use crate::reply::{self, Obj};
 use crate::store::{now_ms, Db, NewEvent, Recorded};
 use crate::verify::{self, Refused};
 use futures_util::StreamExt;
 use ledgerbridge_core::{redact_personal_data, Platform};
-use serde_json::json;
 use worker::{Env, Request, Response};
 
 /// What the intake needs to know about a delivery before it is recorded.
@@ -179,7 +179,7 @@ async fn accept(
             .unwrap_or_default();
         // Counted without the topic: the header is the sender's text, and unsigned.
         db.reject(platform, "ignored-topic", now).await?;
-        return Ok(Response::from_json(&json!({"ignored": topic}))?);
+        return Ok(reply::json(Obj::new().str("ignored", &topic).text())?);
     };
     // The shop comes from an unsigned header (Shopify, WooCommerce) and the secret is the
     // platform's, not the shop's: only a configured shop is booked into (trust model: docs/worker.md).
@@ -236,9 +236,11 @@ async fn accept(
                     "event {id}: enqueue failed ({e}); the sweeper will pick it up"
                 );
             }
-            Ok(Response::from_json(&json!({"recorded": id}))?.with_status(202))
+            Ok(reply::json(Obj::new().int("recorded", id).text())?.with_status(202))
         }
-        Recorded::SeenBefore => Ok(Response::from_json(&json!({"duplicate": d.delivery_id}))?),
+        Recorded::SeenBefore => Ok(reply::json(
+            Obj::new().str("duplicate", &d.delivery_id).text(),
+        )?),
     }
 }
 

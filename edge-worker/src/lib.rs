@@ -36,6 +36,7 @@ pub mod ratelimit;
 pub mod reconcile;
 pub mod reconcile_shopify;
 pub mod remap;
+pub mod reply;
 pub mod reports;
 pub mod routes;
 pub mod seal;

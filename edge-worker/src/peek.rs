@@ -54,8 +54,18 @@ pub fn members<'a, const N: usize>(
     text: &'a str,
     names: [&str; N],
 ) -> Result<[Option<&'a str>; N], LedgerError> {
-    let mut r = Reader::new(text);
     let mut found = [None; N];
+    members_into(text, &names, &mut found)?;
+    Ok(found)
+}
+
+/// [`members`] for any number of names: one copy of the walk.
+fn members_into<'a>(
+    text: &'a str,
+    names: &[&str],
+    found: &mut [Option<&'a str>],
+) -> Result<(), LedgerError> {
+    let mut r = Reader::new(text);
     let mut seen = Seen::default();
     let mut obj = r.object()?;
     while let Some(key) = r.key(&mut obj)? {
@@ -70,8 +80,7 @@ pub fn members<'a, const N: usize>(
             *slot = Some(r.raw()?);
         }
     }
-    r.finish()?;
-    Ok(found)
+    r.finish()
 }
 
 /// Calls `read` with the index in `names` of each member of the object under the cursor (the
@@ -178,6 +187,12 @@ pub fn whole(raw: Option<&str>) -> Option<u64> {
 /// (`E_BAD_QUERY`), as the serde derive it replaces did.
 pub fn query<const N: usize>(req: &Request, names: [&str; N]) -> HttpResult<[Option<String>; N]> {
     let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
+    query_into(req, &names, &mut found)?;
+    Ok(found)
+}
+
+/// [`query`] for any number of names: one copy of the walk.
+fn query_into(req: &Request, names: &[&str], found: &mut [Option<String>]) -> HttpResult<()> {
     for (key, value) in query_pairs(&href(req)) {
         let Some(slot) = names
             .iter()
@@ -194,7 +209,7 @@ pub fn query<const N: usize>(req: &Request, names: [&str; N]) -> HttpResult<[Opt
         }
         *slot = Some(value);
     }
-    Ok(found)
+    Ok(())
 }
 
 /// The request's URL as the runtime serialized it (WHATWG: scheme and host in lower case, the

@@ -11,11 +11,11 @@ use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
 use crate::intake::read_capped;
 use crate::ratelimit;
+use crate::reply::{self, Obj};
 use crate::store::privacy::HeldPayload;
 use crate::store::{now_ms, Db};
 use ledgerbridge_core::platforms::redact::{belongs_to, Customer};
 use ledgerbridge_core::{redact_personal_data, Platform};
-use serde_json::json;
 use std::collections::BTreeSet;
 use worker::{Env, Request, Response, Result};
 
@@ -231,13 +231,13 @@ pub async fn erasure(mut req: Request, env: &Env, settings: &Settings) -> HttpRe
         db.redact_payloads(chunk, now_ms()).await?;
     }
     let found: BTreeSet<&str> = held.iter().filter_map(|r| r.order_id.as_deref()).collect();
-    Ok(Response::from_json(&json!({
-        "platform": platform.as_str(),
-        "shop": shop,
-        "orders": found,
-        "events": held.len(),
-        "redacted": rewritten,
-    }))?)
+    let answer = Obj::new()
+        .str("platform", platform.as_str())
+        .str("shop", &shop)
+        .strs("orders", found)
+        .count("events", held.len())
+        .count("redacted", rewritten);
+    Ok(reply::json(answer.text())?)
 }
 
 #[cfg(test)]

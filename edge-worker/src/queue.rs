@@ -1,9 +1,10 @@
 //! The queue: the names of its bindings and the jobs it carries. Jobs hold ids only (D1 holds the
 //! rest), so a redelivered job finds its work done and is acknowledged.
 
-use worker::js_sys::{Object, Reflect};
-use worker::wasm_bindgen::JsValue;
-use worker::{Env, Queue, QueueContentType, RawMessageBuilder, Result};
+use worker::js_sys::{Function, Object, Promise, Reflect};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{Env, Queue, Result};
 
 /// The work queue (mapping and delivery jobs), as wrangler.toml binds it.
 const POSTINGS: &str = "POSTINGS";
@@ -89,13 +90,21 @@ impl Job {
     }
 }
 
-/// Sends one job (as JSON, as `Queue::send` did).
+/// Sends one job (as JSON, as `Queue::send` did), through the binding's own `send(body,
+/// {contentType})`: `Queue::send_raw` serializes its options with serde-wasm-bindgen, the last
+/// user of that serializer in the worker.
 pub async fn send(queue: &Queue, job: &Job) -> Result<()> {
-    queue
-        .send_raw(
-            RawMessageBuilder::new(job.to_js()).build_with_content_type(QueueContentType::Json),
-        )
-        .await
+    let binding: &JsValue = queue.as_ref();
+    let send: Function = Reflect::get(binding, &JsValue::from_str("send"))?.dyn_into()?;
+    let options = Object::new();
+    Reflect::set(
+        &options,
+        &JsValue::from_str("contentType"),
+        &JsValue::from_str("json"),
+    )?;
+    let sent = send.call2(binding, &job.to_js(), &options)?;
+    JsFuture::from(Promise::from(sent)).await?;
+    Ok(())
 }
 
 /// The longest delay asked of Cloudflare Queues for a retried message: half the documented 24 h

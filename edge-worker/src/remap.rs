@@ -20,12 +20,12 @@ use crate::config::{Settings, Target};
 use crate::http_error::{HttpError, HttpResult};
 use crate::intake::read_capped;
 use crate::queue::{self, Job};
+use crate::reply::{self, Obj};
 use crate::store::{now_ms, Booking, Db};
 use ledgerbridge_core::journal::plan::logical_key;
 use ledgerbridge_core::journal::remap::{plan_remap, remap_id};
 use ledgerbridge_core::money::format_amount;
 use ledgerbridge_core::{map, Entry, Platform};
-use serde_json::json;
 use std::collections::BTreeSet;
 use worker::{Env, Request, Response};
 
@@ -115,23 +115,27 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
     // same version delivered by another topic) must not count its change twice.
     let mut planned: BTreeSet<String> = BTreeSet::new();
     let (mut orders, mut failed, mut jobs) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut unchanged, mut booked) = (0usize, 0usize);
+    let (mut unchanged, mut booked, mut changed_total) = (0usize, 0usize, 0usize);
     for event in events {
         let Ok(platform) = event.platform.parse::<Platform>() else {
             continue;
         };
         let order_id = event.order_id.clone().unwrap_or_default();
+        let failure = |code: &str, path: &str, message: &str| {
+            // `{"order_id", "code", "path", "message"}`: the error's members beside the order's.
+            let members = Obj::new().str("order_id", &order_id);
+            let members = members.str("code", code).str("path", path);
+            members.str("message", message).text()
+        };
         let mut mapped = match map(platform, event.payload.as_bytes(), &config) {
             Ok(m) => m,
             Err(e) => {
-                failed.push(json!({"order_id": order_id, "code": e.code(), "path": e.path(), "message": e.to_string()}));
+                failed.push(failure(e.code(), e.path(), &e.to_string()));
                 continue;
             }
         };
         for r in std::mem::take(&mut mapped.rejected) {
-            failed.push(
-                json!({"order_id": order_id, "code": r.code, "path": r.path, "message": r.message}),
-            );
+            failed.push(failure(&r.code, &r.path, &r.message));
         }
         let keys: BTreeSet<String> = mapped
             .entries
@@ -167,11 +171,24 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
                     .values()
                     .filter_map(|h| h.entry.as_ref())
                     .find(|e| e.id == *replaces);
-                json!({"id": after.id, "replaces": replaces, "amount": amount(after),
-                       "currency": after.currency, "before": before, "after": after})
+                Obj::new()
+                    .str("id", &after.id)
+                    .str("replaces", replaces)
+                    .str("amount", &amount(after))
+                    .str("currency", after.currency.code())
+                    .raw("before", before.map_or_else(|| "null".into(), entry_value))
+                    .raw("after", entry_value(after))
+                    .text()
             })
             .collect();
-        orders.push(json!({"platform": event.platform, "order_id": order_id, "changed": changed}));
+        changed_total += changed.len();
+        orders.push(
+            Obj::new()
+                .str("platform", &event.platform)
+                .str("order_id", &order_id)
+                .list("changed", &changed)
+                .text(),
+        );
         if body.dry_run {
             continue;
         }
@@ -193,25 +210,29 @@ pub async fn handle(mut req: Request, env: &Env, settings: &Settings) -> HttpRes
             }
         }
     }
-    let changed: usize = orders
-        .iter()
-        .map(|o| o["changed"].as_array().map_or(0, Vec::len))
-        .sum();
-    Ok(Response::from_json(&json!({
-        "dry_run": body.dry_run,
-        "shop": shop,
-        "version": version,
-        "from": body.from,
-        "to": body.to,
-        "events": events.len(),
-        "changed": changed,
-        "unchanged": unchanged,
-        "orders": orders,
-        "failed": failed,
-        "booked": booked,
-        "truncated": more,
-        "next": more.then(|| events.last().map(|e| e.id.to_string())).flatten(),
-    }))?)
+    let next = more
+        .then(|| events.last().map(|e| e.id.to_string()))
+        .flatten();
+    let answer = Obj::new()
+        .bool("dry_run", body.dry_run)
+        .str("shop", &shop)
+        .int("version", version)
+        .str("from", &body.from)
+        .str("to", &body.to)
+        .count("events", events.len())
+        .count("changed", changed_total)
+        .count("unchanged", unchanged)
+        .list("orders", &orders)
+        .list("failed", &failed)
+        .count("booked", booked)
+        .bool("truncated", more)
+        .opt("next", next.as_deref());
+    Ok(reply::json(answer.text())?)
+}
+
+/// An entry as `json!` placed it in an answer: through a `Value`, so its members sorted by key.
+fn entry_value(entry: &Entry) -> String {
+    reply::value(entry).to_string()
 }
 
 #[cfg(test)]

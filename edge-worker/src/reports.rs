@@ -231,8 +231,7 @@ async fn rebuild<'a>(
     budget: usize,
 ) -> HttpResult<(Vec<BuiltDay<'a>>, usize)> {
     let dates = |days: &[&ReportDay]| {
-        serde_json::to_string(&days.iter().map(|d| d.date.as_str()).collect::<Vec<_>>())
-            .map_err(|e| HttpError::internal(e.to_string()))
+        Ok::<_, HttpError>(crate::reply::strings(days.iter().map(|d| d.date.as_str())))
     };
     let mut rows = db.entries_of_days(shop, &dates(chunk)?, budget + 1).await?;
     let mut days: Vec<&ReportDay> = chunk.to_vec();

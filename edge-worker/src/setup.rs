@@ -16,6 +16,7 @@
 use crate::api::{authorize, Caller};
 use crate::config::{Settings, ShopConfig};
 use crate::http_error::{HttpError, HttpResult};
+use crate::reply::{self, Obj};
 use crate::store::{now_ms, Db, NewConfig};
 use ledgerbridge_core::engine::Seen;
 use ledgerbridge_core::rules::summarize;
@@ -216,9 +217,9 @@ async fn last_saved_or_deployed(db: &Db, settings: &Settings, shop: &str) -> Htt
 pub async fn versions(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
     let (_, shop) = one_shop(req, env, settings)?;
     let versions = Db::new(env)?.config_versions(&shop).await?;
-    Ok(Response::from_json(
-        &json!({"shop": shop, "versions": versions}),
-    )?)
+    let versions: Vec<String> = versions.iter().map(|v| v.json()).collect();
+    let answer = Obj::new().str("shop", &shop).list("versions", &versions);
+    Ok(reply::json(answer.text())?)
 }
 
 /// `POST /api/config/preview?shop=[&n=]`: the last n orders, before (the config in effect) and
@@ -254,7 +255,7 @@ pub async fn preview(mut req: Request, env: &Env, settings: &Settings) -> HttpRe
             continue;
         };
         let side = |config: &Config| match map(platform, order.payload.as_bytes(), config) {
-            Ok(mapped) => serde_json::to_value(&mapped).unwrap_or_default(),
+            Ok(mapped) => reply::value(&mapped),
             Err(e) => {
                 json!({"error": {"code": e.code(), "path": e.path(), "message": e.to_string()}})
             }

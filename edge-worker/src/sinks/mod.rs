@@ -53,7 +53,8 @@ pub async fn deliver(ctx: &Ctx<'_>, target: Target, entry: &Entry, json: &str) -
 /// The common reading of an HTTP answer: 2xx delivered (with `reference`), 429 wait as told
 /// (or a minute), 401 (handled by OAuth sinks before this), 408/5xx retry with backoff,
 /// other 4xx park with the answer's text.
-pub fn classify(reply: &Reply, attempts: i64, reference: impl FnOnce(&Reply) -> String) -> Outcome {
+// `&dyn`: one copy for all the sinks' reference closures.
+pub fn classify(reply: &Reply, attempts: i64, reference: &dyn Fn(&Reply) -> String) -> Outcome {
     match reply.status {
         200..=299 => Outcome::Delivered(reference(reply)),
         429 => Outcome::Retry {

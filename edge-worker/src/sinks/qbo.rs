@@ -87,7 +87,7 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
     if reply.status == 400 && reply.body.contains("\"6140\"") {
         return already_posted(ctx, cfg, entry).await;
     }
-    classify(&reply, ctx.attempts, |r| {
+    classify(&reply, ctx.attempts, &|r| {
         created_id(&r.body, "JournalEntry")
             .map(|id| format!("JournalEntry {id}"))
             .unwrap_or_else(|| format!("qbo {}", r.status))
@@ -110,7 +110,7 @@ async fn already_posted(ctx: &Ctx<'_>, cfg: &crate::config::QboConfig, entry: &E
             Err(outcome) => return outcome,
         };
     if !(200..300).contains(&reply.status) {
-        return classify(&reply, ctx.attempts, |_| String::new());
+        return classify(&reply, ctx.attempts, &|_| String::new());
     }
     let found = queried_id(&reply.body, "JournalEntry");
     match found {

@@ -36,7 +36,7 @@ pub(super) async fn deliver(ctx: &Ctx<'_>, contact: &Post, document: &Post) -> O
         "refundreceipt" => "RefundReceipt",
         _ => "Invoice",
     };
-    classify(&reply, ctx.attempts, |r| {
+    classify(&reply, ctx.attempts, &|r| {
         created(&r.body, kind)
             .map(|(id, _)| format!("{kind} {id}"))
             .unwrap_or_else(|| format!("qbo {}", r.status))
@@ -264,7 +264,7 @@ fn duplicate_name(reply: &Reply) -> bool {
 
 /// A non-2xx answer as an outcome (retry, wait or park with the answer's text).
 fn refused(reply: &Reply, attempts: i64) -> Outcome {
-    match classify(reply, attempts, |r| format!("qbo {}", r.status)) {
+    match classify(reply, attempts, &|r| format!("qbo {}", r.status)) {
         Outcome::Delivered(what) => Outcome::Park(format!("unexpected answer: {what}")),
         other => other,
     }

@@ -40,7 +40,7 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry, json: &str) -> Outcome {
     )
     .await
     {
-        Ok(reply) => classify(&reply, ctx.attempts, |r| format!("webhook {}", r.status)),
+        Ok(reply) => classify(&reply, ctx.attempts, &|r| format!("webhook {}", r.status)),
         Err(e) => Outcome::Retry {
             reason: format!("webhook: {e}"),
             after_s: backoff(ctx.attempts),

@@ -75,7 +75,7 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
         Err(outcome) => return outcome,
     };
     if !(200..300).contains(&reply.status) {
-        return classify(&reply, ctx.attempts, |r| format!("xero {}", r.status));
+        return classify(&reply, ctx.attempts, &|r| format!("xero {}", r.status));
     }
     // Xero answers 200 with per-journal validation errors (`summarizeErrors=false`): one journal
     // per request, so its errors are this entry's.

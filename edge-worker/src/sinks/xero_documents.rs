@@ -309,7 +309,7 @@ fn name_taken(reply: &Reply) -> bool {
 }
 
 fn refused(reply: &Reply, attempts: i64) -> Outcome {
-    match classify(reply, attempts, |r| format!("xero {}", r.status)) {
+    match classify(reply, attempts, &|r| format!("xero {}", r.status)) {
         Outcome::Delivered(what) => Outcome::Park(format!("unexpected answer: {what}")),
         other => other,
     }

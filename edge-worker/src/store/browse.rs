@@ -3,7 +3,7 @@
 //! both by the list and by its counts, so the counts always agree with what is listed.
 
 use super::{n, opt, Db};
-use serde::Serialize;
+use crate::reply::Obj;
 use worker::wasm_bindgen::JsValue;
 use worker::Result;
 
@@ -59,13 +59,12 @@ const PAGE_FIRST: &str = "HAVING (?5 IS NULL OR max(received_at) < ?5
 pub const ORDER_STATES: [&str; 5] = ["parked", "waiting", "pending", "posted", "nothing-booked"];
 
 row! {
-    #[derive(Debug, Serialize)]
+    #[derive(Debug)]
     pub struct OrderRow {
         pub platform: String,
         pub shop: String,
         pub order_id: String,
-        /// `platform:shop:order:<id>`; with `last_at`, the keyset of the pagination.
-        #[serde(skip_serializing)]
+        /// `platform:shop:order:<id>`; with `last_at`, the keyset of the pagination (not listed).
         pub k: String,
         pub last_at: i64,
         pub memo: Option<String>,
@@ -118,7 +117,7 @@ fn like_literal(text: &str) -> String {
 }
 
 row! {
-    #[derive(Debug, Serialize)]
+    #[derive(Debug)]
     pub struct ParkedEvent {
         pub id: i64,
         pub platform: String,
@@ -132,7 +131,7 @@ row! {
 }
 
 row! {
-    #[derive(Debug, Serialize)]
+    #[derive(Debug)]
     pub struct ParkedPosting {
         pub entry_id: String,
         pub target: String,
@@ -142,6 +141,51 @@ row! {
         pub attempts: i64,
         pub reason: Option<String>,
         pub updated_at: i64,
+    }
+}
+
+impl OrderRow {
+    /// The row as `/api/orders` lists it.
+    pub fn obj(&self) -> Obj {
+        Obj::new()
+            .str("platform", &self.platform)
+            .str("shop", &self.shop)
+            .str("order_id", &self.order_id)
+            .int("last_at", self.last_at)
+            .opt("memo", self.memo.as_deref())
+            .opt("date", self.date.as_deref())
+            .opt("currency", self.currency.as_deref())
+            .str("state", &self.state)
+    }
+}
+
+impl ParkedEvent {
+    /// The event as `/api/attention` lists it.
+    pub fn obj(&self) -> Obj {
+        Obj::new()
+            .int("id", self.id)
+            .str("platform", &self.platform)
+            .str("shop", &self.shop)
+            .str("topic", &self.topic)
+            .opt("order_id", self.order_id.as_deref())
+            .str("status", &self.status)
+            .opt("reason", self.reason.as_deref())
+            .int("updated_at", self.updated_at)
+    }
+}
+
+impl ParkedPosting {
+    /// The posting as `/api/attention` lists it.
+    pub fn obj(&self) -> Obj {
+        Obj::new()
+            .str("entry_id", &self.entry_id)
+            .str("target", &self.target)
+            .str("shop", &self.shop)
+            .str("platform", &self.platform)
+            .opt("order_key", self.order_key.as_deref())
+            .int("attempts", self.attempts)
+            .opt("reason", self.reason.as_deref())
+            .int("updated_at", self.updated_at)
     }
 }
 

@@ -1,13 +1,13 @@
 //! Queries of `/api/clearing`: the shops with entries, and payout events the core refused.
 
 use super::{opt, Db, One};
-use serde::Serialize;
+use crate::reply::Obj;
 use worker::Result;
 
 row! {
     /// A payout event parked instead of booked (the core refused it, e.g. its items do not add up to
     /// its amount), with the reason the consumer recorded.
-    #[derive(Debug, Serialize)]
+    #[derive(Debug)]
     pub struct ParkedPayout {
         pub event: i64,
         pub platform: String,
@@ -15,6 +15,20 @@ row! {
         pub topic: String,
         pub reason: Option<String>,
         pub updated_at: i64,
+    }
+}
+
+impl ParkedPayout {
+    /// The event as `/api/clearing` lists it.
+    pub fn json(&self) -> String {
+        Obj::new()
+            .int("event", self.event)
+            .str("platform", &self.platform)
+            .str("shop", &self.shop)
+            .str("topic", &self.topic)
+            .opt("reason", self.reason.as_deref())
+            .int("updated_at", self.updated_at)
+            .text()
     }
 }
 

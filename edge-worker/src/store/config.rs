@@ -1,11 +1,11 @@
 //! The mapping per shop, versioned (migration 0010).
 
 use super::{n, s, Db};
-use serde::Serialize;
+use crate::reply::Obj;
 use worker::Result;
 
 row! {
-    #[derive(Debug, Clone, Serialize)]
+    #[derive(Debug, Clone)]
     pub struct ConfigVersion {
         pub version: i64,
         pub created_by: String,
@@ -21,6 +21,19 @@ row! {
         pub version: i64,
         pub config: String,
         pub effective_at: i64,
+    }
+}
+
+impl ConfigVersion {
+    /// The version as `/api/config/versions` lists it.
+    pub fn json(&self) -> String {
+        Obj::new()
+            .int("version", self.version)
+            .str("created_by", &self.created_by)
+            .int("created_at", self.created_at)
+            .int("effective_at", self.effective_at)
+            .str("summary", &self.summary)
+            .text()
     }
 }
 

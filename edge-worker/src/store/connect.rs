@@ -1,7 +1,7 @@
 //! OAuth authorizations in flight and the accounts each shop is connected to (migration 0008).
 
 use super::{n, opt, s, Db};
-use serde::Serialize;
+use crate::reply::Obj;
 use worker::Result;
 
 row! {
@@ -17,13 +17,26 @@ row! {
 }
 
 row! {
-    #[derive(Debug, Serialize)]
+    #[derive(Debug)]
     pub struct Connection {
         pub provider: String,
         pub shop: String,
         pub account_id: String,
         pub account_name: Option<String>,
         pub connected_at: i64,
+    }
+}
+
+impl Connection {
+    /// The connection as `/api/connections` lists it.
+    pub fn json(&self) -> String {
+        Obj::new()
+            .str("provider", &self.provider)
+            .str("shop", &self.shop)
+            .str("account_id", &self.account_id)
+            .opt("account_name", self.account_name.as_deref())
+            .int("connected_at", self.connected_at)
+            .text()
     }
 }
 

@@ -161,13 +161,27 @@ impl Db {
     }
 
     async fn rows<T: FromRow>(&self, sql: &str, args: &[JsValue]) -> Result<Vec<T>> {
-        let raw: Vec<Raw> = self.q(sql, args)?.all().await?.results()?;
-        raw.into_iter().map(Row::read).collect()
+        let raw = self.raw_rows(sql, args).await?;
+        // A loop, not `collect::<Result<Vec<_>>>`: that adapter chain was compiled per row type.
+        let mut out = Vec::with_capacity(raw.len());
+        for row in raw {
+            out.push(Row::read(row)?);
+        }
+        Ok(out)
     }
 
     async fn first<T: FromRow>(&self, sql: &str, args: &[JsValue]) -> Result<Option<T>> {
-        let raw: Option<Raw> = self.q(sql, args)?.first(None).await?;
-        raw.map(Row::read).transpose()
+        self.raw_first(sql, args).await?.map(Row::read).transpose()
+    }
+
+    // The queries themselves, once: a generic `rows`/`first` compiled D1's futures again for
+    // every row type.
+    async fn raw_rows(&self, sql: &str, args: &[JsValue]) -> Result<Vec<Raw>> {
+        self.q(sql, args)?.all().await?.results()
+    }
+
+    async fn raw_first(&self, sql: &str, args: &[JsValue]) -> Result<Option<Raw>> {
+        self.q(sql, args)?.first(None).await
     }
 
     // ------------------------------------------------------------ intake

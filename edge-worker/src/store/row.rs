@@ -29,7 +29,9 @@ impl Row {
         T::from_row(&Row(raw.0))
     }
 
-    /// Column `name`, or an error naming it (a query and its row type that disagree).
+    /// Column `name`, or an error naming it (a query and its row type that disagree). Not
+    /// inlined: a row type's reader is then a call per column.
+    #[inline(never)]
     pub fn get<T: Column>(&self, name: &str) -> Result<T> {
         let value = Reflect::get(&self.0, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
         T::column(&value).ok_or_else(|| bad_column(name, &value))

@@ -1,6 +1,8 @@
 //! `/api/status`: what was received, posted, pending, parked and rejected, with reasons.
 
 use super::{n, opt, s, Db, One};
+use crate::browse::counts;
+use crate::reply::{self, Obj};
 use ledgerbridge_core::Platform;
 use std::collections::BTreeMap;
 use worker::Result;
@@ -47,17 +49,15 @@ impl Db {
 
     /// Counts for one shop, or for the whole deployment (`None`). Rejected deliveries carry no
     /// trustworthy shop (their signature failed), so only the deployment-wide view lists them.
-    pub async fn status(&self, shop: Option<&str>) -> Result<serde_json::Value> {
+    pub async fn status(&self, shop: Option<&str>) -> Result<Obj> {
         let only = [opt(shop)];
         row! {
-            #[derive(serde::Serialize)]
             struct Count {
                 k: String,
                 n: i64,
             }
         }
         row! {
-            #[derive(serde::Serialize)]
             struct Parked {
                 entry_id: String,
                 target: String,
@@ -116,15 +116,16 @@ impl Db {
                 &only,
             )
             .await?;
-        let map = |rows: Vec<Count>| {
-            rows.into_iter()
-                .map(|c| (c.k, serde_json::Value::from(c.n)))
-                .collect::<serde_json::Map<_, _>>()
-        };
+        let map = |rows: Vec<Count>| counts(rows.into_iter().map(|c| (c.k, c.n)));
+        // Summed over distinct keys: a repeated key (none from GROUP BY) counted once, as the map
+        // this replaced did.
+        let mut outbox_by_key = BTreeMap::<&str, i64>::new();
+        for c in &outbox {
+            outbox_by_key.insert(&c.k, c.n);
+        }
         let mut totals = BTreeMap::<&str, i64>::new();
-        let outbox = map(outbox);
-        for (k, v) in &outbox {
-            if let (Some((_, state)), Some(v)) = (k.split_once(':'), v.as_i64()) {
+        for (k, v) in &outbox_by_key {
+            if let Some((_, state)) = k.split_once(':') {
                 for state_name in ["pending", "posted", "parked"] {
                     if state == state_name {
                         *totals.entry(state_name).or_default() += v;
@@ -132,18 +133,32 @@ impl Db {
                 }
             }
         }
-        Ok(serde_json::json!({
-            "shop": shop,
-            "received": received.map(|r| r.v).unwrap_or(0),
-            "events": map(events),
-            "event_reasons": map(event_reasons),
-            "posted": totals.get("posted").copied().unwrap_or(0),
-            "pending": totals.get("pending").copied().unwrap_or(0),
-            "parked": totals.get("parked").copied().unwrap_or(0),
-            "outbox": outbox,
-            "parked_postings": parked,
-            "retrying_postings": pending,
-            "rejected": map(rejected),
-        }))
+        let postings = |rows: &[Parked]| {
+            let rows: Vec<String> = rows
+                .iter()
+                .map(|p| {
+                    Obj::new()
+                        .str("entry_id", &p.entry_id)
+                        .str("target", &p.target)
+                        .int("attempts", p.attempts)
+                        .opt("reason", p.reason.as_deref())
+                        .text()
+                })
+                .collect();
+            reply::list(&rows)
+        };
+        let total = |state: &str| totals.get(state).copied().unwrap_or(0);
+        Ok(Obj::new()
+            .opt("shop", shop)
+            .int("received", received.map(|r| r.v).unwrap_or(0))
+            .raw("events", map(events))
+            .raw("event_reasons", map(event_reasons))
+            .int("posted", total("posted"))
+            .int("pending", total("pending"))
+            .int("parked", total("parked"))
+            .raw("parked_postings", postings(&parked))
+            .raw("retrying_postings", postings(&pending))
+            .raw("rejected", map(rejected))
+            .raw("outbox", map(outbox)))
     }
 }

@@ -17,7 +17,7 @@ pub enum Settled {
 }
 
 fn ids_json(ids: &[String]) -> Result<String> {
-    serde_json::to_string(ids).map_err(|e| worker::Error::RustError(e.to_string()))
+    Ok(ledgerbridge_core::json::write::to_string(ids))
 }
 
 impl Db {
