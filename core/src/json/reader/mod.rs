@@ -300,6 +300,32 @@ impl<'a> Reader<'a> {
 
     /// The next member's key (the cursor then at its value), or `None` past the closing brace.
     pub fn key(&mut self, obj: &mut Object) -> Result<Option<Cow<'a, str>>> {
+        // Webhook bodies are compact: `}` right after a value, or `"` right after the `{` or `,`,
+        // no escape in the key, `:` right after its closing quote. That is read here on a local
+        // offset; anything else (whitespace, an escape, a fault) takes the general path.
+        let bytes = self.bytes();
+        if bytes.get(self.pos) == Some(&b'}') {
+            obj.first = false;
+            self.pos += 1;
+            return Ok(None);
+        }
+        let open = if obj.first { self.pos } else { self.pos + 1 };
+        if (obj.first || bytes.get(self.pos) == Some(&b',')) && bytes.get(open) == Some(&b'"') {
+            let end = strings::scan_from(bytes, open + 1);
+            if let ([b'"', b':', ..], Some(key)) = (
+                bytes.get(end..).unwrap_or_default(),
+                self.text.get(open + 1..end),
+            ) {
+                obj.first = false;
+                self.pos = end + 2;
+                return Ok(Some(Cow::Borrowed(key)));
+            }
+        }
+        self.key_general(obj)
+    }
+
+    #[inline(never)]
+    fn key_general(&mut self, obj: &mut Object) -> Result<Option<Cow<'a, str>>> {
         let b = self.peek();
         if obj.first {
             obj.first = false;
