@@ -174,9 +174,8 @@ fn keys(text: &str) -> Result<Vec<(String, bool)>, (String, String, String)> {
         r.finish()?;
         Ok(out)
     };
-    read(&mut r).map_err(|e: LedgerError| {
-        (e.code().to_string(), e.path().to_string(), e.to_string())
-    })
+    read(&mut r)
+        .map_err(|e: LedgerError| (e.code().to_string(), e.path().to_string(), e.to_string()))
 }
 
 /// `key` reads compact objects on a fast path: the same keys, and the same refusals with the same

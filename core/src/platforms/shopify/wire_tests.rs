@@ -79,7 +79,10 @@ fn keys_match_by_their_decoded_text() {
         (r#"{"\u0069d":7}"#, Ok(Some("7"))),
         (r#"{"id":7}"#, Ok(Some("7"))),
         (r#"{ "id" : 7 }"#, Ok(Some("7"))),
-        (r#"{"total_price_se":1,"total_price_sets":2,"id":"8"}"#, Ok(Some("8"))),
+        (
+            r#"{"total_price_se":1,"total_price_sets":2,"id":"8"}"#,
+            Ok(Some("8")),
+        ),
     ] {
         let got = wire::Payload::parse(text.as_bytes());
         match want {
