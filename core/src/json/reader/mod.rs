@@ -299,6 +299,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next member's key (the cursor then at its value), or `None` past the closing brace.
+    #[inline(never)]
     pub fn key(&mut self, obj: &mut Object) -> Result<Option<Cow<'a, str>>> {
         // Webhook bodies are compact: `}` right after a value, or `"` right after the `{` or `,`,
         // no escape in the key, `:` right after its closing quote. That is read here on a local

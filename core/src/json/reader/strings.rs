@@ -23,8 +23,7 @@ fn specials(w: u64) -> u64 {
 /// word, which in wasm is most of a short string's cost.
 #[inline(always)]
 pub(super) fn scan_from(bytes: &[u8], mut pos: usize) -> usize {
-    let mut chunks = bytes.get(pos..).unwrap_or_default().chunks_exact(8);
-    for chunk in &mut chunks {
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
         let hits = specials(u64::from_le_bytes(
             <[u8; 8]>::try_from(chunk).unwrap_or([0; 8]),
         ));
@@ -33,7 +32,7 @@ pub(super) fn scan_from(bytes: &[u8], mut pos: usize) -> usize {
         }
         pos += 8;
     }
-    for &b in chunks.remainder() {
+    while let Some(&b) = bytes.get(pos) {
         if b == b'"' || b == b'\\' || b < 0x20 {
             return pos;
         }
