@@ -474,6 +474,15 @@ impl<'a> Reader<'a> {
 
     /// A string, borrowed unless it holds an escape.
     pub fn str(&mut self) -> Result<Cow<'a, str>> {
+        // A compact string without escapes, found on a local offset as in `key`.
+        let bytes = self.bytes();
+        if bytes.get(self.pos) == Some(&b'"') {
+            let end = strings::scan_from(bytes, self.pos + 1);
+            if let (Some(b'"'), Some(text)) = (bytes.get(end), self.text.get(self.pos + 1..end)) {
+                self.pos = end + 1;
+                return Ok(Cow::Borrowed(text));
+            }
+        }
         if self.peek() != b'"' {
             return Err(self.wrong_type("a string"));
         }
