@@ -160,3 +160,84 @@ proptest! {
         prop_assert_eq!(reader_verdict(&doc), serde_verdict(&doc), "{}", doc);
     }
 }
+
+/// Every key of an object read with `key` (string values read with `str`, others skipped), or
+/// the error's code, path and message.
+fn keys(text: &str) -> Result<Vec<(String, bool)>, (String, String, String)> {
+    let mut r = Reader::new(text);
+    let read = |r: &mut Reader<'_>| {
+        let mut obj = r.object()?;
+        let mut out = Vec::new();
+        while let Some(key) = r.key(&mut obj)? {
+            out.push((key.to_string(), matches!(key, Cow::Borrowed(_))));
+            if r.lookahead() == b'"' {
+                let value = r.str()?;
+                out.push((value.to_string(), matches!(value, Cow::Borrowed(_))));
+            } else {
+                r.skip()?;
+            }
+        }
+        r.finish()?;
+        Ok(out)
+    };
+    read(&mut r)
+        .map_err(|e: LedgerError| (e.code().to_string(), e.path().to_string(), e.to_string()))
+}
+
+/// `key` and `str` read compact text on a fast path: the same keys and strings, and the same
+/// refusals with the same code, path and message, as with whitespace around every token (the
+/// general path).
+#[test]
+fn compact_keys_read_as_spaced_ones() {
+    let cases = [
+        r#"{}"#,
+        r#"{"id":1}"#,
+        r#"{"id":1,"name":"x","a":{"b":[1,{"c":2}]},"z":null}"#,
+        r#"{"\u0069d":1,"i\"d":2,"":3}"#,
+        r#"{"a":"","b":"x\ny","c":"abcdefghijklmnop","d":"\u00e9é","e":"\ud800"}"#,
+        r#"{"abcdefgh":1,"abcdefghi":2,"abcdefgh12345678":3,"é":4}"#,
+        r#"{"id":1,}"#,
+        r#"{,"id":1}"#,
+        r#"{"id"1}"#,
+        r#"{"id":1 "a":2}"#,
+        r#"{"id":1}}"#,
+        r#"{id:1}"#,
+        r#"{"i
+d":1}"#,
+        r#"{"\x":1}"#,
+        r#"{"a":{"b"}}"#,
+    ];
+    let spaced = |t: &str| {
+        let mut out = String::new();
+        let mut in_string = false;
+        let mut escaped = false;
+        for c in t.chars() {
+            if in_string {
+                out.push(c);
+                escaped = !escaped && c == '\\';
+                in_string = escaped || c != '"';
+            } else if "{}[],:".contains(c) {
+                out.extend([' ', c, ' ']);
+            } else {
+                in_string = c == '"';
+                out.push(c);
+            }
+        }
+        // No whitespace after the last token: an error at the end of the text is placed there.
+        out.trim_end_matches(' ').to_string()
+    };
+    for text in cases {
+        let all: Vec<String> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .map(|i| text[..i].to_string())
+            .collect();
+        for t in all {
+            let (compact, general) = (keys(&t), keys(&spaced(&t)));
+            assert_eq!(compact, general, "{t:?}");
+        }
+    }
+    assert_eq!(
+        keys(r#"{"\u0069d":1,"id":2}"#).unwrap(),
+        [("id".to_string(), false), ("id".to_string(), true)]
+    );
+}

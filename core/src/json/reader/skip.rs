@@ -1,5 +1,6 @@
 //! Skipping a value the adapter does not read, still checked against the JSON grammar.
 
+use super::strings::scan_from;
 use super::{Reader, Result, Step};
 
 impl Reader<'_> {
@@ -102,6 +103,15 @@ impl Reader<'_> {
 
     #[inline(always)]
     fn skip_key(&mut self) -> Step<()> {
+        // A compact key without escapes, as in `Reader::key`.
+        let bytes = self.bytes();
+        if bytes.get(self.pos) == Some(&b'"') {
+            let end = scan_from(bytes, self.pos + 1);
+            if let [b'"', b':', ..] = bytes.get(end..).unwrap_or_default() {
+                self.pos = end + 2;
+                return Ok(());
+            }
+        }
         if self.peek() != b'"' {
             return Err(self.unexpected("key must be a string"));
         }

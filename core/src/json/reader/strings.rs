@@ -18,27 +18,34 @@ fn specials(w: u64) -> u64 {
         & HIGHS
 }
 
+/// The offset of the first `"`, `\` or control byte at or after `pos` (the length if none).
+/// A free function over a local offset: as a method it stored the cursor back to memory on every
+/// word, which in wasm is most of a short string's cost.
+#[inline(always)]
+pub(super) fn scan_from(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        let hits = specials(u64::from_le_bytes(
+            <[u8; 8]>::try_from(chunk).unwrap_or([0; 8]),
+        ));
+        if hits != 0 {
+            return pos + (hits.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while let Some(&b) = bytes.get(pos) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return pos;
+        }
+        pos += 1;
+    }
+    pos
+}
+
 impl<'a> Reader<'a> {
     /// Moves the cursor to the first `"`, `\` or control byte at or after it.
     #[inline(always)]
     pub(super) fn scan(&mut self) {
-        let bytes = self.bytes();
-        while let Some(chunk) = bytes.get(self.pos..self.pos + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let hits = specials(u64::from_le_bytes(word));
-            if hits != 0 {
-                self.pos += (hits.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.pos += 8;
-        }
-        while let Some(&b) = bytes.get(self.pos) {
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                return;
-            }
-            self.pos += 1;
-        }
+        self.pos = scan_from(self.bytes(), self.pos);
     }
 
     /// The string whose opening quote is under the cursor, unescaped (surrogates must pair).
