@@ -25,6 +25,10 @@
 //! [`records`] splits an input file into payloads. A module uses only those before it (the engine
 //! builds journal entries, so the journal sits below it); `tests/layering.rs` keeps it so.
 
+// The core holds no `unsafe`: the one allocator the project writes lives in the lean wasm modules'
+// binding (`plugin-wasm/src/lean_alloc.rs`), where its soundness argument sits beside it.
+#![forbid(unsafe_code)]
+
 pub mod engine;
 pub mod error;
 pub mod exporters;
