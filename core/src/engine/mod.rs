@@ -20,7 +20,7 @@ pub use seen::Seen;
 use crate::error::{LedgerError, Result, Warning};
 use crate::journal::{Built, Closing, Entry, EntryBuilder, Source};
 use crate::model::{Event, SourceFields, Timestamp};
-pub(crate) use crate::money::checked::{add, mul, sub, sum, ItemPath, Lazy, PathArg};
+pub(crate) use crate::money::checked::{add, add_or_none, mul, sub, sum, ItemPath, Lazy, PathArg};
 use crate::money::Currency;
 use crate::rules::{Config, DocumentMode};
 use rust_decimal::Decimal;

@@ -1,7 +1,7 @@
 //! The refund entry: dated on the refund, tax taken from the platform's figures.
 
 use super::text::{text, Quoted};
-use super::{add, at_scale, mul, sub, sum, AccountKind, Ctx, Head, ItemPath, Lazy};
+use super::{add, add_or_none, at_scale, mul, sub, sum, AccountKind, Ctx, Head, ItemPath, Lazy};
 use crate::error::Result;
 use crate::journal::{Built, EntryBuilder, Role};
 use crate::model::GIFT_CARD_GATEWAY;
@@ -221,7 +221,7 @@ pub(crate) fn refund_entry(
         paid_back = true;
     }
     if !paid_back && !b.is_empty() {
-        let due = b.balance_due();
+        let due = b.balance_due(f.tenders)?;
         if !due.is_zero() {
             let gateway = ctx.gateway(rc.gateway.unwrap_or("manual"), f.gateway);
             let why = text!(
@@ -322,14 +322,25 @@ pub(crate) fn infer_taxes_included(refund: &Refund) -> bool {
     let path = "";
     let lines = sum(refund.lines.iter().map(|l| &l.subtotal), path).unwrap_or_default();
     let taxes = sum(refund.lines.iter().map(|l| &l.tax), path).unwrap_or_default();
-    let adjustments: Decimal = refund.adjustments.iter().map(|a| a.amount + a.tax).sum();
-    let paid: Decimal = refund
-        .tenders
+    let adjustments = refund
+        .adjustments
         .iter()
-        .filter(|t| t.kind == TenderKind::Refund)
-        .map(|t| t.amount)
-        .sum();
-    let exclusive = lines + taxes + adjustments;
-    let inclusive = lines + adjustments;
-    !taxes.is_zero() && paid == inclusive && paid != exclusive
+        .try_fold(Decimal::ZERO, |total, a| {
+            add_or_none(total, add_or_none(a.amount, a.tax)?)
+        });
+    let paid = sum(
+        refund
+            .tenders
+            .iter()
+            .filter(|t| t.kind == TenderKind::Refund)
+            .map(|t| &t.amount),
+        path,
+    );
+    // Sums too large to add up cannot match what was paid: no evidence of inclusive prices.
+    let (Some(adjustments), Ok(paid)) = (adjustments, paid) else {
+        return false;
+    };
+    let inclusive = add_or_none(lines, adjustments);
+    let exclusive = inclusive.and_then(|v| add_or_none(v, taxes));
+    !taxes.is_zero() && Some(paid) == inclusive && Some(paid) != exclusive
 }

@@ -132,7 +132,7 @@ pub(crate) fn sale_entry(order: &Order, ctx: &mut Ctx<'_>) -> Result<Option<Buil
         .filter(|(_, t)| t.kind == TenderKind::Payment)
         .collect();
     if payments.is_empty() {
-        let due = pending_total(&b);
+        let due = pending_total(&b, f.tenders)?;
         let gateway = ctx.gateway(order.gateway.as_deref().unwrap_or("manual"), f.gateway);
         let why = text!(
             "order total owed through ",
@@ -282,8 +282,8 @@ fn split_inclusive(
 }
 
 /// Credits minus debits so far: what the customer owes for everything booked.
-fn pending_total(b: &EntryBuilder) -> Decimal {
-    b.balance_due()
+fn pending_total(b: &EntryBuilder, path: &str) -> Result<Decimal> {
+    b.balance_due(path)
 }
 
 /// `SKU "Title"`, as the merchant knows the product.

@@ -90,9 +90,13 @@ impl EntryBuilder {
     }
 
     /// Credits minus debits so far: what still has to be debited for the entry to balance.
-    /// Amounts are capped at 10^15 each and lines at 2 000, so the sum cannot overflow.
-    pub fn balance_due(&self) -> Decimal {
-        -self.postings.iter().map(|p| p.amount).sum::<Decimal>()
+    /// Amounts are capped at 10^15 each and lines at 2 000, so the sum cannot overflow today;
+    /// checked all the same, an error naming `path` rather than a panic path in the module.
+    pub(crate) fn balance_due(&self, path: impl money::checked::PathArg) -> Result<Decimal> {
+        Ok(-money::checked::sum(
+            self.postings.iter().map(|p| &p.amount),
+            path,
+        )?)
     }
 
     /// Balances the entry. A residue of at most one minor unit per line goes to the rounding
@@ -116,7 +120,6 @@ impl EntryBuilder {
                 limit: LINES_PER_ENTRY_MAX,
             });
         }
-        let unit = money::minor_unit(self.currency);
         let mut debits = Decimal::ZERO;
         let mut credits = Decimal::ZERO;
         for posting in &mut self.postings {
@@ -137,9 +140,13 @@ impl EntryBuilder {
                     .ok_or_else(|| too_large("credits"))?;
             }
         }
-        let residue = credits - debits;
+        let residue = credits
+            .checked_sub(debits)
+            .ok_or_else(|| too_large("credits"))?;
         if !residue.is_zero() {
-            let tolerance = unit * Decimal::from(self.postings.len().max(1) as u64);
+            // One minor unit per line: the count at the currency's scale, no multiplication.
+            let lines = self.postings.len().max(1) as i64;
+            let tolerance = Decimal::new(lines, self.currency.minor_units());
             if residue.abs() > tolerance {
                 return Err(LedgerError::UnbalancedSource {
                     path: closing.path.to_string(),

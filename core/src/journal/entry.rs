@@ -107,6 +107,12 @@ impl Entry {
     /// Re-checks the invariants of an entry that came from outside (JSON from JS, a database row):
     /// amounts at the currency's scale, one side per line, and debits equal credits.
     pub fn check(&self) -> Result<()> {
+        self.checked_total().map(|_| ())
+    }
+
+    /// `check`, returning Σ debits (= Σ credits) of the valid entry: the sum the check already
+    /// made by checked addition, so a total needs no panicking `Sum` of its own.
+    pub fn checked_total(&self) -> Result<Decimal> {
         let mut debits = Decimal::ZERO;
         let mut credits = Decimal::ZERO;
         for (i, line) in self.lines.iter().enumerate() {
@@ -139,7 +145,7 @@ impl Entry {
                 credits: money::format_amount(self.currency, credits),
             });
         }
-        Ok(())
+        Ok(debits)
     }
 
     /// Σ debits (= Σ credits for a valid entry).

@@ -1,5 +1,5 @@
 //! Display totals of an entry (the preview widget's totals row), read off the core's own balance
-//! check so no face ever adds money itself: a balanced entry's Σdebit = Σcredit = `Entry::total`,
+//! check so no face ever adds money itself: a balanced entry's Σdebit = Σcredit = `Entry::checked_total`,
 //! an unbalanced one reports the sums its `E_UNBALANCED` error already carries.
 
 use super::Entry;
@@ -47,9 +47,9 @@ impl WriteJson for EntryTotals {
 }
 
 pub fn totals(entry: &Entry) -> EntryTotals {
-    match entry.check() {
-        Ok(()) => {
-            let total = format_amount(entry.currency, entry.total());
+    match entry.checked_total() {
+        Ok(total) => {
+            let total = format_amount(entry.currency, total);
             EntryTotals {
                 debits: total.clone(),
                 credits: total,

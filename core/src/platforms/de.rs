@@ -293,12 +293,13 @@ pub fn whole(r: &mut Reader<'_>, what: &str, min: i64, max: i64) -> Result<i64, 
     }
     let magnitude = crate::json::digits_u64(digits);
     // As serde_json: `-0`, a fraction, an exponent or a magnitude beyond u64/i64 is a float.
+    // Sign and u64 magnitude rather than an i128: no 128-bit formatting or division in the module.
     let value = match (negative, magnitude) {
-        (false, Some(m)) => Some(i128::from(m)),
-        (true, Some(m)) if m != 0 && m <= 1 << 63 => Some(-i128::from(m)),
+        (false, Some(m)) => Some((i64::try_from(m).ok(), m)),
+        (true, Some(m)) if m != 0 && m <= 1 << 63 => Some((Some(0i64.wrapping_sub_unsigned(m)), m)),
         _ => None,
     };
-    let Some(value) = value else {
+    let Some((value, magnitude)) = value else {
         if crate::json::beyond_f64(raw) {
             return Err(LedgerError::Json {
                 path: here(r),
@@ -307,12 +308,15 @@ pub fn whole(r: &mut Reader<'_>, what: &str, min: i64, max: i64) -> Result<i64, 
         }
         return Err(wrong(r));
     };
-    match i64::try_from(value) {
-        Ok(v) if (min..=max).contains(&v) => Ok(v),
+    match value {
+        Some(v) if (min..=max).contains(&v) => Ok(v),
         _ => Err(LedgerError::InvalidValue {
             path: here(r),
             value: String::new(),
-            reason: format!("integer `{value}`, expected {what}"),
+            reason: format!(
+                "integer `{}{magnitude}`, expected {what}",
+                if negative { "-" } else { "" }
+            ),
         }),
     }
 }

@@ -233,3 +233,66 @@ fn read_ids(text: &str) -> Vec<String> {
     }
     ids
 }
+
+/// Integers out of a field's range name the number as written, sign included, as serde's
+/// `invalid value: integer `…`, expected …` does, at the edges of i64 and u32.
+#[test]
+fn whole_numbers_out_of_range_are_named_as_written() {
+    let whole = |text: &str, what: &str, min: i64, max: i64| {
+        de::whole(&mut Reader::new(text), what, min, max)
+    };
+    let u32_max = i64::from(u32::MAX);
+    assert_eq!(
+        whole("-9223372036854775808", "i64", i64::MIN, i64::MAX).ok(),
+        Some(i64::MIN)
+    );
+    assert_eq!(
+        whole("9223372036854775807", "i64", i64::MIN, i64::MAX).ok(),
+        Some(i64::MAX)
+    );
+    assert_eq!(
+        whole("4294967295", "u32", 0, u32_max).ok(),
+        Some(4_294_967_295)
+    );
+    for (text, what, min, max, reason) in [
+        (
+            "9223372036854775808",
+            "i64",
+            i64::MIN,
+            i64::MAX,
+            "integer `9223372036854775808`, expected i64",
+        ),
+        (
+            "18446744073709551615",
+            "i64",
+            i64::MIN,
+            i64::MAX,
+            "integer `18446744073709551615`, expected i64",
+        ),
+        ("-1", "u32", 0, u32_max, "integer `-1`, expected u32"),
+        (
+            "4294967296",
+            "u32",
+            0,
+            u32_max,
+            "integer `4294967296`, expected u32",
+        ),
+        (
+            "-9223372036854775808",
+            "u32",
+            0,
+            u32_max,
+            "integer `-9223372036854775808`, expected u32",
+        ),
+    ] {
+        match whole(text, what, min, max) {
+            Err(LedgerError::InvalidValue { reason: r, .. }) => assert_eq!(r, reason, "{text}"),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    // serde says the same of the u32 cases (the oracle of every wire reader).
+    let serde = |text: &str| serde_json::from_str::<u32>(text).unwrap_err().to_string();
+    assert!(serde("-9223372036854775808")
+        .starts_with("invalid value: integer `-9223372036854775808`, expected u32"));
+    assert!(serde("4294967296").starts_with("invalid value: integer `4294967296`, expected u32"));
+}
