@@ -24,17 +24,17 @@ pub(crate) fn costs_entry(built: &Built, ctx: &mut Ctx<'_>) -> Result<Option<Bui
             Role::Cogs => ctx.config.accounts.inventory.clone(),
             _ => continue,
         };
-        let amount = line.debit.0 - line.credit.0;
         let why = format!(
             "{} (document mode: not part of the sales document)",
             line.why
         );
-        if amount.is_sign_positive() {
-            b.debit(line.account.clone(), amount, why.clone(), *role);
-            b.credit(counter, amount, why, Role::Other);
+        // A built line has one non-zero side: moved as it is, no subtraction (and no panic path).
+        if line.credit.is_zero() {
+            b.debit(line.account.clone(), line.debit.0, why.clone(), *role);
+            b.credit(counter, line.debit.0, why, Role::Other);
         } else {
-            b.credit(line.account.clone(), -amount, why.clone(), *role);
-            b.debit(counter, -amount, why, Role::Other);
+            b.credit(line.account.clone(), line.credit.0, why.clone(), *role);
+            b.debit(counter, line.credit.0, why, Role::Other);
         }
     }
     if b.is_empty() {

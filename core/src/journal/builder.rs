@@ -3,6 +3,7 @@
 
 use super::{Amount, Entry, Line, Source};
 use crate::error::{LedgerError, Result};
+use crate::money::checked::{add_or_none, sub_or_none};
 use crate::money::{self, Currency};
 use rust_decimal::Decimal;
 
@@ -131,18 +132,13 @@ impl EntryBuilder {
                 });
             }
             if posting.amount.is_sign_positive() {
-                debits = debits
-                    .checked_add(posting.amount)
-                    .ok_or_else(|| too_large("debits"))?;
+                debits = add_or_none(debits, posting.amount).ok_or_else(|| too_large("debits"))?;
             } else {
-                credits = credits
-                    .checked_sub(posting.amount)
-                    .ok_or_else(|| too_large("credits"))?;
+                credits =
+                    sub_or_none(credits, posting.amount).ok_or_else(|| too_large("credits"))?;
             }
         }
-        let residue = credits
-            .checked_sub(debits)
-            .ok_or_else(|| too_large("credits"))?;
+        let residue = sub_or_none(credits, debits).ok_or_else(|| too_large("credits"))?;
         if !residue.is_zero() {
             // One minor unit per line: the count at the currency's scale, no multiplication.
             let lines = self.postings.len().max(1) as i64;

@@ -133,8 +133,8 @@ impl Entry {
                     });
                 }
             }
-            debits = checked(debits.checked_add(line.debit.0), &path)?;
-            credits = checked(credits.checked_add(line.credit.0), &path)?;
+            debits = checked(money::checked::add_or_none(debits, line.debit.0), &path)?;
+            credits = checked(money::checked::add_or_none(credits, line.credit.0), &path)?;
         }
         if debits != credits || self.lines.is_empty() {
             return Err(LedgerError::Unbalanced {

@@ -91,7 +91,7 @@ pub(crate) fn sub_or_none(a: Decimal, b: Decimal) -> Option<Decimal> {
 }
 
 #[inline(never)]
-fn mul_or_none(a: Decimal, b: Decimal) -> Option<Decimal> {
+pub(crate) fn mul_or_none(a: Decimal, b: Decimal) -> Option<Decimal> {
     a.checked_mul(b)
 }
 
