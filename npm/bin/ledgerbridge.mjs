@@ -6,7 +6,7 @@ import { createReadStream, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { createMapper, formats, platforms, reportJson, validateConfig, version } from "../src/entrypoints/node.js";
 import { blocks } from "../src/cli/blocks.js";
-import { keepBlock, mapBlock } from "../src/cli/map-block.js";
+import { keepBlock, mapBlock, mapChunks } from "../src/cli/map-block.js";
 import { describe } from "../src/cli/describe.js";
 import { mapperPool } from "../src/cli/pool.js";
 import { progress } from "../src/cli/progress.js";
@@ -141,20 +141,28 @@ function resolveConfig(opts) {
   return { config: { ...parsed, shop: opts.shop }, shop: opts.shop };
 }
 
-/** Writes to stdout in ~1 MB batches, waiting for 'drain' so memory stays flat on big inputs. */
+/**
+ * Writes to stdout in ~1 MB batches, waiting for 'drain' so memory stays flat on big inputs; a
+ * block's output of a quarter of that or more goes out as it is, without a copy into a batch.
+ */
 function batchedStdout() {
   const limit = 1 << 20;
   let parts = [];
   let size = 0;
+  const put = async (data) => {
+    if (!process.stdout.write(data)) await new Promise((r) => process.stdout.once("drain", r));
+  };
   const flush = async () => {
     if (!size) return;
-    const data = Buffer.concat(parts, size);
+    const data = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
     parts = [];
     size = 0;
-    if (!process.stdout.write(data)) await new Promise((r) => process.stdout.once("drain", r));
+    await put(data);
   };
   return {
     async write(bytes) {
+      if (!bytes.length) return;
+      if (!size && bytes.length >= limit / 4) return put(bytes);
       parts.push(bytes);
       size += bytes.length;
       if (size >= limit) await flush();
@@ -221,16 +229,21 @@ async function map(opts) {
   let pool = null;
   const pending = [];
   try {
-    for await (const { bytes, whole } of blocks(source, (n) => bar.bytes(n))) {
-      if (!streaming) {
-        await emit(keepBlock(mapper, bytes, whole));
-      } else if (pool === null && (jobs === 1 || index === 0)) {
-        await emit(mapBlock(mapper, bytes, whole));
-      } else {
-        pool ??= mapperPool(jobs, opts.platform, config);
-        pending.push(pool.map(bytes, whole));
-        // Two blocks a thread keep them busy while the first waits to be written.
-        if (pending.length >= 2 * jobs) await emit(await pending.shift());
+    if (streaming && jobs === 1) {
+      // One thread: each chunk split and mapped in one crossing into wasm.
+      for await (const result of mapChunks(mapper, source, (n) => bar.bytes(n))) await emit(result);
+    } else {
+      for await (const { bytes, whole } of blocks(source, (n) => bar.bytes(n))) {
+        if (!streaming) {
+          await emit(keepBlock(mapper, bytes, whole));
+        } else if (pool === null && index === 0) {
+          await emit(mapBlock(mapper, bytes, whole));
+        } else {
+          pool ??= mapperPool(jobs, opts.platform, config);
+          pending.push(pool.map(bytes, whole));
+          // Two blocks a thread keep them busy while the first waits to be written.
+          if (pending.length >= 2 * jobs) await emit(await pending.shift());
+        }
       }
     }
     while (pending.length) await emit(await pending.shift());

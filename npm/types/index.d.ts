@@ -87,6 +87,14 @@ export class Mapper {
    * nothing and is listed by `failures()`. The CLI's backfill path: one crossing per block.
    */
   mapRecords(block: Uint8Array, whole: boolean): Uint8Array;
+  /**
+   * `splitter.pushBlock(chunk)` and `mapRecords` of its block in one crossing: the records are
+   * mapped where the splitter holds them (`ledgerbridge map --jobs 1`). `failures()` and
+   * `blockRecords()` then tell of that block.
+   */
+  mapChunk(splitter: RecordSplitter, chunk: Uint8Array): Uint8Array;
+  /** As `mapChunk` for the end of input (`finishBlock`). */
+  mapRest(splitter: RecordSplitter): Uint8Array;
   /** As `mapRecords`, keeping the entries for `exportKept`; returns how many records the block held. */
   keepRecords(block: Uint8Array, whole: boolean): number;
   /** The failed records of the last `mapRecords`/`keepRecords`: `LedgerError`s with `record`, counted from 1 in that block. */

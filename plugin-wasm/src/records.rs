@@ -71,20 +71,27 @@ impl Mapper {
     /// newline give per record. A record that fails adds nothing and is listed by `failures`.
     #[wasm_bindgen(js_name = mapRecords)]
     pub fn map_records(&mut self, block: &[u8], whole: bool) -> Vec<u8> {
-        // Mapped JSON is about a third of the payload's size on the Shopify fixtures.
-        let mut out = String::with_capacity(block.len() / 2);
-        self.each_record(
-            Block {
-                bytes: block,
-                whole,
-            },
-            |_, mapped| {
-                mapped.write_json(&mut out);
-                out.push('\n');
-                Ok(())
-            },
-        );
-        out.into_bytes()
+        self.map_block(Block {
+            bytes: block,
+            whole,
+        })
+    }
+
+    /// `RecordSplitter.pushBlock` and `mapRecords` in one crossing: the records the chunk
+    /// completes are mapped where the splitter holds them, never copied out to JS and back in.
+    #[wasm_bindgen(js_name = mapChunk)]
+    pub fn map_chunk(&mut self, splitter: &mut RecordSplitter, chunk: &[u8]) -> Vec<u8> {
+        let block = splitter.inner.push_block(chunk);
+        splitter.whole = block.whole;
+        self.map_block(block)
+    }
+
+    /// As `mapChunk` for the end of input: `finishBlock` and `mapRecords` in one crossing.
+    #[wasm_bindgen(js_name = mapRest)]
+    pub fn map_rest(&mut self, splitter: &mut RecordSplitter) -> Vec<u8> {
+        let block = splitter.inner.finish_block();
+        splitter.whole = block.whole;
+        self.map_block(block)
     }
 
     /// Maps every record of a block and keeps its entries, as `keep` does per record; returns how
@@ -121,6 +128,17 @@ impl Mapper {
     #[wasm_bindgen(js_name = blockRecords)]
     pub fn block_records(&self) -> u32 {
         self.block_count
+    }
+
+    fn map_block(&mut self, block: Block<'_>) -> Vec<u8> {
+        // Mapped JSON is about a third of the payload's size on the Shopify fixtures.
+        let mut out = String::with_capacity(block.bytes.len() / 2);
+        self.each_record(block, |_, mapped| {
+            mapped.write_json(&mut out);
+            out.push('\n');
+            Ok(())
+        });
+        out.into_bytes()
     }
 
     fn each_record(

@@ -1,5 +1,6 @@
 // One block of records through a Mapper, as plain data: the main thread and the worker threads of
 // `ledgerbridge map --jobs N` both call these, so a result reads the same wherever it was mapped.
+import { RecordSplitter } from "../entrypoints/node.js";
 import { describe } from "./describe.js";
 
 /**
@@ -8,7 +9,28 @@ import { describe } from "./describe.js";
  * the error as stderr names it). Plain data, so a worker thread can post it back.
  */
 export function mapBlock(mapper, bytes, whole) {
-  const out = mapper.mapRecords(bytes, whole);
+  return mapped(mapper, mapper.mapRecords(bytes, whole));
+}
+
+/**
+ * `mapBlock`'s results for a byte stream, each chunk split and mapped in one call into wasm
+ * (`mapChunk`): its records are mapped where the splitter holds them instead of crossing out to
+ * JS as a block and back in. `onBytes(n)` as input is consumed.
+ */
+export async function* mapChunks(mapper, chunks, onBytes = () => {}) {
+  const splitter = new RecordSplitter();
+  try {
+    for await (const chunk of chunks) {
+      onBytes(chunk.length);
+      yield mapped(mapper, mapper.mapChunk(splitter, chunk));
+    }
+    yield mapped(mapper, mapper.mapRest(splitter));
+  } finally {
+    splitter.free();
+  }
+}
+
+function mapped(mapper, out) {
   return { out, count: mapper.blockRecords(), failures: failuresOf(mapper) };
 }
 
