@@ -13,11 +13,13 @@ mod clearing;
 mod csv;
 mod daily;
 mod day_read;
+mod day_write;
 mod giftcards;
 mod period;
 mod profit;
 mod refunds;
 mod tax;
+mod write;
 
 pub use clearing::{
     ClearingAccount, ClearingPayout, ClearingPeriod, ClearingReport, UnsettledItem,
