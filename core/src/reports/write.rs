@@ -16,18 +16,18 @@ use super::{Figure, Report};
 use crate::json::write::{count, string, WriteJson};
 
 /// Writes `{"a":…,"b":…}`: the first member opens the object, every later one adds a comma.
-pub(super) struct Obj<'a> {
+pub(crate) struct Obj<'a> {
     out: &'a mut String,
     first: bool,
 }
 
 impl<'a> Obj<'a> {
-    pub(super) fn new(out: &'a mut String) -> Self {
+    pub(crate) fn new(out: &'a mut String) -> Self {
         out.push('{');
         Obj { out, first: true }
     }
 
-    pub(super) fn key(&mut self, key: &str) -> &mut String {
+    pub(crate) fn key(&mut self, key: &str) -> &mut String {
         if !self.first {
             self.out.push(',');
         }
@@ -40,7 +40,7 @@ impl<'a> Obj<'a> {
     }
 
     /// A member whose name is data (an account, an id, a currency): escaped.
-    pub(super) fn data_key(&mut self, key: &str) -> &mut String {
+    pub(crate) fn data_key(&mut self, key: &str) -> &mut String {
         if !self.first {
             self.out.push(',');
         }
@@ -50,22 +50,27 @@ impl<'a> Obj<'a> {
         self.out
     }
 
-    pub(super) fn val<T: WriteJson + ?Sized>(&mut self, key: &str, value: &T) -> &mut Self {
+    pub(crate) fn val<T: WriteJson + ?Sized>(&mut self, key: &str, value: &T) -> &mut Self {
         value.write_json(self.key(key));
         self
     }
 
-    pub(super) fn str(&mut self, key: &str, value: &str) -> &mut Self {
+    pub(crate) fn str(&mut self, key: &str, value: &str) -> &mut Self {
         string(self.key(key), value);
         self
     }
 
-    pub(super) fn num(&mut self, key: &str, value: u32) -> &mut Self {
+    pub(crate) fn num(&mut self, key: &str, value: u32) -> &mut Self {
         count(self.key(key), value as usize);
         self
     }
 
-    pub(super) fn opt(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+    pub(crate) fn flag(&mut self, key: &str, value: bool) -> &mut Self {
+        self.key(key).push_str(if value { "true" } else { "false" });
+        self
+    }
+
+    pub(crate) fn opt(&mut self, key: &str, value: Option<&str>) -> &mut Self {
         match value {
             Some(text) => string(self.key(key), text),
             None => self.key(key).push_str("null"),
@@ -73,7 +78,7 @@ impl<'a> Obj<'a> {
         self
     }
 
-    pub(super) fn end(&mut self) {
+    pub(crate) fn end(&mut self) {
         self.out.push('}');
     }
 }
