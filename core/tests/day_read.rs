@@ -57,7 +57,10 @@ fn stored_texts() -> Vec<String> {
             let mut counted = agg.clone();
             counted.localize(&|id| id.ends_with('1'));
             for a in [agg.clone(), counted, agg.without_ids()] {
-                out.push(serde_json::to_string(&a).unwrap());
+                let text = serde_json::to_string(&a).unwrap();
+                // The worker stores what the core's writer writes; the derive is its oracle.
+                assert_eq!(ledgerbridge_core::json::write::to_string(&a), text);
+                out.push(text);
             }
         }
     }

@@ -107,6 +107,12 @@ fn the_preview_posts_are_the_posted_bytes_and_each_view_says_what_its_post_says(
                 continue;
             };
             let preview = document_preview(platform, &input, &config, target).unwrap();
+            // The worker answers with the core's writer; the derive is the oracle for its bytes.
+            assert_eq!(
+                ledgerbridge_core::json::write::to_string(&preview),
+                serde_json::to_string(&preview).unwrap(),
+                "{name}"
+            );
             assert_eq!(
                 serde_json::to_string(&preview.posts).unwrap(),
                 posted,

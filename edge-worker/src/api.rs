@@ -184,7 +184,7 @@ fn preview_documents(
     let mut out = Vec::new();
     for target in targets {
         let one = match document_preview(platform, payload, config, target) {
-            Ok(preview) => serde_json::to_string(&preview),
+            Ok(preview) => Ok(ledgerbridge_core::json::write::to_string(&preview)),
             Err(e) => serde_json::to_string(&json!({
                 "target": target.as_str(),
                 "error": {"code": e.code(), "path": e.path(), "message": e.to_string()},

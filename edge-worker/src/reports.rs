@@ -157,7 +157,7 @@ fn answer(doc: &Report, csv: bool, config: &Config) -> HttpResult<Response> {
             .set("content-type", "text/csv; charset=utf-8")?;
         response
     } else {
-        Response::from_json(doc)?
+        crate::reply::json(ledgerbridge_core::json::write::to_string(doc))?
     };
     if let Some(gap) = config.documents.ledger_gap() {
         response.headers_mut().set("x-ledger-notice", gap)?;
@@ -264,8 +264,7 @@ async fn rebuild<'a>(
         let entries = by_day.remove(day.date.as_str()).unwrap_or_default();
         let mut agg = aggregate_day(&day.date, &entries, config)?;
         agg.localize(&|id| shared.contains(&(day.date.clone(), id.to_string())));
-        let body = serde_json::to_string(&agg.without_ids())
-            .map_err(|e| HttpError::internal(e.to_string()))?;
+        let body = ledgerbridge_core::json::write::to_string(&agg.without_ids());
         out.push(BuiltDay {
             date: &day.date,
             gen: day.gen,

@@ -10,6 +10,7 @@ mod document_preview;
 mod documents;
 mod hledger;
 mod keys;
+mod preview_write;
 mod qbo;
 mod qbo_documents;
 mod xero;

@@ -183,11 +183,9 @@ fn cell(value: &str) -> String {
 /// The report as RFC 4180 CSV with CRLF line ends and one header row: the npm CLI's
 /// `--format csv` byte for byte.
 pub fn report_csv(report: &Report) -> Result<String> {
-    let text = serde_json::to_string(report).map_err(|e| LedgerError::InvalidValue {
-        path: "report".to_string(),
-        value: String::new(),
-        reason: e.to_string(),
-    })?;
+    // The core's writer: the same text as the derive, without serde_json's serializer over the
+    // report types in the worker.
+    let text = crate::json::write::to_string(report);
     let node: Node = serde_json::from_str(&text).map_err(|e| LedgerError::InvalidValue {
         path: "report".to_string(),
         value: String::new(),

@@ -13,11 +13,14 @@ mod clearing;
 mod csv;
 mod daily;
 mod day_read;
+mod day_write;
 mod giftcards;
 mod period;
 mod profit;
 mod refunds;
 mod tax;
+mod write;
+pub(crate) use write::Obj;
 
 pub use clearing::{
     ClearingAccount, ClearingPayout, ClearingPeriod, ClearingReport, UnsettledItem,
