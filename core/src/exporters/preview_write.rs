@@ -4,8 +4,8 @@
 //! posts verbatim); `core/tests/document_preview.rs` holds them equal on every fixture.
 
 use super::document_preview::{ContactView, DocumentPreview, DocumentView, LineView, PaymentView};
+use crate::json::write::Obj;
 use crate::json::write::WriteJson;
-use crate::reports::Obj;
 
 impl WriteJson for DocumentPreview {
     fn write_json(&self, out: &mut String) {

@@ -253,3 +253,71 @@ impl WriteJson for serde_json::Value {
         }
     }
 }
+
+/// Writes `{"a":…,"b":…}`: the first member opens the object, every later one adds a comma.
+pub(crate) struct Obj<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl<'a> Obj<'a> {
+    pub(crate) fn new(out: &'a mut String) -> Self {
+        out.push('{');
+        Obj { out, first: true }
+    }
+
+    pub(crate) fn key(&mut self, key: &str) -> &mut String {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        // Keys are the callers' literals: plain ASCII, nothing to escape.
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":");
+        self.out
+    }
+
+    /// A member whose name is data (an account, an id, a currency): escaped.
+    pub(crate) fn data_key(&mut self, key: &str) -> &mut String {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        string(self.out, key);
+        self.out.push(':');
+        self.out
+    }
+
+    pub(crate) fn val<T: WriteJson + ?Sized>(&mut self, key: &str, value: &T) -> &mut Self {
+        value.write_json(self.key(key));
+        self
+    }
+
+    pub(crate) fn str(&mut self, key: &str, value: &str) -> &mut Self {
+        string(self.key(key), value);
+        self
+    }
+
+    pub(crate) fn num(&mut self, key: &str, value: u32) -> &mut Self {
+        count(self.key(key), value as usize);
+        self
+    }
+
+    pub(crate) fn flag(&mut self, key: &str, value: bool) -> &mut Self {
+        self.key(key).push_str(if value { "true" } else { "false" });
+        self
+    }
+
+    pub(crate) fn opt(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+        match value {
+            Some(text) => string(self.key(key), text),
+            None => self.key(key).push_str("null"),
+        }
+        self
+    }
+
+    pub(crate) fn end(&mut self) {
+        self.out.push('}');
+    }
+}

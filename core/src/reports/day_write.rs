@@ -5,9 +5,8 @@
 //! figures left out as their `skip_serializing_if` leaves them out); `core/tests/day_read.rs` holds
 //! the two equal on every fixture's days. [`day_read`](super::day_read) reads them back.
 
-use super::write::Obj;
 use super::{clearing, profit, refunds, tax, Acc, DayAggregate, Distinct};
-use crate::json::write::{count, decimal, string, WriteJson};
+use crate::json::write::{count, decimal, string, Obj, WriteJson};
 use crate::money::Currency;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};

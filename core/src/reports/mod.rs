@@ -20,7 +20,6 @@ mod profit;
 mod refunds;
 mod tax;
 mod write;
-pub(crate) use write::Obj;
 
 pub use clearing::{
     ClearingAccount, ClearingPayout, ClearingPeriod, ClearingReport, UnsettledItem,
