@@ -10,13 +10,12 @@ use crate::platforms::Platform;
 use crate::rules::Config;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 #[derive(Debug, Serialize)]
 pub struct DocumentPreview {
     pub target: &'static str,
     /// Exactly what `document_posts` returns for the same input, in the same order.
-    pub posts: Vec<Box<RawValue>>,
+    pub posts: Vec<crate::json::write::Raw>,
     pub documents: Vec<DocumentView>,
 }
 

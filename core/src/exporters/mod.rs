@@ -10,6 +10,7 @@ mod document_preview;
 mod documents;
 mod hledger;
 mod keys;
+mod post_write;
 mod preview_write;
 mod qbo;
 mod qbo_documents;
@@ -22,17 +23,17 @@ pub use document_preview::{
 };
 pub use documents::{sales_documents, DocumentKind, DocumentLine, LineKind, SalesDocument, Target};
 pub use keys::{doc_number, DOC_NUMBER_MAX, IDEMPOTENCY_KEY_MAX, REQUEST_ID_MAX};
-pub use qbo::{qbo_journal_entry, qbo_request_id};
+pub use qbo::{qbo_journal_body, qbo_journal_entry, qbo_request_id, QboJournalEntry};
 pub use qbo_documents::{qbo_customer, qbo_document, qbo_document_request_id, QboPost};
-pub use xero::{xero_idempotency_key, xero_manual_journal};
+pub use xero::{xero_idempotency_key, xero_journal_body, xero_manual_journal, ManualJournals};
 pub use xero_documents::{xero_contact, xero_document, XeroPost};
 
 use crate::error::{LedgerError, Result};
 use crate::journal::Entry;
+use crate::json::write::{to_string, Raw, WriteJson};
 use crate::money::{self, Currency};
 use crate::rules::Config;
 use rust_decimal::Decimal;
-use serde_json::value::RawValue;
 use std::str::FromStr;
 
 /// Output formats of [`export`].
@@ -121,7 +122,7 @@ pub fn document_posts(
     target: Target,
 ) -> Result<String> {
     let (_, posts) = documents_and_posts(platform, payload, config, target)?;
-    serde_json::to_string(&posts).map_err(serialize_error)
+    Ok(to_string(&posts))
 }
 
 /// The event's documents and their posts, built once: the poster sends the posts and the preview
@@ -131,50 +132,35 @@ fn documents_and_posts(
     payload: &[u8],
     config: &Config,
     target: Target,
-) -> Result<(Vec<SalesDocument>, Vec<Box<RawValue>>)> {
+) -> Result<(Vec<SalesDocument>, Vec<Raw>)> {
     let event = platform.parse(payload)?;
     // A second read of the payload for its customer: journal mapping never needs it.
     let customer = crate::platforms::customer_of(platform, payload)?;
     let docs = sales_documents(platform, &event, customer.as_ref(), config, target)?;
-    let mut posts: Vec<Box<RawValue>> = Vec::new();
+    let mut posts: Vec<Raw> = Vec::new();
     let mut contacts: Vec<&str> = Vec::new();
-    let raw = |v: &dyn erased::Post| v.raw();
+    // Posts of different body types in one array, each written once.
+    let raw = |v: &dyn WriteJson| Raw(to_string(v));
     for doc in &docs {
         if !contacts.contains(&doc.contact.key.as_str()) {
             contacts.push(&doc.contact.key);
             posts.push(match target {
-                Target::Qbo => raw(&qbo_customer(&doc.contact))?,
-                Target::Xero => raw(&xero_contact(&doc.contact))?,
+                Target::Qbo => raw(&qbo_customer(&doc.contact)),
+                Target::Xero => raw(&xero_contact(&doc.contact)),
             });
         }
         match target {
-            Target::Qbo => posts.push(raw(&qbo_document(doc, config)?)?),
+            Target::Qbo => posts.push(raw(&qbo_document(doc, config)?)),
             Target::Xero => {
                 let (post, payment) = xero_document(doc, config)?;
-                posts.push(raw(&post)?);
+                posts.push(raw(&post));
                 if let Some(payment) = payment {
-                    posts.push(raw(&payment)?);
+                    posts.push(raw(&payment));
                 }
             }
         }
     }
     Ok((docs, posts))
-}
-
-/// Posts of different body types in one array.
-mod erased {
-    use serde::Serialize;
-    use serde_json::value::RawValue;
-
-    pub trait Post {
-        fn raw(&self) -> crate::error::Result<Box<RawValue>>;
-    }
-
-    impl<T: Serialize> Post for T {
-        fn raw(&self) -> crate::error::Result<Box<RawValue>> {
-            serde_json::value::to_raw_value(self).map_err(super::serialize_error)
-        }
-    }
 }
 
 /// Places an error inside entry `i`; config errors keep their config path (`exports.qbo`).
@@ -185,18 +171,15 @@ fn in_entry(e: LedgerError, i: usize) -> LedgerError {
     }
 }
 
-fn serialize_error(e: serde_json::Error) -> LedgerError {
-    LedgerError::InvalidValue {
-        path: String::new(),
-        value: String::new(),
-        reason: e.to_string(),
-    }
-}
-
 /// An amount as a JSON number with exactly the currency's digits (`50.00`, `-4.13`, `5413`),
 /// written from the decimal's text so that no binary float ever touches it.
-fn json_number(currency: Currency, amount: Decimal) -> Result<Box<RawValue>> {
-    RawValue::from_string(money::format_amount(currency, amount)).map_err(serialize_error)
+fn json_number(currency: Currency, amount: Decimal) -> Raw {
+    Raw(money::format_amount(currency, amount))
+}
+
+/// A quantity or unit price as a JSON number written from its decimal text (`2`, `12.5`).
+fn plain(value: Decimal) -> Raw {
+    Raw(value.normalize().to_string())
 }
 
 /// Text on one line: control characters (newlines, tabs) become spaces, because every line-based

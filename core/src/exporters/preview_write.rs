@@ -11,16 +11,9 @@ impl WriteJson for DocumentPreview {
     fn write_json(&self, out: &mut String) {
         let mut obj = Obj::new(out);
         obj.str("target", self.target);
-        let out = obj.key("posts");
-        out.push('[');
-        for (i, post) in self.posts.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(post.get());
-        }
-        out.push(']');
-        obj.val("documents", &self.documents).end();
+        obj.val("posts", &self.posts)
+            .val("documents", &self.documents)
+            .end();
     }
 
     fn size_hint(&self) -> usize {

@@ -1,49 +1,51 @@
 //! QuickBooks Online: one `JournalEntry` body per entry, for `POST /v3/company/{realm}/journalentry`.
 
-use super::{in_entry, json_number, keys, mapped_account, serialize_error, truncate_chars};
+use super::{in_entry, json_number, keys, mapped_account, truncate_chars};
 use crate::error::{LedgerError, Result};
 use crate::journal::Entry;
+use crate::json::write::{to_string, Raw};
 use crate::rules::Config;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 /// `Description` and `PrivateNote` limit.
 const TEXT_MAX: usize = 4000;
 /// QuickBooks amounts have at most 10 integer digits ("10.5 format").
 const AMOUNT_LIMIT: u64 = 10_000_000_000;
 
+/// A `JournalEntry` body. The worker writes it with `json::write` (exporters/post_write.rs); the
+/// derive is the oracle `core/tests/post_write.rs` holds that writer to.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct JournalEntry<'a> {
-    txn_date: &'a str,
-    doc_number: String,
-    private_note: String,
-    currency_ref: Ref<'a>,
-    line: Vec<JournalLine<'a>>,
+pub struct QboJournalEntry<'a> {
+    pub(super) txn_date: &'a str,
+    pub(super) doc_number: String,
+    pub(super) private_note: String,
+    pub(super) currency_ref: Ref<'a>,
+    pub(super) line: Vec<JournalLine<'a>>,
 }
 
 #[derive(Serialize)]
-struct Ref<'a> {
-    value: &'a str,
+pub(super) struct Ref<'a> {
+    pub(super) value: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
+    pub(super) name: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct JournalLine<'a> {
-    detail_type: &'static str,
-    amount: Box<RawValue>,
-    description: String,
-    journal_entry_line_detail: LineDetail<'a>,
+pub(super) struct JournalLine<'a> {
+    pub(super) detail_type: &'static str,
+    pub(super) amount: Raw,
+    pub(super) description: String,
+    pub(super) journal_entry_line_detail: LineDetail<'a>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct LineDetail<'a> {
-    posting_type: &'static str,
-    account_ref: Ref<'a>,
+pub(super) struct LineDetail<'a> {
+    pub(super) posting_type: &'static str,
+    pub(super) account_ref: Ref<'a>,
 }
 
 /// The `requestid` query parameter for posting `entry`: `lb1-` + 32 hex digits of a 128-bit hash of
@@ -58,7 +60,7 @@ pub fn qbo_request_id(entry: &Entry) -> String {
 /// `[exports.qbo]`; a missing one is an `E_CONFIG` error at `exports.qbo` naming the account.
 pub fn qbo_journal_entry(entry: &Entry, config: &Config) -> Result<String> {
     entry.check()?;
-    serde_json::to_string(&journal_entry(entry, config)?).map_err(serialize_error)
+    Ok(to_string(&qbo_journal_body(entry, config)?))
 }
 
 /// A JSON array of the bodies, in the order of `entries` (each is posted on its own).
@@ -66,12 +68,13 @@ pub(super) fn export(entries: &[Entry], config: &Config) -> Result<String> {
     let bodies = entries
         .iter()
         .enumerate()
-        .map(|(i, entry)| journal_entry(entry, config).map_err(|e| in_entry(e, i)))
+        .map(|(i, entry)| qbo_journal_body(entry, config).map_err(|e| in_entry(e, i)))
         .collect::<Result<Vec<_>>>()?;
-    serde_json::to_string(&bodies).map_err(serialize_error)
+    Ok(to_string(&bodies))
 }
 
-fn journal_entry<'a>(entry: &'a Entry, config: &'a Config) -> Result<JournalEntry<'a>> {
+/// The body [`qbo_journal_entry`] writes, unchecked (the caller checked the entry).
+pub fn qbo_journal_body<'a>(entry: &'a Entry, config: &'a Config) -> Result<QboJournalEntry<'a>> {
     let mut lines = Vec::with_capacity(entry.lines.len());
     for (i, line) in entry.lines.iter().enumerate() {
         let (posting_type, side, amount) = if line.is_debit() {
@@ -88,7 +91,7 @@ fn journal_entry<'a>(entry: &'a Entry, config: &'a Config) -> Result<JournalEntr
         }
         lines.push(JournalLine {
             detail_type: "JournalEntryLineDetail",
-            amount: json_number(entry.currency, amount)?,
+            amount: json_number(entry.currency, amount),
             description: truncate_chars(&line.why, TEXT_MAX),
             journal_entry_line_detail: LineDetail {
                 posting_type,
@@ -99,7 +102,7 @@ fn journal_entry<'a>(entry: &'a Entry, config: &'a Config) -> Result<JournalEntr
             },
         });
     }
-    Ok(JournalEntry {
+    Ok(QboJournalEntry {
         txn_date: &entry.date,
         doc_number: keys::doc_number(entry),
         // The id goes first so that a long memo is what gets cut, never the id.

@@ -7,13 +7,13 @@
 use super::contacts::Contact;
 use super::documents::{DocumentKind, LineKind, SalesDocument};
 use super::keys::{fnv1a_128, DOC_NUMBER_MAX};
-use super::{json_number, serialize_error, truncate_chars};
+use super::{json_number, plain, truncate_chars};
 use crate::error::{LedgerError, Result};
+use crate::json::write::Raw;
 use crate::model::Address;
 use crate::rules::Config;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 /// `Description` and `PrivateNote` limit.
 const TEXT_MAX: usize = 4000;
@@ -21,6 +21,8 @@ const TEXT_MAX: usize = 4000;
 const AMOUNT_LIMIT: u64 = 10_000_000_000;
 
 /// One request to QuickBooks: `POST /v3/company/{realm}/{resource}?requestid={requestid}`.
+/// The worker writes the posts with `json::write` (exporters/post_write.rs); the derives are the
+/// oracle `core/tests/post_write.rs` holds that writer to.
 #[derive(Serialize)]
 pub struct QboPost<B> {
     pub resource: &'static str,
@@ -36,91 +38,91 @@ pub struct QboPost<B> {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct QboCustomer {
-    display_name: String,
+    pub(super) display_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    company_name: Option<String>,
+    pub(super) company_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    primary_email_addr: Option<Email>,
+    pub(super) primary_email_addr: Option<Email>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    bill_addr: Option<QboAddress>,
-    notes: String,
+    pub(super) bill_addr: Option<QboAddress>,
+    pub(super) notes: String,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct Email {
-    address: String,
+pub(super) struct Email {
+    pub(super) address: String,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct QboAddress {
+pub(super) struct QboAddress {
     #[serde(skip_serializing_if = "Option::is_none")]
-    line1: Option<String>,
+    pub(super) line1: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    line2: Option<String>,
+    pub(super) line2: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    city: Option<String>,
+    pub(super) city: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    country_sub_division_code: Option<String>,
+    pub(super) country_sub_division_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    postal_code: Option<String>,
+    pub(super) postal_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    country: Option<String>,
+    pub(super) country: Option<String>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct QboDocument {
-    doc_number: String,
-    txn_date: String,
-    currency_ref: Ref,
-    private_note: String,
+    pub(super) doc_number: String,
+    pub(super) txn_date: String,
+    pub(super) currency_ref: Ref,
+    pub(super) private_note: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    global_tax_calculation: Option<&'static str>,
-    line: Vec<QboLine>,
-    txn_tax_detail: TaxDetail,
+    pub(super) global_tax_calculation: Option<&'static str>,
+    pub(super) line: Vec<QboLine>,
+    pub(super) txn_tax_detail: TaxDetail,
     #[serde(skip_serializing_if = "Option::is_none")]
-    deposit_to_account_ref: Option<Ref>,
+    pub(super) deposit_to_account_ref: Option<Ref>,
 }
 
 #[derive(Serialize)]
-struct Ref {
-    value: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct TaxDetail {
-    total_tax: Box<RawValue>,
+pub(super) struct Ref {
+    pub(super) value: String,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct QboLine {
-    detail_type: &'static str,
-    amount: Box<RawValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sales_item_line_detail: Option<ItemDetail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    discount_line_detail: Option<DiscountDetail>,
+pub(super) struct TaxDetail {
+    pub(super) total_tax: Raw,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct ItemDetail {
-    item_ref: Ref,
-    qty: Box<RawValue>,
-    unit_price: Box<RawValue>,
-    tax_code_ref: Ref,
+pub(super) struct QboLine {
+    pub(super) detail_type: &'static str,
+    pub(super) amount: Raw,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) sales_item_line_detail: Option<ItemDetail>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) discount_line_detail: Option<DiscountDetail>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct DiscountDetail {
-    percent_based: bool,
+pub(super) struct ItemDetail {
+    pub(super) item_ref: Ref,
+    pub(super) qty: Raw,
+    pub(super) unit_price: Raw,
+    pub(super) tax_code_ref: Ref,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct DiscountDetail {
+    pub(super) percent_based: bool,
 }
 
 /// `requestid` for a post (36 chars): `lb2-` + 32 hex digits of a hash of what it creates.
@@ -176,14 +178,14 @@ pub fn qbo_document(doc: &SalesDocument, config: &Config) -> Result<QboPost<QboD
         limit(gross, &format!("lines[{i}]"))?;
         line.push(QboLine {
             detail_type: "SalesItemLineDetail",
-            amount: json_number(cur, gross)?,
+            amount: json_number(cur, gross),
             description: Some(truncate_chars(&l.description, TEXT_MAX)),
             sales_item_line_detail: Some(ItemDetail {
                 item_ref: Ref {
                     value: l.item.clone(),
                 },
-                qty: plain(l.quantity)?,
-                unit_price: plain(l.unit_price)?,
+                qty: plain(l.quantity),
+                unit_price: plain(l.unit_price),
                 tax_code_ref: Ref {
                     value: l.tax_code.clone(),
                 },
@@ -202,7 +204,7 @@ pub fn qbo_document(doc: &SalesDocument, config: &Config) -> Result<QboPost<QboD
             .collect();
         line.push(QboLine {
             detail_type: "DiscountLineDetail",
-            amount: json_number(cur, discount)?,
+            amount: json_number(cur, discount),
             description: Some(truncate_chars(
                 &format!("Discounts on {}", names.join(", ")),
                 TEXT_MAX,
@@ -239,7 +241,7 @@ pub fn qbo_document(doc: &SalesDocument, config: &Config) -> Result<QboPost<QboD
             global_tax_calculation: doc.taxes_included.then_some("TaxInclusive"),
             line,
             txn_tax_detail: TaxDetail {
-                total_tax: json_number(cur, doc.tax())?,
+                total_tax: json_number(cur, doc.tax()),
             },
             deposit_to_account_ref: account,
         },
@@ -255,9 +257,4 @@ fn limit(amount: Decimal, path: &str) -> Result<()> {
         });
     }
     Ok(())
-}
-
-/// A quantity or unit price as a JSON number written from its decimal text.
-fn plain(value: Decimal) -> Result<Box<RawValue>> {
-    RawValue::from_string(value.normalize().to_string()).map_err(serialize_error)
 }

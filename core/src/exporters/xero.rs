@@ -3,35 +3,37 @@
 //! Manual journals are booked in the organisation's base currency and carry no currency field, so
 //! entries sent here must already be in that currency.
 
-use super::{in_entry, json_number, mapped_account, serialize_error};
+use super::{in_entry, json_number, mapped_account};
 use crate::error::Result;
 use crate::journal::Entry;
+use crate::json::write::{to_string, Raw};
 use crate::rules::Config;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
+/// A `ManualJournals` document. The worker writes it with `json::write` (exporters/post_write.rs);
+/// the derive is the oracle `core/tests/post_write.rs` holds that writer to.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct ManualJournals<'a> {
-    manual_journals: Vec<ManualJournal<'a>>,
+pub struct ManualJournals<'a> {
+    pub(super) manual_journals: Vec<ManualJournal<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct ManualJournal<'a> {
-    narration: String,
-    date: &'a str,
-    line_amount_types: &'static str,
-    status: &'static str,
-    journal_lines: Vec<JournalLine<'a>>,
+pub(super) struct ManualJournal<'a> {
+    pub(super) narration: String,
+    pub(super) date: &'a str,
+    pub(super) line_amount_types: &'static str,
+    pub(super) status: &'static str,
+    pub(super) journal_lines: Vec<JournalLine<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct JournalLine<'a> {
-    line_amount: Box<RawValue>,
-    account_code: &'a str,
-    description: &'a str,
+pub(super) struct JournalLine<'a> {
+    pub(super) line_amount: Raw,
+    pub(super) account_code: &'a str,
+    pub(super) description: &'a str,
 }
 
 /// The `Idempotency-Key` header for posting `entry` (≤ 128 chars): the entry id itself when it
@@ -55,17 +57,25 @@ pub fn xero_manual_journal(entry: &Entry, config: &Config) -> Result<String> {
     let doc = ManualJournals {
         manual_journals: vec![journal(entry, config)?],
     };
-    serde_json::to_string(&doc).map_err(serialize_error)
+    Ok(to_string(&doc))
 }
 
 /// One `ManualJournals` document with a journal per entry, in the order of `entries`.
 pub(super) fn export(entries: &[Entry], config: &Config) -> Result<String> {
+    Ok(to_string(&xero_journal_body(entries, config)?))
+}
+
+/// The document [`export`](super::export) writes for `entries`, unchecked (the caller checked them).
+pub fn xero_journal_body<'a>(
+    entries: &'a [Entry],
+    config: &'a Config,
+) -> Result<ManualJournals<'a>> {
     let manual_journals = entries
         .iter()
         .enumerate()
         .map(|(i, entry)| journal(entry, config).map_err(|e| in_entry(e, i)))
         .collect::<Result<Vec<_>>>()?;
-    serde_json::to_string(&ManualJournals { manual_journals }).map_err(serialize_error)
+    Ok(ManualJournals { manual_journals })
 }
 
 fn journal<'a>(entry: &'a Entry, config: &'a Config) -> Result<ManualJournal<'a>> {
@@ -75,7 +85,7 @@ fn journal<'a>(entry: &'a Entry, config: &'a Config) -> Result<ManualJournal<'a>
         .map(|line| {
             Ok(JournalLine {
                 // Debits positive, credits negative, as Xero defines `LineAmount`.
-                line_amount: json_number(entry.currency, line.signed())?,
+                line_amount: json_number(entry.currency, line.signed()),
                 account_code: mapped_account(&config.exports.xero, "xero", &line.account)?,
                 description: &line.why,
             })

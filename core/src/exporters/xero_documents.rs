@@ -5,17 +5,19 @@
 
 use super::contacts::Contact;
 use super::documents::{DocumentKind, SalesDocument};
-use super::json_number;
 use super::qbo_documents::qbo_document_request_id;
+use super::{json_number, plain};
 use crate::error::{LedgerError, Result};
+use crate::json::write::Raw;
 use crate::rules::Config;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 /// Xero caps `ContactNumber` at 50 characters.
 const CONTACT_NUMBER_MAX: usize = 50;
 
 /// One request to Xero: `{method} /api.xro/2.0{path}` with `Idempotency-Key: {idempotency_key}`.
+/// The worker writes the posts with `json::write` (exporters/post_write.rs); the derives are the
+/// oracle `core/tests/post_write.rs` holds that writer to.
 #[derive(Serialize)]
 pub struct XeroPost<B> {
     pub method: &'static str,
@@ -30,130 +32,130 @@ pub struct XeroPost<B> {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Contacts {
-    contacts: Vec<XeroContact>,
+    pub(super) contacts: Vec<XeroContact>,
 }
 
 #[derive(Serialize, Clone)]
 #[serde(rename_all = "PascalCase")]
 pub struct XeroContact {
     #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    contact_number: String,
+    pub(super) name: Option<String>,
+    pub(super) contact_number: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    email_address: Option<String>,
+    pub(super) email_address: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    tax_number: Option<String>,
+    pub(super) tax_number: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    addresses: Vec<XeroAddress>,
+    pub(super) addresses: Vec<XeroAddress>,
 }
 
 #[derive(Serialize, Clone)]
 #[serde(rename_all = "PascalCase")]
-struct XeroAddress {
-    address_type: &'static str,
+pub(super) struct XeroAddress {
+    pub(super) address_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    address_line1: Option<String>,
+    pub(super) address_line1: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    address_line2: Option<String>,
+    pub(super) address_line2: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    city: Option<String>,
+    pub(super) city: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<String>,
+    pub(super) region: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    postal_code: Option<String>,
+    pub(super) postal_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    country: Option<String>,
+    pub(super) country: Option<String>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Invoices {
-    invoices: Vec<Invoice>,
+    pub(super) invoices: Vec<Invoice>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct Invoice {
+pub(super) struct Invoice {
     #[serde(rename = "Type")]
-    kind: &'static str,
-    contact: XeroContact,
-    date: String,
-    due_date: String,
-    line_amount_types: &'static str,
-    invoice_number: String,
-    reference: String,
-    currency_code: String,
-    status: &'static str,
-    line_items: Vec<LineItem>,
+    pub(super) kind: &'static str,
+    pub(super) contact: XeroContact,
+    pub(super) date: String,
+    pub(super) due_date: String,
+    pub(super) line_amount_types: &'static str,
+    pub(super) invoice_number: String,
+    pub(super) reference: String,
+    pub(super) currency_code: String,
+    pub(super) status: &'static str,
+    pub(super) line_items: Vec<LineItem>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreditNotes {
-    credit_notes: Vec<CreditNote>,
+    pub(super) credit_notes: Vec<CreditNote>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct CreditNote {
+pub(super) struct CreditNote {
     #[serde(rename = "Type")]
-    kind: &'static str,
-    contact: XeroContact,
-    date: String,
-    line_amount_types: &'static str,
-    credit_note_number: String,
-    reference: String,
-    currency_code: String,
-    status: &'static str,
-    line_items: Vec<LineItem>,
+    pub(super) kind: &'static str,
+    pub(super) contact: XeroContact,
+    pub(super) date: String,
+    pub(super) line_amount_types: &'static str,
+    pub(super) credit_note_number: String,
+    pub(super) reference: String,
+    pub(super) currency_code: String,
+    pub(super) status: &'static str,
+    pub(super) line_items: Vec<LineItem>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct LineItem {
-    description: String,
-    quantity: Box<RawValue>,
-    unit_amount: Box<RawValue>,
-    item_code: String,
-    tax_type: String,
-    tax_amount: Box<RawValue>,
+pub(super) struct LineItem {
+    pub(super) description: String,
+    pub(super) quantity: Raw,
+    pub(super) unit_amount: Raw,
+    pub(super) item_code: String,
+    pub(super) tax_type: String,
+    pub(super) tax_amount: Raw,
     #[serde(skip_serializing_if = "Option::is_none")]
-    discount_amount: Option<Box<RawValue>>,
-    line_amount: Box<RawValue>,
+    pub(super) discount_amount: Option<Raw>,
+    pub(super) line_amount: Raw,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Payments {
-    payments: Vec<Payment>,
+    pub(super) payments: Vec<Payment>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct Payment {
+pub(super) struct Payment {
     #[serde(skip_serializing_if = "Option::is_none")]
-    invoice: Option<Numbered>,
+    pub(super) invoice: Option<Numbered>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    credit_note: Option<Numbered>,
-    account: AccountCode,
-    date: String,
-    amount: Box<RawValue>,
-    reference: String,
+    pub(super) credit_note: Option<Numbered>,
+    pub(super) account: AccountCode,
+    pub(super) date: String,
+    pub(super) amount: Raw,
+    pub(super) reference: String,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct Numbered {
+pub(super) struct Numbered {
     #[serde(skip_serializing_if = "Option::is_none")]
-    invoice_number: Option<String>,
+    pub(super) invoice_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    credit_note_number: Option<String>,
+    pub(super) credit_note_number: Option<String>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct AccountCode {
-    code: String,
+pub(super) struct AccountCode {
+    pub(super) code: String,
 }
 
 /// The document itself: an invoice or a credit note.
@@ -222,26 +224,20 @@ pub fn xero_document(
     config: &Config,
 ) -> Result<(XeroPost<XeroDocument>, Option<XeroPost<Payments>>)> {
     let cur = doc.currency;
-    let line_items = doc
+    let line_items: Vec<LineItem> = doc
         .lines
         .iter()
-        .map(|l| {
-            Ok(LineItem {
-                description: l.description.clone(),
-                quantity: plain(l.quantity)?,
-                unit_amount: plain(l.unit_price)?,
-                item_code: l.item.clone(),
-                tax_type: l.tax_code.clone(),
-                tax_amount: json_number(cur, l.tax)?,
-                discount_amount: if l.discount.is_zero() {
-                    None
-                } else {
-                    Some(json_number(cur, l.discount)?)
-                },
-                line_amount: json_number(cur, l.amount())?,
-            })
+        .map(|l| LineItem {
+            description: l.description.clone(),
+            quantity: plain(l.quantity),
+            unit_amount: plain(l.unit_price),
+            item_code: l.item.clone(),
+            tax_type: l.tax_code.clone(),
+            tax_amount: json_number(cur, l.tax),
+            discount_amount: (!l.discount.is_zero()).then(|| json_number(cur, l.discount)),
+            line_amount: json_number(cur, l.amount()),
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
     let amount_types = if doc.taxes_included {
         "Inclusive"
     } else {
@@ -315,7 +311,7 @@ pub fn xero_document(
         }),
         account: AccountCode { code: account },
         date: doc.date.clone(),
-        amount: json_number(cur, doc.paid)?,
+        amount: json_number(cur, doc.paid),
         reference: doc.id.clone(),
     };
     let payments = XeroPost {
@@ -328,8 +324,4 @@ pub fn xero_document(
         },
     };
     Ok((post, Some(payments)))
-}
-
-fn plain(value: rust_decimal::Decimal) -> Result<Box<RawValue>> {
-    RawValue::from_string(value.normalize().to_string()).map_err(super::serialize_error)
 }

@@ -321,3 +321,60 @@ impl<'a> Obj<'a> {
         self.out.push('}');
     }
 }
+
+// --- Raw JSON and optional members (the QBO/Xero posts, exporters/post_write.rs) ---
+
+/// JSON text written verbatim: an amount as a JSON number made from its decimal text (`25.00`),
+/// or a whole post. Its `Serialize` goes through serde_json's `RawValue`, so a derive that holds
+/// one writes the same bytes; the worker writes it with [`WriteJson`] and never validates it
+/// again, because the core made the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Raw(pub String);
+
+impl Raw {
+    pub fn get(&self) -> &str {
+        &self.0
+    }
+}
+
+impl WriteJson for Raw {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(&self.0);
+    }
+
+    fn size_hint(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl serde::Serialize for Raw {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde_json::value::RawValue::from_string(self.0.clone())
+            .map_err(serde::ser::Error::custom)?
+            .serialize(serializer)
+    }
+}
+
+impl<T: WriteJson + ?Sized> WriteJson for &T {
+    fn write_json(&self, out: &mut String) {
+        (**self).write_json(out)
+    }
+
+    fn size_hint(&self) -> usize {
+        (**self).size_hint()
+    }
+}
+
+impl Obj<'_> {
+    /// A member left out when `None`, as `skip_serializing_if = "Option::is_none"` does.
+    pub(crate) fn present<T: WriteJson + ?Sized>(
+        &mut self,
+        key: &str,
+        value: Option<&T>,
+    ) -> &mut Self {
+        if let Some(value) = value {
+            self.val(key, value);
+        }
+        self
+    }
+}
