@@ -12,13 +12,16 @@ use crate::store::{Db, NewDocument};
 use ledgerbridge_core::exporters::{
     qbo_customer, qbo_document, sales_documents, xero_contact, xero_document, Target as DocTarget,
 };
+use ledgerbridge_core::json::write::to_string;
 use ledgerbridge_core::platforms::customer_of;
 use ledgerbridge_core::rules::DocumentMode;
 use ledgerbridge_core::{Config, LedgerError, Platform};
 
 /// The documents `payload` makes for the shop's QBO and Xero targets; none unless the mapping in
 /// effect is in document mode. Each row's posts are, in order: the contact, the document and (Xero,
-/// when money moved) its payment. `Err`: the core's refusal, with its code and path.
+/// when money moved) its payment, as the core's writer wrote them (never through a
+/// `serde_json::Value`, which would turn the amounts, `25.00`, into binary floats). `Err`: the
+/// core's refusal, with its code and path.
 pub(super) fn make(
     platform: Platform,
     payload: &[u8],
@@ -57,14 +60,14 @@ fn documents(
         for doc in sales_documents(platform, &event, customer.as_ref(), config, target)? {
             let posts = match target {
                 DocTarget::Qbo => vec![
-                    text(&qbo_customer(&doc.contact))?,
-                    text(&qbo_document(&doc, config)?)?,
+                    to_string(&qbo_customer(&doc.contact)),
+                    to_string(&qbo_document(&doc, config)?),
                 ],
                 DocTarget::Xero => {
                     let (post, payment) = xero_document(&doc, config)?;
-                    let mut posts = vec![text(&xero_contact(&doc.contact))?, text(&post)?];
+                    let mut posts = vec![to_string(&xero_contact(&doc.contact)), to_string(&post)];
                     if let Some(payment) = payment {
-                        posts.push(text(&payment)?);
+                        posts.push(to_string(&payment));
                     }
                     posts
                 }
@@ -77,17 +80,6 @@ fn documents(
         }
     }
     Ok(rows)
-}
-
-/// A post as the core wrote it. Never through `serde_json::Value`: its amounts are JSON numbers
-/// written from decimals (`25.00`), which a `Value` would turn into binary floats.
-#[allow(clippy::result_large_err)]
-fn text(post: &impl serde::Serialize) -> Result<String, LedgerError> {
-    serde_json::to_string(post).map_err(|e| LedgerError::InvalidValue {
-        path: String::new(),
-        value: String::new(),
-        reason: e.to_string(),
-    })
 }
 
 /// After an erasure: the documents not posted yet whose payload was redacted are made again from
