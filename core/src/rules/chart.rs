@@ -4,7 +4,8 @@
 use super::roles::{qbo_class, xero_class, AccountClass, Role};
 use super::Config;
 use crate::error::{LedgerError, Result};
-use serde::{Deserialize, Serialize};
+use crate::json::{Reader, Seen};
+use serde::Serialize;
 
 /// One account of a target's chart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,65 +48,134 @@ pub struct RoleChoice {
     pub creatable: Vec<super::new_account::AccountKind>,
 }
 
-#[derive(Deserialize)]
-struct QboAnswer {
-    #[serde(rename = "QueryResponse", default)]
-    response: QboAccounts,
-}
-
-#[derive(Deserialize, Default)]
-struct QboAccounts {
-    #[serde(rename = "Account", default)]
-    accounts: Vec<QboAccount>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
 pub(super) struct QboAccount {
     id: String,
     name: String,
     account_type: String,
-    #[serde(default = "yes")]
     active: bool,
 }
 
-fn yes() -> bool {
-    true
-}
-
-#[derive(Deserialize)]
-struct XeroAnswer {
-    #[serde(rename = "Accounts", default)]
-    accounts: Vec<XeroAccount>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
 struct XeroAccount {
-    #[serde(default)]
     code: Option<String>,
     name: String,
-    #[serde(rename = "Type")]
     kind: String,
-    #[serde(default)]
     class: Option<String>,
-    #[serde(default)]
     status: Option<String>,
 }
 
-pub(super) fn read<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| LedgerError::Json {
-        path: crate::json::error_path(text.as_bytes(), &e),
-        message: e.to_string(),
+/// A target's answer read with the core's [`Reader`] (serde_json's derives over these answers were
+/// bytes the worker need not carry). Every fault is `E_JSON` at its path, as when serde_json read
+/// them: the answer is the target's to fix, not the merchant's. Unknown members are skipped.
+pub(super) fn answer<T>(text: &str, read: impl FnOnce(&mut Reader<'_>) -> Result<T>) -> Result<T> {
+    let mut r = Reader::new(text);
+    let value = read(&mut r).and_then(|v| r.finish().map(|()| v));
+    value.map_err(|e| match e {
+        LedgerError::Json { .. } => e,
+        other => LedgerError::Json {
+            path: other.path().to_string(),
+            message: other.to_string(),
+        },
     })
 }
 
+/// Reads the object under the cursor: `read` gets each member whose key is one of `names` (by its
+/// index), every other member is skipped, and a known key given twice is refused, as the derive
+/// refused it.
+pub(super) fn members<'a>(
+    r: &mut Reader<'a>,
+    names: &[&str],
+    read: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<()>,
+) -> Result<()> {
+    let mut obj = r.object()?;
+    let mut seen = Seen::default();
+    while let Some(key) = r.key(&mut obj)? {
+        match names.iter().position(|n| *n == key) {
+            Some(i) => {
+                seen.first(r, i as u32, names[i])?;
+                read(r, i)?;
+            }
+            None => r.skip()?,
+        }
+    }
+    Ok(())
+}
+
+/// `{"<list>": [items]}` (other members skipped); no list is an empty one.
+fn listed<'a, T>(
+    r: &mut Reader<'a>,
+    list: &str,
+    item: fn(&mut Reader<'a>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut items = Vec::new();
+    members(r, &[list], &mut |r, _| {
+        items = r.vec(item)?;
+        Ok(())
+    })?;
+    Ok(items)
+}
+
+impl QboAccount {
+    /// A QBO `Account`: `Id`, `Name` and `AccountType` required, `Active` true unless said.
+    pub(super) fn read(r: &mut Reader<'_>) -> Result<QboAccount> {
+        let (mut id, mut name, mut account_type, mut active) = (None, None, None, true);
+        members(r, &["Id", "Name", "AccountType", "Active"], &mut |r, i| {
+            match i {
+                0 => id = Some(r.string()?),
+                1 => name = Some(r.string()?),
+                2 => account_type = Some(r.string()?),
+                _ => active = r.bool()?,
+            }
+            Ok(())
+        })?;
+        Ok(QboAccount {
+            id: id.ok_or_else(|| r.missing("Id"))?,
+            name: name.ok_or_else(|| r.missing("Name"))?,
+            account_type: account_type.ok_or_else(|| r.missing("AccountType"))?,
+            active,
+        })
+    }
+}
+
+impl XeroAccount {
+    /// A Xero `Account`: `Name` and `Type` required; `Code`, `Class` and `Status` may be absent
+    /// or `null`.
+    fn read(r: &mut Reader<'_>) -> Result<XeroAccount> {
+        let (mut code, mut name, mut kind, mut class, mut status) = (None, None, None, None, None);
+        members(
+            r,
+            &["Code", "Name", "Type", "Class", "Status"],
+            &mut |r, i| {
+                match i {
+                    0 => code = r.opt(Reader::string)?,
+                    1 => name = Some(r.string()?),
+                    2 => kind = Some(r.string()?),
+                    3 => class = r.opt(Reader::string)?,
+                    _ => status = r.opt(Reader::string)?,
+                }
+                Ok(())
+            },
+        )?;
+        Ok(XeroAccount {
+            code,
+            name: name.ok_or_else(|| r.missing("Name"))?,
+            kind: kind.ok_or_else(|| r.missing("Type"))?,
+            class,
+            status,
+        })
+    }
+}
+
 /// The active accounts of a QBO `select * from Account` answer.
-pub fn qbo_chart(answer: &str) -> Result<Vec<TargetAccount>> {
-    let answer: QboAnswer = read(answer)?;
-    Ok(answer
-        .response
-        .accounts
+pub fn qbo_chart(text: &str) -> Result<Vec<TargetAccount>> {
+    let accounts = answer(text, |r| {
+        let mut accounts = Vec::new();
+        members(r, &["QueryResponse"], &mut |r, _| {
+            accounts = listed(r, "Account", QboAccount::read)?;
+            Ok(())
+        })?;
+        Ok(accounts)
+    })?;
+    Ok(accounts
         .into_iter()
         .filter(|a| a.active)
         .map(QboAccount::into_target)
@@ -126,10 +196,9 @@ impl QboAccount {
 
 /// The active accounts with a code of a Xero `GET Accounts` answer: a manual journal line names
 /// its account by code, so an account without one cannot be posted to.
-pub fn xero_chart(answer: &str) -> Result<Vec<TargetAccount>> {
-    let answer: XeroAnswer = read(answer)?;
-    Ok(answer
-        .accounts
+pub fn xero_chart(text: &str) -> Result<Vec<TargetAccount>> {
+    let accounts = answer(text, |r| listed(r, "Accounts", XeroAccount::read))?;
+    Ok(accounts
         .into_iter()
         .filter(|a| a.status.as_deref().is_none_or(|s| s == "ACTIVE"))
         .filter_map(|a| {
@@ -251,5 +320,17 @@ mod tests {
         let e = qbo_chart(r#"{"QueryResponse":{"Account":[{"Id":35}]}}"#).unwrap_err();
         assert_eq!(e.code(), "E_JSON");
         assert_eq!(e.path(), "QueryResponse.Account[0].Id");
+        // Missing lists are empty; a missing name, a repeated member, a `null` list and text
+        // after the answer are refused, as serde_json refused them.
+        assert!(qbo_chart(r#"{"time":"t"}"#).unwrap().is_empty());
+        assert!(xero_chart(r#"{"Status":"OK"}"#).unwrap().is_empty());
+        for bad in [
+            r#"{"Accounts":[{"Code":"1","Type":"BANK"}]}"#,
+            r#"{"Accounts":[{"Code":"1","Name":"a","Name":"b","Type":"BANK"}]}"#,
+            r#"{"Accounts":null}"#,
+            r#"{"Accounts":[]} x"#,
+        ] {
+            assert_eq!(xero_chart(bad).unwrap_err().code(), "E_JSON", "{bad}");
+        }
     }
 }

@@ -6,11 +6,12 @@
 //! (Finance.xsd enums; the sub-types offered are the ones round2-apis.md §4.2 lists).
 //! Xero: `PUT /Accounts` with one `Account` (`Code` ≤ 10, `Name` ≤ 150, `Type`).
 
-use super::chart::{read, xero_chart, QboAccount, TargetAccount};
+use super::chart::{answer, members, xero_chart, QboAccount, TargetAccount};
 use super::roles::AccountClass::{self, Asset, Expense, Income, Liability};
 use crate::error::{LedgerError, Result};
+use crate::json::write::Obj;
+use crate::json::{unknown, Reader, Seen};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 /// One kind of account a target can create.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -136,8 +137,9 @@ pub fn creatable(target: &str, classes: &[AccountClass]) -> Vec<AccountKind> {
 }
 
 /// What the page asks for: an account for the role at `role` (a config path, as `roles.rs`
-/// names it).
-#[derive(Debug, Clone, Deserialize)]
+/// names it). The worker reads it with [`NewAccount::from_json`]; the derive is the oracle its
+/// tests hold that reader to.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
     pub role: String,
@@ -149,6 +151,42 @@ pub struct NewAccount {
     /// Xero only (required there): the account code manual journals name it by.
     #[serde(default)]
     pub code: Option<String>,
+}
+
+impl NewAccount {
+    const FIELDS: [&'static str; 5] = ["role", "name", "type", "subtype", "code"];
+
+    /// The page's request, accepted and refused as the derive does: `role`, `name` and `type`
+    /// required, `subtype` and `code` optional (`null` is none), an unknown or repeated member
+    /// refused, only whitespace after the object; bytes that are not UTF-8 are `E_JSON`.
+    pub fn from_json(bytes: &[u8]) -> Result<NewAccount> {
+        let mut r = Reader::from_bytes(bytes)?;
+        let mut obj = r.object()?;
+        let mut seen = Seen::default();
+        let mut text = [None, None, None];
+        let (mut subtype, mut code) = (None, None);
+        while let Some(key) = r.key(&mut obj)? {
+            let Some(i) = Self::FIELDS.iter().position(|f| *f == key) else {
+                return Err(unknown(&r, "field", &key, &Self::FIELDS));
+            };
+            seen.first(&r, i as u32, Self::FIELDS[i])?;
+            match i {
+                3 => subtype = r.opt(Reader::string)?,
+                4 => code = r.opt(Reader::string)?,
+                _ => text[i] = Some(r.string()?),
+            }
+        }
+        let [role, name, kind] = text;
+        let new = NewAccount {
+            role: role.ok_or_else(|| r.missing("role"))?,
+            name: name.ok_or_else(|| r.missing("name"))?,
+            kind: kind.ok_or_else(|| r.missing("type"))?,
+            subtype,
+            code,
+        };
+        r.finish()?;
+        Ok(new)
+    }
 }
 
 fn refuse(path: &str, value: &str, reason: impl Into<String>) -> LedgerError {
@@ -182,7 +220,10 @@ pub fn new_account_body(
     if name.is_empty() {
         return Err(refuse("name", &new.name, "give the account a name"));
     }
-    let body = match target {
+    let mut body = String::new();
+    let mut obj = Obj::new(&mut body);
+    // Members in name order, as serde_json's `json!` map wrote them.
+    match target {
         "qbo" => {
             if name.chars().count() > QBO_NAME_MAX {
                 return Err(refuse(
@@ -196,7 +237,9 @@ pub fn new_account_body(
             if name.contains([':', '"']) {
                 return Err(refuse("name", name, "no colon or double quote"));
             }
-            json!({"Name": name, "AccountType": chosen.kind, "AccountSubType": chosen.subtype})
+            obj.opt("AccountSubType", chosen.subtype)
+                .str("AccountType", chosen.kind)
+                .str("Name", name);
         }
         _ => {
             if name.chars().count() > XERO_NAME_MAX {
@@ -217,27 +260,36 @@ pub fn new_account_body(
                     format!("Xero needs a code of 1 to {XERO_CODE_MAX} letters or digits"),
                 ));
             }
-            json!({"Code": code, "Name": name, "Type": chosen.kind})
+            obj.str("Code", code)
+                .str("Name", name)
+                .str("Type", chosen.kind);
         }
-    };
-    Ok(body.to_string())
-}
-
-#[derive(Deserialize)]
-struct QboCreated {
-    #[serde(rename = "Account")]
-    account: QboAccount,
+    }
+    obj.end();
+    Ok(body)
 }
 
 /// The account a create call made, read from the target's answer (QBO `{"Account": …}`, Xero
 /// `{"Accounts": [ … ]}`), as the chart lists it.
-pub fn created_account(target: &str, answer: &str) -> Result<TargetAccount> {
+pub fn created_account(target: &str, text: &str) -> Result<TargetAccount> {
     let account = match target {
-        "qbo" => Some(read::<QboCreated>(answer)?.account.into_target()),
-        _ => xero_chart(answer)?.into_iter().next(),
+        "qbo" => Some(qbo_created(text)?.into_target()),
+        _ => xero_chart(text)?.into_iter().next(),
     };
     account.ok_or_else(|| LedgerError::MissingField {
         path: "Accounts[0].Code".into(),
+    })
+}
+
+/// QBO's `{"Account": {…}, "time": …}`: the account is required, other members skipped.
+fn qbo_created(text: &str) -> Result<QboAccount> {
+    answer(text, |r| {
+        let mut account = None;
+        members(r, &["Account"], &mut |r, _| {
+            account = Some(QboAccount::read(r)?);
+            Ok(())
+        })?;
+        account.ok_or_else(|| r.missing("Account"))
     })
 }
 
@@ -350,6 +402,43 @@ mod tests {
             .1,
             "code"
         );
+    }
+
+    #[test]
+    fn a_request_is_read_as_the_derive_reads_it() {
+        let bodies = [
+            r#"{"role":"accounts.sales","name":"Web","type":"Income","subtype":"SalesOfProductIncome"}"#,
+            r#" { "code" : "821", "type" : "CURRLIAB", "name" : "VAT \"due\"", "role" : "r" } "#,
+            r#"{"role":"r","name":"n","type":"t","subtype":null,"code":null}"#,
+            r#"{"role":"r","name":"n"}"#,
+            r#"{"role":"r","name":"n","type":"t","extra":1}"#,
+            r#"{"role":"r","name":"n","type":"t","name":"again"}"#,
+            r#"{"role":"r","name":7,"type":"t"}"#,
+            r#"{"role":"r","name":"n","type":null}"#,
+            r#"{"role":"r","name":"n","type":"t","code":["821"]}"#,
+            r#"{"role":"r","name":"n","type":"t"} x"#,
+            r#"{"role":"r","name":"n","type":"t""#,
+            "",
+            "null",
+        ];
+        for body in bodies {
+            let want = crate::json::from_json::<NewAccount>(body.as_bytes());
+            let got = NewAccount::from_json(body.as_bytes());
+            match (&got, &want) {
+                (Ok(g), Ok(w)) => assert_eq!(g, w, "{body}"),
+                (Err(g), Err(w)) => {
+                    assert_eq!(
+                        (g.code(), g.path()),
+                        (w.code(), w.path()),
+                        "{body}: {g} / {w}"
+                    )
+                }
+                _ => panic!("{body}: {got:?} / {want:?}"),
+            }
+        }
+        // The one known difference (json::Reader): serde's positional form of a struct.
+        let positional = NewAccount::from_json(br#"["r","n","t"]"#).unwrap_err();
+        assert_eq!(positional.code(), "E_INVALID_TYPE");
     }
 
     #[test]
