@@ -188,7 +188,7 @@ pub async fn create(
 ) -> HttpResult<Response> {
     let (_, shop) = crate::setup::one_shop(&req, env, settings)?;
     let text = read_capped(&mut req, BODY_CAP).await?;
-    let new: NewAccount = crate::intake::json_body(&text)
+    let new = NewAccount::from_json(&text)
         .map_err(|e| HttpError::bad_request("E_BAD_BODY", e.to_string()))?;
     let db = Db::new(env)?;
     let seen = crate::setup::seen(&db, &shop).await?;
