@@ -14,8 +14,8 @@
 
 use super::Platform;
 use crate::error::Result;
+use crate::json::Seen;
 use crate::model::{full_name, text, Address, Customer};
-use serde::Deserialize;
 use serde_json::Value;
 
 /// The buyer an event's payload names: `None` for payloads that name none (a Shopify or
@@ -23,13 +23,21 @@ use serde_json::Value;
 /// Errors only where the payload is not JSON, or a canonical `customer` breaks its schema.
 pub fn customer_of(platform: Platform, payload: &[u8]) -> Result<Option<Customer>> {
     if platform == Platform::Canonical {
-        // The canonical customer is the model's own type, as strict as the rest of the format.
-        #[derive(Deserialize)]
-        struct Body {
-            #[serde(default)]
-            customer: Option<Customer>,
-        }
-        return Ok(crate::json::from_json::<Body>(payload)?.customer);
+        // The canonical customer is the model's own type, as strict as the rest of the format;
+        // the rest of the payload is the event's, checked by its own parse.
+        return crate::json::document(payload, |r| {
+            let mut obj = r.object()?;
+            let (mut seen, mut customer) = (Seen::default(), None);
+            while let Some(key) = r.key(&mut obj)? {
+                if key == "customer" {
+                    seen.first(r, 0, "customer")?;
+                    customer = r.opt(Customer::read)?;
+                } else {
+                    r.skip()?;
+                }
+            }
+            Ok(customer)
+        });
     }
     let v: Value = crate::json::from_json(payload)?;
     Ok(match platform {
