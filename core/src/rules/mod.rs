@@ -1,6 +1,7 @@
 //! Mapping rules: which account each fact lands in. Knows accounts, nothing about wire formats.
 
 mod chart;
+mod chart_write;
 mod config;
 mod diff;
 mod documents;
