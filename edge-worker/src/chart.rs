@@ -11,12 +11,13 @@ use crate::connect::Provider;
 use crate::http::{excerpt, Reply};
 use crate::http_error::{HttpError, HttpResult};
 use crate::intake::read_capped;
+use crate::reply::{self, Obj};
 use crate::sinks::{oauth, Ctx, Outcome};
 use crate::store::Db;
+use ledgerbridge_core::json::write::to_string;
 use ledgerbridge_core::rules::{
     created_account, new_account_body, qbo_chart, xero_chart, NewAccount,
 };
-use serde_json::json;
 use worker::{Env, Method, Request, Response};
 
 /// A create request is a few short fields.
@@ -168,13 +169,16 @@ pub async fn accounts(
     let (config, version) = crate::setup::effective_mapping(&db, &settings.shop(&shop), &shop)
         .await
         .map_err(HttpError::internal)?;
-    Ok(Response::from_json(&json!({
-        "provider": name,
-        "shop": shop,
-        "version": version,
-        "accounts": chart,
-        "roles": config.role_choices(name, &chart, &seen.gateways(), &seen.tax_titles()),
-    }))?)
+    let roles = config.role_choices(name, &chart, &seen.gateways(), &seen.tax_titles());
+    Ok(reply::json(
+        Obj::new()
+            .str("provider", name)
+            .str("shop", &shop)
+            .opt_int("version", version)
+            .raw("accounts", to_string(&chart))
+            .raw("roles", to_string(&roles))
+            .text(),
+    )?)
 }
 
 /// `POST /api/accounts/:provider?shop=`: the role's classes come from the config in effect (with
@@ -234,12 +238,14 @@ pub async fn create(
             format!("the created account is unreadable: {e}"),
         )
     })?;
-    Ok(Response::from_json(&json!({
-        "provider": books.name(),
-        "shop": shop,
-        "role": role.path,
-        "account": account,
-    }))?
+    Ok(reply::json(
+        Obj::new()
+            .str("provider", books.name())
+            .str("shop", &shop)
+            .str("role", &role.path)
+            .raw("account", to_string(&account))
+            .text(),
+    )?
     .with_status(201))
 }
 
