@@ -1,6 +1,8 @@
 //! Per-order profit: revenue − discounts − refunds − fees − COGS, read off the postings' roles.
 
+use crate::error::Result;
 use crate::journal::{Built, Role};
+use crate::money::checked::{add, sub, Lazy};
 use crate::money::{format_amount, Currency};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -27,10 +29,13 @@ pub struct Profit {
 }
 
 impl Profit {
-    pub fn from_built(currency: Currency, built: &[Built]) -> Self {
+    /// Sums by checked arithmetic (an overflow is `E_AMOUNT_TOO_LARGE` naming the entry's line),
+    /// though amounts capped at 10^15 per field and 2 000 lines per entry cannot overflow: no
+    /// panic path, and the checked ops are one shared copy where `+`/`-` were each their own.
+    pub fn from_built(currency: Currency, built: &[Built]) -> Result<Self> {
         let mut totals = [Decimal::ZERO; 5];
-        for b in built {
-            for (line, role) in b.entry.lines.iter().zip(&b.roles) {
+        for (e, b) in built.iter().enumerate() {
+            for (l, (line, role)) in b.entry.lines.iter().zip(&b.roles).enumerate() {
                 let slot = match role {
                     Role::Revenue => 0,
                     Role::Discount => 1,
@@ -39,16 +44,25 @@ impl Profit {
                     Role::Cogs => 4,
                     Role::Other => continue,
                 };
-                // Revenue is a credit balance, the others debit balances. Amounts are capped at
-                // 10^15 per field and a payload at 2 000 lines per entry, so sums cannot overflow.
-                let signed = line.debit.0 - line.credit.0;
-                totals[slot] += if slot == 0 { -signed } else { signed };
+                let path = Lazy(|| format!("entries[{e}].lines[{l}]"));
+                // Revenue is a credit balance, the others debit balances.
+                let (plus, minus) = if slot == 0 {
+                    (line.credit.0, line.debit.0)
+                } else {
+                    (line.debit.0, line.credit.0)
+                };
+                if let Some(total) = totals.get_mut(slot) {
+                    *total = sub(add(*total, plus, &path)?, minus, &path)?;
+                }
             }
         }
         let [revenue, discounts, refunds, fees, cogs] = totals;
-        let margin = revenue - discounts - refunds - fees - cogs;
+        let mut margin = revenue;
+        for cost in [discounts, refunds, fees, cogs] {
+            margin = sub(margin, cost, "profit.margin")?;
+        }
         let f = |v: Decimal| format_amount(currency, v);
-        Self {
+        Ok(Self {
             currency,
             revenue: f(revenue),
             discounts: f(discounts),
@@ -56,6 +70,6 @@ impl Profit {
             fees: f(fees),
             cogs: f(cogs),
             margin: f(margin),
-        }
+        })
     }
 }

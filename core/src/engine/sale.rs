@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::journal::{Built, EntryBuilder, Role};
 use crate::model::GIFT_CARD_GATEWAY;
 use crate::model::{Discount, Order, TaxLine, TenderKind};
+use crate::money::checked::div_or_none;
 use crate::money::{round_to, Currency, Shown};
 use rust_decimal::Decimal;
 
@@ -273,9 +274,7 @@ fn split_inclusive(
             path,
         )?
     } else {
-        let share = mul(discount, net, path)?
-            .checked_div(after_discount)
-            .unwrap_or(Decimal::ZERO);
+        let share = div_or_none(mul(discount, net, path)?, after_discount).unwrap_or(Decimal::ZERO);
         round_to(cur, share)
     };
     Ok((add(net, discount_ex, path)?, discount_ex))

@@ -93,9 +93,17 @@ mod amount_text {
 }
 
 impl Line {
-    /// Signed amount: debit positive, credit negative.
+    /// Signed amount: debit positive, credit negative. Never panics: both sides are amounts (not
+    /// negative, as every reader of them refuses), so `debit − credit` lies within ±max(debit,
+    /// credit) and is exact; the saturation only bounds a hand-built negative `Amount`.
     pub fn signed(&self) -> Decimal {
-        self.debit.0 - self.credit.0
+        let (debit, credit) = (self.debit.0, self.credit.0);
+        // The shared non-inlined copy (`money::checked`), not rust_decimal's inlined saturating op.
+        money::checked::sub_or_none(debit, credit).unwrap_or(if debit > credit {
+            Decimal::MAX
+        } else {
+            Decimal::MIN
+        })
     }
 
     pub fn is_debit(&self) -> bool {
@@ -148,9 +156,19 @@ impl Entry {
         Ok(debits)
     }
 
-    /// Σ debits (= Σ credits for a valid entry).
+    /// Σ debits (= Σ credits for a valid entry). Never panics: amounts read or built by the core
+    /// stay below 10^15 and an entry below 10^4 lines, far from `Decimal::MAX`, so the sum is
+    /// exact; the saturation only bounds a hand-built entry. `checked_total` is the checked form.
     pub fn total(&self) -> Decimal {
-        self.lines.iter().map(|l| l.debit.0).sum()
+        self.lines.iter().fold(Decimal::ZERO, |total, l| {
+            money::checked::add_or_none(total, l.debit.0).unwrap_or(
+                if l.debit.0.is_sign_negative() {
+                    Decimal::MIN
+                } else {
+                    Decimal::MAX
+                },
+            )
+        })
     }
 
     /// The entry that undoes this one: same lines with sides swapped, dated `date`.
@@ -184,4 +202,55 @@ fn checked(value: Option<Decimal>, path: &str) -> Result<Decimal> {
         path: path.to_string(),
         value: "sum overflows".to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn line(debit: Decimal, credit: Decimal) -> Line {
+        Line {
+            account: "A".to_string(),
+            debit: Amount(debit),
+            credit: Amount(credit),
+            why: String::new(),
+        }
+    }
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap_or_else(|e| unreachable!("{text}: {e}"))
+    }
+
+    #[test]
+    fn signed_and_total_are_exact_for_amounts() {
+        assert_eq!(line(dec("12.50"), Decimal::ZERO).signed(), dec("12.50"));
+        assert_eq!(line(Decimal::ZERO, dec("0.07")).signed(), dec("-0.07"));
+        let entry = Entry {
+            id: "e".to_string(),
+            date: "2026-05-03".to_string(),
+            currency: Currency::from_code("USD").unwrap_or_else(|| unreachable!()),
+            memo: String::new(),
+            source: Source {
+                platform: "shopify".to_string(),
+                shop: "s".to_string(),
+                kind: "sale".to_string(),
+                id: "1".to_string(),
+                version: "1".to_string(),
+            },
+            lines: vec![
+                line(dec("10.25"), Decimal::ZERO),
+                line(dec("0.75"), Decimal::ZERO),
+                line(Decimal::ZERO, dec("11.00")),
+            ],
+            links: Vec::new(),
+        };
+        assert_eq!(entry.total(), dec("11.00"));
+    }
+
+    #[test]
+    fn hand_built_extremes_saturate_instead_of_panicking() {
+        assert_eq!(line(Decimal::MAX, dec("-1")).signed(), Decimal::MAX);
+        assert_eq!(line(dec("-1"), Decimal::MAX).signed(), Decimal::MIN);
+    }
 }

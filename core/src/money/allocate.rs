@@ -1,6 +1,6 @@
 //! Exact allocation of an amount across parts (largest remainder).
 
-use super::checked::{add_or_none, mul_or_none, sub_or_none};
+use super::checked::{add_or_none, div_or_none, mul_or_none, sub_or_none};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Splits `total` (at `scale` decimal digits) in proportion to `weights` so the parts sum to `total`
@@ -18,7 +18,7 @@ pub fn allocate(total: Decimal, weights: &[Decimal], scale: u32) -> Option<Vec<D
     let mut remainders = Vec::with_capacity(weights.len());
     for weight in weights {
         // The shared non-generic checked ops: each inlined here cost ~1.8 KB of wasm.
-        let exact = mul_or_none(total, *weight)?.checked_div(weight_sum)?;
+        let exact = div_or_none(mul_or_none(total, *weight)?, weight_sum)?;
         let floor = exact.round_dp_with_strategy(scale, RoundingStrategy::ToZero);
         remainders.push(sub_or_none(exact, floor)?.abs());
         parts.push(floor);

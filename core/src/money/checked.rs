@@ -91,6 +91,11 @@ pub(crate) fn sub_or_none(a: Decimal, b: Decimal) -> Option<Decimal> {
 }
 
 #[inline(never)]
+pub(crate) fn div_or_none(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_div(b)
+}
+
+#[inline(never)]
 pub(crate) fn mul_or_none(a: Decimal, b: Decimal) -> Option<Decimal> {
     a.checked_mul(b)
 }

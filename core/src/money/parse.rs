@@ -52,7 +52,31 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumeralError> {
     if int_part.trim_start_matches('0').len() > 15 {
         return Err(NumeralError::TooLarge);
     }
-    let value = Decimal::from_str_exact(text).map_err(|_| NumeralError::TooPrecise)?;
+    // The digits as one integer at the fraction's scale, refused where it passes 96 bits: what
+    // rust_decimal's exact parse does with a numeral already checked above, without its parser
+    // (a copy per const-generic variant, ~3 KB of every wasm module).
+    let mut mantissa: u128 = 0;
+    for b in int_part
+        .bytes()
+        .chain(frac_part.unwrap_or_default().bytes())
+    {
+        mantissa = mantissa * 10 + u128::from(b - b'0');
+        if mantissa >> 96 != 0 {
+            return Err(NumeralError::TooPrecise);
+        }
+    }
+    let signed = i128::try_from(mantissa).map_err(|_| NumeralError::TooPrecise)?;
+    let scale =
+        u32::try_from(frac_part.map_or(0, str::len)).map_err(|_| NumeralError::TooPrecise)?;
+    let value = Decimal::try_from_i128_with_scale(
+        if unsigned.len() < text.len() {
+            -signed
+        } else {
+            signed
+        },
+        scale,
+    )
+    .map_err(|_| NumeralError::TooPrecise)?;
     if value.abs() >= Decimal::from(AMOUNT_ABS_MAX) {
         return Err(NumeralError::TooLarge);
     }
@@ -88,6 +112,43 @@ mod tests {
         assert_eq!(
             parse_decimal("0.30000000000000004").map(|d| d.to_string()),
             Ok("0.30000000000000004".to_string())
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// rust_decimal's own exact parse is the oracle: same value, scale and sign, same refusals.
+        #[test]
+        fn agrees_with_rust_decimals_exact_parse(
+            text in "-?0{0,3}[0-9]{0,17}(\\.[0-9]{0,30})?",
+        ) {
+            let oracle = (|| {
+                let unsigned = text.strip_prefix('-').unwrap_or(&text);
+                let (i, f) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+                if i.is_empty() || f.is_empty() || f.len() > SCALE_MAX {
+                    return None;
+                }
+                if i.trim_start_matches('0').len() > 15 {
+                    return None;
+                }
+                Decimal::from_str_exact(&text).ok().map(normalize_zero)
+            })();
+            let ours = parse_decimal(&text).ok();
+            proptest::prop_assert_eq!(ours.map(|d| (d.to_string(), d.scale(), d.is_sign_negative())),
+                oracle.map(|d| (d.to_string(), d.scale(), d.is_sign_negative())));
+        }
+    }
+
+    #[test]
+    fn refuses_past_96_bits_as_too_precise() {
+        // 15 integer digits and 28 fractional ones: 43 digits, more than a 96-bit mantissa holds.
+        let text = format!("123456789012345.{}", "1".repeat(28));
+        assert_eq!(parse_decimal(&text), Err(NumeralError::TooPrecise));
+        assert!(Decimal::from_str_exact(&text).is_err());
+        // 1 + 28 digits fit below 2^96 (7.9 * 10^28).
+        assert_eq!(
+            parse_decimal(&format!("1.{}", "9".repeat(28))).map(|d| d.scale()),
+            Ok(28)
         );
     }
 

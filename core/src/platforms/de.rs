@@ -236,17 +236,27 @@ pub use crate::json::document;
 
 /// An object's members read with [`Reader`]: each known key once (a repeat is refused, as serde
 /// derive refused it), any other member skipped. The bit numbers the key for that check.
+///
+/// The key picks a bit first and the duplicate check runs once, outside the arms: inside each arm
+/// it was one call and one error hand-over per known key (wasm bytes in every reader).
 macro_rules! members {
     ($r:ident; $($bit:literal $key:literal => $read:expr;)*) => {{
         let mut obj = $r.object()?;
         let mut seen = $crate::json::Seen::default();
         while let Some(key) = $r.key(&mut obj)? {
-            match &*key {
-                $($key => {
-                    seen.first($r, $bit, $key)?;
-                    $read;
-                })*
-                _ => $r.skip()?,
+            let bit: u32 = match &*key {
+                $($key => $bit,)*
+                _ => {
+                    $r.skip()?;
+                    continue;
+                }
+            };
+            // The key matched one of the literals, so it is the name serde's message gives.
+            seen.first($r, bit, &key)?;
+            drop(key);
+            match bit {
+                $($bit => $read,)*
+                _ => {}
             }
         }
     }};

@@ -35,10 +35,10 @@ impl FeeEstimate {
     /// units: processors round a computed fee that way, and the estimate is replaced by the real
     /// figure when the statement is reconciled, so the last half cent is not worth a bias rule.
     pub fn estimate(&self, currency: Currency, amount: Decimal) -> Option<Decimal> {
-        let variable = amount
-            .checked_mul(self.percent)?
-            .checked_div(Decimal::ONE_HUNDRED)?;
-        let fee = variable.checked_add(self.fixed)?;
+        use crate::money::checked::{add_or_none, div_or_none, mul_or_none};
+        // The shared non-generic checked ops, not rust_decimal's that inline into each caller.
+        let variable = div_or_none(mul_or_none(amount, self.percent)?, Decimal::ONE_HUNDRED)?;
+        let fee = add_or_none(variable, self.fixed)?;
         Some(fee.round_dp_with_strategy(
             currency.minor_units(),
             RoundingStrategy::MidpointAwayFromZero,

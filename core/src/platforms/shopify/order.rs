@@ -107,7 +107,11 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
                 .filter(|d| discounts.is_empty() && d.0 < price)
             {
                 discounts.push(Discount {
-                    amount: price - discounted.0,
+                    amount: crate::money::checked::sub(
+                        price,
+                        discounted.0,
+                        crate::money::checked::Lazy(|| format!("{}.discounted_price", path())),
+                    )?,
                     code: None,
                 });
             }

@@ -174,7 +174,10 @@ pub(super) fn tenders(
                 reason: "a transaction amount is never negative".to_string(),
             });
         }
-        let fees: rust_decimal::Decimal = t.fees.iter().map(|f| f.amount.0).sum();
+        let fees = crate::money::checked::sum(
+            t.fees.iter().map(|f| &f.amount.0),
+            crate::money::checked::Lazy(|| format!("{path}[{i}].fees")),
+        )?;
         let fee = t.fee.map(|f| f.0).or((!t.fees.is_empty()).then_some(fees));
         out.push(Tender {
             id: t.id.map(|id| id.0),

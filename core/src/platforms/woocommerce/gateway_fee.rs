@@ -156,12 +156,12 @@ fn paypal(meta: &[Meta], currency: Currency) -> Result<GatewayFee> {
                 "{at} PayPal fee {value} is in {code}, not the order's {currency}"
             )));
         }
-        total = total
-            .checked_add(value)
-            .ok_or_else(|| LedgerError::AmountTooLarge {
+        total = crate::money::checked::add_or_none(total, value).ok_or_else(|| {
+            LedgerError::AmountTooLarge {
                 path: value_path,
                 value: value.to_string(),
-            })?;
+            }
+        })?;
     }
     Ok(GatewayFee::Booked(total))
 }

@@ -12,7 +12,7 @@ use crate::error::{LedgerError, Result};
 use crate::model::{
     Adjustment, AdjustmentKind, Discount, LineItem, Order, Refund, ShippingLine, Tender, TenderKind,
 };
-use crate::money::{round_to, Currency};
+use crate::money::{checked, round_to, Currency};
 use crate::platforms::de::required;
 use crate::platforms::totals::{self, non_negative, Declared, Stated};
 use rust_decimal::Decimal;
@@ -70,11 +70,8 @@ pub(super) fn order(p: wire::Payload) -> Result<Order> {
                 value: l.quantity.0.to_string(),
                 reason,
             })?;
-        let discount = l
-            .subtotal
-            .0
-            .checked_sub(l.total.0)
-            .ok_or_else(|| too_large(&path))?;
+        let discount =
+            checked::sub_or_none(l.subtotal.0, l.total.0).ok_or_else(|| too_large(&path))?;
         let line = LineItem {
             id: l.id.0.clone(),
             sku: l.sku.clone().filter(|s| !s.is_empty()),
@@ -198,18 +195,15 @@ pub(crate) fn priced(
         }
         return Ok(vec![line]);
     }
-    let unit = subtotal
-        .checked_div(quantity)
-        .ok_or_else(|| too_large(path))?;
-    if unit.checked_mul(quantity) == Some(subtotal) {
+    let unit = checked::div_or_none(subtotal, quantity).ok_or_else(|| too_large(path))?;
+    if checked::mul_or_none(unit, quantity) == Some(subtotal) {
         line.unit_price = unit;
         return Ok(vec![line]);
     }
     let rounded = round_to(currency, unit);
-    let rest = quantity
-        .checked_sub(Decimal::ONE)
-        .and_then(|q| rounded.checked_mul(q))
-        .and_then(|head| subtotal.checked_sub(head))
+    let rest = checked::sub_or_none(quantity, Decimal::ONE)
+        .and_then(|q| checked::mul_or_none(rounded, q))
+        .and_then(|head| checked::sub_or_none(subtotal, head))
         .ok_or_else(|| too_large(path))?;
     let mut last = line.clone();
     line.quantity -= 1;

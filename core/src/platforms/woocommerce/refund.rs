@@ -12,7 +12,7 @@ use crate::model::{
     Adjustment, AdjustmentKind, Refund, RefundLine, Restock, StandaloneRefund, TaxLine, Tender,
     TenderKind,
 };
-use crate::money::round_to;
+use crate::money::{checked, round_to};
 use crate::platforms::de::required;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -49,11 +49,18 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
             })
             .collect()
     };
-    let tax_of = |total_tax: Option<wire::Blank>, taxes: &[wire::RateAmount]| -> Decimal {
-        match total_tax {
+    // Without `total_tax` the rates' amounts are summed, checked: an overflow names the list.
+    let tax_of = |total_tax: Option<wire::Blank>,
+                  taxes: &[wire::RateAmount],
+                  path: &dyn Fn() -> String|
+     -> Result<Decimal> {
+        Ok(match total_tax {
             Some(t) => -t.0,
-            None => -round_to(currency, taxes.iter().map(|t| t.total.0).sum()),
-        }
+            None => -round_to(
+                currency,
+                checked::sum(taxes.iter().map(|t| &t.total.0), checked::Lazy(path))?,
+            ),
+        })
     };
 
     let mut lines = Vec::new();
@@ -70,20 +77,20 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
             // Woo's refund object does not say whether stock came back (`api_restock` is write-only).
             restock: Restock::NoRestock,
             subtotal: -l.total.0,
-            tax: tax_of(l.total_tax, &l.taxes),
+            tax: tax_of(l.total_tax, &l.taxes, &|| format!("line_items[{i}].taxes"))?,
             sku: l.sku.clone().filter(|s| !s.is_empty()),
             original_taxes: originals(&l.taxes),
             unit_cost: None,
             gift_card: false,
         });
     }
-    for f in &p.fee_lines {
+    for (i, f) in p.fee_lines.iter().enumerate() {
         lines.push(RefundLine {
             line_item_id: format!("fee:{}", f.id.0),
             quantity: 1,
             restock: Restock::NoRestock,
             subtotal: -f.total.0,
-            tax: tax_of(f.total_tax, &f.taxes),
+            tax: tax_of(f.total_tax, &f.taxes, &|| format!("fee_lines[{i}].taxes"))?,
             sku: None,
             original_taxes: originals(&f.taxes),
             unit_cost: None,
@@ -100,7 +107,9 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
         });
         // The engine titles a shipping refund's tax after the order's shipping lines, which a
         // refund alone does not carry; a tax-only line keeps this refund's own rate titles.
-        let tax = tax_of(s.total_tax, &s.taxes);
+        let tax = tax_of(s.total_tax, &s.taxes, &|| {
+            format!("shipping_lines[{i}].taxes")
+        })?;
         if !tax.is_zero() {
             lines.push(RefundLine {
                 line_item_id: format!("shipping_lines[{i}]"),
@@ -120,7 +129,7 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
         .iter()
         .flat_map(|l| [l.subtotal, l.tax])
         .chain(adjustments.iter().map(|a| a.amount))
-        .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(v))
+        .try_fold(Decimal::ZERO, checked::add_or_none)
         .ok_or_else(|| LedgerError::AmountTooLarge {
             path: String::new(),
             value: "arithmetic overflow".to_string(),
@@ -128,7 +137,7 @@ pub(super) fn standalone(p: wire::Payload) -> Result<StandaloneRefund> {
     let amount = p.amount.map_or(parts, |a| a.0);
     // `amount` takes precedence over the lines in Woo (a refund of an amount alone has no lines);
     // whatever the lines do not explain is refunded beyond them.
-    let beyond = amount - parts;
+    let beyond = checked::sub(amount, parts, "amount")?;
     if !beyond.is_zero() {
         adjustments.push(Adjustment {
             kind: AdjustmentKind::Discrepancy,
