@@ -12,6 +12,7 @@
 //!   `entries` is then empty.
 
 use super::period::GroupBy;
+use super::sorted::SortedMap;
 use super::{check, clearing, giftcards, profit, refunds, tax, Report, ReportKind, ReportOptions};
 use super::{GiftCardReport, Scope};
 use crate::error::{LedgerError, Result};
@@ -20,7 +21,6 @@ use crate::money::Currency;
 use crate::rules::Config;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Every report's figures for one day's entries, per currency. Holds amounts, counts, account
 /// names and ids (entry, order, refund and dispute ids), never text from the platforms' payloads.
@@ -29,24 +29,24 @@ pub struct DayAggregate {
     pub date: String,
     /// The day's entries per currency.
     #[serde(default)]
-    pub(super) entries: BTreeMap<Currency, u32>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(super) tax: BTreeMap<Currency, tax::Period>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(super) profit: BTreeMap<Currency, profit::Row>,
+    pub(super) entries: SortedMap<Currency, u32>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub(super) tax: SortedMap<Currency, tax::Period>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub(super) profit: SortedMap<Currency, profit::Row>,
     /// The day's one channel (`platform:shop`), whose rows are `profit`'s; `channels` is kept
     /// only for a day of several.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) channel: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     pub(super) channels: profit::Rows,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(super) giftcards: BTreeMap<Currency, giftcards::Moves>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(super) refunds: BTreeMap<Currency, refunds::Period>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub(super) giftcards: SortedMap<Currency, giftcards::Moves>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub(super) refunds: SortedMap<Currency, refunds::Period>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     pub(super) disputes: refunds::Disputes,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     pub(super) clearing: clearing::Flows,
 }
 
@@ -185,11 +185,11 @@ pub fn report_from_days(
             for day in days.into_iter().filter(|d| scope.in_range(&d.date)) {
                 let groups = if scope.by == Some(GroupBy::Channel) {
                     match day.channel {
-                        Some(channel) => BTreeMap::from([(channel, day.profit)]),
+                        Some(channel) => SortedMap::from([(channel, day.profit)]),
                         None => day.channels,
                     }
                 } else {
-                    BTreeMap::from([(scope.period_of(&day.date), day.profit)])
+                    SortedMap::from([(scope.period_of(&day.date), day.profit)])
                 };
                 for (group, by_currency) in groups {
                     let target = rows.entry(group).or_default();
@@ -258,8 +258,8 @@ fn gift_cards(
     scope: &Scope,
     ok: &dyn Fn(&Currency) -> bool,
 ) -> GiftCardReport {
-    let mut opening: BTreeMap<Currency, Decimal> = BTreeMap::new();
-    let mut periods = BTreeMap::new();
+    let mut opening: SortedMap<Currency, Decimal> = SortedMap::new();
+    let mut periods = SortedMap::new();
     for day in days {
         for (currency, (sold, redeemed)) in day.giftcards.into_iter().filter(|(c, _)| ok(c)) {
             giftcards::place(

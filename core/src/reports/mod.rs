@@ -18,6 +18,7 @@ mod giftcards;
 mod period;
 mod profit;
 mod refunds;
+mod sorted;
 mod tax;
 mod write;
 
