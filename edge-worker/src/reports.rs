@@ -15,12 +15,13 @@ use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
 use crate::store::{stored_entries, BuiltDay, Db, ReportDay};
 use ledgerbridge_core::journal::entry_from_json;
+use ledgerbridge_core::reports::SortedMap;
 use ledgerbridge_core::reports::{
     aggregate_day, config_fingerprint, day_from_json, report, report_csv, report_from_days, Report,
     ReportKind, ReportOptions,
 };
 use ledgerbridge_core::{Config, Entry, LedgerError};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use worker::{Env, Request, Response};
 
 /// Longest range one request covers, in days (a leap year).
@@ -184,7 +185,7 @@ async fn from_days(
             d.built_gen < d.gen || d.config.as_deref() != Some(&fingerprint) || d.body.is_none()
         })
         .collect();
-    let mut built: BTreeMap<String, String> = BTreeMap::new();
+    let mut built: SortedMap<String, String> = SortedMap::new();
     let mut budget = REBUILD_ENTRIES;
     let mut next = 0;
     while next < stale.len() && budget > 0 {
@@ -253,7 +254,7 @@ async fn rebuild<'a>(
         .into_iter()
         .map(|r| (r.date, r.id))
         .collect();
-    let mut by_day: BTreeMap<&str, Vec<Entry>> = BTreeMap::new();
+    let mut by_day: SortedMap<&str, Vec<Entry>> = SortedMap::new();
     for row in &rows {
         let entry = entry_from_json(&row.json)
             .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;

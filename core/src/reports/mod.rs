@@ -19,6 +19,7 @@ mod period;
 mod profit;
 mod refunds;
 mod sorted;
+pub use sorted::SortedMap;
 mod tax;
 mod write;
 
