@@ -21,7 +21,6 @@ use ledgerbridge_core::reports::{
     ReportKind, ReportOptions,
 };
 use ledgerbridge_core::{Config, Entry, LedgerError};
-use std::collections::BTreeSet;
 use worker::{Env, Request, Response};
 
 /// Longest range one request covers, in days (a leap year).
@@ -248,11 +247,11 @@ async fn rebuild<'a>(
                 .await?;
         }
     }
-    let shared: BTreeSet<(String, String)> = db
+    let shared: SortedMap<(String, String), ()> = db
         .shared_ids(shop, &dates(&days)?)
         .await?
         .into_iter()
-        .map(|r| (r.date, r.id))
+        .map(|r| ((r.date, r.id), ()))
         .collect();
     let mut by_day: SortedMap<&str, Vec<Entry>> = SortedMap::new();
     for row in &rows {
@@ -264,7 +263,7 @@ async fn rebuild<'a>(
     for day in days {
         let entries = by_day.remove(day.date.as_str()).unwrap_or_default();
         let mut agg = aggregate_day(&day.date, &entries, config)?;
-        agg.localize(&|id| shared.contains(&(day.date.clone(), id.to_string())));
+        agg.localize(&|id| shared.contains_key(&(day.date.clone(), id.to_string())));
         let body = ledgerbridge_core::json::write::to_string(&agg.without_ids());
         out.push(BuiltDay {
             date: &day.date,

@@ -222,7 +222,8 @@ fn add(row: &mut Row, slot: Slot, entry: &Entry, amount: Decimal) {
 /// A sale entry with a goods line (sales account, credited) whose source item has no
 /// cost-of-goods line. Shipping and tips have no cost of goods.
 fn missing_cost(entry: &Entry, config: &Config) -> bool {
-    let costed: BTreeSet<Option<&str>> = entry
+    // An entry's lines are few: a list searched in order, not a set type of its own.
+    let costed: Vec<Option<&str>> = entry
         .lines
         .iter()
         .filter(|l| class(config, &l.account) == Class::Cogs)
