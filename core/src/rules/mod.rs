@@ -2,6 +2,7 @@
 
 mod chart;
 mod config;
+mod config_write;
 mod diff;
 mod documents;
 mod fee_estimate;
@@ -17,6 +18,7 @@ pub use chart::{qbo_chart, xero_chart, RoleChoice, TargetAccount};
 pub use config::{
     Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
 };
+pub(crate) use config_write::chart_json;
 pub use diff::{summarize, ConfigChange};
 pub use documents::{DocumentMode, DocumentTarget, Documents, GuestMode, DISPLAY_NAME_MAX};
 pub use fee_estimate::FeeEstimate;
