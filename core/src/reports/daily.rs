@@ -162,7 +162,7 @@ pub fn report_from_days(
             reason: "profit per order is read from entries, not from day aggregates".to_string(),
         });
     }
-    days.sort_by(|a, b| a.date.cmp(&b.date));
+    super::sort_stable(&mut days, |a, b| a.date.cmp(&b.date));
     let ok = |c: &Currency| scope.currency.is_none_or(|s| s == *c);
     Ok(match kind {
         ReportKind::Tax => {

@@ -134,6 +134,8 @@ pub(crate) fn render(
             });
         }
     }
-    out.sort_by(|a, b| (a.currency, &a.period).cmp(&(b.currency, &b.period)));
+    super::sort_stable(&mut out, |a, b| {
+        (a.currency, &a.period).cmp(&(b.currency, &b.period))
+    });
     GiftCardReport { periods: out }
 }

@@ -19,7 +19,7 @@ mod period;
 mod profit;
 mod refunds;
 mod sorted;
-pub use sorted::SortedMap;
+pub use sorted::{sort_stable, SortedMap};
 mod tax;
 mod write;
 
