@@ -259,7 +259,7 @@ pub fn map_event(event: &Event, config: &Config, fields: &SourceFields) -> Resul
         // Nothing of the payload could be mapped: the error is the answer, as for any bad input.
         return Err(error.clone());
     }
-    let profit = Profit::from_built(currency, &built)?;
+    let profit = Profit::from_built(currency, &built);
     // In document mode the sales documents book sales and refunds; their fees and cost of goods
     // stay journals. The profit above is the business's either way.
     if config.documents.mode == DocumentMode::Documents {
