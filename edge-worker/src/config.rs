@@ -2,8 +2,8 @@
 //! Per-shop settings (targets, mapping rules, QBO realm, Xero tenant) live in the `SHOPS` var as JSON.
 
 use ledgerbridge_core::journal::posting::PostingMode;
+use ledgerbridge_core::reports::SortedMap;
 use ledgerbridge_core::{Config, ConfigInput};
-use std::collections::BTreeMap;
 use worker::Env;
 
 mod read;
@@ -57,7 +57,7 @@ pub struct ShopConfig {
     pub stripe: Option<StripeConfig>,
     /// Posting mode per target, e.g. `{"qbo": "per-payout", "xero": "daily"}` (default per-order;
     /// `d1` always keeps per-order entries). Switching needs no re-setup: docs/worker.md.
-    pub posting: BTreeMap<Target, PostingMode>,
+    pub posting: SortedMap<Target, PostingMode>,
     /// Where the shop's days end for `daily`: a fixed UTC offset such as `-05:00` (default UTC).
     pub timezone: Option<String>,
     /// A Shopify shop's Admin API, for order fees and Shopify Payments payouts.
@@ -176,15 +176,15 @@ pub struct Settings {
     /// Failed API credentials one client IP may present per window before it is answered 429.
     pub auth_failure_limit: i64,
     pub auth_failure_window_s: i64,
-    shops: BTreeMap<String, ShopConfig>,
+    shops: SortedMap<String, ShopConfig>,
 }
 
 impl Settings {
     pub fn from_env(env: &Env) -> Result<Settings, String> {
-        let shops: BTreeMap<String, ShopConfig> = match text(env, "SHOPS") {
+        let shops: SortedMap<String, ShopConfig> = match text(env, "SHOPS") {
             Some(json) => read::shops(&json)
                 .map_err(|e| format!("var SHOPS: {e} [{} at {}]", e.code(), e.path()))?,
-            None => BTreeMap::new(),
+            None => SortedMap::new(),
         };
         for (shop, config) in &shops {
             config.check_urls(shop)?;

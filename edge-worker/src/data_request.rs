@@ -15,7 +15,8 @@ use crate::reply::{self, Obj};
 use crate::store::Db;
 use ledgerbridge_core::json::write::to_string;
 use ledgerbridge_core::platforms::redact::{personal_fields, Customer};
-use std::collections::{BTreeMap, BTreeSet};
+use ledgerbridge_core::reports::SortedMap;
+use std::collections::BTreeSet;
 use worker::{Env, Request, Response};
 
 /// The fields of Shopify's request the answer needs (ids as written); its contact details are
@@ -125,7 +126,7 @@ pub async fn list(req: &Request, env: &Env, settings: &Settings) -> HttpResult<R
             &who,
         )
         .await?;
-        let mut orders: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut orders: SortedMap<String, Vec<String>> = SortedMap::new();
         for row in &held {
             let fields = personal_fields(row.payload.as_bytes()).unwrap_or_default();
             let fields: Vec<String> = fields

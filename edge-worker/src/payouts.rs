@@ -106,7 +106,9 @@ impl Poll<'_> {
                             .map_err(|e| fail(format!("payouts list: {e}")))
                     })
                     .collect::<Result<Vec<_>>>()?;
-                payouts.sort_by_key(|(p, _)| p.id);
+                ledgerbridge_core::reports::sort_stable(&mut payouts, |(a, _), (b, _)| {
+                    a.id.cmp(&b.id)
+                });
                 for (payout, raw) in payouts {
                     if handled == PAYOUTS_PER_SWEEP {
                         break 'pages;

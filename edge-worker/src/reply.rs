@@ -78,7 +78,7 @@ impl Obj {
     /// The object's compact JSON text.
     pub fn text(mut self) -> String {
         // Stable: of equal keys the last pushed comes last, and is the one kept.
-        self.0.sort_by(|a, b| a.0.cmp(&b.0));
+        ledgerbridge_core::reports::sort_stable(&mut self.0, |a, b| a.0.cmp(&b.0));
         let mut out = String::with_capacity(
             2 + self
                 .0

@@ -15,12 +15,12 @@ use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
 use crate::store::{stored_entries, BuiltDay, Db, ReportDay};
 use ledgerbridge_core::journal::entry_from_json;
+use ledgerbridge_core::reports::SortedMap;
 use ledgerbridge_core::reports::{
     aggregate_day, config_fingerprint, day_from_json, report, report_csv, report_from_days, Report,
     ReportKind, ReportOptions,
 };
 use ledgerbridge_core::{Config, Entry, LedgerError};
-use std::collections::{BTreeMap, BTreeSet};
 use worker::{Env, Request, Response};
 
 /// Longest range one request covers, in days (a leap year).
@@ -184,7 +184,7 @@ async fn from_days(
             d.built_gen < d.gen || d.config.as_deref() != Some(&fingerprint) || d.body.is_none()
         })
         .collect();
-    let mut built: BTreeMap<String, String> = BTreeMap::new();
+    let mut built: SortedMap<String, String> = SortedMap::new();
     let mut budget = REBUILD_ENTRIES;
     let mut next = 0;
     while next < stale.len() && budget > 0 {
@@ -247,13 +247,13 @@ async fn rebuild<'a>(
                 .await?;
         }
     }
-    let shared: BTreeSet<(String, String)> = db
+    let shared: SortedMap<(String, String), ()> = db
         .shared_ids(shop, &dates(&days)?)
         .await?
         .into_iter()
-        .map(|r| (r.date, r.id))
+        .map(|r| ((r.date, r.id), ()))
         .collect();
-    let mut by_day: BTreeMap<&str, Vec<Entry>> = BTreeMap::new();
+    let mut by_day: SortedMap<&str, Vec<Entry>> = SortedMap::new();
     for row in &rows {
         let entry = entry_from_json(&row.json)
             .map_err(|e| HttpError::internal(format!("stored entry unreadable: {e}")))?;
@@ -263,7 +263,7 @@ async fn rebuild<'a>(
     for day in days {
         let entries = by_day.remove(day.date.as_str()).unwrap_or_default();
         let mut agg = aggregate_day(&day.date, &entries, config)?;
-        agg.localize(&|id| shared.contains(&(day.date.clone(), id.to_string())));
+        agg.localize(&|id| shared.contains_key(&(day.date.clone(), id.to_string())));
         let body = ledgerbridge_core::json::write::to_string(&agg.without_ids());
         out.push(BuiltDay {
             date: &day.date,

@@ -128,8 +128,11 @@ async fn candidate(req: &mut Request, settings: &Settings, shop: &str) -> HttpRe
     Ok(config)
 }
 
+/// The config as the core writes it (what is stored), as a value for the answer's `json!`: the
+/// config's serde derives stay out of the worker.
 fn to_json(config: &Config) -> HttpResult<serde_json::Value> {
-    serde_json::to_value(config).map_err(|e| HttpError::internal(e.to_string()))
+    serde_json::from_str(&ledgerbridge_core::json::write::to_string(config))
+        .map_err(|e| HttpError::internal(e.to_string()))
 }
 
 /// `GET /api/config?shop=`.
@@ -178,7 +181,7 @@ pub async fn put(mut req: Request, env: &Env, settings: &Settings) -> HttpResult
     let before = last_saved_or_deployed(&db, settings, &shop).await?;
     let changes = before.diff(&config);
     let summary = summarize(&changes);
-    let text = serde_json::to_string(&config).map_err(|e| HttpError::internal(e.to_string()))?;
+    let text = ledgerbridge_core::json::write::to_string(&config);
     let version = db
         .add_config(
             &NewConfig {

@@ -8,6 +8,7 @@
 
 use super::accounts::{class, Class};
 use super::period::{days, GroupBy};
+use super::sorted::SortedMap;
 use super::tax::count;
 use super::{text, Acc, Figure, Scope};
 use crate::error::Result;
@@ -16,7 +17,6 @@ use crate::money::Currency;
 use crate::rules::Config;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -84,7 +84,7 @@ pub struct ClearingPayout {
 #[derive(Default)]
 pub(crate) struct Account {
     opening: Acc,
-    periods: BTreeMap<String, (Acc, Acc)>,
+    periods: SortedMap<String, (Acc, Acc)>,
 }
 
 /// One day's moves on one clearing account and currency: debits, credits and their net (the
@@ -108,9 +108,9 @@ impl Flow {
 }
 
 /// Flows by account, then currency.
-pub(crate) type Flows = BTreeMap<String, BTreeMap<Currency, Flow>>;
+pub(crate) type Flows = SortedMap<String, SortedMap<Currency, Flow>>;
 /// Balances by account, then currency.
-pub(crate) type Accounts = BTreeMap<String, BTreeMap<Currency, Account>>;
+pub(crate) type Accounts = SortedMap<String, SortedMap<Currency, Account>>;
 
 /// Adds one entry's clearing lines to its flows (a flow even when they net to zero).
 pub(crate) fn absorb(flows: &mut Flows, entry: &Entry, config: &Config) {
@@ -172,7 +172,7 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
         place(&mut accounts, scope, &entry.date, flows);
     }
     let summaries = summarize(&known, SummaryBy::Payout)?;
-    let by_id: BTreeMap<&str, &Entry> = known.iter().map(|e| (e.id.as_str(), e)).collect();
+    let by_id: SortedMap<&str, &Entry> = known.iter().map(|e| (e.id.as_str(), e)).collect();
     let settled = Settlement {
         summaries: &summaries,
         by_id: &by_id,
@@ -184,7 +184,7 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
 /// do not tie out are read from.
 pub(crate) struct Settlement<'a> {
     summaries: &'a [Entry],
-    by_id: &'a BTreeMap<&'a str, &'a Entry>,
+    by_id: &'a SortedMap<&'a str, &'a Entry>,
 }
 
 /// Balances per account; the lists of unsettled items and untied payouts only when the entries'

@@ -12,6 +12,7 @@
 //!   `entries` is then empty.
 
 use super::period::GroupBy;
+use super::sorted::SortedMap;
 use super::{check, clearing, giftcards, profit, refunds, tax, Report, ReportKind, ReportOptions};
 use super::{GiftCardReport, Scope};
 use crate::error::{LedgerError, Result};
@@ -20,7 +21,6 @@ use crate::money::Currency;
 use crate::rules::Config;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Every report's figures for one day's entries, per currency. Holds amounts, counts, account
 /// names and ids (entry, order, refund and dispute ids), never text from the platforms' payloads.
@@ -29,24 +29,24 @@ pub struct DayAggregate {
     pub date: String,
     /// The day's entries per currency.
     #[serde(default)]
-    pub(super) entries: BTreeMap<Currency, u32>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(super) tax: BTreeMap<Currency, tax::Period>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(super) profit: BTreeMap<Currency, profit::Row>,
+    pub(super) entries: SortedMap<Currency, u32>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub(super) tax: SortedMap<Currency, tax::Period>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub(super) profit: SortedMap<Currency, profit::Row>,
     /// The day's one channel (`platform:shop`), whose rows are `profit`'s; `channels` is kept
     /// only for a day of several.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) channel: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     pub(super) channels: profit::Rows,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(super) giftcards: BTreeMap<Currency, giftcards::Moves>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(super) refunds: BTreeMap<Currency, refunds::Period>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub(super) giftcards: SortedMap<Currency, giftcards::Moves>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub(super) refunds: SortedMap<Currency, refunds::Period>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     pub(super) disputes: refunds::Disputes,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     pub(super) clearing: clearing::Flows,
 }
 
@@ -89,14 +89,9 @@ pub fn aggregate_day(date: &str, entries: &[Entry], config: &Config) -> Result<D
 /// it beside each aggregate and rebuilds a day whose fingerprint is not the config in effect.
 /// FNV-1a over their JSON: stable across builds and processes, not a security hash.
 pub fn config_fingerprint(config: &Config) -> String {
-    let parts = (
-        &config.accounts,
-        &config.sales,
-        &config.tax,
-        &config.gateways,
-    );
-    // These are string-keyed maps and plain structs: serializing them cannot fail.
-    let text = serde_json::to_string(&parts).unwrap_or_default();
+    // The text serde_json wrote for the tuple (accounts, sales, tax, gateways): fingerprints
+    // already stored stay valid (tests/config_write.rs holds the two to each other).
+    let text = crate::rules::chart_json(config);
     let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     });
@@ -167,7 +162,7 @@ pub fn report_from_days(
             reason: "profit per order is read from entries, not from day aggregates".to_string(),
         });
     }
-    days.sort_by(|a, b| a.date.cmp(&b.date));
+    super::sort_stable(&mut days, |a, b| a.date.cmp(&b.date));
     let ok = |c: &Currency| scope.currency.is_none_or(|s| s == *c);
     Ok(match kind {
         ReportKind::Tax => {
@@ -185,11 +180,11 @@ pub fn report_from_days(
             for day in days.into_iter().filter(|d| scope.in_range(&d.date)) {
                 let groups = if scope.by == Some(GroupBy::Channel) {
                     match day.channel {
-                        Some(channel) => BTreeMap::from([(channel, day.profit)]),
+                        Some(channel) => SortedMap::from([(channel, day.profit)]),
                         None => day.channels,
                     }
                 } else {
-                    BTreeMap::from([(scope.period_of(&day.date), day.profit)])
+                    SortedMap::from([(scope.period_of(&day.date), day.profit)])
                 };
                 for (group, by_currency) in groups {
                     let target = rows.entry(group).or_default();
@@ -258,8 +253,8 @@ fn gift_cards(
     scope: &Scope,
     ok: &dyn Fn(&Currency) -> bool,
 ) -> GiftCardReport {
-    let mut opening: BTreeMap<Currency, Decimal> = BTreeMap::new();
-    let mut periods = BTreeMap::new();
+    let mut opening: SortedMap<Currency, Decimal> = SortedMap::new();
+    let mut periods = SortedMap::new();
     for day in days {
         for (currency, (sold, redeemed)) in day.giftcards.into_iter().filter(|(c, _)| ok(c)) {
             giftcards::place(

@@ -9,13 +9,14 @@
 
 use super::clearing::Flow;
 use super::daily::DayAggregate;
+use super::sorted::SortedMap;
 use super::{profit, refunds, tax, Acc, DisputeRow, Distinct, Figure};
 use crate::error::{LedgerError, Result};
 use crate::json::{Reader, Seen};
 use crate::money::{self, Currency};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// One stored day aggregate, the whole document.
 pub fn day_from_json(text: &str) -> Result<DayAggregate> {
@@ -339,8 +340,8 @@ fn currency(r: &Reader<'_>, text: Cow<'_, str>) -> Result<Currency> {
 fn by_currency<'a, V>(
     r: &mut Reader<'a>,
     value: &mut dyn FnMut(&mut Reader<'a>) -> Result<V>,
-) -> Result<BTreeMap<Currency, V>> {
-    let mut map = BTreeMap::new();
+) -> Result<SortedMap<Currency, V>> {
+    let mut map = SortedMap::new();
     entries(r, &mut |r, key| {
         let key = currency(r, key)?;
         map.insert(key, value(r)?);
@@ -353,8 +354,8 @@ fn by_currency<'a, V>(
 fn by_name<'a, V>(
     r: &mut Reader<'a>,
     value: &mut dyn FnMut(&mut Reader<'a>) -> Result<V>,
-) -> Result<BTreeMap<String, V>> {
-    let mut map = BTreeMap::new();
+) -> Result<SortedMap<String, V>> {
+    let mut map = SortedMap::new();
     entries(r, &mut |r, key| {
         map.insert(key.into_owned(), value(r)?);
         Ok(())

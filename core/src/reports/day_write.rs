@@ -5,11 +5,12 @@
 //! figures left out as their `skip_serializing_if` leaves them out); `core/tests/day_read.rs` holds
 //! the two equal on every fixture's days. [`day_read`](super::day_read) reads them back.
 
+use super::sorted::SortedMap;
 use super::{clearing, profit, refunds, tax, Acc, DayAggregate, Distinct};
 use crate::json::write::{count, decimal, string, Obj, WriteJson};
 use crate::money::Currency;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 impl Obj<'_> {
     /// An `Acc` member, left out when empty.
@@ -41,9 +42,9 @@ trait IsEmpty {
     fn is_empty(&self) -> bool;
 }
 
-impl<K, V> IsEmpty for BTreeMap<K, V> {
+impl<K, V> IsEmpty for SortedMap<K, V> {
     fn is_empty(&self) -> bool {
-        BTreeMap::is_empty(self)
+        SortedMap::is_empty(self)
     }
 }
 
@@ -101,13 +102,13 @@ fn map<'a, K: 'a, V: WriteJson + 'a>(
     obj.end();
 }
 
-impl<V: WriteJson> WriteJson for BTreeMap<Currency, V> {
+impl<V: WriteJson> WriteJson for SortedMap<Currency, V> {
     fn write_json(&self, out: &mut String) {
         map(out, self.iter(), Currency::code)
     }
 }
 
-impl<V: WriteJson> WriteJson for BTreeMap<String, V> {
+impl<V: WriteJson> WriteJson for SortedMap<String, V> {
     fn write_json(&self, out: &mut String) {
         map(out, self.iter(), String::as_str)
     }

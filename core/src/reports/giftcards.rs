@@ -5,6 +5,7 @@
 
 use super::accounts::{class, Class};
 use super::period::GroupBy;
+use super::sorted::SortedMap;
 use super::{text, Acc, Figure, Scope};
 use crate::error::Result;
 use crate::journal::Entry;
@@ -12,7 +13,6 @@ use crate::money::Currency;
 use crate::rules::Config;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -43,10 +43,10 @@ pub(crate) type Moves = (Acc, Acc);
 
 pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result<GiftCardReport> {
     scope.only(&GroupBy::TIME)?;
-    let mut opening: BTreeMap<Currency, Decimal> = BTreeMap::new();
-    let mut periods: BTreeMap<(Currency, String), Moves> = BTreeMap::new();
+    let mut opening: SortedMap<Currency, Decimal> = SortedMap::new();
+    let mut periods: SortedMap<(Currency, String), Moves> = SortedMap::new();
     for entry in entries.iter().filter(|e| scope.in_currency(e)) {
-        let mut moves = BTreeMap::new();
+        let mut moves = SortedMap::new();
         absorb(&mut moves, entry, config);
         for (currency, (sold, redeemed)) in moves {
             place(
@@ -65,7 +65,7 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
 
 /// Adds one entry's gift-card lines to its currency's moves (a slot even when they net to zero:
 /// the currency has card activity).
-pub(crate) fn absorb(moves: &mut BTreeMap<Currency, Moves>, entry: &Entry, config: &Config) {
+pub(crate) fn absorb(moves: &mut SortedMap<Currency, Moves>, entry: &Entry, config: &Config) {
     for line in &entry.lines {
         if class(config, &line.account) != Class::GiftCard {
             continue;
@@ -78,8 +78,8 @@ pub(crate) fn absorb(moves: &mut BTreeMap<Currency, Moves>, entry: &Entry, confi
 
 /// Puts a date's moves before the range (the opening), in its period, or nowhere (after `to`).
 pub(crate) fn place(
-    opening: &mut BTreeMap<Currency, Decimal>,
-    periods: &mut BTreeMap<(Currency, String), Moves>,
+    opening: &mut SortedMap<Currency, Decimal>,
+    periods: &mut SortedMap<(Currency, String), Moves>,
     scope: &Scope,
     date: &str,
     currency: Currency,
@@ -101,8 +101,8 @@ pub(crate) fn place(
 }
 
 pub(crate) fn render(
-    opening: BTreeMap<Currency, Decimal>,
-    periods: BTreeMap<(Currency, String), Moves>,
+    opening: SortedMap<Currency, Decimal>,
+    periods: SortedMap<(Currency, String), Moves>,
     scope: &Scope,
 ) -> GiftCardReport {
     let mut out = Vec::new();
@@ -134,6 +134,8 @@ pub(crate) fn render(
             });
         }
     }
-    out.sort_by(|a, b| (a.currency, &a.period).cmp(&(b.currency, &b.period)));
+    super::sort_stable(&mut out, |a, b| {
+        (a.currency, &a.period).cmp(&(b.currency, &b.period))
+    });
     GiftCardReport { periods: out }
 }

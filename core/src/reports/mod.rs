@@ -18,6 +18,8 @@ mod giftcards;
 mod period;
 mod profit;
 mod refunds;
+mod sorted;
+pub use sorted::{sort_stable, SortedMap};
 mod tax;
 mod write;
 

@@ -8,6 +8,7 @@
 
 use super::accounts::{base_kind, class, item_of, order_of, Class};
 use super::period::GroupBy;
+use super::sorted::SortedMap;
 use super::tax::count;
 use super::{text, Acc, Distinct, Figure, Scope};
 use crate::error::{LedgerError, Result};
@@ -16,7 +17,7 @@ use crate::money::Currency;
 use crate::rules::Config;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -117,7 +118,7 @@ impl Row {
 }
 
 /// Rows by group, then currency.
-pub(crate) type Rows = BTreeMap<String, BTreeMap<Currency, Row>>;
+pub(crate) type Rows = SortedMap<String, SortedMap<Currency, Row>>;
 
 pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result<ProfitReport> {
     if scope.by == Some(GroupBy::Sku) {
@@ -158,7 +159,7 @@ pub(crate) fn render_all(rows: Rows) -> ProfitReport {
 }
 
 /// Adds one entry to its group's row (per currency).
-pub(crate) fn absorb(rows: &mut BTreeMap<Currency, Row>, entry: &Entry, config: &Config) {
+pub(crate) fn absorb(rows: &mut SortedMap<Currency, Row>, entry: &Entry, config: &Config) {
     let row = rows.entry(entry.currency).or_default();
     let (kind, _) = base_kind(entry);
     let refund_entry = kind == "refund";
@@ -221,7 +222,8 @@ fn add(row: &mut Row, slot: Slot, entry: &Entry, amount: Decimal) {
 /// A sale entry with a goods line (sales account, credited) whose source item has no
 /// cost-of-goods line. Shipping and tips have no cost of goods.
 fn missing_cost(entry: &Entry, config: &Config) -> bool {
-    let costed: BTreeSet<Option<&str>> = entry
+    // An entry's lines are few: a list searched in order, not a set type of its own.
+    let costed: Vec<Option<&str>> = entry
         .lines
         .iter()
         .filter(|l| class(config, &l.account) == Class::Cogs)

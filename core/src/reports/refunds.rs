@@ -6,6 +6,7 @@
 
 use super::accounts::{base_kind, class, Class};
 use super::period::GroupBy;
+use super::sorted::SortedMap;
 use super::tax::count;
 use super::{Acc, Distinct, Figure, Scope};
 use crate::error::Result;
@@ -14,7 +15,6 @@ use crate::money::Currency;
 use crate::rules::Config;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -110,7 +110,7 @@ impl Period {
 }
 
 /// Each dispute at its latest stage, with the largest amount moved so far.
-pub(crate) type Disputes = BTreeMap<String, (DisputeRow, Decimal)>;
+pub(crate) type Disputes = SortedMap<String, (DisputeRow, Decimal)>;
 
 /// `later`'s stages follow `earlier`'s: the latest stage (by date, then decided over opened)
 /// wins, ties to the later; the amount is the largest; the ids follow.
@@ -156,11 +156,11 @@ pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result
 }
 
 /// Periods by key, then currency.
-pub(crate) type Periods = BTreeMap<String, BTreeMap<Currency, Period>>;
+pub(crate) type Periods = SortedMap<String, SortedMap<Currency, Period>>;
 
 /// Adds one entry to its period (per currency) and to its dispute.
 pub(crate) fn absorb(
-    periods: &mut BTreeMap<Currency, Period>,
+    periods: &mut SortedMap<Currency, Period>,
     disputes: &mut Disputes,
     entry: &Entry,
     config: &Config,
@@ -241,7 +241,7 @@ fn dispute(
     entry: &Entry,
     config: &Config,
     p: &mut Period,
-    disputes: &mut BTreeMap<String, (DisputeRow, Decimal)>,
+    disputes: &mut SortedMap<String, (DisputeRow, Decimal)>,
 ) {
     let Some(stage) = stage(entry) else {
         return;

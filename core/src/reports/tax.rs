@@ -11,6 +11,7 @@
 
 use super::accounts::{base_kind, class, item_of, order_of, Class};
 use super::period::GroupBy;
+use super::sorted::SortedMap;
 use super::{text, Acc, Distinct, Figure, Scope};
 use crate::error::Result;
 use crate::journal::Entry;
@@ -18,7 +19,7 @@ use crate::money::Currency;
 use crate::rules::Config;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -109,7 +110,7 @@ pub(crate) struct Period {
     pub(super) refunds: Acc,
     #[serde(default, skip_serializing_if = "Distinct::is_empty")]
     pub(super) orders: Distinct,
-    pub(super) rows: BTreeMap<String, Row>,
+    pub(super) rows: SortedMap<String, Row>,
 }
 
 impl Period {
@@ -178,7 +179,7 @@ impl Period {
 }
 
 /// Periods by key, then currency.
-pub(crate) type Periods = BTreeMap<String, BTreeMap<Currency, Period>>;
+pub(crate) type Periods = SortedMap<String, SortedMap<Currency, Period>>;
 
 pub(crate) fn build(entries: &[Entry], config: &Config, scope: &Scope) -> Result<TaxReport> {
     scope.only(&GroupBy::TIME)?;
@@ -204,7 +205,7 @@ pub(crate) fn render_all(periods: Periods, config: &Config) -> TaxReport {
 }
 
 /// Adds one entry to its period (per currency).
-pub(crate) fn absorb(periods: &mut BTreeMap<Currency, Period>, entry: &Entry, config: &Config) {
+pub(crate) fn absorb(periods: &mut SortedMap<Currency, Period>, entry: &Entry, config: &Config) {
     let (kind, _) = base_kind(entry);
     let items = items(entry, config);
     let touches_tax = entry
@@ -268,7 +269,7 @@ fn row<'a>(period: &'a mut Period, account: &str) -> &'a mut Row {
 /// The items of an entry with their sales (sale entries), refunds (refund entries) and taxes.
 fn items(entry: &Entry, config: &Config) -> Vec<Item> {
     let (kind, _) = base_kind(entry);
-    let mut by_item: BTreeMap<&str, Item> = BTreeMap::new();
+    let mut by_item: SortedMap<&str, Item> = SortedMap::new();
     let mut loose_taxes: BTreeSet<String> = BTreeSet::new();
     for line in &entry.lines {
         let c = class(config, &line.account);

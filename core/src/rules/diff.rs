@@ -46,8 +46,9 @@ pub fn summarize(changes: &[ConfigChange]) -> String {
 }
 
 fn as_value(config: &Config) -> Value {
-    // Config serializes string-keyed maps and strings only, which cannot fail.
-    serde_json::to_value(config).unwrap_or(Value::Null)
+    // The text the core writes for a config, read back: the same value `to_value` gave (strings,
+    // booleans, string-keyed maps; no numbers), without serde's serializer over the config.
+    serde_json::from_str(&crate::json::write::to_string(config)).unwrap_or(Value::Null)
 }
 
 fn walk(path: &str, before: Option<&Value>, after: Option<&Value>, out: &mut Vec<ConfigChange>) {

@@ -3,6 +3,7 @@
 mod chart;
 mod chart_write;
 mod config;
+mod config_write;
 mod diff;
 mod documents;
 mod fee_estimate;
@@ -18,6 +19,7 @@ pub use chart::{qbo_chart, xero_chart, RoleChoice, TargetAccount};
 pub use config::{
     Accounts, Config, ExpensesPaidFrom, Exports, GatewayAccounts, RefundMode, SalesRule,
 };
+pub(crate) use config_write::chart_json;
 pub use diff::{summarize, ConfigChange};
 pub use documents::{DocumentMode, DocumentTarget, Documents, GuestMode, DISPLAY_NAME_MAX};
 pub use fee_estimate::FeeEstimate;

@@ -19,15 +19,15 @@ use crate::peek::{fields, raw_or_null};
 use ledgerbridge_core::journal::posting::{shop_today, PostingMode};
 use ledgerbridge_core::json::unknown;
 use ledgerbridge_core::json::Reader;
+use ledgerbridge_core::reports::SortedMap;
 use ledgerbridge_core::LedgerError;
-use std::collections::BTreeMap;
 
 type Result<T> = std::result::Result<T, LedgerError>;
 
 /// The `SHOPS` var: shop domain (or `*`) → its config.
-pub fn shops(text: &str) -> Result<BTreeMap<String, ShopConfig>> {
+pub fn shops(text: &str) -> Result<SortedMap<String, ShopConfig>> {
     let mut r = Reader::new(text);
-    let mut shops = BTreeMap::new();
+    let mut shops = SortedMap::new();
     let mut obj = r.object()?;
     while let Some(shop) = r.key(&mut obj)? {
         let config = shop_config(&mut r)?;
@@ -83,14 +83,14 @@ fn target(r: &mut Reader<'_>) -> Result<Target> {
 
 /// Posting mode per target; read whole, then checked in target order (as the derive's
 /// `posting_modes` checked its map), each refusal naming `posting.<target>`.
-fn posting(r: &mut Reader<'_>) -> Result<BTreeMap<Target, PostingMode>> {
-    let mut raw = BTreeMap::new();
+fn posting(r: &mut Reader<'_>) -> Result<SortedMap<Target, PostingMode>> {
+    let mut raw = SortedMap::new();
     let mut obj = r.object()?;
     while let Some(key) = r.key(&mut obj)? {
         let target = Target::parse(&key).ok_or_else(|| unknown(r, "variant", &key, &TARGETS))?;
         raw.insert(target, r.string()?);
     }
-    let mut modes = BTreeMap::new();
+    let mut modes = SortedMap::new();
     for (target, text) in raw {
         let mode = match text.parse::<PostingMode>() {
             Ok(mode) if target == Target::D1 && mode != PostingMode::PerOrder => {

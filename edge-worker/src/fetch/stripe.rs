@@ -14,8 +14,8 @@ use crate::http::{backoff, call, excerpt};
 use crate::peek::{self, known, raw_or_null};
 use crate::store::EventRow;
 use ledgerbridge_core::json::{write, Reader};
+use ledgerbridge_core::reports::SortedMap;
 use ledgerbridge_core::LedgerError;
-use std::collections::BTreeMap;
 use worker::{Env, Method};
 
 /// Balance transactions per page (Stripe's maximum), and pages per payout: 50 000 items, the
@@ -272,9 +272,9 @@ fn replace_object(event: &str, object: &str) -> Option<String> {
     Some(written(&top))
 }
 
-fn members_of(text: &str) -> Option<BTreeMap<String, &str>> {
+fn members_of(text: &str) -> Option<SortedMap<String, &str>> {
     let mut r = Reader::new(text);
-    let mut members = BTreeMap::new();
+    let mut members = SortedMap::new();
     let mut obj = r.object().ok()?;
     while let Some(key) = r.key(&mut obj).ok()? {
         members.insert(key.into_owned(), r.raw().ok()?);
@@ -283,7 +283,7 @@ fn members_of(text: &str) -> Option<BTreeMap<String, &str>> {
     Some(members)
 }
 
-fn written(members: &BTreeMap<String, &str>) -> String {
+fn written(members: &SortedMap<String, &str>) -> String {
     let mut out = String::from("{");
     for (i, (key, raw)) in members.iter().enumerate() {
         if i > 0 {

@@ -3,7 +3,8 @@
 //! `state = 'held'`, so two hosts deciding at once cannot send one entry both ways.
 
 use super::{n, opt, s, Db, One, PostingState};
-use std::collections::{BTreeMap, BTreeSet};
+use ledgerbridge_core::reports::SortedMap;
+use std::collections::BTreeSet;
 use worker::Result;
 
 /// What happened to a summary the core asked for.
@@ -49,7 +50,7 @@ impl Db {
         &self,
         target: &str,
         ids: &[String],
-    ) -> Result<BTreeMap<String, PostingState>> {
+    ) -> Result<SortedMap<String, PostingState>> {
         row! {
             struct Row {
                 entry_id: String,
