@@ -19,6 +19,7 @@ use crate::http_error::{HttpError, HttpResult};
 use crate::reply::{self, Obj};
 use crate::store::{now_ms, Db, NewConfig};
 use ledgerbridge_core::engine::Seen;
+use ledgerbridge_core::json::write;
 use ledgerbridge_core::rules::summarize;
 use ledgerbridge_core::{map, Config, ConfigInput, Platform};
 use serde_json::json;
@@ -128,14 +129,9 @@ async fn candidate(req: &mut Request, settings: &Settings, shop: &str) -> HttpRe
     Ok(config)
 }
 
-/// The config as the core writes it (what is stored), as a value for the answer's `json!`: the
-/// config's serde derives stay out of the worker.
-fn to_json(config: &Config) -> HttpResult<serde_json::Value> {
-    serde_json::from_str(&ledgerbridge_core::json::write::to_string(config))
-        .map_err(|e| HttpError::internal(e.to_string()))
-}
-
-/// `GET /api/config?shop=`.
+/// `GET /api/config?shop=`. Written by hand (`reply::Obj`, members sorted as `json!` sorted them)
+/// so the roles' and the config's serde derives stay out of the worker; the config member is the
+/// stored text with every object's members sorted, as the `Value` it used to be.
 pub async fn get(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Response> {
     let (_, shop) = one_shop(req, env, settings)?;
     let db = Db::new(env)?;
@@ -144,17 +140,32 @@ pub async fn get(req: &Request, env: &Env, settings: &Settings) -> HttpResult<Re
         .map_err(HttpError::internal)?;
     let latest = db.latest_config(&shop).await?;
     let seen = seen(&db, &shop).await?;
-    let pending = latest
-        .filter(|l| Some(l.version) != version)
-        .map(|l| json!({"version": l.version, "effective_at": l.effective_at}));
-    Ok(Response::from_json(&json!({
-        "shop": shop,
-        "version": version,
-        "source": if version.is_some() { "saved" } else { "deployment" },
-        "pending": pending,
-        "roles": config.roles(&seen.gateways(), &seen.tax_titles()),
-        "config": to_json(&config)?,
-    }))?)
+    let pending = latest.filter(|l| Some(l.version) != version).map_or_else(
+        || "null".to_string(),
+        |l| {
+            Obj::new()
+                .int("version", l.version)
+                .int("effective_at", l.effective_at)
+                .text()
+        },
+    );
+    let roles = config.roles(&seen.gateways(), &seen.tax_titles());
+    let body = Obj::new()
+        .str("shop", &shop)
+        .opt_int("version", version)
+        .str(
+            "source",
+            if version.is_some() {
+                "saved"
+            } else {
+                "deployment"
+            },
+        )
+        .raw("pending", pending)
+        .raw("roles", write::to_string(&roles))
+        .raw("config", reply::value(&config).to_string())
+        .text();
+    Ok(reply::json(body)?)
 }
 
 /// `PUT /api/config?shop=[&effective_at=]`: `effective_at` in Unix ms, default now; a date in the
