@@ -5,9 +5,11 @@
 // Why: Node 20's V8 compiles `memory.copy` to a call out of wasm into C++ (memory_copy_wrapper →
 // memmove), about 90 instructions whatever the length, and the core's copies are mostly short
 // (a key, an account name, an amount pushed into a String). On the CLI's 2 KB Shopify orders
-// that is about 116 copies an order; done in wasm they cost 13 % fewer instructions an order
-// (callgrind over `node --single-threaded`, README "Numbers", CLI row). scripts/build-npm runs
-// this on the speed module (Node's) only, before wasm-opt -O3.
+// that is about 116 copies an order. Done in wasm (with the same session's skip of integers),
+// an order costs 2 % fewer instructions in optimised code and 3-7 % fewer while Node still runs
+// Liftoff code (npm/bench/chunk-cost.mjs under callgrind, README "Numbers", CLI row); copies up
+// to 64 bytes in wasm measured no better. scripts/build-npm runs this on the speed module
+// (Node's) only, before wasm-opt -O3: browsers and Workers run other engines' versions.
 //
 // Same semantics as `memory.copy` for in-bounds copies, overlapping ones included (memmove): every
 // byte is loaded before any is stored. npm/test/small-copies.test.mjs checks every length to 48
