@@ -26,12 +26,30 @@ impl Reader<'_> {
     #[inline]
     fn skip_scalar(&mut self) -> Step<()> {
         match self.at(self.pos) {
-            b'-' | b'0'..=b'9' => self.number_text().map(drop),
+            b'1'..=b'9' => self.skip_number(),
+            b'-' | b'0' => self.number_text().map(drop),
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),
             _ => Err(self.unexpected("expected value")),
         }
+    }
+
+    /// A number starting with `1`-`9`: a plain integer (ids, counts, grams: most skipped numbers)
+    /// is passed over on a local offset; one with a fraction or exponent is read by
+    /// `number_text` from its start, so it is checked (and refused) as before.
+    #[inline]
+    fn skip_number(&mut self) -> Step<()> {
+        let bytes = self.bytes();
+        let mut end = self.pos + 1;
+        while let Some(b'0'..=b'9') = bytes.get(end) {
+            end += 1;
+        }
+        if matches!(bytes.get(end), Some(b'.' | b'e' | b'E')) {
+            return self.number_text().map(drop);
+        }
+        self.pos = end;
+        Ok(())
     }
 
     #[inline(never)]
