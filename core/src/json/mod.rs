@@ -15,10 +15,12 @@
 use crate::error::{join_path, LedgerError};
 use serde::Deserialize;
 
+mod members;
 mod range;
 mod reader;
 mod variant;
 pub mod write;
+pub use members::{members, Others};
 pub(crate) use range::beyond_f64;
 pub(crate) use reader::digits_u64;
 pub use reader::{Array, Object, Reader, Seen};

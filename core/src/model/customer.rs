@@ -5,7 +5,7 @@
 //! sales documents of `exporters::documents` carry it to an accounting system.
 
 use crate::error::Result;
-use crate::json::{unknown, Reader, Seen};
+use crate::json::{members, Others, Reader};
 use serde::{Deserialize, Serialize};
 
 /// The buyer of an order. Every field the platform did not send is `None`/`false`; an adapter never
@@ -84,25 +84,6 @@ pub fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-/// Reads the strict object under the cursor: each member's key must be one of `names` (else
-/// serde's unknown-field refusal) and appear once; `read` gets its index.
-fn strict<'a>(
-    r: &mut Reader<'a>,
-    names: &[&str],
-    read: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<()>,
-) -> Result<()> {
-    let mut obj = r.object()?;
-    let mut seen = Seen::default();
-    while let Some(key) = r.key(&mut obj)? {
-        let Some(i) = names.iter().position(|n| *n == key) else {
-            return Err(unknown(r, "field", &key, names));
-        };
-        seen.first(r, i as u32, names[i])?;
-        read(r, i)?;
-    }
-    Ok(())
-}
-
 impl Customer {
     /// A canonical payload's `customer`, read with the core's [`Reader`] as the derive reads it
     /// (every member optional, `null` for none, unknown or repeated members refused); the derive
@@ -119,7 +100,7 @@ impl Customer {
             "vat_number",
         ];
         let mut c = Customer::default();
-        strict(r, &NAMES, &mut |r, i| {
+        members(r, &NAMES, Others::Refuse, &mut |r, i| {
             match i {
                 0 => c.id = r.opt(Reader::string)?,
                 1 => c.guest = r.bool()?,
@@ -141,7 +122,7 @@ impl Address {
     pub fn read(r: &mut Reader<'_>) -> Result<Address> {
         const NAMES: [&str; 6] = ["line1", "line2", "city", "region", "postal_code", "country"];
         let mut a = Address::default();
-        strict(r, &NAMES, &mut |r, i| {
+        members(r, &NAMES, Others::Refuse, &mut |r, i| {
             let text = r.opt(Reader::string)?;
             match i {
                 0 => a.line1 = text,

@@ -4,7 +4,7 @@
 use super::roles::{qbo_class, xero_class, AccountClass, Role};
 use super::Config;
 use crate::error::{LedgerError, Result};
-use crate::json::{Reader, Seen};
+use crate::json::{members, Others, Reader};
 use serde::Serialize;
 
 /// One account of a target's chart.
@@ -78,28 +78,6 @@ pub(super) fn answer<T>(text: &str, read: impl FnOnce(&mut Reader<'_>) -> Result
     })
 }
 
-/// Reads the object under the cursor: `read` gets each member whose key is one of `names` (by its
-/// index), every other member is skipped, and a known key given twice is refused, as the derive
-/// refused it.
-pub(super) fn members<'a>(
-    r: &mut Reader<'a>,
-    names: &[&str],
-    read: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<()>,
-) -> Result<()> {
-    let mut obj = r.object()?;
-    let mut seen = Seen::default();
-    while let Some(key) = r.key(&mut obj)? {
-        match names.iter().position(|n| *n == key) {
-            Some(i) => {
-                seen.first(r, i as u32, names[i])?;
-                read(r, i)?;
-            }
-            None => r.skip()?,
-        }
-    }
-    Ok(())
-}
-
 /// `{"<list>": [items]}` (other members skipped); no list is an empty one.
 fn listed<'a, T>(
     r: &mut Reader<'a>,
@@ -107,7 +85,7 @@ fn listed<'a, T>(
     item: fn(&mut Reader<'a>) -> Result<T>,
 ) -> Result<Vec<T>> {
     let mut items = Vec::new();
-    members(r, &[list], &mut |r, _| {
+    members(r, &[list], Others::Skip, &mut |r, _| {
         items = r.vec(item)?;
         Ok(())
     })?;
@@ -118,15 +96,20 @@ impl QboAccount {
     /// A QBO `Account`: `Id`, `Name` and `AccountType` required, `Active` true unless said.
     pub(super) fn read(r: &mut Reader<'_>) -> Result<QboAccount> {
         let (mut id, mut name, mut account_type, mut active) = (None, None, None, true);
-        members(r, &["Id", "Name", "AccountType", "Active"], &mut |r, i| {
-            match i {
-                0 => id = Some(r.string()?),
-                1 => name = Some(r.string()?),
-                2 => account_type = Some(r.string()?),
-                _ => active = r.bool()?,
-            }
-            Ok(())
-        })?;
+        members(
+            r,
+            &["Id", "Name", "AccountType", "Active"],
+            Others::Skip,
+            &mut |r, i| {
+                match i {
+                    0 => id = Some(r.string()?),
+                    1 => name = Some(r.string()?),
+                    2 => account_type = Some(r.string()?),
+                    _ => active = r.bool()?,
+                }
+                Ok(())
+            },
+        )?;
         Ok(QboAccount {
             id: id.ok_or_else(|| r.missing("Id"))?,
             name: name.ok_or_else(|| r.missing("Name"))?,
@@ -144,6 +127,7 @@ impl XeroAccount {
         members(
             r,
             &["Code", "Name", "Type", "Class", "Status"],
+            Others::Skip,
             &mut |r, i| {
                 match i {
                     0 => code = r.opt(Reader::string)?,
@@ -169,7 +153,7 @@ impl XeroAccount {
 pub fn qbo_chart(text: &str) -> Result<Vec<TargetAccount>> {
     let accounts = answer(text, |r| {
         let mut accounts = Vec::new();
-        members(r, &["QueryResponse"], &mut |r, _| {
+        members(r, &["QueryResponse"], Others::Skip, &mut |r, _| {
             accounts = listed(r, "Account", QboAccount::read)?;
             Ok(())
         })?;

@@ -6,11 +6,11 @@
 //! (Finance.xsd enums; the sub-types offered are the ones round2-apis.md §4.2 lists).
 //! Xero: `PUT /Accounts` with one `Account` (`Code` ≤ 10, `Name` ≤ 150, `Type`).
 
-use super::chart::{answer, members, xero_chart, QboAccount, TargetAccount};
+use super::chart::{answer, xero_chart, QboAccount, TargetAccount};
 use super::roles::AccountClass::{self, Asset, Expense, Income, Liability};
 use crate::error::{LedgerError, Result};
 use crate::json::write::Obj;
-use crate::json::{unknown, Reader, Seen};
+use crate::json::{members, Others, Reader};
 use serde::{Deserialize, Serialize};
 
 /// One kind of account a target can create.
@@ -161,21 +161,16 @@ impl NewAccount {
     /// refused, only whitespace after the object; bytes that are not UTF-8 are `E_JSON`.
     pub fn from_json(bytes: &[u8]) -> Result<NewAccount> {
         let mut r = Reader::from_bytes(bytes)?;
-        let mut obj = r.object()?;
-        let mut seen = Seen::default();
         let mut text = [None, None, None];
         let (mut subtype, mut code) = (None, None);
-        while let Some(key) = r.key(&mut obj)? {
-            let Some(i) = Self::FIELDS.iter().position(|f| *f == key) else {
-                return Err(unknown(&r, "field", &key, &Self::FIELDS));
-            };
-            seen.first(&r, i as u32, Self::FIELDS[i])?;
+        members(&mut r, &Self::FIELDS, Others::Refuse, &mut |r, i| {
             match i {
                 3 => subtype = r.opt(Reader::string)?,
                 4 => code = r.opt(Reader::string)?,
                 _ => text[i] = Some(r.string()?),
             }
-        }
+            Ok(())
+        })?;
         let [role, name, kind] = text;
         let new = NewAccount {
             role: role.ok_or_else(|| r.missing("role"))?,
@@ -285,7 +280,7 @@ pub fn created_account(target: &str, text: &str) -> Result<TargetAccount> {
 fn qbo_created(text: &str) -> Result<QboAccount> {
     answer(text, |r| {
         let mut account = None;
-        members(r, &["Account"], &mut |r, _| {
+        members(r, &["Account"], Others::Skip, &mut |r, _| {
             account = Some(QboAccount::read(r)?);
             Ok(())
         })?;
