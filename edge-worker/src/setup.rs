@@ -20,9 +20,8 @@ use crate::reply::{self, Obj};
 use crate::store::{now_ms, Db, NewConfig};
 use ledgerbridge_core::engine::Seen;
 use ledgerbridge_core::json::write;
-use ledgerbridge_core::rules::summarize;
+use ledgerbridge_core::rules::{summarize, ConfigChange};
 use ledgerbridge_core::{map, Config, ConfigInput, Platform};
-use serde_json::json;
 use worker::{Env, Request, Response};
 
 /// Orders a preview re-maps at most: enough to see a change, few enough to answer at once.
@@ -206,14 +205,30 @@ pub async fn put(mut req: Request, env: &Env, settings: &Settings) -> HttpResult
         )
         .await?
         .ok_or_else(|| HttpError::internal("config insert returned no version"))?;
-    Ok(Response::from_json(&json!({
-        "shop": shop,
-        "version": version,
-        "effective_at": effective_at,
-        "summary": summary,
-        "changes": changes,
-    }))?
-    .with_status(201))
+    let body = Obj::new()
+        .str("shop", &shop)
+        .int("version", version)
+        .int("effective_at", effective_at)
+        .str("summary", &summary)
+        .raw("changes", changes_json(&changes))
+        .text();
+    Ok(reply::json(body)?.with_status(201))
+}
+
+/// The changes as `json!` wrote them: each `{"after", "before", "path"}`, `null` for a side the
+/// field does not exist on.
+fn changes_json(changes: &[ConfigChange]) -> String {
+    let items: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            Obj::new()
+                .str("path", &c.path)
+                .opt("before", c.before.as_deref())
+                .opt("after", c.after.as_deref())
+                .text()
+        })
+        .collect();
+    reply::list(&items)
 }
 
 /// What a new save is compared with: the newest saved version whatever its date, else the
@@ -268,23 +283,31 @@ pub async fn preview(mut req: Request, env: &Env, settings: &Settings) -> HttpRe
         else {
             continue;
         };
+        // A mapped side as the `Value` `json!` held (every object's members sorted).
         let side = |config: &Config| match map(platform, order.payload.as_bytes(), config) {
-            Ok(mapped) => reply::value(&mapped),
+            Ok(mapped) => reply::value(&mapped).to_string(),
             Err(e) => {
-                json!({"error": {"code": e.code(), "path": e.path(), "message": e.to_string()}})
+                let error = Obj::new()
+                    .str("code", e.code())
+                    .str("path", e.path())
+                    .str("message", &e.to_string());
+                Obj::new().raw("error", error.text()).text()
             }
         };
-        orders.push(json!({
-            "platform": order.platform,
-            "order_id": order.order_id,
-            "before": side(&before),
-            "after": side(&after),
-        }));
+        orders.push(
+            Obj::new()
+                .str("platform", &order.platform)
+                .str("order_id", &order.order_id)
+                .raw("before", side(&before))
+                .raw("after", side(&after))
+                .text(),
+        );
     }
-    Ok(Response::from_json(&json!({
-        "shop": shop,
-        "version": version,
-        "changes": before.diff(&after),
-        "orders": orders,
-    }))?)
+    let body = Obj::new()
+        .str("shop", &shop)
+        .opt_int("version", version)
+        .raw("changes", changes_json(&before.diff(&after)))
+        .list("orders", &orders)
+        .text();
+    Ok(reply::json(body)?)
 }
