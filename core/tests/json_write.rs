@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{cases, config_for};
+use common::{awkward, cases, config_for};
 use ledgerbridge_core::journal::Amount;
 use ledgerbridge_core::json::write::{self, WriteJson};
 use ledgerbridge_core::money::Currency;
@@ -51,27 +51,6 @@ fn every_fixture_renders_as_serde_json_does() {
         shapes.iter().all(|&n| n > 0),
         "unbooked/rejected/warnings/links: {shapes:?}"
     );
-}
-
-const AWKWARD: &[&str] = &[
-    "",
-    "\"",
-    "\\",
-    "a\"b\\c",
-    "tab\there",
-    "\u{0}\u{1}\u{8}\u{b}\u{c}\u{1f}\u{7f}",
-    "line\nbreak\r\n",
-    "/slash/ and </script>",
-    "Café Zoë — 日本語 😀",
-    "exactly8",
-    "sixteen bytes!!!",
-    "seventeen bytes!\"",
-    "\u{2028}\u{2029}\u{feff}",
-];
-
-fn awkward(i: &mut usize) -> String {
-    *i += 1;
-    AWKWARD[*i % AWKWARD.len()].repeat(1 + *i % 3)
 }
 
 fn amount(i: usize) -> Amount {

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{cases, config_for};
+use common::{awkward, cases, config_for};
 use ledgerbridge_core::exporters::{
     qbo_customer, qbo_document, qbo_journal_body, sales_documents, xero_contact, xero_document,
     xero_journal_body, SalesDocument, Target,
@@ -19,25 +19,6 @@ use ledgerbridge_core::platforms::customer_of;
 use ledgerbridge_core::{map, Config, Entry};
 
 const DOCUMENTS: &str = include_str!("../../tests/fixtures/documents.toml");
-
-const AWKWARD: &[&str] = &[
-    "",
-    "\"",
-    "a\"b\\c",
-    "tab\there",
-    "\u{0}\u{1}\u{8}\u{b}\u{c}\u{1f}\u{7f}",
-    "line\nbreak\r\n",
-    "/slash/ and </script>",
-    "Café Zoë — 日本語 😀",
-    "exactly8",
-    "seventeen bytes!\"",
-    "\u{2028}\u{2029}\u{feff}",
-];
-
-fn awkward(i: &mut usize) -> String {
-    *i += 1;
-    AWKWARD[*i % AWKWARD.len()].repeat(1 + *i % 3)
-}
 
 /// Both writers' text of `value`; the caller compares them.
 fn same<T: WriteJson + serde::Serialize + ?Sized>(name: &str, value: &T) -> String {

@@ -83,3 +83,27 @@ pub fn report_golden_pools() -> Vec<(Vec<Entry>, Config)> {
     }
     pools
 }
+
+/// Strings every JSON writer must escape as serde_json does: quotes, backslashes, control bytes,
+/// DEL, non-ASCII, lengths around the 8-byte scan's word.
+const AWKWARD: &[&str] = &[
+    "",
+    "\"",
+    "\\",
+    "a\"b\\c",
+    "tab\there",
+    "\u{0}\u{1}\u{8}\u{b}\u{c}\u{1f}\u{7f}",
+    "line\nbreak\r\n",
+    "/slash/ and </script>",
+    "Café Zoë — 日本語 😀",
+    "exactly8",
+    "sixteen bytes!!!",
+    "seventeen bytes!\"",
+    "\u{2028}\u{2029}\u{feff}",
+];
+
+/// The next awkward string of the cycle, repeated 1–3 times.
+pub fn awkward(i: &mut usize) -> String {
+    *i += 1;
+    AWKWARD[*i % AWKWARD.len()].repeat(1 + *i % 3)
+}
