@@ -251,3 +251,29 @@ mod tests {
 
 #[cfg(test)]
 mod reader_tests;
+
+/// Holds a hand-written reader to the serde derive it replaces: on every body, the same value or
+/// the same error code and path.
+#[cfg(test)]
+pub(crate) fn assert_reads_as_derive<T>(
+    bodies: &[&str],
+    read: impl Fn(&[u8]) -> Result<T, LedgerError>,
+) where
+    T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    for body in bodies {
+        let want = from_json::<T>(body.as_bytes());
+        let got = read(body.as_bytes());
+        match (&got, &want) {
+            (Ok(g), Ok(w)) => assert_eq!(g, w, "{body}"),
+            (Err(g), Err(w)) => {
+                assert_eq!(
+                    (g.code(), g.path()),
+                    (w.code(), w.path()),
+                    "{body}: {g} / {w}"
+                )
+            }
+            _ => panic!("{body}: {got:?} / {want:?}"),
+        }
+    }
+}
