@@ -1,11 +1,17 @@
 //! Request routing and CORS. Handlers live with their concern (intake, api); this file only
 //! decides which one runs and which CORS headers the answer carries.
+//!
+//! Deployed as two Workers (docs/worker.md, "Two Workers"): the `intake` build answers webhooks
+//! and every request that maps orders with the core ([`maps_orders`]) and hands the rest to the
+//! `admin` build through the `ADMIN` service binding. So the mapping engine and the platforms'
+//! readers are in one Worker, and reports, exports to text, setup, OAuth and privacy requests in
+//! the other. A build with both features (the default, and the native tests) answers everything.
 
 use crate::config::Settings;
 use crate::http_error::{HttpError, HttpResult};
-use crate::{
-    admin_page, api, backfill, browse, connect, data_request, intake, privacy, ratelimit, setup,
-};
+#[cfg(feature = "admin")]
+use crate::{admin_page, browse, connect, data_request, privacy};
+use crate::{api, backfill, intake, ratelimit, setup};
 use ledgerbridge_core::Platform;
 use std::future::Future;
 use std::pin::Pin;
@@ -17,6 +23,11 @@ const DRAIN_CAP: usize = 1 << 20;
 pub async fn fetch(mut req: Request, env: Env) -> Result<Response> {
     let path = req.path();
     let method = req.method();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    #[cfg(not(feature = "admin"))]
+    if !maps_orders(&method, &segments) {
+        return forward_to_admin(req, &env).await;
+    }
     let origin = req.headers().get("origin").ok().flatten();
     let settings = match Settings::from_env(&env) {
         Ok(s) => s,
@@ -29,7 +40,6 @@ pub async fn fetch(mut req: Request, env: Env) -> Result<Response> {
             return HttpError::internal(e).response();
         }
     };
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let is_api = segments.first() == Some(&"api");
     let guard = ratelimit::Guard::new(&req, is_api && method != Method::Options);
     if let Some(refused) = guard.refusal(&env, &settings).await {
@@ -44,69 +54,95 @@ pub async fn fetch(mut req: Request, env: Env) -> Result<Response> {
     // handler, so this costs one allocation a request.
     let handler: Handler<'_> = match (method, segments.as_slice()) {
         (Method::Get, ["health"]) => ready(Response::ok("ok").map_err(HttpError::from)),
+        #[cfg(feature = "intake")]
         (Method::Post, ["webhooks", platform]) => match parse_platform(platform) {
             Ok(platform) => Box::pin(intake::handle(req, &env, &settings, platform)),
             Err(e) => ready(Err(e)),
         },
+        #[cfg(feature = "admin")]
         (Method::Options, ["api", ..]) => ready(
             Response::empty()
                 .map(|r| r.with_status(204))
                 .map_err(HttpError::from),
         ),
+        #[cfg(feature = "intake")]
         (Method::Get, ["api", "preview", platform, order_id]) => match parse_platform(platform) {
             Ok(platform) => Box::pin(api::preview(&req, &env, &settings, platform, order_id)),
             Err(e) => ready(Err(e)),
         },
+        #[cfg(feature = "admin")]
         (Method::Get, ["api", "entries"]) => Box::pin(api::entries(&req, &env, &settings)),
+        #[cfg(feature = "admin")]
         (Method::Get, ["api", "status"]) => Box::pin(api::status(&req, &env, &settings)),
+        #[cfg(feature = "admin")]
         (Method::Get, ["api", "orders"]) => Box::pin(browse::orders(&req, &env, &settings)),
+        #[cfg(feature = "admin")]
         (Method::Get, ["api", "attention"]) => Box::pin(browse::attention(&req, &env, &settings)),
+        #[cfg(feature = "admin")]
         (Method::Get, ["api", "clearing"]) => {
             Box::pin(crate::clearing::handle(&req, &env, &settings))
         }
+        #[cfg(feature = "admin")]
         (Method::Get, ["api", "reports", kind]) => {
             Box::pin(crate::reports::handle(&req, &env, &settings, kind))
         }
+        #[cfg(feature = "intake")]
         (Method::Post, ["api", "backfill"]) => Box::pin(backfill::handle(req, &env, &settings)),
+        #[cfg(feature = "intake")]
         (Method::Post, ["api", "remap"]) => Box::pin(crate::remap::handle(req, &env, &settings)),
+        #[cfg(feature = "admin")]
         (Method::Post, ["api", "replay"]) => Box::pin(api::replay(req, &env, &settings)),
+        #[cfg(feature = "admin")]
         (Method::Post, ["api", "erasure"]) => Box::pin(privacy::erasure(req, &env, &settings)),
+        #[cfg(feature = "admin")]
         (Method::Get, ["api", "data-requests"]) => {
             Box::pin(data_request::list(&req, &env, &settings))
         }
+        #[cfg(feature = "admin")]
         (Method::Post, ["api", "connect", p]) => match connect::Provider::parse(p) {
             Ok(p) => Box::pin(connect::start(&req, &env, &settings, p)),
             Err(e) => ready(Err(e)),
         },
+        #[cfg(feature = "admin")]
         (Method::Post, ["api", "connect", p, "complete"]) => match connect::Provider::parse(p) {
             Ok(p) => Box::pin(connect::complete(req, &env, &settings, p)),
             Err(e) => ready(Err(e)),
         },
+        #[cfg(feature = "admin")]
         (Method::Delete, ["api", "connect", p]) => match connect::Provider::parse(p) {
             Ok(p) => Box::pin(connect::disconnect(&req, &env, &settings, p)),
             Err(e) => ready(Err(e)),
         },
+        #[cfg(feature = "admin")]
         (Method::Get, ["api", "connections"]) => Box::pin(connect::list(&req, &env, &settings)),
+        #[cfg(feature = "admin")]
         (Method::Get, ["oauth", "callback", p]) => match connect::Provider::parse(p) {
             Ok(p) => Box::pin(connect::callback(&req, &env, p)),
             Err(e) => ready(Err(e)),
         },
+        #[cfg(feature = "admin")]
         (Method::Get, ["api", "config"]) => Box::pin(setup::get(&req, &env, &settings)),
+        #[cfg(feature = "admin")]
         (Method::Put, ["api", "config"]) => Box::pin(setup::put(req, &env, &settings)),
+        #[cfg(feature = "admin")]
         (Method::Get, ["api", "config", "versions"]) => {
             Box::pin(setup::versions(&req, &env, &settings))
         }
+        #[cfg(feature = "intake")]
         (Method::Post, ["api", "config", "preview"]) => {
             Box::pin(setup::preview(req, &env, &settings))
         }
+        #[cfg(feature = "admin")]
         (Method::Get, ["api", "accounts", p]) => match connect::Provider::parse(p) {
             Ok(p) => Box::pin(crate::chart::accounts(&req, &env, &settings, p)),
             Err(e) => ready(Err(e)),
         },
+        #[cfg(feature = "admin")]
         (Method::Post, ["api", "accounts", p]) => match connect::Provider::parse(p) {
             Ok(p) => Box::pin(crate::chart::create(req, &env, &settings, p)),
             Err(e) => ready(Err(e)),
         },
+        #[cfg(feature = "admin")]
         (Method::Get, ["admin"]) => ready(admin_page::page(&req, &settings)),
         _ => ready(Err(HttpError::not_found(format!("no route for {path}")))),
     };
@@ -126,6 +162,41 @@ pub async fn fetch(mut req: Request, env: Env) -> Result<Response> {
     } else {
         Ok(resp)
     }
+}
+
+/// What the intake Worker answers itself: webhooks, and the API calls that map orders (a
+/// preview, a re-map, a backfill, a config's preview) with the engine it needs for webhooks
+/// anyway. Everything else is the admin Worker's. The match arms below carry the same split.
+#[cfg(not(feature = "admin"))]
+fn maps_orders(method: &Method, segments: &[&str]) -> bool {
+    matches!(
+        (method, segments),
+        (Method::Get, ["health"])
+            | (Method::Post, ["webhooks", _])
+            | (Method::Get, ["api", "preview", _, _])
+            | (Method::Post, ["api", "backfill" | "remap"])
+            | (Method::Post, ["api", "config", "preview"])
+    )
+}
+
+/// Hands the request, untouched (headers, body, `cf-connecting-ip` for the API's throttle), to
+/// the admin Worker and its answer back as is. A missing binding or a failed call answers 500
+/// like any internal error (naming no internals); the deployer reads the reason in the log.
+#[cfg(not(feature = "admin"))]
+async fn forward_to_admin(req: Request, env: &Env) -> Result<Response> {
+    let answer = match env.service("ADMIN") {
+        Ok(admin) => admin
+            .fetch_request(req)
+            .await
+            .map_err(|e| format!("the admin Worker: {e}")),
+        Err(e) => Err(format!(
+            "no ADMIN service binding to the admin Worker (docs/worker.md, \"Two Workers\"): {e}"
+        )),
+    };
+    answer.or_else(|reason| {
+        worker::console_error!("{reason}");
+        HttpError::internal(reason).response()
+    })
 }
 
 type Handler<'a> = Pin<Box<dyn Future<Output = HttpResult<Response>> + 'a>>;

@@ -41,41 +41,51 @@ export function openToken(stored, provider, shop, secret = TOKEN_KEY) {
 /**
  * Starts the worker; `shops` is the SHOPS var (none given: `{"*": {}}`, any shop accepted); `vars` override the other vars/secrets; `options`
  * are further Miniflare options (`{ port: 0 }` to serve it to a browser; `d1Persist` to keep D1 across a restart; `handleRuntimeStdio`, `log`
- * to capture what the worker prints).
+ * to capture what the worker prints). `only: "intake"` or `"admin"` starts that Worker alone (the intake one without its ADMIN binding).
  */
-export async function startWorker({ shops = {}, vars = {}, options = {}, migrateDb = true } = {}) {
+export async function startWorker({ shops = {}, vars = {}, options = {}, migrateDb = true, only } = {}) {
   // The worker accepts only configured shops; a test that configures none accepts any ("*").
   if (Object.keys(shops).length === 0) shops = { "*": {} };
-  const mf = new Miniflare({
+  // The deployed pair (docs/worker.md, "Two Workers"): requests enter the intake Worker, which
+  // hands all but webhooks to the admin Worker through its ADMIN service binding; both on one D1
+  // and the same queues and vars. `mf.dispatchFetch`/`getWorker()`/`getD1Database()` name the intake.
+  const bindings = {
+    SHOPS: JSON.stringify(shops),
+    ADMIN_ORIGINS: ADMIN_ORIGIN,
+    SHOPIFY_CLIENT_ID: CLIENT_ID,
+    MAX_BODY_BYTES: "262144",
+    RETRY_LIMIT: "4",
+    STRIPE_TOLERANCE_S: "300",
+    TARGET_TIMEOUT_MS: "1500",
+    SWEEP_AFTER_S: "0",
+    SHOPIFY_SECRET,
+    SHOPIFY_SECRET_PREVIOUS: SHOPIFY_PREVIOUS,
+    WOOCOMMERCE_SECRET: WOO_SECRET,
+    STRIPE_SECRET,
+    WEBHOOK_SECRET,
+    ADMIN_API_KEY: API_KEY,
+    TOKEN_KEY,
+    ...vars,
+  };
+  const shared = {
     modules: true,
-    scriptPath: path.join(WORKER_DIR, "build/index.js"),
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
     compatibilityDate: "2026-04-01",
-    d1Databases: ["LEDGER"],
-    assets: { directory: path.join(WORKER_DIR, "public"), routerConfig: { has_user_worker: true } },
+    d1Databases: { LEDGER: "ledgerbridge" },
     queueProducers: { POSTINGS: "postings", DEAD_LETTERS: "postings-dlq" },
+    bindings,
+  };
+  const intake = {
+    ...shared,
+    name: "ledgerbridge",
+    scriptPath: path.join(WORKER_DIR, "build/index.js"),
+    assets: { directory: path.join(WORKER_DIR, "public"), routerConfig: { has_user_worker: true } },
     queueConsumers: { postings: { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 20, deadLetterQueue: "postings-dlq" } },
-    bindings: {
-      SHOPS: JSON.stringify(shops),
-      ADMIN_ORIGINS: ADMIN_ORIGIN,
-      SHOPIFY_CLIENT_ID: CLIENT_ID,
-      MAX_BODY_BYTES: "262144",
-      RETRY_LIMIT: "4",
-      STRIPE_TOLERANCE_S: "300",
-      TARGET_TIMEOUT_MS: "1500",
-      SWEEP_AFTER_S: "0",
-      SHOPIFY_SECRET,
-      SHOPIFY_SECRET_PREVIOUS: SHOPIFY_PREVIOUS,
-      WOOCOMMERCE_SECRET: WOO_SECRET,
-      STRIPE_SECRET,
-      WEBHOOK_SECRET,
-      ADMIN_API_KEY: API_KEY,
-      TOKEN_KEY,
-      ...vars,
-    },
-    cf: false,
-    ...options,
-  });
+    ...(only ? {} : { serviceBindings: { ADMIN: "ledgerbridge-admin" } }),
+  };
+  const admin = { ...shared, name: "ledgerbridge-admin", scriptPath: path.join(WORKER_DIR, "build-admin/index.js") };
+  const workers = { intake: [intake], admin: [admin] }[only] ?? [intake, admin];
+  const mf = new Miniflare({ cf: false, ...options, workers });
   await mf.ready;
   // `migrateDb: false` reopens a persisted D1 (`options.d1Persist`) with new vars, e.g. a SHOPS edit.
   if (migrateDb) await migrate(await mf.getD1Database("LEDGER"));
