@@ -22,10 +22,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "node_modules", ".bin");
-/** The features build-npm enables (scripts/build-npm OPT_FLAGS). */
+/** The features build-npm enables for the speed module (scripts/build-npm: OPT_FLAGS + SIMD). */
 export const FEATURES = [
   "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-  "--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals",
+  "--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals", "--enable-simd",
 ];
 
 /** `(func $small_copy (param dst src len))`: memmove for len ≤ 32 in wasm, `memory.copy` above. */
