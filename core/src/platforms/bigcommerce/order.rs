@@ -7,6 +7,7 @@ use crate::model::{
     Adjustment, AdjustmentKind, Discount, LineItem, Order, Refund, ShippingLine, TaxLine, Tender,
     TenderKind,
 };
+use crate::money::checked::{self, Lazy};
 use crate::money::Currency;
 use crate::platforms::de;
 use crate::platforms::totals::{self, non_negative, Declared, Stated};
@@ -59,7 +60,10 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
         let inc = amount(cur, p.total_inc_tax.0, &format!("{path}.total_inc_tax"))?;
         let tax = match p.total_tax {
             Some(t) => amount(cur, t.0, &format!("{path}.total_tax"))?,
-            None => non_negative(inc - ex, || format!("{path}.total_inc_tax"))?,
+            None => non_negative(
+                checked::sub(inc, ex, Lazy(|| format!("{path}.total_inc_tax")))?,
+                || format!("{path}.total_inc_tax"),
+            )?,
         };
         let mut discounts = Vec::with_capacity(p.applied_discounts.len());
         for (j, d) in p.applied_discounts.iter().enumerate() {
@@ -68,7 +72,7 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
                 d.amount.0,
                 &format!("{path}.applied_discounts[{j}].amount"),
             )?;
-            allocated = checked(allocated.checked_add(amount), &path)?;
+            allocated = checked::add(allocated, amount, &path)?;
             discounts.push(Discount {
                 amount,
                 code: d.code.clone().filter(|c| !c.is_empty()),
@@ -97,15 +101,12 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
     }
 
     // Order-level discounts that no product carries (a manual discount on the order).
-    let order_discounts = checked(
-        money(o.discount_amount, "order.discount_amount")?
-            .checked_add(money(o.coupon_discount, "order.coupon_discount")?),
+    let order_discounts = checked::add(
+        money(o.discount_amount, "order.discount_amount")?,
+        money(o.coupon_discount, "order.coupon_discount")?,
         "order.discount_amount",
     )?;
-    let unallocated = checked(
-        order_discounts.checked_sub(allocated),
-        "order.discount_amount",
-    )?;
+    let unallocated = checked::sub(order_discounts, allocated, "order.discount_amount")?;
     if unallocated > Decimal::ZERO {
         let codes: Vec<&str> = e
             .coupons
@@ -171,7 +172,7 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
             title: title.to_string(),
             price: if inclusive { inc } else { ex },
             discounts: Vec::new(),
-            taxes: tax_line(non_negative(checked(inc.checked_sub(ex), path)?, || {
+            taxes: tax_line(non_negative(checked::sub(inc, ex, path)?, || {
                 format!("{path}_inc_tax")
             })?),
         });
@@ -181,8 +182,9 @@ pub(super) fn order(e: wire::Envelope) -> Result<Order> {
     let total = amount(cur, o.total_inc_tax.0, "order.total_inc_tax")?;
     let gift = money(o.gift_certificate_amount, "order.gift_certificate_amount")?;
     let credit = money(o.store_credit_amount, "order.store_credit_amount")?;
-    let charged = checked(
-        total.checked_sub(gift).and_then(|t| t.checked_sub(credit)),
+    let charged = checked::sub(
+        checked::sub(total, gift, "order.total_inc_tax")?,
+        credit,
         "order.total_inc_tax",
     )?;
     let mut tenders = Vec::new();
@@ -301,11 +303,4 @@ fn gateway(method: &str) -> String {
         m if m.eq_ignore_ascii_case("cash on delivery") => "cash_on_delivery".to_string(),
         m => m.to_string(),
     }
-}
-
-fn checked(value: Option<Decimal>, path: &str) -> Result<Decimal> {
-    value.ok_or_else(|| LedgerError::AmountTooLarge {
-        path: path.to_string(),
-        value: "arithmetic overflow".to_string(),
-    })
 }
