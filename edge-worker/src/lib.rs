@@ -8,10 +8,10 @@
 //! - scheduled: [`sweeper`] (the outbox relay), [`reconcile`] (the pull of lost webhooks) and the
 //!   [`privacy`] jobs (retention, pruning)
 //!
-//! Deployment and endpoints: docs/worker.md. Features `intake` (fetch of webhooks, queue,
-//! scheduled) and `admin` (fetch of the API, the admin page and OAuth) pick what a build answers;
-//! both (the default) make the single Worker the native tests and clippy see, one each the two
-//! deployed Workers ([`routes`]).
+//! Deployment and endpoints: docs/worker.md. Features `intake` (webhooks and the API calls that
+//! map orders, the queue, the cron) and `admin` (the rest of the API, the admin page, OAuth) pick
+//! what a build answers; both (the default) make the single Worker the native tests and clippy
+//! see, one each the two deployed Workers ([`routes`]).
 
 // A one-feature build leaves the other half's items unreached; LTO drops them from the wasm.
 #![cfg_attr(
