@@ -181,6 +181,10 @@ document.addEventListener("lb-setup", (ev) => {
   const d = ev.detail;
   if (d.kind === "imported") { imported = d.count; if (!$("guide").hidden && step === 1) go(1); }
   if (d.kind === "saved") { version = savedNow = d.version; if (!$("guide").hidden && step === 3) go(3); }
+  // Step 4's own status says how the save went: the page's message line may be out of sight.
+  const saving = !$("guide").hidden && step === 3 ? $("guide-status") : null;
+  if (saving && d.kind === "saving") saving.textContent = "Saving…";
+  if (saving && d.kind === "refused") saving.textContent = `Not saved: ${d.message}`;
   if (d.kind !== "loaded") return;
   version = d.version;
   if (!$("setup-guide")) {

@@ -179,15 +179,26 @@ async function previewWith(body, seq = ++previewSeq) {
 }
 
 async function save(body) {
+  // One click, one version: a second click while the first is on its way would save twice.
+  $("setup-save").disabled = $("setup-save-text").disabled = true;
+  tell("saving");
+  let r;
   try {
-    const r = await api(`/api/config${shopParam()}`, { method: "PUT", headers: { "content-type": "application/json" }, body });
-    await loadSetup(true);
-    // What was previewed is now in effect: an old before/after would only mislead.
-    $("setup-preview").replaceChildren(el("p", { className: "muted", textContent: `Version ${r.version} is saved. Change a role to preview again.` }));
-    $("setup-save").disabled = true;
-    say(`Saved as version ${r.version}: ${r.summary}.`);
-    tell("saved", { version: r.version });
-  } catch (e) { showRefusal(e); }
+    r = await api(`/api/config${shopParam()}`, { method: "PUT", headers: { "content-type": "application/json" }, body });
+  } catch (e) {
+    $("setup-save").disabled = false;
+    tell("refused", { message: e.message });
+    showRefusal(e);
+    return;
+  } finally {
+    $("setup-save-text").disabled = false;
+  }
+  // What was previewed is now in effect: an old before/after would only mislead.
+  $("setup-preview").replaceChildren(el("p", { className: "muted", textContent: `Version ${r.version} is saved. Change a role to preview again.` }));
+  say(`Saved as version ${r.version}: ${r.summary}.`);
+  tell("saved", { version: r.version });
+  // The versions list and the roles in effect; the version stands whether or not this reload works.
+  await loadSetup(true).catch((e) => say(`Saved as version ${r.version}; the mapping view did not reload: ${e.message}`, true));
 }
 
 async function loadVersions() {

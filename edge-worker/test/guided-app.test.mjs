@@ -56,7 +56,8 @@ after(async () => {
 
 const axe = (page) => axeViolations(page);
 // Each step: its indicator, its heading focused, the page no wider than the phone, axe clean.
-let reached = ""; // the last step a walk reached: named when a wait times out (a flake seen twice, not reproduced since)
+let reached = ""; // the last step a walk reached: named when a wait times out
+let seen = null; // what the page said when a wait timed out: the message line, the guide's status, failed calls
 async function atStep(page, n, title) {
   reached = `step ${n} (${title})`;
   await page.waitForFunction((t) => document.querySelector("#guide-h")?.textContent === t, title);
@@ -75,6 +76,17 @@ async function walk({ shop, width, height, scheme, label }) {
   await page.emulateMedia({ colorScheme: scheme });
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  // The page's calls, last ones first when a wait times out: which answered what, which never came back.
+  const calls = new Map();
+  const said = (r) => `${r.method()} ${new URL(r.url()).pathname}${new URL(r.url()).search}`;
+  page.on("request", (r) => { if (new URL(r.url()).pathname.startsWith("/api/")) calls.set(r, "pending"); });
+  page.on("requestfailed", (r) => calls.has(r) && calls.set(r, `failed: ${r.failure()?.errorText}`));
+  page.on("requestfinished", async (r) => calls.has(r) && calls.set(r, (await r.response())?.status()));
+  seen = async () => JSON.stringify({
+    msg: await page.textContent("#msg").catch(() => null), status: await page.textContent("#guide-status").catch(() => null),
+    save: await page.evaluate(() => document.querySelector("#setup-save")?.disabled).catch(() => null),
+    calls: [...calls].slice(-8).map(([r, outcome]) => `${said(r)} → ${outcome}`), errors,
+  });
   await page.goto(`${base}/admin`);
   await page.fill("#key", API_KEY);
   await page.fill("#shop", shop);
@@ -150,8 +162,8 @@ async function walk({ shop, width, height, scheme, label }) {
   assert.deepEqual(errors, []);
 }
 
-const walkNaming = (variant) => walk(variant).catch((e) => {
-  e.message = `${e.message}\n(after reaching ${reached})`;
+const walkNaming = (variant) => walk(variant).catch(async (e) => {
+  e.message = `${e.message}\n(after reaching ${reached}; the page: ${await seen?.().catch(() => "gone")})`;
   throw e;
 });
 test("a shop with no saved mapping is walked through the five steps, ending with the last 30 days' dry run (390 px, dark)", () =>
