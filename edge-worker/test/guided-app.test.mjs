@@ -160,6 +160,7 @@ async function walk({ shop, width, height, scheme, label }) {
   assert.equal(await page.isHidden("#guide"), true);
   assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), scheme === "dark" ? "rgb(13, 17, 23)" : "rgb(255, 255, 255)");
   assert.deepEqual(errors, []);
+  await page.close();
 }
 
 const walkNaming = (variant) => walk(variant).catch(async (e) => {
