@@ -3,6 +3,7 @@
 //! each lean module's code for a page that maps one order at a time; this is a few hundred bytes.
 //! The full module keeps dlmalloc: Node backfills map millions of records, where a power-of-two
 //! class (up to half of a block unused) and never giving memory back would cost more than bytes.
+//! Node's speed module puts this heap in front of dlmalloc for small blocks only (speed_alloc.rs).
 //!
 //! Why it is sound (the `GlobalAlloc` contract):
 //! - One thread: wasm32 without the `atomics` target feature cannot run two threads in one
@@ -19,9 +20,10 @@
 //!
 //! The logic is `Heap`, over any source of pages, so the tests run it natively on a fake memory.
 
+#[cfg(any(test, not(feature = "full")))]
 use std::cell::UnsafeCell;
 
-const PAGE: usize = 1 << 16;
+pub(crate) const PAGE: usize = 1 << 16;
 /// Classes 3 (8 bytes, room for the free-list link) to 31.
 const MIN_CLASS: u32 = 3;
 const CLASSES: usize = usize::BITS as usize;
@@ -132,10 +134,18 @@ impl<P: Pages> Heap<P> {
 }
 
 /// The instance's own memory (memory 0), grown page by page.
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[cfg(all(
+    target_arch = "wasm32",
+    not(target_feature = "atomics"),
+    not(feature = "full")
+))]
 pub struct Memory;
 
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[cfg(all(
+    target_arch = "wasm32",
+    not(target_feature = "atomics"),
+    not(feature = "full")
+))]
 impl Pages for Memory {
     fn grow(&mut self, pages: usize) -> Option<usize> {
         match core::arch::wasm32::memory_grow(0, pages) {
@@ -146,8 +156,10 @@ impl Pages for Memory {
 }
 
 /// `Heap` as the global allocator; see the module comment for why a cell without a lock is sound.
+#[cfg(any(test, not(feature = "full")))]
 pub struct Global<P>(UnsafeCell<Heap<P>>);
 
+#[cfg(any(test, not(feature = "full")))]
 impl<P: Pages> Global<P> {
     pub const fn new(pages: P) -> Self {
         Global(UnsafeCell::new(Heap::new(pages)))
@@ -155,10 +167,15 @@ impl<P: Pages> Global<P> {
 }
 
 // SAFETY: only instantiated on wasm32 without atomics, where there is one thread (module comment).
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[cfg(all(
+    target_arch = "wasm32",
+    not(target_feature = "atomics"),
+    not(feature = "full")
+))]
 unsafe impl Sync for Global<Memory> {}
 
 // SAFETY: `Heap` keeps the contract (module comment); the cell is never borrowed twice at once.
+#[cfg(any(test, not(feature = "full")))]
 unsafe impl<P: Pages> std::alloc::GlobalAlloc for Global<P> {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         unsafe { (*self.0.get()).alloc(layout.size(), layout.align()) as *mut u8 }
