@@ -5,7 +5,10 @@
 //! cargo build --profile bench -p ledgerbridge-core --example parse_cost
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 //!     target/release/examples/parse_cost parse|map|json|serde FIXTURE_DIR N [compact]
+//!     target/release/examples/parse_cost records FILE.jsonl N
 //! ```
+//! `records` is the CLI's `--jobs 1` path natively: every record of a JSONL file (e.g. the 2k set
+//! `npm/bench/backfill.mjs --keep DIR` writes) mapped and written as JSON, N passes.
 //! `json` is map + the core's hand-written JSON writer (what every face returns); `serde` is map +
 //! `serde_json::to_string`, the path it replaced, kept to measure against.
 //! `compact` drops the whitespace between tokens first: webhook bodies arrive compact, the
@@ -20,6 +23,9 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (step, dir, rounds) = (&args[1], std::path::Path::new(&args[2]), &args[3]);
     let rounds: usize = rounds.parse().unwrap();
+    if step == "records" {
+        return records(dir, rounds);
+    }
     let mut input = std::fs::read(dir.join("input.json")).unwrap();
     if args.get(4).is_some_and(|a| a == "compact") {
         input = compact(&input);
@@ -42,6 +48,22 @@ fn main() {
             ))),
         }
     }
+}
+
+fn records(file: &std::path::Path, rounds: usize) {
+    let data = std::fs::read(file).unwrap();
+    let config = Config::load(r#"shop = "bench.myshopify.com""#).unwrap();
+    let mut bytes = 0;
+    for _ in 0..rounds {
+        let mut out = String::with_capacity(data.len() / 2);
+        for record in ledgerbridge_core::records::block_records(&data, false) {
+            let mapped = map(Platform::Shopify, black_box(record), &config).unwrap();
+            json::write::WriteJson::write_json(&mapped, &mut out);
+            out.push('\n');
+        }
+        bytes += black_box(out).len();
+    }
+    println!("{bytes}");
 }
 
 /// JSON text without whitespace between tokens (string contents untouched).

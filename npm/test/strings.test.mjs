@@ -1,9 +1,10 @@
 // Strings at every offset from a 16-byte step: Node's speed module finds a string's end sixteen
 // bytes at a time with wasm SIMD, the size-optimised module (browsers, Workers) eight at a time,
-// the native core as the latter. Whatever the offset of an escape, a control byte, a non-ASCII
-// character or the closing quote, both modules must read the order as JSON.parse does: the entries
-// of the plain order when the text is valid JSON (the order's name, read, back in the memo as
-// sent), E_JSON naming the member when it is not.
+// the native core as the latter, and each module's JSON writer finds the bytes to escape with the
+// same scan. Whatever the offset of an escape, a control byte, a non-ASCII character or the
+// closing quote, every module must read the order as JSON.parse does: the entries of the plain
+// order when the text is valid JSON (the order's name, read, back in the memo as sent), E_JSON
+// naming the member when it is not.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -13,7 +14,12 @@ import { FIXTURES } from "./helpers.mjs";
 
 const small = await import("../dist/ledgerbridge_wasm.js?size-optimised");
 small.initSync({ module: readFileSync(new URL("../dist/ledgerbridge_wasm_bg.wasm", import.meta.url)) });
-const modules = { speed: (text, config) => lb.mapEvent("shopify", text, config), size: (text, config) => JSON.parse(small.mapEventJson("shopify", text, config)) };
+// `speed-text`: the speed module's JSON writer (SIMD scan) writes the names below back in the memo.
+const modules = {
+  speed: (text, config) => lb.mapEvent("shopify", text, config),
+  "speed-text": (text, config) => JSON.parse(lb.mapEventJson("shopify", text, config)),
+  size: (text, config) => JSON.parse(small.mapEventJson("shopify", text, config)),
+};
 
 const dir = join(FIXTURES, "shopify", "simple");
 const order = JSON.parse(readFileSync(join(dir, "input.json"), "utf8"));

@@ -80,19 +80,32 @@ macro_rules! integer_piece {
 integer_piece!(u32, usize, i64);
 
 /// `n`'s decimal digits. Indexes and counts are mostly one digit, which skips the buffer.
-fn digits(out: &mut String, mut n: u64) {
+fn digits(out: &mut String, n: u64) {
     if n < 10 {
         out.push(char::from(b'0' + n as u8));
         return;
     }
+    // 32-bit divisions where the number allows (as `json::write::decimal_text`).
+    match u32::try_from(n) {
+        Ok(n) => digits_of(out, n),
+        Err(_) => digits_of(out, n),
+    }
+}
+
+fn digits_of<N>(out: &mut String, mut n: N)
+where
+    N: Copy + PartialEq + From<u8> + std::ops::Rem<Output = N> + std::ops::DivAssign,
+    u8: TryFrom<N>,
+{
+    let (zero, ten) = (N::from(0), N::from(10));
     let mut buf = [0u8; 20];
     let mut pos = buf.len();
-    while n > 0 {
+    while n != zero {
         pos -= 1;
         if let Some(b) = buf.get_mut(pos) {
-            *b = b'0' + (n % 10) as u8;
+            *b = b'0' + u8::try_from(n % ten).unwrap_or(0);
         }
-        n /= 10;
+        n /= ten;
     }
     crate::json::write::push_ascii(out, buf.get(pos..).unwrap_or_default());
 }

@@ -18,6 +18,7 @@ use serde::Deserialize;
 mod members;
 mod range;
 mod reader;
+mod scan;
 mod variant;
 pub mod write;
 pub use members::{members, Others};

@@ -241,3 +241,22 @@ d":1}"#,
         [("id".to_string(), false), ("id".to_string(), true)]
     );
 }
+
+#[test]
+fn digits_u64_takes_every_u64_and_nothing_past_it() {
+    use super::digits_u64;
+    for n in [
+        0,
+        7,
+        9_999_999_999_999_999_999,
+        10_000_000_000_000_000_000,
+        u64::MAX,
+    ] {
+        assert_eq!(digits_u64(n.to_string().as_bytes()), Some(n));
+    }
+    assert_eq!(digits_u64(b"18446744073709551616"), None);
+    assert_eq!(digits_u64(b"99999999999999999999"), None);
+    assert_eq!(digits_u64(b"000000000000000000001"), Some(1));
+    assert_eq!(digits_u64(b"12a4"), None);
+    assert_eq!(digits_u64(b"-1"), None);
+}

@@ -5,6 +5,7 @@
 //! of the same value (compact, serde_json's escapes, rust_decimal's `Display`); `core/tests/json_write.rs`
 //! holds them to that on every fixture and on generated strings and decimals.
 
+use super::scan::scan_from;
 use rust_decimal::Decimal;
 
 /// A value with a hand-written compact JSON form, byte-identical to its serde_json form.
@@ -64,50 +65,6 @@ impl WriteJson for String {
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// Bytes of `w` that are `"`, `\` or a control byte (< 0x20) have their high bit set; the lowest
-/// set bit is exact (a borrow only marks bytes above a real hit). Bytes ≥ 0x80 (UTF-8) never
-/// match on their own: `!x` clears their high bit.
-#[inline]
-fn specials(w: u64) -> u64 {
-    let quote = w ^ (ONES * u64::from(b'"'));
-    let slash = w ^ (ONES * u64::from(b'\\'));
-    ((quote.wrapping_sub(ONES) & !quote)
-        | (slash.wrapping_sub(ONES) & !slash)
-        | (w.wrapping_sub(ONES * 0x20) & !w))
-        & HIGHS
-}
-
-#[inline]
-fn needs_escape(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
-}
-
-/// The first byte at or after `i` that needs an escape, or `bytes.len()`. Most strings the core
-/// writes need none (ids, accounts, dates), and the `why` texts only a few quotes: a word at a
-/// time between them.
-#[inline]
-fn next_special(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let hits = specials(u64::from_le_bytes(word));
-        if hits != 0 {
-            return i + (hits.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while let Some(&b) = bytes.get(i) {
-        if needs_escape(b) {
-            return i;
-        }
-        i += 1;
-    }
-    i
-}
-
 /// `text` as a JSON string, quoted and escaped as serde_json escapes it: `\"`, `\\`, the short
 /// forms `\b \t \n \f \r`, every other byte below 0x20 as `\u00xx` (lower-case hex), and nothing
 /// else (not DEL, not non-ASCII, not `/`).
@@ -116,7 +73,7 @@ pub fn string(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     let (mut run, mut i) = (0, 0);
     loop {
-        i = next_special(bytes, i);
+        i = scan_from(bytes, i);
         let Some(&b) = bytes.get(i) else {
             break;
         };
@@ -188,10 +145,15 @@ pub fn decimal_text(out: &mut String, value: Decimal) {
             }
         }};
     }
-    // Amounts fit 64 bits, whose division is far cheaper than 128-bit division.
-    match u64::try_from(mantissa) {
-        Ok(m) => digits!(m),
-        Err(_) => digits!(mantissa),
+    // Most amounts fit 32 bits and nearly all 64, each narrower division far cheaper than the
+    // next: wasm has no multiply-high to turn a division by ten into, so each digit is a hardware
+    // divide, and a 32-bit one takes a fraction of a 64-bit one's cycles.
+    if let Ok(m) = u32::try_from(mantissa) {
+        digits!(m)
+    } else if let Ok(m) = u64::try_from(mantissa) {
+        digits!(m)
+    } else {
+        digits!(mantissa)
     }
     if value.is_sign_negative() {
         pos -= 1;

@@ -312,7 +312,7 @@ impl<'a> Reader<'a> {
         }
         let open = if obj.first { self.pos } else { self.pos + 1 };
         if (obj.first || bytes.get(self.pos) == Some(&b',')) && bytes.get(open) == Some(&b'"') {
-            let end = strings::scan_from(bytes, open + 1);
+            let end = crate::json::scan::scan_from(bytes, open + 1);
             if let ([b'"', b':', ..], Some(key)) = (
                 bytes.get(end..).unwrap_or_default(),
                 self.text.get(open + 1..end),
@@ -477,7 +477,7 @@ impl<'a> Reader<'a> {
         // A compact string without escapes, found on a local offset as in `key`.
         let bytes = self.bytes();
         if bytes.get(self.pos) == Some(&b'"') {
-            let end = strings::scan_from(bytes, self.pos + 1);
+            let end = crate::json::scan::scan_from(bytes, self.pos + 1);
             if let (Some(b'"'), Some(text)) = (bytes.get(end), self.text.get(self.pos + 1..end)) {
                 self.pos = end + 1;
                 return Ok(Cow::Borrowed(text));

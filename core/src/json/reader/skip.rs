@@ -1,7 +1,7 @@
 //! Skipping a value the adapter does not read, still checked against the JSON grammar.
 
-use super::strings::scan_from;
 use super::{Reader, Result, Step};
+use crate::json::scan::scan_from;
 
 impl Reader<'_> {
     /// Skips the next value, checking it against the JSON grammar. Iterative: nesting costs one

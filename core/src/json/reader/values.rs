@@ -219,8 +219,21 @@ impl<'a> Reader<'a> {
 /// The value of a run of ASCII digits, or `None` when a byte is not a digit or the value passes
 /// `u64`. By hand: `str::parse` costs several times more on the ids and quantities of every order
 /// and the many integers of a Stripe payout.
+///
+/// Up to 19 digits cannot pass `u64::MAX` (20 digits), so they take plain arithmetic: wasm32 has
+/// no multiply with overflow flag, and `checked_mul` on `u64` there is a call to a 128-bit multiply
+/// (`__multi3`) per digit.
 pub(crate) fn digits_u64(digits: &[u8]) -> Option<u64> {
     let mut magnitude: u64 = 0;
+    if digits.len() <= 19 {
+        for &b in digits {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            magnitude = magnitude * 10 + u64::from(b - b'0');
+        }
+        return Some(magnitude);
+    }
     for &b in digits {
         if !b.is_ascii_digit() {
             return None;
