@@ -5,7 +5,8 @@
 // (POST /api/backfill against the Shopify Admin stand-in: its new/changed/unchanged counts). A
 // shop whose platform has no pull gets the preview of its recent orders instead. On a 390 px phone
 // in dark mode and a 1280 px desktop in light mode (a shop each), axe-core finding no serious or
-// critical violation at any step.
+// critical violation at any step. On the phone, a first save refused at step 4 is said in the guide
+// and can be retried.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import os from "node:os";
@@ -69,7 +70,7 @@ async function atStep(page, n, title) {
 }
 const nextEnabled = (page) => page.waitForFunction(() => !document.querySelector("#guide-next").disabled);
 
-async function walk({ shop, width, height, scheme, label }) {
+async function walk({ shop, width, height, scheme, label, refuseFirstSave = false }) {
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
   await page.setViewportSize({ width, height });
@@ -122,6 +123,7 @@ async function walk({ shop, width, height, scheme, label }) {
 
   await atStep(page, 4, "Save the mapping");
   assert.equal(await page.isDisabled("#guide-next"), true, "nothing saved yet");
+  if (refuseFirstSave) await refusedSave(page, shop);
   await page.click("#guide #setup-save");
   await page.waitForFunction(() => document.querySelector("#guide-status")?.textContent === "Saved as version 1.");
   assert.equal((await rows(mf, "SELECT version FROM shop_configs WHERE shop = ?", shop))[0].version, 1);
@@ -163,12 +165,37 @@ async function walk({ shop, width, height, scheme, label }) {
   await page.close();
 }
 
+// A save refused at step 4: the guide says "Saving…" with the save button disabled while the PUT
+// is on its way (held here until then), then "Not saved: …" with the button enabled again, and
+// nothing is stored. The PUT is refused as a busy worker would refuse it; the next goes through.
+async function refusedSave(page, shop) {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let refused = false;
+  await page.route("**/api/config?*", async (route) => {
+    if (route.request().method() !== "PUT" || refused) return route.continue();
+    refused = true;
+    await held;
+    return route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "E_BUSY", message: "the ledger is busy" } }) });
+  });
+  await page.click("#guide #setup-save");
+  await page.waitForFunction(() => document.querySelector("#guide-status")?.textContent === "Saving…");
+  assert.equal(await page.isDisabled("#guide #setup-save"), true, "one click, one version: no second save while one is on its way");
+  release();
+  await page.waitForFunction(() => /^Not saved/.test(document.querySelector("#guide-status")?.textContent));
+  assert.equal(await page.textContent("#guide-status"), "Not saved: the ledger is busy [E_BUSY]");
+  assert.equal(await page.isDisabled("#guide #setup-save"), false, "the save can be tried again");
+  assert.equal(await page.isDisabled("#guide-next"), true, "nothing saved: no next step");
+  assert.equal((await rows(mf, "SELECT count(*) AS n FROM shop_configs WHERE shop = ?", shop))[0].n, 0);
+  assert.deepEqual(await axe(page), [], "step 4 with the refusal");
+}
+
 const walkNaming = (variant) => walk(variant).catch(async (e) => {
   e.message = `${e.message}\n(after reaching ${reached}; the page: ${await seen?.().catch(() => "gone")})`;
   throw e;
 });
 test("a shop with no saved mapping is walked through the five steps, ending with the last 30 days' dry run (390 px, dark)", () =>
-  walkNaming({ shop: SHOP, width: 390, height: 844, scheme: "dark", label: "phone" }));
+  walkNaming({ shop: SHOP, width: 390, height: 844, scheme: "dark", label: "phone", refuseFirstSave: true }));
 test("the same walk on a 1280 px desktop in light mode", () =>
   walkNaming({ shop: DESK, width: 1280, height: 900, scheme: "light", label: "desktop" }));
 
