@@ -8,22 +8,20 @@
 //! Features (all default): `full` (everything beyond what `<ledger-preview>` calls), `toml` (TOML
 //! configs) and one per platform adapter (`adapters.rs`). The widget's lean modules are built
 //! without `full` and `toml` and with one platform each (scripts/build-npm, npm/dist/widget/).
-//! `speed-alloc` (not default) gives Node's speed module its allocator (`speed_alloc.rs`).
+//! `speed` (not default) gives Node's speed module its allocator (`speed_alloc.rs`) and the core's
+//! `speed` feature.
 
 mod adapters;
 mod convert;
 mod error;
 #[cfg(any(
     test,
-    all(
-        target_arch = "wasm32",
-        any(not(feature = "full"), feature = "speed-alloc")
-    )
+    all(target_arch = "wasm32", any(not(feature = "full"), feature = "speed"))
 ))]
 mod lean_alloc;
 #[cfg(feature = "full")]
 mod records;
-#[cfg(any(test, all(target_arch = "wasm32", feature = "speed-alloc")))]
+#[cfg(any(test, all(target_arch = "wasm32", feature = "speed")))]
 mod speed_alloc;
 #[cfg(feature = "full")]
 mod tape;

@@ -1,4 +1,4 @@
-//! The allocator of Node's speed module (feature `speed-alloc`, which scripts/build-npm sets for
+//! The allocator of Node's speed module (feature `speed`, which scripts/build-npm sets for
 //! `ledgerbridge_wasm_fast.wasm` only): blocks of up to [`SMALL`] bytes from the lean modules'
 //! power-of-two free lists ([`Heap`]), larger ones from the default allocator (dlmalloc). Mapping
 //! an order makes some fifty small allocations, and dlmalloc spent about a hundred instructions on
@@ -106,7 +106,7 @@ unsafe impl<A: GlobalAlloc + Copy> GlobalAlloc for Split<A> {
 #[cfg(all(
     target_arch = "wasm32",
     not(target_feature = "atomics"),
-    feature = "speed-alloc"
+    feature = "speed"
 ))]
 #[global_allocator]
 static ALLOCATOR: Split<std::alloc::System> = Split::new(std::alloc::System);
