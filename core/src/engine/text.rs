@@ -85,27 +85,25 @@ fn digits(out: &mut String, n: u64) {
         out.push(char::from(b'0' + n as u8));
         return;
     }
-    // 32-bit divisions where the number allows (as `json::write::decimal_text`).
-    match u32::try_from(n) {
-        Ok(n) => digits_of(out, n),
-        Err(_) => digits_of(out, n),
-    }
-}
-
-fn digits_of<N>(out: &mut String, mut n: N)
-where
-    N: Copy + PartialEq + From<u8> + std::ops::Rem<Output = N> + std::ops::DivAssign,
-    u8: TryFrom<N>,
-{
-    let (zero, ten) = (N::from(0), N::from(10));
     let mut buf = [0u8; 20];
     let mut pos = buf.len();
-    while n != zero {
+    // 64-bit divisions only while the number needs them: in wasm each digit is a hardware divide
+    // (no multiply-high to turn it into), and a 32-bit one costs a fraction of a 64-bit one.
+    let mut wide = n;
+    while wide > u64::from(u32::MAX) {
         pos -= 1;
         if let Some(b) = buf.get_mut(pos) {
-            *b = b'0' + u8::try_from(n % ten).unwrap_or(0);
+            *b = b'0' + (wide % 10) as u8;
         }
-        n /= ten;
+        wide /= 10;
+    }
+    let mut narrow = u32::try_from(wide).unwrap_or(0);
+    while narrow > 0 {
+        pos -= 1;
+        if let Some(b) = buf.get_mut(pos) {
+            *b = b'0' + (narrow % 10) as u8;
+        }
+        narrow /= 10;
     }
     crate::json::write::push_ascii(out, buf.get(pos..).unwrap_or_default());
 }
@@ -228,7 +226,16 @@ mod tests {
         for n in [0u32, 9, 10, u32::MAX] {
             assert_eq!(text!(n, "/", n as usize), format!("{n}/{n}"));
         }
-        for n in [0i64, -1, i64::MIN, i64::MAX] {
+        // Around the switch from 64-bit to 32-bit divisions, too.
+        for n in [
+            0i64,
+            -1,
+            4_294_967_295,
+            4_294_967_296,
+            10_000_000_000,
+            i64::MIN,
+            i64::MAX,
+        ] {
             assert_eq!(text!(n), n.to_string());
         }
     }
