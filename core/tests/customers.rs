@@ -285,3 +285,44 @@ fn a_redacted_payload_yields_no_personal_customer_data() {
     }
     assert!(had > 30, "only {had} fixtures carry a customer");
 }
+
+/// An erasure forgets the contacts made for the people a payload names, reading them with
+/// `redact::named_in` (the fields an erasure request is matched on): for every fixture, the key
+/// its customer's contact has under any documents setting is among them, and a redacted payload
+/// names nobody.
+#[test]
+fn an_erasure_finds_every_contact_key_a_fixture_could_have_made() {
+    use ledgerbridge_core::exporters::{contact_for, find_keys};
+    use ledgerbridge_core::platforms::redact::named_in;
+    use ledgerbridge_core::rules::{Documents, GuestMode};
+    let mut checked = 0;
+    for (platform, case) in cases() {
+        let input = std::fs::read(case.join("input.json")).unwrap();
+        let keys = find_keys(&named_in(&input).unwrap());
+        let customer = customer_of(platform, &input);
+        for guests in [GuestMode::Shared, GuestMode::Individual] {
+            let docs = Documents {
+                customers: true,
+                guests,
+                ..Documents::default()
+            };
+            let key = contact_for(customer.as_ref(), &docs).key;
+            if key != "guest" {
+                assert!(
+                    keys.contains(&key),
+                    "{}: {key} not in {keys:?}",
+                    case.display()
+                );
+                checked += 1;
+            }
+        }
+        let redacted = redact_personal_data(&input).unwrap();
+        assert_eq!(
+            named_in(redacted.as_bytes()).unwrap(),
+            Default::default(),
+            "{}",
+            case.display()
+        );
+    }
+    assert!(checked > 40, "only {checked} contact keys checked");
+}

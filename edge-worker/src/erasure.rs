@@ -11,7 +11,9 @@
 use crate::peek::known;
 use crate::privacy;
 use crate::store::{now_ms, Db};
+use ledgerbridge_core::exporters::find_keys;
 use ledgerbridge_core::json::Reader;
+use ledgerbridge_core::platforms::redact::named_in;
 use ledgerbridge_core::LedgerError;
 use worker::Result;
 
@@ -40,35 +42,67 @@ fn orders_to_redact(request: &str) -> std::result::Result<Vec<String>, LedgerErr
     Ok(ids)
 }
 
-/// Erases what the request names; returns how many stored payloads were rewritten.
-pub async fn run(db: &Db, platform: &str, shop: &str, topic: &str, request: &str) -> Result<usize> {
+/// What an erasure did, for the event's note.
+#[derive(Debug, Default)]
+pub struct Erased {
+    /// Stored payloads rewritten without their personal data.
+    pub payloads: usize,
+    /// Contacts forgotten (docs/privacy.md): their find key is an email or a customer id.
+    pub contacts: usize,
+}
+
+/// Erases what the request names: the stored payloads of its orders (all of the shop's for
+/// `shop/redact`) and the contacts made for the customers they name, whose keys are read from
+/// each payload before it loses them.
+pub async fn run(
+    db: &Db,
+    platform: &str,
+    shop: &str,
+    topic: &str,
+    request: &str,
+) -> Result<Erased> {
     let orders = if topic == "shop/redact" {
         None
     } else {
         let ids = orders_to_redact(request)
             .map_err(|e| worker::Error::RustError(format!("redact request: {e}")))?;
         if ids.is_empty() {
-            return Ok(0);
+            return Ok(Erased::default());
         }
         Some(crate::reply::strings(ids.iter().map(String::as_str)))
     };
+    let mut keys = Vec::new();
     let mut after = 0;
-    let mut rewritten = 0;
+    let mut erased = Erased::default();
     loop {
         let page = db
             .payloads_to_erase(platform, shop, orders.as_deref(), after, PAGE)
             .await?;
-        let Some(last) = page.last() else {
-            return Ok(rewritten);
-        };
+        let Some(last) = page.last() else { break };
         after = last.id;
+        if orders.is_some() {
+            keys.extend(page.iter().flat_map(|row| contact_keys(&row.payload)));
+        }
         let rows: Vec<(i64, Option<String>)> = page
             .iter()
             .map(|row| privacy::redacted(row.id, &row.payload))
             .collect();
-        rewritten += rows.iter().filter(|(_, p)| p.is_some()).count();
+        erased.payloads += rows.iter().filter(|(_, p)| p.is_some()).count();
         db.redact_payloads(&rows, now_ms()).await?;
     }
+    erased.contacts = match orders {
+        None => db.forget_contacts(shop, None).await?,
+        Some(_) => privacy::forget_contacts(db, shop, &keys).await?,
+    };
+    Ok(erased)
+}
+
+/// The keys of the contacts that may have been made for the people a stored payload names; none
+/// for a payload that cannot be read (it is redacted whole then).
+pub fn contact_keys(payload: &str) -> Vec<String> {
+    named_in(payload.as_bytes())
+        .map(|people| find_keys(&people))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -8,13 +8,16 @@
 
 use crate::api::{authorize, Caller};
 use crate::config::Settings;
+use crate::erasure::contact_keys;
 use crate::http_error::{HttpError, HttpResult};
 use crate::intake::read_capped;
+use crate::queue::{self, Job};
 use crate::ratelimit;
 use crate::reply::{self, Obj};
 use crate::store::privacy::HeldPayload;
-use crate::store::{now_ms, Db};
-use ledgerbridge_core::platforms::redact::{belongs_to, Customer};
+use crate::store::{now_ms, Db, NewEvent, Recorded};
+use ledgerbridge_core::exporters::find_keys;
+use ledgerbridge_core::platforms::redact::{belongs_to, Customer, People};
 use ledgerbridge_core::{redact_personal_data, Platform};
 use std::collections::BTreeSet;
 use worker::{Env, Request, Response, Result};
@@ -224,11 +227,39 @@ pub async fn erasure(mut req: Request, env: &Env, settings: &Settings) -> HttpRe
     }
     let db = Db::new(env)?;
     let held = customer_payloads(&db, platform.as_str(), &shop, &orders, &who).await?;
+    // The contacts' keys are read before the payloads lose them.
+    let named = People {
+        emails: who
+            .email
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(String::from)
+            .into_iter()
+            .collect(),
+        ids: who
+            .id
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .map(String::from)
+            .into_iter()
+            .collect(),
+    };
+    let keys: Vec<String> = find_keys(&named)
+        .into_iter()
+        .chain(held.iter().flat_map(|r| contact_keys(&r.payload)))
+        .collect();
+    let now = now_ms();
     let rows: Vec<(i64, Option<String>)> =
         held.iter().map(|r| redacted(r.id, &r.payload)).collect();
     let rewritten = rows.iter().filter(|(_, p)| p.is_some()).count();
     for chunk in rows.chunks(PAGE as usize) {
-        db.redact_payloads(chunk, now_ms()).await?;
+        db.redact_payloads(chunk, now).await?;
+    }
+    let contacts = forget_contacts(&db, &shop, &keys).await?;
+    // Also when nothing was left to rewrite: a retried request then finishes what a failure
+    // here left undone.
+    if !held.is_empty() {
+        remake_documents(&db, env, platform, &shop, now).await?;
     }
     let found: BTreeSet<&str> = held.iter().filter_map(|r| r.order_id.as_deref()).collect();
     let answer = Obj::new()
@@ -236,9 +267,52 @@ pub async fn erasure(mut req: Request, env: &Env, settings: &Settings) -> HttpRe
         .str("shop", &shop)
         .strs("orders", found)
         .count("events", held.len())
-        .count("redacted", rewritten);
+        .count("redacted", rewritten)
+        .count("contacts", contacts);
     Ok(reply::json(answer.text())?)
 }
+
+/// Forgets the shop's contacts recorded under `keys`; how many rows went.
+pub async fn forget_contacts(db: &Db, shop: &str, keys: &[String]) -> Result<usize> {
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    let keys = reply::strings(keys.iter().map(String::as_str));
+    db.forget_contacts(shop, Some(&keys)).await
+}
+
+/// Queued sales documents hold the customer until they post: they are made again from the
+/// redacted payloads by the consumer, which has the mapping engine this Worker leaves out
+/// (docs/worker.md, "Two Workers"). Recorded as an event of its own, so a lost queue message is
+/// picked up by the sweeper like any other, and the erasure shows in the shop's event log.
+async fn remake_documents(
+    db: &Db,
+    env: &Env,
+    platform: Platform,
+    shop: &str,
+    now: i64,
+) -> Result<()> {
+    let delivery = format!("{ERASURE_TOPIC}:{shop}:{now}");
+    let event = NewEvent {
+        platform: platform.as_str(),
+        shop,
+        topic: ERASURE_TOPIC,
+        delivery_id: &delivery,
+        resource: "redact",
+        order_id: None,
+        payload: "{}",
+        body_sha256: None,
+    };
+    if let Recorded::New(id) = db.record_event(&event, now).await? {
+        if let Err(e) = queue::send(&queue::work(env)?, &Job::Event { id }).await {
+            worker::console_warn!("event {id}: enqueue failed ({e}); the sweeper will pick it up");
+        }
+    }
+    Ok(())
+}
+
+/// The topic of the event an erasure through the API leaves for the consumer.
+pub const ERASURE_TOPIC: &str = "api/erasure";
 
 #[cfg(test)]
 mod tests {

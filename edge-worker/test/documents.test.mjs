@@ -315,3 +315,78 @@ test("customers/redact: a document not posted yet is made again without the cust
   const [receipt] = qboDocs("7200000000013");
   assert.equal(qbo.state.customers.find((c) => c.Id === receipt.body.CustomerRef.value).DisplayName, "Online customers");
 });
+
+const contactRows = (key) => rows(mf, "SELECT target, key, name FROM contacts WHERE shop = ? AND key = ? ORDER BY target", SHOP, key);
+const erase = (body) => mf.dispatchFetch("http://localhost/api/erasure", { method: "POST",
+  headers: { "x-api-key": "test-api-key", "content-type": "application/json" }, body: JSON.stringify({ platform: "shopify", shop: SHOP, ...body }) });
+
+test("customers/redact forgets the contacts its orders' customer has at both targets; other customers' stay, and a later order finds the contact again", async () => {
+  const storm = "id:7100000009001"; // the customer of the redelivery storm's two orders, above
+  assert.deepEqual((await contactRows(storm)).map((r) => [r.target, r.name]), [["qbo", "Storm Person"], ["xero", "Storm Person"]]);
+  const others = await rows(mf, "SELECT target, key FROM contacts WHERE shop = ? AND key != ? ORDER BY target, key", SHOP, storm);
+  assert.ok(others.some((r) => r.key === "id:559") && others.some((r) => r.key === "guest"), JSON.stringify(others));
+  // The storm recorded the first order in four versions.
+  const [{ n: versions }] = await rows(mf, "SELECT count(*) AS n FROM events WHERE shop = ? AND order_id IN ('7200000000001', '7200000000002')", SHOP);
+  assert.equal(versions, 5);
+  const request = { shop_id: 1, shop_domain: SHOP, customer: { id: 7100000009001 }, orders_to_redact: [7200000000001, 7200000000002] };
+  assert.equal((await sendShopify(mf, request, { shop: SHOP, topic: "customers/redact" })).status, 202);
+  await drain(mf);
+  assert.deepEqual(await contactRows(storm), []);
+  assert.deepEqual(await rows(mf, "SELECT target, key FROM contacts WHERE shop = ? AND key != ? ORDER BY target, key", SHOP, storm), others);
+  const [event] = await rows(mf, "SELECT status, reason FROM events WHERE topic = 'customers/redact' ORDER BY id DESC LIMIT 1");
+  assert.deepEqual([event.status, event.reason], ["mapped", "5 stored payloads redacted, 2 contacts forgotten, 0 queued documents made again"]);
+  // The row was a shortcut: the customer's next order goes to the contact each target has.
+  await send(order(7200000000021));
+  await drain(mf);
+  assert.equal(customersOf(7100000009001).length, 1);
+  assert.equal(contactsOf(7100000009001).length, 1);
+  assert.equal(qbo.state.customers.find((c) => c.Id === qboDocs("7200000000021")[0].body.CustomerRef.value).Notes, `ledgerbridge id:7100000009001`);
+});
+
+test("POST /api/erasure by email forgets the customer's contacts, found by the id its orders carry", async () => {
+  const email = "erase.me@example.test"; // the other orders here carry the fixture's address
+  const mine = order(7200000000022, { customerId: 564, first: "Erase", last: "Me" });
+  Object.assign(mine, { email, contact_email: email });
+  mine.customer.email = email;
+  await send(mine);
+  await drain(mf);
+  assert.deepEqual((await contactRows("id:564")).map((r) => r.target), ["qbo", "xero"]);
+  const res = await erase({ customer: { email: "Erase.Me@Example.test" } });
+  assert.equal(res.status, 200);
+  const answer = await res.json();
+  assert.deepEqual([answer.orders, answer.redacted, answer.contacts], [["7200000000022"], 1, 2]);
+  assert.deepEqual(await contactRows("id:564"), []);
+  assert.equal((await rows(mf, "SELECT count(*) AS n FROM contacts WHERE shop = ? AND key = 'id:559'", SHOP))[0].n, 2, "others stay");
+});
+
+test("POST /api/erasure: a document not posted yet is made again without the customer, through the consumer", async () => {
+  seedCustomer(qbo.state, { DisplayName: "Thrice Person" });
+  seedCustomer(qbo.state, { DisplayName: "Thrice Person (565)" });
+  await send(order(7200000000023, { customerId: 565, first: "Thrice", last: "Person" }));
+  await drain(mf);
+  const id = `shopify:${SHOP}:order:7200000000023`;
+  const [parked] = await rows(mf, "SELECT x.state, d.posts FROM documents d JOIN outbox x ON x.entry_id = d.id AND x.target = d.target WHERE d.id = ? AND d.target = 'qbo'", id);
+  assert.equal(parked.state, "parked");
+  assert.match(parked.posts, /Thrice Person/);
+  const res = await erase({ customer: { id: "565" } });
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).contacts, 1, "the Xero contact (QBO refused both names: none made there)");
+  await drain(mf);
+  const [after] = await rows(mf, "SELECT posts FROM documents WHERE id = ? AND target = 'qbo'", id);
+  assert.doesNotMatch(after.posts, /Thrice|565/);
+  const [event] = await rows(mf, "SELECT status, reason FROM events WHERE topic = 'api/erasure' ORDER BY id DESC LIMIT 1");
+  assert.deepEqual([event.status, event.reason], ["mapped", "after POST /api/erasure: 1 queued documents made again"]);
+});
+
+test("customers/data_request: GET /api/data-requests lists the contacts made for the customer beside the payloads", async () => {
+  const request = { shop_id: 1, shop_domain: SHOP, orders_requested: [7200000000012], customer: { id: 559, email: "lost@example.test" }, data_request: { id: 5590 } };
+  assert.equal((await sendShopify(mf, request, { shop: SHOP, topic: "customers/data_request" })).status, 202);
+  const res = await mf.dispatchFetch(`http://localhost/api/data-requests?shop=${SHOP}`, { headers: { "x-api-key": "test-api-key" } });
+  assert.equal(res.status, 200);
+  const asked = (await res.json()).data_requests.find((r) => r.request_id === "5590");
+  assert.deepEqual(asked.held.map((h) => h.order_id), ["7200000000012"]);
+  assert.deepEqual(asked.contacts, [
+    { target: "qbo", key: "id:559", name: "Lost Person" },
+    { target: "xero", key: "id:559", name: "Lost Person" },
+  ]);
+});

@@ -48,7 +48,7 @@ test("customers/redact: the named order's payload loses the customer; others, th
   assert.deepEqual(await preview(SHOP, simpleId), before.preview, "the redacted payload maps to the same entries");
   const [req] = await rows(mf, "SELECT payload, status, reason FROM events WHERE shop = ? AND resource = 'redact'", SHOP);
   assert.equal(hasCanary(req.payload), false, "the request is stored without the customer");
-  assert.deepEqual([req.status, req.reason], ["mapped", "1 stored payloads redacted"]);
+  assert.deepEqual([req.status, req.reason], ["mapped", "1 stored payloads redacted, 0 contacts forgotten, 0 queued documents made again"]);
 });
 
 test("shop/redact: every stored payload of the shop loses its people; the ledger stays and balances", async () => {

@@ -3,6 +3,7 @@
 //! retries and redeliveries find the contact made the first time.
 
 use crate::model::Customer;
+use crate::platforms::redact::People;
 use crate::rules::{Documents, GuestMode, DISPLAY_NAME_MAX};
 
 /// Characters of the platform id or email that the disambiguating suffix keeps.
@@ -50,10 +51,10 @@ pub fn contact_for(customer: Option<&Customer>, config: &Documents) -> Contact {
     if c.guest && config.guests == GuestMode::Shared {
         return shared();
     }
-    let email = c.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    let email = email_of(c);
     let key = match (c.id.as_deref().filter(|_| !c.guest), email) {
-        (Some(id), _) => format!("id:{id}"),
-        (None, Some(email)) => format!("email:{}", email.to_lowercase()),
+        (Some(id), _) => id_key(id),
+        (None, Some(email)) => email_key(email),
         (None, None) => return shared(),
     };
     let base = [c.name.as_deref(), c.company.as_deref(), email]
@@ -77,6 +78,28 @@ pub fn contact_for(customer: Option<&Customer>, config: &Documents) -> Contact {
         truncated,
         customer: Some(c.clone()),
     }
+}
+
+/// Every find key a contact made for one of `people` can be recorded under, whatever the
+/// documents settings were when it was made (a customer's id key; the email key a guest kept
+/// individually, or a customer without an id, has): an erasure forgets all of them. Never the
+/// shared `guest` key, which names nobody.
+pub fn find_keys(people: &People) -> Vec<String> {
+    let ids = people.ids.iter().map(|id| id_key(id));
+    ids.chain(people.emails.iter().map(|e| email_key(e)))
+        .collect()
+}
+
+fn email_of(c: &Customer) -> Option<&str> {
+    c.email.as_deref().map(str::trim).filter(|e| !e.is_empty())
+}
+
+fn id_key(id: &str) -> String {
+    format!("id:{id}")
+}
+
+fn email_key(email: &str) -> String {
+    format!("email:{}", email.to_lowercase())
 }
 
 /// One line of text: control characters become spaces, `:` (QBO's sub-customer separator)
@@ -111,6 +134,48 @@ mod tests {
             email: email.map(String::from),
             ..Customer::default()
         }
+    }
+
+    #[test]
+    fn every_key_a_contact_is_made_under_is_one_an_erasure_forgets() {
+        let shapes = [
+            customer(Some("41"), Some("Ann"), Some(" Ann@Example.TEST ")),
+            customer(Some("42"), None, None),
+            customer(None, Some("Guest"), Some("G@Example.test")),
+            customer(None, None, None),
+            Customer {
+                guest: true,
+                ..customer(Some("43"), Some("Was a guest"), Some("w@example.test"))
+            },
+        ];
+        // What the erasure reads off a payload (`redact::named_in`): trimmed, as sent.
+        let named = |c: &Customer| People {
+            emails: c.email.iter().map(|e| e.trim().to_string()).collect(),
+            ids: c.id.iter().cloned().collect(),
+        };
+        for customers in [true, false] {
+            for guests in [GuestMode::Shared, GuestMode::Individual] {
+                let docs = Documents {
+                    customers,
+                    guests,
+                    ..Documents::default()
+                };
+                for c in &shapes {
+                    let key = contact_for(Some(c), &docs).key;
+                    let keys = find_keys(&named(c));
+                    assert!(
+                        key == "guest" || keys.contains(&key),
+                        "{key} not among {keys:?} ({c:?}, {customers}, {guests:?})"
+                    );
+                    assert!(!keys.iter().any(|k| k == "guest"));
+                }
+            }
+        }
+        assert_eq!(
+            find_keys(&named(&shapes[0])),
+            ["id:41", "email:ann@example.test"]
+        );
+        assert!(find_keys(&named(&shapes[3])).is_empty());
     }
 
     #[test]

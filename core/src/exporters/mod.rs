@@ -17,7 +17,7 @@ mod qbo_documents;
 mod xero;
 mod xero_documents;
 
-pub use contacts::{contact_for, Contact};
+pub use contacts::{contact_for, find_keys, Contact};
 pub use document_preview::{
     document_preview, ContactView, DocumentPreview, DocumentView, LineView, PaymentView,
 };

@@ -225,7 +225,41 @@ pub fn belongs_to(payload: &[u8], who: &Customer<'_>) -> Result<bool> {
         return Ok(false);
     }
     let root: serde_json::Value = from_json(payload)?;
-    Ok(mentions(&root, email, id))
+    Ok(find_named(&root, &mut |named| match named {
+        Named::Email(e) => email.is_some_and(|want| e.trim().eq_ignore_ascii_case(want)),
+        Named::Id(i) => id == Some(i.as_str()),
+    }))
+}
+
+/// Every email address and customer id a stored payload holds, in the fields [`belongs_to`]
+/// matches (guest ids left out), each once: whom an erasure of the payload is about, for the
+/// records kept under them (the worker's contacts, `exporters::find_keys`).
+pub fn named_in(payload: &[u8]) -> Result<People> {
+    let root: serde_json::Value = from_json(payload)?;
+    let mut people = People::default();
+    find_named(&root, &mut |named| {
+        let (list, text) = match named {
+            Named::Email(e) => (&mut people.emails, e.trim().to_string()),
+            Named::Id(i) => (&mut people.ids, i.trim().to_string()),
+        };
+        if !text.is_empty() && text != "0" && !list.contains(&text) {
+            list.push(text);
+        }
+        false
+    });
+    Ok(people)
+}
+
+/// The email addresses and customer ids of [`named_in`], in the order the payload has them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct People {
+    pub emails: Vec<String>,
+    pub ids: Vec<String>,
+}
+
+enum Named<'a> {
+    Email(&'a str),
+    Id(String),
 }
 
 fn scalar_text(v: &serde_json::Value) -> Option<String> {
@@ -236,23 +270,25 @@ fn scalar_text(v: &serde_json::Value) -> Option<String> {
     }
 }
 
-fn mentions(value: &serde_json::Value, email: Option<&str>, id: Option<&str>) -> bool {
+/// Walks `value` depth first, giving `found` each email address and customer id, until it
+/// answers true (then so does this).
+fn find_named(value: &serde_json::Value, found: &mut dyn FnMut(Named<'_>) -> bool) -> bool {
     match value {
         serde_json::Value::Object(map) => map.iter().any(|(key, v)| {
-            let by_email = EMAIL_KEYS.contains(&key.as_str())
-                && email
-                    .is_some_and(|e| v.as_str().is_some_and(|s| s.trim().eq_ignore_ascii_case(e)));
-            let by_id = CUSTOMER_ID_KEYS.contains(&key.as_str())
-                && id.is_some_and(|want| {
-                    let held = match v {
-                        serde_json::Value::Object(o) => o.get("id").and_then(scalar_text),
-                        other => scalar_text(other),
-                    };
-                    held.as_deref() == Some(want)
-                });
-            by_email || by_id || mentions(v, email, id)
+            let here = if EMAIL_KEYS.contains(&key.as_str()) {
+                v.as_str().is_some_and(|e| found(Named::Email(e)))
+            } else if CUSTOMER_ID_KEYS.contains(&key.as_str()) {
+                let held = match v {
+                    serde_json::Value::Object(o) => o.get("id").and_then(scalar_text),
+                    other => scalar_text(other),
+                };
+                held.is_some_and(|i| found(Named::Id(i)))
+            } else {
+                false
+            };
+            here || find_named(v, found)
         }),
-        serde_json::Value::Array(items) => items.iter().any(|v| mentions(v, email, id)),
+        serde_json::Value::Array(items) => items.iter().any(|v| find_named(v, found)),
         _ => false,
     }
 }

@@ -85,38 +85,39 @@ fn documents(
 /// After an erasure: the documents not posted yet whose payload was redacted are made again from
 /// the redacted payload, so what is queued no longer names the customer (they go to the guest
 /// contact, docs/privacy.md). Posted documents kept no bodies. A document the mapping in effect
-/// can no longer make keeps its posts and is logged.
+/// can no longer make keeps its posts and is logged. Returns how many documents were made again.
 pub(super) async fn redact(
     db: &Db,
     settings: &Settings,
     platform: &str,
     shop: &str,
-) -> worker::Result<()> {
+) -> worker::Result<usize> {
     let pending = db.redacted_unposted_documents(platform, shop).await?;
     if pending.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let Ok(parsed) = platform.parse::<Platform>() else {
-        return Ok(());
+        return Ok(0);
     };
     let shop_config = settings.shop(shop);
     let config = match crate::setup::effective_mapping(db, &shop_config, shop).await {
         Ok((config, _)) => config,
         Err(e) => {
             worker::console_warn!("documents of {shop} not redacted: {e}");
-            return Ok(());
+            return Ok(0);
         }
     };
     let targets = shop_config.all_targets();
     let mut done = std::collections::BTreeSet::new();
+    let mut remade = 0;
     for (event_id, payload) in pending {
         if !done.insert(event_id) {
             continue;
         }
         match make(parsed, payload.as_bytes(), &config, &targets) {
-            Ok(docs) => db.replace_unposted_posts(&docs).await?,
+            Ok(docs) => remade += db.replace_unposted_posts(&docs).await?,
             Err(e) => worker::console_warn!("documents of event {event_id} not redacted: {e}"),
         }
     }
-    Ok(())
+    Ok(remade)
 }

@@ -23,7 +23,7 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
         return Ok(Next::Ack);
     }
     if event.resource == "redact" {
-        let n = erasure::run(
+        let erased = erasure::run(
             db,
             &event.platform,
             &event.shop,
@@ -31,14 +31,17 @@ pub(super) async fn map_event(id: i64, env: &Env, settings: &Settings, db: &Db) 
             &event.payload,
         )
         .await?;
-        super::documents::redact(db, settings, &event.platform, &event.shop).await?;
-        db.set_event_status(
-            id,
-            EventStatus::Mapped,
-            Some(&format!("{n} stored payloads redacted")),
-            now,
-        )
-        .await?;
+        let remade = super::documents::redact(db, settings, &event.platform, &event.shop).await?;
+        let note = if event.topic == crate::privacy::ERASURE_TOPIC {
+            format!("after POST /api/erasure: {remade} queued documents made again")
+        } else {
+            format!(
+                "{} stored payloads redacted, {} contacts forgotten, {remade} queued documents made again",
+                erased.payloads, erased.contacts
+            )
+        };
+        db.set_event_status(id, EventStatus::Mapped, Some(&note), now)
+            .await?;
         return Ok(Next::Ack);
     }
     let park = |why: String| async move {

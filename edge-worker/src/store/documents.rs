@@ -21,6 +21,15 @@ row! {
     }
 }
 
+row! {
+    /// A contact row as an access request lists it: the key and the name are the person's data.
+    pub struct HeldContact {
+        pub target: String,
+        pub key: String,
+        pub name: String,
+    }
+}
+
 impl Db {
     /// Stores each document with its pending outbox row, both only if absent: a later version of
     /// the order, or the same event mapped again, finds them made and changes nothing.
@@ -97,8 +106,8 @@ impl Db {
         Ok(rows.into_iter().map(|r| (r.event_id, r.payload)).collect())
     }
 
-    /// New posts for documents not posted yet (a posted one stays emptied).
-    pub async fn replace_unposted_posts(&self, docs: &[NewDocument]) -> Result<()> {
+    /// New posts for documents not posted yet (a posted one stays emptied); how many changed.
+    pub async fn replace_unposted_posts(&self, docs: &[NewDocument]) -> Result<usize> {
         let mut batch = Vec::new();
         for d in docs {
             batch.push(self.q(
@@ -108,9 +117,13 @@ impl Db {
             )?);
         }
         if batch.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
-        self.0.batch(batch).await.map(|_| ())
+        let mut changed = 0;
+        for result in self.0.batch(batch).await? {
+            changed += result.meta()?.and_then(|m| m.changes).unwrap_or(0);
+        }
+        Ok(changed)
     }
 
     pub async fn contact(&self, shop: &str, target: &str, key: &str) -> Result<Option<ContactRow>> {
@@ -137,5 +150,28 @@ impl Db {
         )
         .await
         .map(|_| ())
+    }
+
+    /// The shop's contacts recorded under `keys` (a JSON array of find keys), at every target: what
+    /// an access request lists beside the stored payloads.
+    pub async fn contacts_under(&self, shop: &str, keys: &str) -> Result<Vec<HeldContact>> {
+        self.rows(
+            "SELECT target, key, name FROM contacts WHERE shop = ?1 AND key IN (SELECT value FROM json_each(?2))
+             ORDER BY target, key",
+            &[s(shop), s(keys)],
+        )
+        .await
+    }
+
+    /// Forgets the contacts recorded under `keys` (JSON array of find keys) at every target of the
+    /// shop; `None` forgets all of the shop's. A row is only a shortcut to the target's contact,
+    /// which a later document finds again by its key there (QBO Notes, Xero ContactNumber), so
+    /// nothing is duplicated when a forgotten customer buys again. Returns the rows removed.
+    pub async fn forget_contacts(&self, shop: &str, keys: Option<&str>) -> Result<usize> {
+        self.run(
+            "DELETE FROM contacts WHERE shop = ?1 AND (?2 IS NULL OR key IN (SELECT value FROM json_each(?2)))",
+            &[s(shop), super::opt(keys)],
+        )
+        .await
     }
 }

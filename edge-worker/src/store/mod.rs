@@ -22,7 +22,7 @@ pub use browse::{Cursor, OrderFilter, OrderRow, ParkedEvent, ParkedPosting, ORDE
 pub use clearing::ParkedPayout;
 pub use config::{ConfigVersion, NewConfig, RecentOrder, StoredConfig};
 pub use connect::{Connection, OAuthState};
-pub use documents::{ContactRow, NewDocument};
+pub use documents::{ContactRow, HeldContact, NewDocument};
 pub use reports::{BuiltDay, ReportDay};
 pub use state::{EventStatus, PostingState};
 pub use summaries::Settled;
