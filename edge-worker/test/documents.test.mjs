@@ -390,3 +390,47 @@ test("customers/data_request: GET /api/data-requests lists the contacts made for
     { target: "xero", key: "id:559", name: "Lost Person" },
   ]);
 });
+
+/** Outbox rows of a document, by target. */
+const postings = async (id) => Object.fromEntries((await rows(mf, "SELECT target, state, target_ref FROM outbox WHERE entry_id = ?", id)).map((r) => [r.target, r]));
+
+test("an answer lost, then the key forgotten: the re-post finds the document by its number (QBO 6140, Xero \"Invoice # must be unique.\"), posts it once and pays it once", async () => {
+  qbo.state.duplicateDocNumbers = true; // the company refuses repeated numbers: 6140
+  qbo.state.forgetKeys = xero.state.forgetKeys = true; // past the targets' idempotency memory
+  qbo.state.hang.salesreceipt = 3000; // made, but the answer is lost (the worker waits 1.5 s)
+  xero.state.hang["/Invoices"] = 3000;
+  try {
+    await send(order(7200000000031, { customerId: 559, first: "Lost", last: "Person" }));
+    await drain(mf);
+  } finally {
+    qbo.state.duplicateDocNumbers = qbo.state.forgetKeys = xero.state.forgetKeys = false;
+  }
+  const [receipt] = qboDocs("7200000000031");
+  assert.equal(qboDocs("7200000000031").length, 1, "one SalesReceipt");
+  const [invoice] = xeroDocs("7200000000031");
+  assert.equal(xeroDocs("7200000000031").length, 1, "one Invoice");
+  const paid = xero.state.payments.filter((p) => p.docId === invoice.id);
+  assert.equal(paid.length, 1, "paid once");
+  assert.equal(invoice.stored.Status, "PAID");
+  const rows = await postings(`shopify:${SHOP}:order:7200000000031`);
+  assert.deepEqual(rows.qbo, { target: "qbo", state: "posted", target_ref: `SalesReceipt ${receipt.id}` });
+  assert.deepEqual(rows.xero, { target: "xero", state: "posted", target_ref: `Invoice ${invoice.id} (found by its number); Payment ${paid[0].id}` });
+  assert.ok(qbo.state.calls.some((c) => c.query === `select Id from SalesReceipt where DocNumber = '${receipt.body.DocNumber}'`));
+  assert.ok(xero.state.calls.some((c) => c.where === `InvoiceNumber=="${invoice.body.InvoiceNumber}"`));
+});
+
+test("Xero: the payment's answer lost, then the keys forgotten: the invoice is found paid and is not paid again", async () => {
+  xero.state.forgetKeys = true;
+  xero.state.hang["/Payments"] = 3000;
+  try {
+    await send(order(7200000000032, { customerId: 559, first: "Lost", last: "Person" }));
+    await drain(mf);
+  } finally {
+    xero.state.forgetKeys = false;
+  }
+  const [invoice] = xeroDocs("7200000000032");
+  assert.equal(xeroDocs("7200000000032").length, 1);
+  assert.equal(xero.state.payments.filter((p) => p.docId === invoice.id).length, 1, "paid once");
+  const rows = await postings(`shopify:${SHOP}:order:7200000000032`);
+  assert.deepEqual(rows.xero, { target: "xero", state: "posted", target_ref: `Invoice ${invoice.id} (found by its number)` });
+});

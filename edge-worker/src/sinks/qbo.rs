@@ -84,8 +84,8 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
         Ok(reply) => reply,
         Err(outcome) => return outcome,
     };
-    if reply.status == 400 && reply.body.contains("\"6140\"") {
-        return already_posted(ctx, cfg, entry).await;
+    if duplicate_doc_number(&reply) {
+        return already_posted(ctx, cfg, "JournalEntry", &doc_number(entry)).await;
     }
     classify(&reply, ctx.attempts, &|r| {
         created_id(&r.body, "JournalEntry")
@@ -94,14 +94,29 @@ pub async fn deliver(ctx: &Ctx<'_>, entry: &Entry) -> Outcome {
     })
 }
 
-/// 6140 "Duplicate Document Number": this entry's journal may exist already. Its `DocNumber` is
-/// derived from the entry id, so a journal carrying it is this entry, posted by an earlier
-/// attempt whose answer was lost; anything else is parked for a person, never re-posted with a
-/// different number.
-async fn already_posted(ctx: &Ctx<'_>, cfg: &crate::config::QboConfig, entry: &Entry) -> Outcome {
-    let doc = doc_number(entry);
-    // `doc` is ASCII letters, digits and '-' only: nothing to escape inside the quotes.
-    let query = format!("select Id from JournalEntry where DocNumber = '{doc}'");
+/// 6140 "Duplicate Document Number", answered by a company that refuses repeated numbers.
+pub(super) fn duplicate_doc_number(reply: &crate::http::Reply) -> bool {
+    reply.status == 400 && reply.body.contains("\"6140\"")
+}
+
+/// After 6140: the `kind` (`JournalEntry`, `SalesReceipt`, …) may exist already. Its `DocNumber`
+/// is derived from the entry's or document's id, so an object carrying it is this one, posted by
+/// an earlier attempt whose answer was lost (past the `requestid`'s memory); anything else is
+/// parked for a person, never re-posted with a different number.
+pub(super) async fn already_posted(
+    ctx: &Ctx<'_>,
+    cfg: &crate::config::QboConfig,
+    kind: &str,
+    doc: &str,
+) -> Outcome {
+    // The core's numbers are ASCII letters, digits and '-': anything else is not ours to quote.
+    if doc.is_empty() || !doc.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Outcome::Park(format!(
+            "QBO refused DocNumber {doc:?} as a duplicate (6140); it cannot be looked up: \
+             check the company's document numbers, then POST /api/replay"
+        ));
+    }
+    let query = format!("select Id from {kind} where DocNumber = '{doc}'");
     let url = cfg.url("query", Some(("query", &query)));
     let headers = [("accept", "application/json")];
     let reply =
@@ -112,11 +127,10 @@ async fn already_posted(ctx: &Ctx<'_>, cfg: &crate::config::QboConfig, entry: &E
     if !(200..300).contains(&reply.status) {
         return classify(&reply, ctx.attempts, &|_| String::new());
     }
-    let found = queried_id(&reply.body, "JournalEntry");
-    match found {
-        Some(id) => Outcome::Delivered(format!("JournalEntry {id}")),
+    match queried_id(&reply.body, kind) {
+        Some(id) => Outcome::Delivered(format!("{kind} {id}")),
         None => Outcome::Park(format!(
-            "QBO refused DocNumber {doc} as a duplicate (6140) but no journal entry carries it: \
+            "QBO refused DocNumber {doc} as a duplicate (6140) but no {kind} carries it: \
              check the company's document numbers, then POST /api/replay"
         )),
     }

@@ -1,6 +1,8 @@
 //! QuickBooks Online documents: the `Customer` (find or create, update when changed), then the
 //! `SalesReceipt`, `Invoice` or `RefundReceipt` with its `CustomerRef`, each with the core's
-//! `requestid`.
+//! `requestid`. A company that refuses repeated document numbers answers a re-post whose
+//! `requestid` QBO has forgotten with 6140: the document is then looked up by its `DocNumber`, as
+//! a journal is.
 //!
 //! A taken `DisplayName` (error 6240) is first checked against our own customers (a customer
 //! whose `Notes` carries the find key is one this worker made, e.g. before D1 was restored), then
@@ -36,6 +38,12 @@ pub(super) async fn deliver(ctx: &Ctx<'_>, contact: &Post, document: &Post) -> O
         "refundreceipt" => "RefundReceipt",
         _ => "Invoice",
     };
+    if super::qbo::duplicate_doc_number(&reply) {
+        let doc = serde_json::from_str::<Value>(document.body.get())
+            .map(|b| text(&b["DocNumber"]))
+            .unwrap_or_default();
+        return super::qbo::already_posted(ctx, &cfg, kind, &doc).await;
+    }
     classify(&reply, ctx.attempts, &|r| {
         created(&r.body, kind)
             .map(|(id, _)| format!("{kind} {id}"))

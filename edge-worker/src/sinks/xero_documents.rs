@@ -5,6 +5,8 @@
 //!
 //! A taken contact name ("… must be unique across all active contacts") makes the post's
 //! `on_duplicate_name` be sent once; a second refusal parks the document with the names tried.
+//! A taken document number ("Invoice # must be unique.") means an earlier attempt made it: the
+//! document is looked up by its number and recorded, and paid only if it is not paid already.
 
 use super::documents::{contact_body, details_hash, known, remember, variant, Post};
 use super::oauth::{self, XERO};
@@ -35,7 +37,7 @@ pub(super) async fn deliver(
     } else {
         ("Invoices", "InvoiceID")
     };
-    let made = match send(
+    let sent = send(
         ctx,
         &cfg,
         Method::Put,
@@ -43,10 +45,16 @@ pub(super) async fn deliver(
         &document.idempotency_key,
         &body,
     )
-    .await
-    .and_then(|r| first(&r, list, ctx.attempts))
-    {
-        Ok(made) => made,
+    .await;
+    let (made, found) = match sent {
+        Ok(reply) if number_taken(&reply) => match made_before(ctx, &cfg, list, document).await {
+            Ok(made) => (made, true),
+            Err(outcome) => return outcome,
+        },
+        Ok(reply) => match first(&reply, list, ctx.attempts) {
+            Ok(made) => (made, false),
+            Err(outcome) => return outcome,
+        },
         Err(outcome) => return outcome,
     };
     let kind = if list == "Invoices" {
@@ -55,7 +63,13 @@ pub(super) async fn deliver(
         "CreditNote"
     };
     let mut reference = format!("{kind} {}", text(&made[id_field]));
-    if let Some(p) = payment {
+    if found {
+        reference.push_str(" (found by its number)");
+    }
+    // A document found paid was paid by the same earlier attempt: paying again would refund or
+    // charge the customer twice (Xero refuses it anyway, as more than the amount outstanding).
+    let settled = found && nothing_left(&made);
+    if let Some(p) = payment.filter(|_| !settled) {
         let paid = match send(
             ctx,
             &cfg,
@@ -208,13 +222,49 @@ fn wrap(contact: &Value) -> String {
 
 /// The contact whose `ContactNumber` is `number`, if any.
 async fn find(ctx: &Ctx<'_>, cfg: &XeroConfig, number: &str) -> Result<Option<Value>, Outcome> {
+    lookup(ctx, cfg, "Contacts", "ContactNumber", number).await
+}
+
+/// The document Xero refused to make again because its number is taken (its `Idempotency-Key`
+/// forgotten after a lost answer, e.g. a replay days later): the core derives the number from the
+/// document's id, so the document carrying it is this one. Parked when none does.
+async fn made_before(
+    ctx: &Ctx<'_>,
+    cfg: &XeroConfig,
+    list: &str,
+    document: &Post,
+) -> Result<Value, Outcome> {
+    let field = if list == "Invoices" {
+        "InvoiceNumber"
+    } else {
+        "CreditNoteNumber"
+    };
+    let body: Value = serde_json::from_str(document.body.get()).unwrap_or(Value::Null);
+    let number = text(&body[list][0][field]);
+    match lookup(ctx, cfg, list, field, &number).await? {
+        Some(made) => Ok(made),
+        None => Err(Outcome::Park(format!(
+            "Xero refused {field} {number:?} as taken but no {list} carries it: \
+             check the organisation's numbers, then POST /api/replay"
+        ))),
+    }
+}
+
+/// The first of `list` whose `field` is `value`, if any.
+async fn lookup(
+    ctx: &Ctx<'_>,
+    cfg: &XeroConfig,
+    list: &str,
+    field: &str,
+    value: &str,
+) -> Result<Option<Value>, Outcome> {
     // A `"` would end the where-clause's string; the core's keys hold none but an email might.
-    if number.is_empty() || number.contains('"') {
+    if value.is_empty() || value.contains('"') {
         return Ok(None);
     }
-    let filter = format!("ContactNumber==\"{number}\"");
+    let filter = format!("{field}==\"{value}\"");
     let url = format!(
-        "{}/api.xro/2.0/Contacts?where={}",
+        "{}/api.xro/2.0/{list}?where={}",
         cfg.base_url.trim_end_matches('/'),
         oauth::form_escape(&filter)
     );
@@ -236,12 +286,9 @@ async fn find(ctx: &Ctx<'_>, cfg: &XeroConfig, number: &str) -> Result<Option<Va
         return Err(refused(&reply, ctx.attempts));
     }
     let answer: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
-    Ok(answer["Contacts"]
+    Ok(answer[list]
         .as_array()
-        .and_then(|list| {
-            list.iter()
-                .find(|c| c["ContactNumber"].as_str() == Some(number))
-        })
+        .and_then(|items| items.iter().find(|c| c[field].as_str() == Some(value)))
         .cloned())
 }
 
@@ -304,8 +351,22 @@ fn first(reply: &Reply, list: &str, attempts: i64) -> Result<Value, Outcome> {
     }
 }
 
+/// A contact's name, or (on a document's PUT) its number: "Invoice # must be unique." in
+/// Xero's published examples, as a 400 or as the object's validation error.
 fn name_taken(reply: &Reply) -> bool {
     reply.status == 400 && reply.body.contains("must be unique")
+}
+
+/// Whether an invoice has nothing due (`AmountDue`) or a credit note nothing left to refund
+/// (`RemainingCredit`). Only ever compared with zero, which every float spelling of it equals.
+fn nothing_left(document: &Value) -> bool {
+    ["AmountDue", "RemainingCredit"]
+        .iter()
+        .any(|field| document[*field].as_f64() == Some(0.0))
+}
+
+fn number_taken(reply: &Reply) -> bool {
+    reply.status < 300 && reply.body.contains("must be unique") || name_taken(reply)
 }
 
 fn refused(reply: &Reply, attempts: i64) -> Outcome {
@@ -322,6 +383,26 @@ fn text(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_with_nothing_due_or_left_to_refund_is_settled() {
+        for settled in [
+            r#"{"AmountDue":0}"#,
+            r#"{"AmountDue":0.00}"#,
+            r#"{"RemainingCredit":0.0}"#,
+        ] {
+            let document = serde_json::from_str(settled).unwrap_or(Value::Null);
+            assert!(nothing_left(&document), "{settled}");
+        }
+        for open in [
+            r#"{"AmountDue":25.00}"#,
+            r#"{"RemainingCredit":0.01}"#,
+            "{}",
+        ] {
+            let document = serde_json::from_str(open).unwrap_or(Value::Null);
+            assert!(!nothing_left(&document), "{open}");
+        }
+    }
 
     #[test]
     fn the_contact_id_goes_into_the_documents_contact_only() {

@@ -13,7 +13,10 @@ const DOCS = { salesreceipt: "SalesReceipt", refundreceipt: "RefundReceipt", inv
 
 /** The documents part of the state: what a test seeds (items, tax codes, customers) and reads. */
 export function documentsState({ items = ["1", "2", "3", "4", "5", "6"], taxCodes = ["TAX", "NON"] } = {}) {
-  return { items: new Set(items), taxCodes: new Set(taxCodes), customers: [], documents: [], docRequests: new Map() };
+  // `forgetKeys`: requestids past QBO's (undocumented) memory, so what was done is not replayed.
+  // `hang`: resource → ms, once: that resource's next call is done and answered only after ms (a
+  // lost answer), whatever else the shared script holds for journal entries.
+  return { items: new Set(items), taxCodes: new Set(taxCodes), customers: [], documents: [], docRequests: new Map(), forgetKeys: false, hang: {} };
 }
 
 /** Adds a customer as a person would in QBO (no requestid); returns it. */
@@ -59,6 +62,10 @@ function act(state, resource, body) {
   const lines = Array.isArray(body.Line) ? body.Line : [];
   if (!lines.length) return [400, fault("2020", "Required param missing, need to supply the required value for the API", "Line")];
   if (typeof body.DocNumber === "string" && body.DocNumber.length > 21) return [400, fault("2050", "String length is either shorter or longer than supported by specification", "DocNumber")];
+  // A company set to refuse repeated numbers (the requestid being forgotten, QBO has no other way to know).
+  if (state.duplicateDocNumbers && state.documents.some((d) => d.kind === kind && d.body.DocNumber === body.DocNumber)) {
+    return [400, fault("6140", "Duplicate Document Number Error", `Duplicate Document Number Error : You must specify a different number. This number has already been used. DocNumber=${body.DocNumber}`)];
+  }
   const customer = body.CustomerRef?.value;
   if (kind === "Invoice" && !customer) return [400, fault("2020", "Required param missing, need to supply the required value for the API", "Invoice.CustomerRef")];
   if (customer && !state.customers.some((c) => c.Id === customer)) return [400, fault("610", "Object Not Found", `Customer ${customer}`)];
@@ -118,8 +125,10 @@ export async function handleDocuments(state, { req, url, body, res, resource, fa
   const [status, answer] = act(state, resource, parsed);
   call.status = status;
   // Only what was done is remembered: a refusal is answered again from the current state.
-  if (status === 200) state.docRequests.set(requestId, [status, answer]);
-  if (step?.acceptThenHang || f?.acceptThenHang) await sleep(step?.acceptThenHang || f.acceptThenHang);
+  if (status === 200 && !state.forgetKeys) state.docRequests.set(requestId, [status, answer]);
+  const hang = state.hang[resource];
+  delete state.hang[resource];
+  if (hang || step?.acceptThenHang || f?.acceptThenHang) await sleep(hang || step?.acceptThenHang || f.acceptThenHang);
   json(res, status, answer);
   return true;
 }

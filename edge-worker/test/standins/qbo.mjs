@@ -21,7 +21,7 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
     refreshes: 0,
     calls: [],
     revokeIssued: 0,
-    duplicateDocNumbers: false, // the company's "warn if duplicate journal number" setting
+    duplicateDocNumbers: false, // the company's "warn if duplicate journal/document number" settings: 6140
   };
   const script = new Script();
   const chart = state.chart = new QboChart(realm, state.access); // the chart of accounts, and accounts made
@@ -67,7 +67,8 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
     }
     const q = url.pathname.match(/^\/v3\/company\/([^/]+)\/query$/);
     if (req.method === "GET" && q) {
-      // The query API, as far as the worker uses it: journal entries by DocNumber, the chart of accounts.
+      // The query API, as far as the worker uses it: journal entries and sales documents by
+      // DocNumber, customers, the chart of accounts.
       const call = { query: url.searchParams.get("query"), at: Date.now() };
       state.calls.push(call);
       const exp = state.access.get(String(req.headers.authorization ?? "").replace(/^Bearer /, ""));
@@ -80,10 +81,11 @@ export async function startQbo({ realm, clientId, clientSecret, refreshToken, ac
       }
       const customers = q[1] === realm ? queryCustomers(state, call.query) : undefined;
       if (customers) return json(res, 200, customers);
-      const doc = /^select Id from JournalEntry where DocNumber = '([^']*)'$/i.exec(call.query ?? "")?.[1];
+      const [, kind, doc] = /^select Id from (JournalEntry|SalesReceipt|Invoice|RefundReceipt) where DocNumber = '([^']*)'$/i.exec(call.query ?? "") ?? [];
       if (q[1] !== realm || doc === undefined) return json(res, 400, { Fault: { Error: [{ Message: "query not understood", code: "4000" }] } });
-      const found = state.journals.filter((j) => j.body.DocNumber === doc).map((j) => ({ Id: j.id }));
-      return json(res, 200, { QueryResponse: found.length ? { JournalEntry: found, startPosition: 1, maxResults: found.length } : {}, time: new Date().toISOString() });
+      const held = kind === "JournalEntry" ? state.journals : state.documents.filter((d) => d.kind === kind);
+      const found = held.filter((j) => j.body.DocNumber === doc).map((j) => ({ Id: j.id }));
+      return json(res, 200, { QueryResponse: found.length ? { [kind]: found, startPosition: 1, maxResults: found.length } : {}, time: new Date().toISOString() });
     }
     if (chart.handle(req, url, body, res)) return;
     const d = url.pathname.match(/^\/v3\/company\/([^/]+)\/([a-z]+)$/);

@@ -1,6 +1,7 @@
 // Xero stand-in, sales documents (issue #14): `PUT/POST /Contacts` (Name required and unique among
 // contacts, else 400 ValidationException "… The contact name must be unique across all active
-// contacts."), `GET /Contacts?where=ContactNumber=="…"`, `PUT /Invoices` (ACCREC), `PUT /CreditNotes`
+// contacts."), `GET /Contacts?where=ContactNumber=="…"`, `GET /Invoices?where=InvoiceNumber=="…"`,
+// `GET /CreditNotes?where=CreditNoteNumber=="…"`, `PUT /Invoices` (ACCREC), `PUT /CreditNotes`
 // (ACCRECCREDIT), `PUT /Payments`. Contracts from xero_accounting.yaml and round2-apis.md §5: a known
 // contact, LineItems with known ItemCode and TaxType, unique InvoiceNumber / CreditNoteNumber, a
 // payment to a BANK (or payments-enabled) account of at most the amount due; `Idempotency-Key`
@@ -17,7 +18,8 @@ const cents = (v) => Math.round(Number(v ?? 0) * 100);
 export function documentsState({ items = ["SALE", "SHIP", "TIP", "GIFTCARD", "REFUND"], taxTypes = ["OUTPUT", "NONE"] } = {}) {
   // `missLookups`: that many ContactNumber lookups answer empty, as when another delivery creates
   // the contact between the worker's lookup and its create.
-  return { items: new Set(items), taxTypes: new Set(taxTypes), contacts: [], documents: [], payments: [], docKeys: new Map(), missLookups: 0 };
+  // `forgetKeys` and `hang` (path → ms, once) as in qbo-documents.mjs.
+  return { items: new Set(items), taxTypes: new Set(taxTypes), contacts: [], documents: [], payments: [], docKeys: new Map(), missLookups: 0, forgetKeys: false, hang: {} };
 }
 
 /** Adds a contact as a person would in Xero; returns it. */
@@ -65,7 +67,8 @@ function document(state, kind, body) {
   const contact = contactOf(state, d.Contact);
   if (!contact) return [400, refused("A valid contact must be specified")];
   if (!d.Date) return [400, refused("Date must be specified")];
-  if (state.documents.some((x) => x.kind === kind && x.body[numberField] === d[numberField])) return [400, refused(`${numberField} must be unique`)];
+  // Xero's published example (xero_accounting.yaml) words it "Invoice # must be unique."; a credit note's by analogy.
+  if (state.documents.some((x) => x.kind === kind && x.body[numberField] === d[numberField])) return [400, refused(`${kind === "ACCREC" ? "Invoice" : "Credit Note"} # must be unique.`)];
   const items = Array.isArray(d.LineItems) ? d.LineItems : [];
   if (!items.length) return [400, refused("At least one line item must be specified")];
   let lines = 0;
@@ -81,10 +84,13 @@ function document(state, kind, body) {
   const total = d.LineAmountTypes === "Inclusive" ? lines : lines + tax;
   const id = crypto.randomUUID();
   const stored = { ...d, [kind === "ACCREC" ? "InvoiceID" : "CreditNoteID"]: id, Contact: { ContactID: contact.ContactID, Name: contact.Name },
-    Total: total / 100, TotalTax: tax / 100, AmountDue: total / 100, Status: d.Status ?? "DRAFT" };
+    Total: total / 100, TotalTax: tax / 100, [dueField(kind)]: total / 100, Status: d.Status ?? "DRAFT" };
   state.documents.push({ id, kind, body: d, contactId: contact.ContactID, totalCents: total, dueCents: total, stored });
   return [200, { Status: "OK", [kind === "ACCREC" ? "Invoices" : "CreditNotes"]: [stored] }];
 }
+
+/** What is still open on a document: an invoice's `AmountDue`, a credit note's `RemainingCredit`. */
+const dueField = (kind) => (kind === "ACCREC" ? "AmountDue" : "RemainingCredit");
 
 function payment(state, body) {
   const list = body.Payments;
@@ -100,7 +106,7 @@ function payment(state, body) {
   const amount = cents(p.Amount);
   if (!(amount > 0) || amount > doc.dueCents) return [400, refused("Payment amount exceeds the amount outstanding on this document")];
   doc.dueCents -= amount;
-  doc.stored.AmountDue = doc.dueCents / 100;
+  doc.stored[dueField(doc.kind)] = doc.dueCents / 100;
   if (doc.dueCents === 0) doc.stored.Status = "PAID";
   const stored = { ...p, PaymentID: crypto.randomUUID(), Status: "AUTHORISED", PaymentType: doc.kind === "ACCREC" ? "ACCRECPAYMENT" : "ARCREDITPAYMENT" };
   state.payments.push({ id: stored.PaymentID, docId: doc.id, amountCents: amount, body: p });
@@ -119,6 +125,14 @@ export async function handleDocuments(state, { req, url, body, res, faults, scri
     if (number === undefined) return json(res, 400, refused("where not understood")), true;
     const miss = state.missLookups > 0 && state.missLookups--;
     return json(res, 200, { Status: "OK", Contacts: miss ? [] : state.contacts.filter((c) => c.ContactNumber === number) }, limits), true;
+  }
+  if (req.method === "GET" && (path === "/Invoices" || path === "/CreditNotes")) {
+    // `where=InvoiceNumber=="…"` / `CreditNoteNumber=="…"`, as far as the worker asks.
+    const [kind, field, list] = path === "/Invoices" ? ["ACCREC", "InvoiceNumber", "Invoices"] : ["ACCRECCREDIT", "CreditNoteNumber", "CreditNotes"];
+    const number = new RegExp(`^${field}=="([^"]*)"$`).exec(url.searchParams.get("where") ?? "")?.[1];
+    state.calls.push({ path, where: url.searchParams.get("where"), at: Date.now() });
+    if (number === undefined) return json(res, 400, refused("where not understood")), true;
+    return json(res, 200, { Status: "OK", [list]: state.documents.filter((x) => x.kind === kind && x.body[field] === number).map((x) => x.stored) }, limits), true;
   }
   const key = req.headers["idempotency-key"];
   const call = { key, path, at: Date.now() };
@@ -145,8 +159,10 @@ export async function handleDocuments(state, { req, url, body, res, faults, scri
             : payment(state, parsed);
   call.status = status;
   // Only what was done is remembered: a refusal is answered again from the current state.
-  if (key && status === 200) state.docKeys.set(key, [status, answer]);
-  if (step?.acceptThenHang || f?.acceptThenHang) await sleep(step?.acceptThenHang || f.acceptThenHang);
+  if (key && status === 200 && !state.forgetKeys) state.docKeys.set(key, [status, answer]);
+  const hang = state.hang[path];
+  delete state.hang[path];
+  if (hang || step?.acceptThenHang || f?.acceptThenHang) await sleep(hang || step?.acceptThenHang || f.acceptThenHang);
   json(res, status, answer, limits);
   return true;
 }
