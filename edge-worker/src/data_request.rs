@@ -128,11 +128,7 @@ pub async fn list(req: &Request, env: &Env, settings: &Settings) -> HttpResult<R
             &who,
         )
         .await?;
-        let named = People {
-            ids: r.customer_id.iter().cloned().collect(),
-            emails: Vec::new(),
-        };
-        let keys: Vec<String> = find_keys(&named)
+        let keys: Vec<String> = find_keys(&People::from(&who))
             .into_iter()
             .chain(held.iter().flat_map(|row| contact_keys(&row.payload)))
             .collect();

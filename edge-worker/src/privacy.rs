@@ -228,23 +228,7 @@ pub async fn erasure(mut req: Request, env: &Env, settings: &Settings) -> HttpRe
     let db = Db::new(env)?;
     let held = customer_payloads(&db, platform.as_str(), &shop, &orders, &who).await?;
     // The contacts' keys are read before the payloads lose them.
-    let named = People {
-        emails: who
-            .email
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .map(String::from)
-            .into_iter()
-            .collect(),
-        ids: who
-            .id
-            .map(str::trim)
-            .filter(|i| !i.is_empty())
-            .map(String::from)
-            .into_iter()
-            .collect(),
-    };
-    let keys: Vec<String> = find_keys(&named)
+    let keys: Vec<String> = find_keys(&People::from(&who))
         .into_iter()
         .chain(held.iter().flat_map(|r| contact_keys(&r.payload)))
         .collect();

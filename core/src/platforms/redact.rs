@@ -257,6 +257,23 @@ pub struct People {
     pub ids: Vec<String>,
 }
 
+impl From<&Customer<'_>> for People {
+    /// Whom an erasure or access request names, as a payload would name them.
+    fn from(who: &Customer<'_>) -> Self {
+        let own = |v: Option<&str>| {
+            v.map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .into_iter()
+                .collect()
+        };
+        People {
+            emails: own(who.email),
+            ids: own(who.id),
+        }
+    }
+}
+
 enum Named<'a> {
     Email(&'a str),
     Id(String),
@@ -340,6 +357,27 @@ impl<'de> Deserialize<'de> for Members<'de> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_payload_names_its_people_once_each_and_a_request_as_it_would() {
+        let payload = br#"{"email": " A@b.example ", "customer": {"id": 7, "email": "a@b.example"},
+            "billing": {"customer_id": 0, "email": "A@b.example "}, "lines": [{"customer_id": "7"}],
+            "note": "email: not@this.example"}"#;
+        let people = named_in(payload).unwrap();
+        assert_eq!(people.emails, ["A@b.example", "a@b.example"]);
+        assert_eq!(people.ids, ["7"], "a guest's 0 names nobody");
+        let who = Customer {
+            email: Some("  "),
+            id: Some(" 7 "),
+        };
+        assert_eq!(
+            People::from(&who),
+            People {
+                emails: vec![],
+                ids: vec!["7".into()]
+            }
+        );
+    }
 
     #[test]
     fn keeps_amounts_byte_for_byte_and_drops_people() {
