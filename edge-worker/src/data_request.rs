@@ -1,22 +1,21 @@
 //! Shopify's `customers/data_request`: a customer asked the merchant what is held about them.
 //! The request is recorded (ids only) and answered on demand by `GET /api/data-requests`: per
 //! request, the stored payloads of the customer's orders and the personal fields each still
-//! holds, as the core finds them, and the contacts document mode made for the customer. Nothing is sent anywhere by the worker: the merchant fetches
-//! the document and answers the customer.
+//! holds, as the core finds them, and the contacts document mode made for the customer. Nothing
+//! is sent anywhere by the worker: the merchant fetches the document and answers the customer.
 
 // The core's error (path and message), as the JSON Reader and its callbacks return it.
 #![allow(clippy::result_large_err)]
 
 use crate::api::{authorize, Caller};
 use crate::config::Settings;
-use crate::erasure::contact_keys;
+use crate::erasure::request_contact_keys;
 use crate::http_error::{HttpError, HttpResult};
 use crate::privacy::{customer_payloads, id_text};
 use crate::reply::{self, Obj};
 use crate::store::Db;
-use ledgerbridge_core::exporters::find_keys;
 use ledgerbridge_core::json::write::to_string;
-use ledgerbridge_core::platforms::redact::{personal_fields, Customer, People};
+use ledgerbridge_core::platforms::redact::{personal_fields, Customer};
 use ledgerbridge_core::reports::SortedMap;
 use std::collections::BTreeSet;
 use worker::{Env, Request, Response};
@@ -128,10 +127,7 @@ pub async fn list(req: &Request, env: &Env, settings: &Settings) -> HttpResult<R
             &who,
         )
         .await?;
-        let keys: Vec<String> = find_keys(&People::from(&who))
-            .into_iter()
-            .chain(held.iter().flat_map(|row| contact_keys(&row.payload)))
-            .collect();
+        let keys = request_contact_keys(&who, &held);
         let contacts: Vec<String> = db
             .contacts_under(&r.shop, &reply::strings(keys.iter().map(String::as_str)))
             .await?

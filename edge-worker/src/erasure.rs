@@ -10,10 +10,11 @@
 
 use crate::peek::known;
 use crate::privacy;
+use crate::store::privacy::HeldPayload;
 use crate::store::{now_ms, Db};
 use ledgerbridge_core::exporters::find_keys;
 use ledgerbridge_core::json::Reader;
-use ledgerbridge_core::platforms::redact::named_in;
+use ledgerbridge_core::platforms::redact::{named_in, Customer, People};
 use ledgerbridge_core::LedgerError;
 use worker::Result;
 
@@ -95,6 +96,15 @@ pub async fn run(
         Some(_) => privacy::forget_contacts(db, shop, &keys).await?,
     };
     Ok(erased)
+}
+
+/// The keys of the contacts that may have been made for the customer a request names (`who`) or
+/// any of its stored `payloads` name: what an erasure forgets and an access request lists.
+pub fn request_contact_keys(who: &Customer<'_>, payloads: &[HeldPayload]) -> Vec<String> {
+    find_keys(&People::from(who))
+        .into_iter()
+        .chain(payloads.iter().flat_map(|row| contact_keys(&row.payload)))
+        .collect()
 }
 
 /// The keys of the contacts that may have been made for the people a stored payload names; none

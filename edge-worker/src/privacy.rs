@@ -8,7 +8,7 @@
 
 use crate::api::{authorize, Caller};
 use crate::config::Settings;
-use crate::erasure::contact_keys;
+use crate::erasure::request_contact_keys;
 use crate::http_error::{HttpError, HttpResult};
 use crate::intake::read_capped;
 use crate::queue::{self, Job};
@@ -16,8 +16,7 @@ use crate::ratelimit;
 use crate::reply::{self, Obj};
 use crate::store::privacy::HeldPayload;
 use crate::store::{now_ms, Db, NewEvent, Recorded};
-use ledgerbridge_core::exporters::find_keys;
-use ledgerbridge_core::platforms::redact::{belongs_to, Customer, People};
+use ledgerbridge_core::platforms::redact::{belongs_to, Customer};
 use ledgerbridge_core::{redact_personal_data, Platform};
 use std::collections::BTreeSet;
 use worker::{Env, Request, Response, Result};
@@ -228,10 +227,7 @@ pub async fn erasure(mut req: Request, env: &Env, settings: &Settings) -> HttpRe
     let db = Db::new(env)?;
     let held = customer_payloads(&db, platform.as_str(), &shop, &orders, &who).await?;
     // The contacts' keys are read before the payloads lose them.
-    let keys: Vec<String> = find_keys(&People::from(&who))
-        .into_iter()
-        .chain(held.iter().flat_map(|r| contact_keys(&r.payload)))
-        .collect();
+    let keys = request_contact_keys(&who, &held);
     let now = now_ms();
     let rows: Vec<(i64, Option<String>)> =
         held.iter().map(|r| redacted(r.id, &r.payload)).collect();
